@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LbsyncConfig(AppConfig):
+    name = "django_lbsync"
+    label = "django_lbsync"
+    verbose_name = "LoopBack schema sync"

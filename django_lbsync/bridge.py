@@ -1,0 +1,193 @@
+"""Schema `Table` -> a Django model class, so Django's schema editor writes the DDL (DESIGN decision 2).
+
+Models live in a private ProjectState registry, never the global one. Each column is an
+`ExactTypeField` whose `db_type()` is the exact LoopBack type. Two things Django 5.2 cannot say
+are written here as SQL, through the editor so `collect_sql` still sees them: named foreign keys
+with ON DELETE / ON UPDATE, and Oracle's LoopBack sequence + trigger (§4).
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.db.migrations.state import ModelState, ProjectState
+from django.db.models.expressions import Value
+
+from .schema import ForeignKey, Schema, Table
+
+APP_LABEL = "django_lbsync_runtime"
+
+
+class SQLDefault(Value):
+    """A database default given as SQL text (`1209600`, `'sandbox'`, `now()`), emitted verbatim."""
+
+    def as_sql(self, compiler, connection):
+        return self.value, []
+
+
+class ExactTypeField(models.Field):
+    """A column whose type is exactly `exact_type`; `type_suffix` follows NOT NULL / PRIMARY KEY."""
+
+    def __init__(self, *args, exact_type: str, type_suffix: str | None = None, **kwargs):
+        self.exact_type = exact_type
+        self.type_suffix = type_suffix
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection):
+        return self.exact_type
+
+    def db_type_suffix(self, connection):
+        return self.type_suffix
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["exact_type"] = self.exact_type
+        if self.type_suffix:
+            kwargs["type_suffix"] = self.type_suffix
+        return name, path, args, kwargs
+
+
+class UniqueIndex(models.Index):
+    """A UNIQUE INDEX, as LoopBack makes them (Django's UniqueConstraint would make a constraint)."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        statement = super().create_sql(model, schema_editor, using=using, **kwargs)
+        statement.template = statement.template.replace("CREATE INDEX", "CREATE UNIQUE INDEX", 1)
+        return statement
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return f"{__name__}.UniqueIndex", args, kwargs
+
+
+def db_table(vendor: str, table: Table) -> str:
+    """The `db_table` for Django: pre-quoted where the name must stay exactly as LoopBack wrote it."""
+    if vendor == "microsoft":
+        return f"[{table.schema}].[{table.name}]" if table.schema else table.name
+    if table.schema:
+        return f'"{table.schema}"."{table.name}"'
+    if vendor == "oracle":
+        return f'"{table.name}"'  # Django would upper-case (and hash-truncate) an unquoted name
+    return table.name
+
+
+def db_column(vendor: str, name: str) -> str:
+    return f'"{name}"' if vendor == "oracle" else name
+
+
+def model_state(vendor: str, table: Table, schema: Schema | None = None) -> ModelState:
+    """One Table as a ModelState; fields are named f0, f1 ... so no column name can clash with Django's."""
+    field_names = {column.name: f"f{i}" for i, column in enumerate(table.columns)}
+    inline_fks = {fk.columns[0]: fk for fk in table.foreign_keys} if vendor == "sqlite" else {}
+    fields = []
+    single_pk = len(table.primary_key) == 1
+    for column in table.columns:
+        is_pk = single_pk and column.name == table.primary_key[0]
+        suffix = None
+        if vendor == "sqlite" and column.auto:
+            suffix = "AUTOINCREMENT"
+        if column.name in inline_fks:
+            suffix = _inline_fk_sql(inline_fks[column.name])
+        kwargs = {}
+        if column.default is not None:
+            kwargs["db_default"] = SQLDefault(column.default)
+        fields.append(
+            (
+                field_names[column.name],
+                ExactTypeField(
+                    exact_type=column.type,
+                    type_suffix=suffix,
+                    db_column=db_column(vendor, column.name),
+                    null=column.null and not is_pk,
+                    primary_key=is_pk,
+                    **kwargs,
+                ),
+            )
+        )
+    if len(table.primary_key) > 1:
+        fields.insert(0, ("pk", models.CompositePrimaryKey(*(field_names[c] for c in table.primary_key))))
+    indexes = []
+    for index in table.indexes:
+        names = [("-" if order == "DESC" else "") + field_names[c] for c, order in zip(index.columns, index.orders)]
+        cls = UniqueIndex if index.unique else models.Index
+        indexes.append(cls(fields=names, name=index.name))
+    options = {"db_table": db_table(vendor, table), "indexes": indexes, "managed": True}
+    class_name = "T" + "".join(ch if ch.isalnum() else "_" for ch in table.key)
+    return ModelState(APP_LABEL, class_name, fields, options=options)
+
+
+def render_models(vendor: str, tables: list[Table]) -> dict[str, type[models.Model]]:
+    """Django model classes for the tables, keyed by table key, in a private apps registry."""
+    state = ProjectState()
+    names = {}
+    for table in tables:
+        ms = model_state(vendor, table)
+        state.add_model(ms)
+        names[table.key] = ms.name
+    apps = state.apps
+    return {key: apps.get_model(APP_LABEL, name) for key, name in names.items()}
+
+
+def _qualified(quote, schema: str | None, name: str) -> str:
+    return f"{quote(schema)}.{quote(name)}" if schema else quote(name)
+
+
+def _actions_sql(fk: ForeignKey) -> str:
+    sql = f" ON DELETE {fk.on_delete}" if fk.on_delete else ""
+    return sql + (f" ON UPDATE {fk.on_update}" if fk.on_update else "")
+
+
+def _inline_fk_sql(fk: ForeignKey) -> str:
+    """SQLite cannot ALTER TABLE ADD CONSTRAINT: the FK goes on the column, named."""
+    q = _sqlite_quote
+    return (f"CONSTRAINT {q(fk.name)} REFERENCES {q(fk.ref_table)} ({', '.join(q(c) for c in fk.ref_columns)})"
+            + _actions_sql(fk))
+
+
+def _sqlite_quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def add_foreign_key_sql(editor, table: Table, fk: ForeignKey) -> str:
+    """`ALTER TABLE .. ADD CONSTRAINT <name> FOREIGN KEY .. ON DELETE .. ON UPDATE ..` (§7).
+
+    Django 5.2 can neither name an FK constraint nor give it database-level actions, so this one
+    statement is ours; it runs through `editor.execute` like every other.
+    """
+    vendor = editor.connection.vendor
+    q = editor.quote_name
+    quote_column = (lambda c: q(db_column(vendor, c)))
+    return (
+        f"ALTER TABLE {q(db_table(vendor, table))} ADD CONSTRAINT {q(fk.name)} "
+        f"FOREIGN KEY ({', '.join(quote_column(c) for c in fk.columns)}) "
+        f"REFERENCES {_ref_table(vendor, fk, q)} ({', '.join(quote_column(c) for c in fk.ref_columns)})"
+        + _actions_sql(fk)
+    )
+
+
+def _ref_table(vendor: str, fk: ForeignKey, quote) -> str:
+    ref = Table(fk.ref_table, fk.ref_schema, (), ())
+    return quote(db_table(vendor, ref))
+
+
+def oracle_sequence_sql(editor, table: Table) -> list[str]:
+    """§4: LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model."""
+    sequence, trigger = table.sequence
+    id_column = table.primary_key[0]
+    quoted_table = editor.quote_name(db_table("oracle", table))
+    return [
+        f'CREATE SEQUENCE "{sequence}" START WITH 1 INCREMENT BY 1 CACHE 100',
+        f'CREATE OR REPLACE TRIGGER "{trigger}" BEFORE INSERT ON {quoted_table} FOR EACH ROW\n'
+        f'WHEN (new."{id_column}" IS NULL)\n'
+        f"BEGIN\n"
+        f'  SELECT "{sequence}".NEXTVAL INTO :new."{id_column}" FROM dual;\n'
+        f"END;",
+    ]
+
+
+def oracle_drop_sequence_sql(table: Table) -> str:
+    """Drop the LoopBack sequence if it is there (LoopBack ignores ORA-02289 the same way)."""
+    sequence = table.sequence[0].replace("'", "''")
+    return (
+        "DECLARE i INTEGER; BEGIN SELECT COUNT(1) INTO i FROM USER_SEQUENCES "
+        f"WHERE SEQUENCE_NAME = '{sequence}'; IF i = 1 THEN EXECUTE IMMEDIATE "
+        f"'DROP SEQUENCE \"{sequence}\"'; END IF; END;"
+    )

@@ -1,0 +1,45 @@
+"""Exceptions of the public API. Every message names where the problem is."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class LbsyncError(Exception):
+    """Base class of every error django-lbsync raises on purpose."""
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """One problem in the LoopBack definitions: which file, which model, which property."""
+
+    message: str
+    path: Path | str | None = None
+    model: str | None = None
+    prop: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.path:
+            where.append(str(self.path))
+        if self.model:
+            where.append(f"model {self.model}")
+        if self.prop:
+            where.append(f"property {self.prop}")
+        return f"{': '.join(where)}: {self.message}" if where else self.message
+
+
+class DefinitionError(LbsyncError):
+    """The definitions are invalid. Holds every problem found, not only the first."""
+
+    def __init__(self, problems: list[DefinitionProblem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UnknownModel(LbsyncError):
+    """A model name was asked for that is not attached to the database's datasources."""
+
+
+class ConfigurationError(LbsyncError):
+    """The LBSYNC setting is missing or wrong."""

@@ -1,0 +1,24 @@
+"""Reading JSON files with errors that say where (file, line, column)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .exceptions import DefinitionProblem
+
+
+def read_json(path: Path, problems: list[DefinitionProblem]) -> Any | None:
+    """Parse one file; on failure record a problem naming line and column and return None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problems.append(DefinitionProblem(f"cannot read file: {exc.strerror or exc}", path=path))
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.append(
+            DefinitionProblem(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=path)
+        )
+        return None

@@ -1,0 +1,597 @@
+"""LoopBack model JSON -> resolved ModelDefinitions (loopback-semantics.md §1, §12).
+
+Sources are a LoopBack `model-config.json` (with `_meta.sources` and `dataSource` per model, plus
+`datasources.json` beside it when present), or folders / files of model JSON. Every problem is
+collected and raised together as one DefinitionError, before anything touches a database.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .definitions import KNOWN_TYPES, ModelDefinition, PropertyDefinition, RelationDefinition
+from .exceptions import DefinitionError, DefinitionProblem
+from .jsonfiles import read_json
+
+BUILTIN_DIR = Path(__file__).with_name("builtin_models")
+
+# The roots of every LoopBack model chain. Both carry an injected `id` (§1.3: the root Model is
+# itself defined with idInjection on, so `idInjection: false` on a child does not remove it).
+ROOT_MODELS = ("Model", "PersistedModel")
+
+# loopback-boot's default when model-config.json has no `_meta.sources`.
+DEFAULT_SOURCES = ("loopback/common/models", "loopback/server/models", "../common/models", "./models")
+
+# Datasource connectors that get tables. Anything else (memory, mail, rest, mongodb ...) gets none.
+SQL_CONNECTORS = {"postgresql", "mysql", "oracle", "mssql", "sqlite3", "sqlite"}
+
+# §1.1: settings that are not copied from the top level of the JSON.
+NOT_SETTINGS = {"name", "properties", "options"}
+
+
+@dataclass
+class RawModel:
+    name: str
+    data: dict
+    path: Path | str
+
+
+@dataclass
+class LoadedDefinitions:
+    """What the loader hands on: attached models in attach order, per datasource."""
+
+    models: dict[str, ModelDefinition] = field(default_factory=dict)
+    # datasource name -> connector name ("postgresql", "memory", ...) or None when unknown
+    datasources: dict[str, str | None] = field(default_factory=dict)
+
+    def for_datasources(self, names: Iterable[str]) -> list[ModelDefinition]:
+        wanted = set(names)
+        return [m for m in self.models.values() if m.datasource in wanted]
+
+
+def load_definitions(sources: str | Path | Iterable[str | Path], *, default_datasource: str = "db") -> LoadedDefinitions:
+    """Load and resolve model definitions from a model-config.json, folders or files."""
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    problems: list[DefinitionProblem] = []
+    registry = _Registry(problems)
+    registry.add_folder(BUILTIN_DIR, builtin=True)
+    attach: dict[str, str | None] = {}
+    attach_paths: dict[str, Path] = {}
+    datasources: dict[str, str | None] = {}
+    for source in sources:
+        path = Path(source)
+        if path.is_file() and path.name.startswith("model-config"):
+            _read_model_config(path, registry, attach, attach_paths, datasources, problems)
+        elif path.is_dir():
+            for name in registry.add_folder(path):
+                attach.setdefault(name, default_datasource)
+        elif path.is_file():
+            name = registry.add_file(path)
+            if name:
+                attach.setdefault(name, default_datasource)
+        else:
+            problems.append(DefinitionProblem("no such file or folder", path=path))
+    resolver = _Resolver(registry, problems)
+    loaded = LoadedDefinitions(datasources=datasources)
+    for name, datasource in attach.items():
+        if name not in registry.models:
+            problems.append(
+                DefinitionProblem(
+                    "model is configured but no model definition file defines it",
+                    path=attach_paths.get(name),
+                    model=name,
+                )
+            )
+            continue
+        if datasource is None or not _is_sql(datasources.get(datasource, "")):
+            continue  # `dataSource: null` or a non-SQL connector: no table (§12: Email on `mail`)
+        model = resolver.resolve(name)
+        if model is not None:
+            loaded.models[name] = _with_datasource(model, datasource)
+    if not problems:
+        _add_relation_properties(loaded, resolver, problems)
+        for model in loaded.models.values():
+            _validate_references(model, problems)
+    if problems:
+        raise DefinitionError(problems)
+    return loaded
+
+
+def _is_sql(connector: str | None) -> bool:
+    """Unknown connector (no datasources.json) counts as SQL: the Django alias decides the database."""
+    if connector is None or connector == "":
+        return True
+    return connector.removeprefix("loopback-connector-") in SQL_CONNECTORS
+
+
+def _with_datasource(model: ModelDefinition, datasource: str) -> ModelDefinition:
+    return ModelDefinition(model.name, model.properties, model.settings, model.source, datasource)
+
+
+def _read_model_config(path, registry, attach, attach_paths, datasources, problems) -> None:
+    config = read_json(path, problems)
+    if config is None:
+        return
+    if not isinstance(config, dict):
+        problems.append(DefinitionProblem("model-config must be a JSON object", path=path))
+        return
+    meta = config.get("_meta") or {}
+    for source in meta.get("sources") or DEFAULT_SOURCES:
+        if source.startswith("loopback/"):
+            continue  # the built-ins, which ship with this package
+        folder = (path.parent / source).resolve()
+        if folder.is_dir():
+            registry.add_folder(folder)
+    for name, entry in config.items():
+        if name == "_meta":
+            continue
+        datasource = entry.get("dataSource") if isinstance(entry, dict) else None
+        attach[name] = datasource
+        attach_paths[name] = path
+    datasources_file = path.with_name("datasources.json")
+    if datasources_file.is_file():
+        data = read_json(datasources_file, problems) or {}
+        for ds_name, ds in data.items():
+            if isinstance(ds, dict):
+                datasources[ds_name] = str(ds.get("connector") or "")
+
+
+class _Registry:
+    """Every model definition by name, with the file it came from. User files shadow built-ins."""
+
+    def __init__(self, problems: list[DefinitionProblem]):
+        self.models: dict[str, RawModel] = {}
+        self._builtin: set[str] = set()
+        self._problems = problems
+
+    def add_folder(self, folder: Path, builtin: bool = False) -> list[str]:
+        names = []
+        for path in sorted(folder.glob("*.json")):
+            if path.name.startswith(("model-config", "datasources", "config", "component-config", "middleware")):
+                continue
+            name = self.add_file(path, builtin=builtin)
+            if name:
+                names.append(name)
+        return names
+
+    def add_file(self, path: Path, builtin: bool = False) -> str | None:
+        data = read_json(path, self._problems)
+        if data is None:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"]:
+            self._problems.append(DefinitionProblem('a model definition needs a string "name"', path=path))
+            return None
+        name = data["name"]
+        known = self.models.get(name)
+        if known is not None and name not in self._builtin and Path(known.path) != path:
+            self._problems.append(
+                DefinitionProblem(f"duplicate model name, also defined in {known.path}", path=path, model=name)
+            )
+            return None
+        self.models[name] = RawModel(name, data, path)
+        if builtin:
+            self._builtin.add(name)
+        else:
+            self._builtin.discard(name)
+        return name
+
+
+def _model_settings(data: dict) -> dict:
+    """§1.1: top-level keys become settings; `options` wins over the top level."""
+    settings = {k: copy.deepcopy(v) for k, v in data.items() if k not in NOT_SETTINGS}
+    options = data.get("options")
+    if isinstance(options, dict):
+        settings.update(copy.deepcopy(options))
+    return settings
+
+
+def _merge_settings(base: Mapping, child: Mapping) -> dict:
+    """§1.2: loopback's merge policy for a child's settings over its base's."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in child.items():
+        if key in ("hidden", "protected") and isinstance(value, list):
+            merged[key] = list(merged.get(key) or []) + list(value)
+        elif key == "description":
+            merged[key] = copy.deepcopy(value)
+        else:
+            merged[key] = _deep_merge(merged.get(key), value)
+    return merged
+
+
+def _deep_merge(base: Any, child: Any) -> Any:
+    if isinstance(base, Mapping) and isinstance(child, Mapping):
+        out = dict(base)
+        for key, value in child.items():
+            out[key] = _deep_merge(base.get(key), value)
+        return out
+    return copy.deepcopy(child)
+
+
+# Keys that mark a dict as a property definition rather than an anonymous object's sub-properties.
+PROPERTY_KEYS = {"required", "id", "generated", "default", "defaultFn", "index", "length", "precision", "scale",
+                 "description", "postgresql", "mysql", "oracle", "mssql", "sqlite3", "dataType", "nullable"}
+
+_INJECTED_ID = {"type": "number", "id": 1, "generated": True}
+
+
+class _Resolver:
+    """Resolves `base` chains, property deletion, idInjection and the generated-id type (§1.2-§1.4)."""
+
+    def __init__(self, registry: _Registry, problems: list[DefinitionProblem]):
+        self.registry = registry
+        self.problems = problems
+        self._done: dict[str, ModelDefinition | None] = {}
+        self._active: set[str] = set()
+
+    def resolve(self, name: str) -> ModelDefinition | None:
+        if name in self._done:
+            return self._done[name]
+        raw = self.registry.models[name]
+        if name in self._active:
+            self.problems.append(DefinitionProblem("circular base chain", path=raw.path, model=name))
+            return None
+        self._active.add(name)
+        try:
+            model = self._resolve(raw)
+        finally:
+            self._active.discard(name)
+        self._done[name] = model
+        return model
+
+    def _base(self, raw: RawModel) -> tuple[tuple[PropertyDefinition, ...], dict] | None:
+        base_name = raw.data.get("base") or (raw.data.get("options") or {}).get("base") or "PersistedModel"
+        if not isinstance(base_name, str):
+            self.problems.append(DefinitionProblem('"base" must be a model name', path=raw.path, model=raw.name))
+            return None
+        if base_name in ROOT_MODELS:
+            return (self._property(raw, "id", dict(_INJECTED_ID)),), {}
+        if base_name not in self.registry.models:
+            self.problems.append(DefinitionProblem(f'unknown base model "{base_name}"', path=raw.path, model=raw.name))
+            return None
+        base = self.resolve(base_name)
+        if base is None:
+            return None
+        return base.properties, dict(base.settings)
+
+    def _resolve(self, raw: RawModel) -> ModelDefinition | None:
+        data = raw.data
+        base = self._base(raw)
+        properties_json = data.get("properties") or {}
+        if not isinstance(properties_json, dict):
+            self.problems.append(DefinitionProblem('"properties" must be an object', path=raw.path, model=raw.name))
+            return None
+        own: list[PropertyDefinition] = []
+        deleted: set[str] = set()
+        for prop_name, prop_json in properties_json.items():
+            if prop_json is False or prop_json is None:
+                deleted.add(prop_name)  # §1.2: `"realm": false` removes an inherited property
+                continue
+            prop = self._property(raw, prop_name, prop_json)
+            if prop is not None:
+                own.append(prop)
+        if base is None:
+            return None
+        base_properties, base_settings = base
+        settings = _merge_settings(base_settings, _model_settings(data))
+        settings.pop("base", None)
+        own_names = {p.name for p in own} | deleted
+        child_has_id = any(p.id for p in own)
+        properties = list(own)
+        for prop in base_properties:
+            if prop.name in own_names or (child_has_id and prop.id):
+                continue
+            properties.append(_retarget(prop, raw.name))
+        if not any(p.id for p in properties) and settings.get("idInjection") is not False:
+            if all(p.name != "id" for p in properties):
+                properties.append(self._property(raw, "id", dict(_INJECTED_ID)))
+        properties = _force_generated_id_type(properties)
+        return ModelDefinition(raw.name, tuple(properties), settings, raw.path)
+
+    def _property(self, raw: RawModel, name: str, value: Any) -> PropertyDefinition | None:
+        origin = f"{raw.name}.{name}"
+        if "." in name:
+            self.problems.append(DefinitionProblem("property names cannot contain '.'", raw.path, raw.name, name))
+            return None
+        if not isinstance(value, dict):
+            value = {"type": value}  # shorthand: `"age": "number"`, `"tags": ["string"]`
+        elif "type" not in value:
+            # A definition without a type is Any; an object of sub-properties is an anonymous model.
+            value = {**value, "type": None} if value.keys() & PROPERTY_KEYS else {"type": "object", "anonymous": value}
+        type_name = self._type_name(raw, name, value.get("type"))
+        if type_name is None:
+            return None
+        id_value = value.get("id")
+        if id_value is True:
+            key_position = 1
+        elif isinstance(id_value, (int, float)) and not isinstance(id_value, bool) and id_value > 0:
+            key_position = int(id_value)
+        elif isinstance(id_value, str) and id_value.isdigit() and int(id_value) > 0:
+            key_position = int(id_value)
+        else:
+            key_position = 0
+        generated = value.get("generated")
+        return PropertyDefinition(
+            name=name,
+            type=type_name,
+            id=key_position,
+            generated=None if generated is None else bool(generated),
+            required=bool(value.get("required")),
+            default=value.get("default"),
+            has_default="default" in value,
+            index=value.get("index"),
+            settings=value,
+            origin=origin,
+        )
+
+    def _type_name(self, raw: RawModel, prop: str, declared: Any) -> str | None:
+        """§1.6: known names are case-insensitive; arrays and anonymous objects are allowed."""
+        if isinstance(declared, list):
+            return "Array"
+        if isinstance(declared, dict):
+            return "Object"
+        if declared is None:
+            return "Any"
+        if not isinstance(declared, str):
+            self.problems.append(DefinitionProblem(f"type must be a string, got {declared!r}", raw.path, raw.name, prop))
+            return None
+        known = KNOWN_TYPES.get(declared.lower())
+        if known:
+            return known
+        if declared in self.registry.models or declared in ROOT_MODELS:
+            return "Object"  # an embedded model: stored as JSON text, like any object
+        self.problems.append(
+            DefinitionProblem(
+                f'unknown type "{declared}" (LoopBack knows {", ".join(sorted(set(KNOWN_TYPES.values())))} '
+                "and model names)",
+                raw.path,
+                raw.name,
+                prop,
+            )
+        )
+        return None
+
+
+def _retarget(prop: PropertyDefinition, model_name: str) -> PropertyDefinition:
+    """An inherited property, named after the model that now carries it (for messages)."""
+    return PropertyDefinition(**{**prop.__dict__, "origin": f"{model_name}.{prop.name}"})
+
+
+def _id_name(properties: list[PropertyDefinition]) -> str | None:
+    """JUG idName(): the property literally named `id` if it is an id, else the first id."""
+    ids = sorted((p for p in properties if p.id), key=lambda p: p.id)
+    if not ids:
+        return None
+    return "id" if any(p.name == "id" for p in ids) else ids[0].name
+
+
+def _force_generated_id_type(properties: list[PropertyDefinition]) -> list[PropertyDefinition]:
+    """§1.4: a generated id becomes the connector's default id type, Number, for every SQL connector.
+
+    juggler >= 4 honours `useDefaultIdType: false`; we do too (it is current LoopBack).
+    """
+    id_name = _id_name(properties)
+    out = []
+    for prop in properties:
+        if prop.name == id_name and prop.generated and prop.get("useDefaultIdType") is not False:
+            prop = PropertyDefinition(**{**prop.__dict__, "type": "Number"})
+        out.append(prop)
+    return out
+
+
+def _relations(model: ModelDefinition) -> list[RelationDefinition]:
+    relations = model.settings.get("relations") or {}
+    out = []
+    if not isinstance(relations, dict):
+        return out
+    for name, rel in relations.items():
+        if isinstance(rel, dict):
+            out.append(RelationDefinition(name, str(rel.get("type") or ""), rel.get("model"), rel.get("foreignKey"), rel))
+    return out
+
+
+def _camel_id(model_name: str) -> str:
+    """juggler's `camelize(Model + '_id', true)`: `CustomerTest` -> `customerTestId`."""
+    return model_name[:1].lower() + model_name[1:] + "Id"
+
+
+def _add_relation_properties(loaded: LoadedDefinitions, resolver: _Resolver, problems: list) -> None:
+    """§1.5: relations add foreign-key properties, after all other properties, at attach time."""
+    models = loaded.models
+    for model in list(models.values()):
+        for rel in _relations(model):
+            target_name = rel.model
+            polymorphic = rel.settings.get("polymorphic")
+            if rel.type in ("embedsOne", "embedsMany", "referencesMany"):
+                continue  # these store JSON in a property the model declares; no FK column is derived here
+            if not target_name and not polymorphic:
+                problems.append(
+                    DefinitionProblem(f'relation "{rel.name}" names no model', model.source, model.name, rel.name)
+                )
+                continue
+            target = _definition(target_name, models, resolver) if target_name else None
+            if target_name and target is None:
+                problems.append(
+                    DefinitionProblem(
+                        f'relation "{rel.name}" names unknown model "{target_name}"', model.source, model.name, rel.name
+                    )
+                )
+                continue
+            if rel.type == "belongsTo":
+                if polymorphic:
+                    discriminator = (polymorphic.get("discriminator") if isinstance(polymorphic, dict) else None)
+                    fk = rel.foreign_key or (polymorphic.get("foreignKey") if isinstance(polymorphic, dict) else None)
+                    _add_fk_property(models, model.name, fk or f"{rel.name}Id", None)
+                    _add_property(models, model.name, discriminator or f"{rel.name}Type", {"type": "string"})
+                else:
+                    _add_fk_property(models, model.name, rel.foreign_key or f"{rel.name}Id", target)
+            elif rel.type in ("hasMany", "hasOne") and not rel.settings.get("through"):
+                if target_name not in models:
+                    continue  # the target has no table on this database
+                source = models[model.name]
+                poly_as = _polymorphic_as(polymorphic)
+                if poly_as:
+                    _add_fk_property(models, target_name, rel.foreign_key or f"{poly_as}Id", source)
+                    _add_property(models, target_name, f"{poly_as}Type", {"type": "string"})
+                else:
+                    _add_fk_property(models, target_name, rel.foreign_key or _camel_id(model.name), source)
+            elif rel.type == "hasAndBelongsToMany":
+                _add_through_model(loaded, models[model.name], target, rel, resolver)
+
+
+def _polymorphic_as(polymorphic: Any) -> str | None:
+    if isinstance(polymorphic, str):
+        return polymorphic
+    if isinstance(polymorphic, dict):
+        return polymorphic.get("as") or polymorphic.get("foreignKey", "").removesuffix("Id") or None
+    return None
+
+
+def _definition(name: str, models: dict, resolver: _Resolver) -> ModelDefinition | None:
+    if name in models:
+        return models[name]
+    if name in resolver.registry.models:
+        return resolver.resolve(name)
+    return None
+
+
+def _add_fk_property(models: dict, model_name: str, fk: str, target: ModelDefinition | None) -> None:
+    """Add `fk` typed like the target's id, copying its connector dataType/dataLength (§1.5)."""
+    target_id = target.ids[0] if target is not None and target.ids else None
+    fk_type = target_id.type if target_id is not None else "Number"
+    model = models[model_name]
+    existing = model.property(fk)
+    if existing is not None:
+        # Only the type is reset when the property is already declared.
+        _replace_property(models, model_name, PropertyDefinition(**{**existing.__dict__, "type": fk_type}))
+        return
+    settings: dict[str, Any] = {"type": fk_type.lower()}
+    if target_id is not None:
+        for key, block in target_id.settings.items():
+            if isinstance(block, dict) and ("dataType" in block or "dataLength" in block):
+                settings[key] = {k: block[k] for k in ("dataType", "dataLength") if k in block}
+    _add_property(models, model_name, fk, settings, fk_type)
+
+
+def _add_property(models: dict, model_name: str, name: str, settings: dict, type_name: str | None = None) -> None:
+    model = models[model_name]
+    if model.property(name) is not None:
+        return
+    prop = PropertyDefinition(
+        name=name,
+        type=type_name or KNOWN_TYPES[settings["type"]],
+        settings=settings,
+        origin=f"{model_name}.{name}",
+    )
+    models[model_name] = ModelDefinition(
+        model.name, model.properties + (prop,), model.settings, model.source, model.datasource
+    )
+
+
+def _replace_property(models: dict, model_name: str, prop: PropertyDefinition) -> None:
+    model = models[model_name]
+    properties = tuple(prop if p.name == prop.name else p for p in model.properties)
+    models[model_name] = ModelDefinition(model.name, properties, model.settings, model.source, model.datasource)
+
+
+def _add_through_model(loaded, source: ModelDefinition, target: ModelDefinition, rel, resolver) -> None:
+    """§1.5: hasAndBelongsToMany without `through` defines `<From><To>` with two belongsTo FKs."""
+    models = loaded.models
+    through_name = rel.settings.get("through")
+    if not through_name:
+        through_name = source.name + target.name
+        if target.name + source.name in models:
+            through_name = target.name + source.name
+        if through_name not in models:
+            injected = PropertyDefinition("id", "Number", id=1, generated=True, settings=dict(_INJECTED_ID),
+                                          origin=f"{through_name}.id")
+            models[through_name] = ModelDefinition(through_name, (injected,), {}, source.source, source.datasource)
+    if through_name not in models:
+        return
+    _add_fk_property(models, through_name, _camel_id(source.name), source)
+    _add_fk_property(models, through_name, _camel_id(target.name), target)
+
+
+_NAME_RE = re.compile(r"[\w$]+")
+
+
+def _validate_references(model: ModelDefinition, problems: list[DefinitionProblem]) -> None:
+    """Indexes and foreign keys must name properties the model has."""
+    names = {p.name for p in model.properties}
+    indexes = model.settings.get("indexes") or {}
+    if isinstance(indexes, dict):
+        for index_name, spec in indexes.items():
+            try:
+                keys = index_keys(spec)
+            except ValueError as exc:
+                problems.append(DefinitionProblem(f'index "{index_name}": {exc}', model.source, model.name))
+                continue
+            for key, _order in keys:
+                if key not in names:
+                    problems.append(
+                        DefinitionProblem(
+                            f'index "{index_name}" names a property the model does not have', model.source,
+                            model.name, key,
+                        )
+                    )
+    foreign_keys = model.settings.get("foreignKeys") or {}
+    if isinstance(foreign_keys, dict):
+        for fk_name, spec in foreign_keys.items():
+            if not isinstance(spec, dict) or not spec.get("foreignKey") or not spec.get("entity"):
+                problems.append(
+                    DefinitionProblem(f'foreign key "{fk_name}" needs "entity" and "foreignKey"', model.source,
+                                      model.name)
+                )
+                continue
+            if spec["foreignKey"] not in names:
+                problems.append(
+                    DefinitionProblem(
+                        f'foreign key "{fk_name}" names a property the model does not have', model.source, model.name,
+                        spec["foreignKey"],
+                    )
+                )
+
+
+INDEX_OPTION_KEYS = {"keys", "options", "columns", "kind", "type", "unique", "name", "mysql", "postgresql",
+                     "mssql", "oracle", "sqlite3", "mongodb"}
+
+
+def index_keys(spec: Any) -> list[tuple[str, str]]:
+    """The (property, "ASC"|"DESC") pairs of a model-level index in any of its forms (§6.1).
+
+    keys+options: `{"keys": {"a": 1, "b": -1}}`, `{"keys": "a DESC, b"}`, `{"keys": ["a DESC", "b"]}`;
+    shorthand: `{"a": 1, "b": -1}`; MySQL style: `{"columns": "a,b", "kind": "unique"}`.
+    """
+    if not isinstance(spec, dict):
+        raise ValueError("an index must be an object")
+    if "keys" in spec:
+        keys = spec["keys"]
+    elif "columns" in spec:
+        keys = spec["columns"]
+    else:
+        keys = {k: v for k, v in spec.items() if k not in INDEX_OPTION_KEYS}
+    if isinstance(keys, str):
+        keys = [part for part in keys.split(",") if part.strip()]
+    pairs: list[tuple[str, str]] = []
+    if isinstance(keys, dict):
+        for key, direction in keys.items():
+            pairs.append((key, "DESC" if direction in (-1, "-1", "desc", "DESC") else "ASC"))
+    elif isinstance(keys, list):
+        for part in keys:
+            words = str(part).split()
+            if not words:
+                continue
+            order = words[1].upper() if len(words) > 1 else "ASC"
+            pairs.append((words[0].strip("`\"[]"), "DESC" if order == "DESC" else "ASC"))
+    if not pairs:
+        raise ValueError("the index names no keys")
+    return pairs
+
+
+def index_is_unique(spec: Mapping) -> bool:
+    options = spec.get("options") if isinstance(spec.get("options"), dict) else {}
+    kind = str(spec.get("kind") or "").upper()
+    return bool(options.get("unique")) or bool(spec.get("unique") is True) or kind == "UNIQUE"

@@ -1,0 +1,53 @@
+"""What every lbsync command shares: options, error mapping, confirmation."""
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from ...exceptions import ConfigurationError, DefinitionError, LbsyncError, UnknownModel
+
+#: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
+EXIT_ERROR = 1
+EXIT_INVALID = 2
+EXIT_REFUSED = 3
+
+
+class LbsyncCommand(BaseCommand):
+    requires_system_checks: list = []  # definitions are checked by the command itself, with exit code 2
+
+    def add_arguments(self, parser):
+        parser.add_argument("models", nargs="*", metavar="MODEL", help="LoopBack model names (default: all attached).")
+        parser.add_argument(
+            "--database", default=DEFAULT_DB_ALIAS, help='The Django database alias to act on (default: "default").'
+        )
+
+    def add_noinput(self, parser):
+        parser.add_argument(
+            "--noinput", "--no-input", action="store_false", dest="interactive",
+            help="Do not ask for confirmation; answer yes.",
+        )
+
+    def check_database(self, alias: str) -> None:
+        if alias not in connections.settings:
+            raise CommandError(f"Unknown database {alias!r}.", returncode=EXIT_INVALID)
+
+    def fail(self, error: LbsyncError) -> CommandError:
+        """Turn an engine error into a CommandError with the right exit code."""
+        if isinstance(error, DefinitionError):
+            count = len(error.problems)
+            head = f"Invalid LoopBack definitions ({count} problem{'s' if count != 1 else ''}):"
+            return CommandError(head + "\n" + "\n".join(f"  {p}" for p in error.problems), returncode=EXIT_INVALID)
+        if isinstance(error, (UnknownModel, ConfigurationError)):
+            return CommandError(str(error), returncode=EXIT_INVALID)
+        return CommandError(str(error), returncode=EXIT_ERROR)
+
+    def ask(self, question: str) -> bool:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise CommandError(
+                "Confirmation needed but standard input is not a terminal; re-run with --noinput to answer yes.",
+                returncode=EXIT_REFUSED,
+            )
+        answer = input(question)
+        return answer.strip().lower() in ("yes", "y")

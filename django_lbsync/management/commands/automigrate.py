@@ -1,0 +1,66 @@
+"""manage.py automigrate: drop and re-create the tables of LoopBack models, as LoopBack's automigrate()."""
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+
+from ...api import Cancelled, automigrate
+from ...exceptions import LbsyncError
+from ._base import EXIT_ERROR, LbsyncCommand
+
+
+class Command(LbsyncCommand):
+    help = (
+        "Drop and re-create the tables of the named LoopBack models, or of every model attached to the "
+        "database's datasources (built-ins included). Asks before dropping tables that hold rows."
+    )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        self.add_noinput(parser)
+        parser.add_argument("--sql", action="store_true", help="Print the DDL instead of running it; change nothing.")
+        parser.add_argument(
+            "--assume-empty", action="store_true",
+            help="With --sql: render for an empty database without connecting to it (offline DDL).",
+        )
+
+    def handle(self, *models, database, interactive, sql, assume_empty, verbosity, **options):
+        self.check_database(database)
+        if assume_empty and not sql:
+            raise CommandError("--assume-empty only makes sense with --sql.", returncode=2)
+        self.verbosity = verbosity
+        try:
+            result = automigrate(
+                models or None,
+                using=database,
+                dry_run=sql,
+                assume_empty=assume_empty,
+                confirm=self.confirm if interactive else None,
+                progress=None if sql else self.progress,
+            )
+        except Cancelled as exc:
+            raise CommandError(str(exc), returncode=EXIT_ERROR) from None
+        except LbsyncError as exc:
+            raise self.fail(exc) from None
+        if sql:
+            for statement in result.sql:
+                self.stdout.write(statement)
+        elif verbosity >= 1:
+            self.stdout.write(f"Automigrated {len(result.created)} table(s) on database {database!r}.")
+
+    def confirm(self, tables_with_rows: dict[str, int]) -> bool:
+        lines = "\n".join(f"  {table}: {rows} row{'s' if rows != 1 else ''}" for table, rows in tables_with_rows.items())
+        return self.ask(
+            "Automigrate drops and re-creates these tables, and their rows are lost:\n"
+            f"{lines}\nType 'yes' to continue, or 'no' to cancel: "
+        )
+
+    def progress(self, action: str, table) -> None:
+        if self.verbosity < 1:
+            return
+        if action == "drop":
+            self.stdout.write(f"  Dropping table {table.key}...", ending="")
+        elif action == "create":
+            self.stdout.write(f"  Creating table {table.key}...", ending="")
+        else:
+            self.stdout.write(self.style.SUCCESS(" OK"))
+        self.stdout.flush()

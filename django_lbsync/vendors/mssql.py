@@ -1,0 +1,63 @@
+"""loopback-connector-mssql 3.8 rules (§2-§7), through mssql-django. Names keep their case."""
+from __future__ import annotations
+
+from ..definitions import ModelDefinition, PropertyDefinition
+from .base import Vendor
+
+
+class MssqlVendor(Vendor):
+    django_vendor = "microsoft"
+    connector_key = "mssql"
+    default_schema = "dbo"
+    fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
+
+    def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
+        block = prop.connector("mssql")
+        data_type = block.get("dataType")
+        if data_type:
+            type_word = str(data_type).upper()
+            precision, scale = block.get("dataPrecision"), block.get("dataScale")
+            length = block.get("dataLength") or prop.get("length")
+            if precision and scale is not None:
+                return f"{type_word}({precision}, {scale})"
+            return f"{type_word}({length})" if length else type_word
+        if prop.type == "String":
+            if prop.id and prop.generated and prop.get("useDefaultIdType") is False:
+                return "uniqueidentifier"
+            return f"nvarchar({prop.get('length') or prop.get('limit') or 255})"
+        return {"Number": "int", "Boolean": "bit", "Date": "datetime", "Text": "text", "Point": "float"}.get(
+            prop.type, "nvarchar(255)"
+        )
+
+    def auto_increment(self, prop, model, column_type):
+        # §4: IDENTITY whenever a Number id is not `generated: false` (even when `generated` is absent).
+        if prop.type == "Number" and prop.generated is not False and len(model.ids) == 1:
+            return f"{column_type} IDENTITY(1,1)"
+        return None
+
+    def is_nullable(self, prop):
+        """§5: MSSQL's own rule: NOT NULL iff required, id, or nullable/allowNull/null === false."""
+        if prop.required or prop.id:
+            return False
+        return not any(prop.get(key) is False for key in ("nullable", "null", "allowNull"))
+
+    def default_sql(self, prop, column_type):
+        if column_type == "uniqueidentifier" and prop.id:
+            return "newid()"
+        return None
+
+    def property_index_name(self, table, column, prop):
+        spec = prop.index if isinstance(prop.index, dict) else {}
+        if spec.get("name"):
+            return spec["name"]
+        return f"{prop.name}_{str(spec.get('kind') or 'NONCLUSTERED').upper()}_{str(spec.get('type') or 'ASC').upper()}_idx"
+
+    def model_index_name(self, table, key, spec, columns):
+        # §6.2: the model's index key is ignored; the name is built from the columns.
+        unique = bool(spec.get("unique")) or str(spec.get("kind") or "").upper() == "UNIQUE" or bool(
+            (spec.get("options") or {}).get("unique")
+        )
+        kind = "UNIQUE" if unique else str(spec.get("kind") or "NONCLUSTERED").upper()
+        return "_".join(columns) + f"_{kind}_{str(spec.get('type') or 'ASC').upper()}_idx"
+
+

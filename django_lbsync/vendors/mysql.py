@@ -1,0 +1,100 @@
+"""loopback-connector-mysql 8.x/9.x rules (§2-§7). Names keep their case."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..definitions import ModelDefinition, PropertyDefinition
+from .base import Vendor, quote_sql_string
+
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT")
+NO_DEFAULT_TYPES = ("BLOB", "JSON", "TEXT")
+
+
+class MysqlVendor(Vendor):
+    django_vendor = "mysql"
+    connector_key = "mysql"
+
+    def schema_name(self, model):
+        return None  # §2: the connector ignores `schema` in DDL; the table lives in the connection's database
+
+    def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
+        block = prop.connector("mysql")
+        if block.get("dataType"):
+            return self._override(prop, block)
+        if prop.get("dataType"):
+            return self._top_level_override(prop)
+        if prop.type == "String":
+            length = prop.get("length") or prop.get("limit") or (255 if prop.id or prop.index else 512)
+            return f"VARCHAR({length})"
+        if prop.type == "Number":
+            return "INT UNSIGNED" if prop.get("unsigned") else "INT"
+        if prop.type == "Boolean":
+            return "TINYINT(1)"
+        if prop.type == "Date":
+            precision = prop.get("precision")
+            return f"DATETIME({precision})" if precision else "DATETIME"
+        if prop.type in ("GeoPoint", "Point"):
+            return "POINT"
+        return "TEXT"
+
+    def _override(self, prop: PropertyDefinition, block: Mapping[str, Any]) -> str:
+        type_word = str(block["dataType"]).upper()
+        if type_word == "ENUM":
+            values = (prop.get("jsonSchema") or {}).get("enum") or block.get("value") or []
+            return "ENUM(" + ",".join(quote_sql_string(str(v)) for v in values) + ")"
+        length = self.length_of(prop, block)
+        precision = block.get("dataPrecision") or prop.get("precision")
+        scale = block.get("dataScale") if block.get("dataScale") is not None else prop.get("scale")
+        if length:
+            return f"{type_word}({length})"
+        if precision and scale is not None:
+            return f"{type_word}({precision},{scale})"
+        if precision:
+            return f"{type_word}({precision})"
+        return type_word
+
+    def _top_level_override(self, prop: PropertyDefinition) -> str:
+        """§3.2: without `mysql.dataType` the builder honours a top-level `dataType` and its knobs."""
+        type_word = str(prop.get("dataType"))
+        lower = type_word.lower()
+        if "(" in lower:
+            return type_word.upper()
+        length, precision, scale = prop.get("length"), prop.get("precision"), prop.get("scale")
+        if lower in ("decimal", "numeric"):
+            return f"{type_word}({precision or 9},{scale if scale is not None else 2})".upper()
+        if lower in ("float", "double"):
+            if precision and scale is not None:
+                return f"{type_word}({precision},{scale})".upper()
+            return (f"{type_word}({precision})" if precision else type_word).upper()
+        if lower == "char":
+            return f"CHAR({length or 255})"
+        if lower == "varchar":
+            return f"VARCHAR({length or (512 if prop.type == 'String' else 4096)})"
+        if lower in ("text", "mediumtext", "longtext", "tinytext"):
+            return type_word.upper()
+        suffix = " UNSIGNED" if prop.get("unsigned") and lower in [t.lower() for t in INTEGER_TYPES] else ""
+        return (f"{type_word}({length})" if length else type_word).upper() + suffix
+
+    def auto_increment(self, prop, model, column_type):
+        if prop.generated and len(model.ids) == 1 and column_type.split("(")[0].split()[0] in INTEGER_TYPES:
+            return column_type
+        return None
+
+    def default_sql(self, prop, column_type):
+        """§5: only `mysql.default` becomes a DB default (LoopBack's `default` is applied in JS).
+
+        LoopBack drops a falsy default such as 0 (MY#445); we keep it.
+        """
+        value = prop.connector("mysql").get("default")
+        if value is None or any(word in column_type for word in NO_DEFAULT_TYPES):
+            return None
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        if str(value).upper() in ("CURRENT_TIMESTAMP", "NOW"):
+            return "CURRENT_TIMESTAMP"
+        return quote_sql_string(str(value))
+
+    def property_index_name(self, table, column, prop):
+        return column  # §6.2: MySQL names a property index after its column

@@ -1,0 +1,76 @@
+"""loopback-connector-postgresql 8.x/9.x rules (§2-§7)."""
+from __future__ import annotations
+
+from ..definitions import ModelDefinition, PropertyDefinition
+from .base import Vendor, literal_default
+
+# Types that take no length: LoopBack writes `INTEGER(22)` when a length is set (a syntax error,
+# PG#284); we leave the length off instead.
+NO_LENGTH_TYPES = {
+    "INTEGER", "INT", "INT2", "INT4", "INT8", "SMALLINT", "BIGINT", "SERIAL", "BIGSERIAL", "TEXT", "BOOLEAN",
+    "BOOL", "DATE", "JSON", "JSONB", "UUID", "REAL", "DOUBLE PRECISION", "FLOAT4", "FLOAT8", "BYTEA", "POINT",
+    "MONEY", "INET", "CIDR", "MACADDR",
+}
+
+
+class PostgresqlVendor(Vendor):
+    django_vendor = "postgresql"
+    connector_key = "postgresql"
+    default_schema = "public"
+
+    def db_name(self, name: str) -> str:
+        return name.lower()
+
+    def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
+        block = prop.connector("postgresql")
+        data_type = block.get("dataType")
+        if not data_type:
+            return {
+                "Number": "INTEGER",
+                "Boolean": "BOOLEAN",
+                "Date": "TIMESTAMP WITH TIME ZONE",
+                "GeoPoint": "POINT",
+                "Point": "POINT",
+            }.get(prop.type, "TEXT")
+        type_word = str(data_type).upper()
+        length = self.length_of(prop, block)
+        precision, scale = block.get("dataPrecision"), block.get("dataScale")
+        if type_word == "CHARACTER VARYING":
+            return f"VARCHAR({length})" if length else "VARCHAR"
+        if length and type_word not in NO_LENGTH_TYPES:
+            return f"{type_word}({length})"
+        if precision and scale is not None and type_word not in NO_LENGTH_TYPES:
+            return f"{type_word}({precision},{scale})"
+        if type_word.startswith("TIME"):
+            return _time_type(type_word, precision)
+        if precision and type_word not in NO_LENGTH_TYPES:
+            return f"{type_word}({precision})"
+        return type_word
+
+    def auto_increment(self, prop, model, column_type):
+        if not prop.generated or len(model.ids) != 1:
+            return None
+        if column_type == "INTEGER":
+            return "SERIAL"
+        if column_type == "BIGINT":
+            # LoopBack only warns and creates no sequence, so the "generated" id is never generated.
+            return "BIGSERIAL"
+        return None
+
+    def default_sql(self, prop, column_type):
+        db_default = prop.connector("postgresql").get("dbDefault")
+        if db_default is not None:
+            return str(db_default)
+        if prop.generated and column_type == "UUID":
+            # LoopBack uses uuid_generate_v4() and creates the uuid-ossp extension before every table
+            # (PG#448); gen_random_uuid() is built in since PostgreSQL 13 and needs no privilege.
+            return "gen_random_uuid()"
+        return literal_default(prop)
+
+
+def _time_type(type_word: str, precision) -> str:
+    """§3.2: TIMESTAMP/TIMESTAMPTZ/TIME... become the long forms; (p) only below 6."""
+    with_zone = "WITH TIME ZONE" in type_word or type_word in ("TIMESTAMPTZ", "TIMETZ")
+    base = "TIMESTAMP" if type_word.startswith("TIMESTAMP") else "TIME"
+    precision_sql = f"({precision}) " if isinstance(precision, int) and precision < 6 else ""
+    return f"{base} {precision_sql}{'WITH' if with_zone else 'WITHOUT'} TIME ZONE"

@@ -1,0 +1,44 @@
+"""SQLite: LoopBack has no connector of record, so Django's natural SQLite types are used.
+
+Names keep their case (as MySQL and MSSQL do); defaults follow PostgreSQL's rule; the per-property
+block key is `sqlite3`, as in the community loopback-connector-sqlite3.
+"""
+from __future__ import annotations
+
+from ..definitions import ModelDefinition, PropertyDefinition
+from .base import Vendor, literal_default
+
+
+class SqliteVendor(Vendor):
+    django_vendor = "sqlite"
+    connector_key = "sqlite3"
+
+    def schema_name(self, model):
+        return None
+
+    def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
+        block = prop.connector("sqlite3")
+        if block.get("dataType"):
+            type_word = str(block["dataType"]).lower()
+            length = self.length_of(prop, block)
+            precision, scale = block.get("dataPrecision"), block.get("dataScale")
+            if length:
+                return f"{type_word}({length})"
+            if precision and scale is not None:
+                return f"{type_word}({precision}, {scale})"
+            return type_word
+        if prop.type == "String":
+            length = prop.get("length")
+            return f"varchar({length})" if length else "text"
+        return {"Number": "integer", "Boolean": "bool", "Date": "datetime", "Buffer": "blob"}.get(prop.type, "text")
+
+    def auto_increment(self, prop, model, column_type):
+        if prop.generated and len(model.ids) == 1 and column_type == "integer":
+            return "integer"
+        return None
+
+    def default_sql(self, prop, column_type):
+        db_default = prop.connector("sqlite3").get("dbDefault")
+        if db_default is not None:
+            return str(db_default)
+        return literal_default(prop)

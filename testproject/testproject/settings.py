@@ -1,0 +1,35 @@
+"""Settings of the example project. Everything that varies comes from the environment:
+
+    DATABASE_URL   the database (default: SQLite file testproject/db.sqlite3), e.g.
+                   postgres://postgres@127.0.0.1:5432/test or mysql://root@127.0.0.1:3306/test
+    LBSYNC_MODELS  a LoopBack model-config.json, or a folder of model JSON
+                   (default: the example app in testproject/loopback/)
+"""
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = "django-lbsync example project, not a secret"
+DEBUG = True
+ALLOWED_HOSTS: list[str] = []
+INSTALLED_APPS = ["django_lbsync"]
+USE_TZ = True
+
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+
+LBSYNC = {
+    "MODELS": os.environ.get("LBSYNC_MODELS") or str(BASE_DIR / "loopback" / "server" / "model-config.json"),
+    "DATASOURCES": {"db": "default"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django_lbsync": {"handlers": ["console"], "level": os.environ.get("LBSYNC_LOG_LEVEL", "WARNING")}},
+}
