@@ -11,7 +11,8 @@ from django.db import models
 from django.db.migrations.state import ModelState, ProjectState
 from django.db.models.expressions import Value
 
-from .schema import ForeignKey, Schema, Table
+from .schema import ForeignKey, Table
+from .vendors import VENDORS
 
 APP_LABEL = "django_lbsync_runtime"
 
@@ -73,17 +74,16 @@ def db_column(vendor: str, name: str) -> str:
     return f'"{name}"' if vendor == "oracle" else name
 
 
-def model_state(vendor: str, table: Table, schema: Schema | None = None) -> ModelState:
+def model_state(vendor: str, table: Table) -> ModelState:
     """One Table as a ModelState; fields are named f0, f1 ... so no column name can clash with Django's."""
     field_names = {column.name: f"f{i}" for i, column in enumerate(table.columns)}
     inline_fks = {fk.columns[0]: fk for fk in table.foreign_keys} if vendor == "sqlite" else {}
+    auto_suffix = VENDORS[vendor].auto_suffix
     fields = []
     single_pk = len(table.primary_key) == 1
     for column in table.columns:
         is_pk = single_pk and column.name == table.primary_key[0]
-        suffix = None
-        if vendor == "sqlite" and column.auto:
-            suffix = "AUTOINCREMENT"
+        suffix = auto_suffix if column.auto else None
         if column.name in inline_fks:
             suffix = _inline_fk_sql(inline_fks[column.name])
         kwargs = {}

@@ -92,7 +92,7 @@ def _property_indexes(model: ModelDefinition, vendor: Vendor, table: str) -> lis
     (LoopBack's PostgreSQL connector makes it UNIQUE by mistake)."""
     out = []
     for prop in model.properties:
-        if not prop.index or prop.id:
+        if prop.index is None or prop.index is False or prop.id:
             continue
         spec = prop.index if isinstance(prop.index, dict) else {}
         column = vendor.column_name(prop)

@@ -9,6 +9,7 @@ class MssqlVendor(Vendor):
     django_vendor = "microsoft"
     connector_key = "mssql"
     default_schema = "dbo"
+    auto_suffix = "IDENTITY(1,1)"
     fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
@@ -32,7 +33,7 @@ class MssqlVendor(Vendor):
     def auto_increment(self, prop, model, column_type):
         # §4: IDENTITY whenever a Number id is not `generated: false` (even when `generated` is absent).
         if prop.type == "Number" and prop.generated is not False and len(model.ids) == 1:
-            return f"{column_type} IDENTITY(1,1)"
+            return column_type
         return None
 
     def is_nullable(self, prop):

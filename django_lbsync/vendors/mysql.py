@@ -13,6 +13,7 @@ NO_DEFAULT_TYPES = ("BLOB", "JSON", "TEXT")
 class MysqlVendor(Vendor):
     django_vendor = "mysql"
     connector_key = "mysql"
+    auto_suffix = "AUTO_INCREMENT"
 
     def schema_name(self, model):
         return None  # §2: the connector ignores `schema` in DDL; the table lives in the connection's database

@@ -12,6 +12,7 @@ from .base import Vendor, literal_default
 class SqliteVendor(Vendor):
     django_vendor = "sqlite"
     connector_key = "sqlite3"
+    auto_suffix = "AUTOINCREMENT"
 
     def schema_name(self, model):
         return None

@@ -1,0 +1,162 @@
+"""Test-side view of a live table, straight from each database's catalog, for assertions.
+
+Kept independent of django_lbsync's own code on purpose: tests compare what the database really
+holds with what loopback-semantics.md says LoopBack creates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connections
+
+
+@dataclass
+class LiveTable:
+    columns: list[tuple[str, str, bool]] = field(default_factory=list)  # (name, type, nullable) in order
+    defaults: dict[str, str] = field(default_factory=dict)  # column -> default expression (only those with one)
+    primary_key: tuple[str, ...] = ()
+    auto: set[str] = field(default_factory=set)  # auto-increment / serial / identity columns
+    indexes: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)  # name -> (cols with " DESC", unique)
+    foreign_keys: dict[str, tuple] = field(default_factory=dict)  # name -> (cols, ref table, ref cols, on delete, on update)
+
+    @property
+    def column_types(self) -> dict[str, str]:
+        return {name: type_ for name, type_, _ in self.columns}
+
+    @property
+    def not_null(self) -> set[str]:
+        return {name for name, _, nullable in self.columns if not nullable}
+
+
+def tables(alias: str) -> set[str]:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        return {n for n in connection.introspection.table_names(cursor) if n != "django_migrations"}
+
+
+def describe(alias: str, table: str, schema: str | None = None) -> LiveTable:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        return {"postgresql": _postgresql, "mysql": _mysql, "sqlite": _sqlite}[connection.vendor](cursor, table, schema)
+
+
+def _postgresql(cursor, table, schema):
+    qualified = f'"{schema or "public"}"."{table}"'
+    live = LiveTable()
+    cursor.execute(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid) "
+        "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        [qualified],
+    )
+    for name, type_, nullable, default in cursor.fetchall():
+        if default and default.startswith("nextval("):
+            live.auto.add(name)  # SERIAL = integer + owned sequence default
+        elif default is not None:
+            live.defaults[name] = default
+        live.columns.append((name, type_, nullable))
+    cursor.execute(
+        "SELECT i.relname, ix.indisunique, ix.indisprimary, "
+        "  array(SELECT pg_get_indexdef(ix.indexrelid, k + 1, true) FROM generate_subscripts(ix.indkey, 1) k ORDER BY k), "
+        "  ix.indoption::int2[] "
+        "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid WHERE ix.indrelid = %s::regclass",
+        [qualified],
+    )
+    for name, unique, primary, columns, options in cursor.fetchall():
+        columns = tuple(c + (" DESC" if opt & 1 else "") for c, opt in zip(columns, options))
+        if primary:
+            live.primary_key = columns
+        else:
+            live.indexes[name] = (columns, unique)
+    cursor.execute(
+        "SELECT c.conname, "
+        "  array(SELECT attname FROM unnest(c.conkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a "
+        "        ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o), "
+        "  c.confrelid::regclass::text, "
+        "  array(SELECT attname FROM unnest(c.confkey) WITH ORDINALITY k(n, o) JOIN pg_attribute a "
+        "        ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o), "
+        "  c.confdeltype, c.confupdtype "
+        "FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = %s::regclass",
+        [qualified],
+    )
+    actions = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+    for name, cols, ref, ref_cols, on_delete, on_update in cursor.fetchall():
+        live.foreign_keys[name] = (tuple(cols), ref.strip('"'), tuple(ref_cols), actions[on_delete], actions[on_update])
+    return live
+
+
+def _mysql(cursor, table, schema):
+    live = LiveTable()
+    cursor.execute(
+        "SELECT column_name, column_type, is_nullable, column_default, extra, column_key FROM information_schema.columns "
+        "WHERE table_schema = DATABASE() AND table_name = %s ORDER BY ordinal_position",
+        [table],
+    )
+    for name, type_, nullable, default, extra, _key in cursor.fetchall():
+        live.columns.append((name, type_.upper(), nullable == "YES"))
+        if "auto_increment" in extra:
+            live.auto.add(name)
+        if default is not None and default != "NULL":
+            live.defaults[name] = default
+    cursor.execute(
+        "SELECT index_name, non_unique, column_name, collation FROM information_schema.statistics "
+        "WHERE table_schema = DATABASE() AND table_name = %s ORDER BY index_name, seq_in_index",
+        [table],
+    )
+    grouped: dict[str, tuple[list, bool]] = {}
+    for name, non_unique, column, collation in cursor.fetchall():
+        cols, _ = grouped.setdefault(name, ([], not non_unique))
+        cols.append(column + (" DESC" if collation == "D" else ""))
+    for name, (cols, unique) in grouped.items():
+        if name == "PRIMARY":
+            live.primary_key = tuple(cols)
+        else:
+            live.indexes[name] = (tuple(cols), unique)
+    cursor.execute(
+        "SELECT k.constraint_name, k.column_name, k.referenced_table_name, k.referenced_column_name, "
+        "  r.delete_rule, r.update_rule "
+        "FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r "
+        "  ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name "
+        "WHERE k.table_schema = DATABASE() AND k.table_name = %s ORDER BY k.constraint_name, k.ordinal_position",
+        [table],
+    )
+    for name, column, ref, ref_column, on_delete, on_update in cursor.fetchall():
+        live.foreign_keys[name] = ((column,), ref, (ref_column,), on_delete, on_update)
+    return live
+
+
+def _sqlite(cursor, table, schema):
+    live = LiveTable()
+    cursor.execute(f'PRAGMA table_info("{table}")')
+    pk = []
+    for _cid, name, type_, notnull, default, pk_position in cursor.fetchall():
+        live.columns.append((name, type_.lower(), not notnull))  # SQLite upper-cases some names
+        if default is not None:
+            live.defaults[name] = default
+        if pk_position:
+            pk.append((pk_position, name))
+    live.primary_key = tuple(name for _, name in sorted(pk))
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+    create_sql = cursor.fetchone()[0]
+    if "AUTOINCREMENT" in create_sql.upper() and len(live.primary_key) == 1:
+        live.auto.add(live.primary_key[0])
+    cursor.execute(f'PRAGMA index_list("{table}")')
+    for _seq, name, unique, origin, _partial in cursor.fetchall():
+        if origin == "pk":
+            continue
+        cursor.execute(f'PRAGMA index_xinfo("{name}")')
+        cols = tuple(c[2] + (" DESC" if c[3] else "") for c in cursor.fetchall() if c[5])
+        live.indexes[name] = (cols, bool(unique))
+    cursor.execute(f'PRAGMA foreign_key_list("{table}")')
+    for _id, _seq, ref, column, ref_column, on_update, on_delete, _match in cursor.fetchall():
+        # SQLite does not report constraint names; the CREATE TABLE text holds them.
+        name = _sqlite_fk_name(create_sql, column)
+        live.foreign_keys[name] = ((column,), ref, (ref_column,), on_delete, on_update)
+    return live
+
+
+def _sqlite_fk_name(create_sql: str, column: str) -> str:
+    import re
+
+    match = re.search(rf'"{re.escape(column)}"[^,]*?CONSTRAINT "([^"]+)" REFERENCES', create_sql)
+    return match.group(1) if match else f"<unnamed:{column}>"

@@ -1,0 +1,77 @@
+"""Test settings: one alias per database (tests name theirs), as pgtrigger does.
+
+- `default`    SQLite, always (in memory for tests).
+- `postgresql` the local PostgreSQL (127.0.0.1:5432, user postgres, database test).
+- `mysql`      the local MariaDB/MySQL (127.0.0.1:3306, user root, database test).
+- `oracle`, `mssql`: never connected; used only to render DDL offline.
+
+Outside CI a live alias is left out when its driver or server is missing, and its tests skip with
+the reason. Under CI (CI=true) the aliases are always defined, so a missing server FAILS the tests.
+"""
+import importlib.util
+import os
+import socket
+
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+SECRET_KEY = "tests"
+INSTALLED_APPS = ["django_lbsync"]
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+LBSYNC = {"MODELS": [], "DATASOURCES": {"db": "default"}}
+
+PG_HOST = os.environ.get("LBSYNC_TEST_PG_HOST", "127.0.0.1")
+MY_HOST = os.environ.get("LBSYNC_TEST_MYSQL_HOST", "127.0.0.1")
+
+#: alias -> why it is not available (only outside CI)
+UNAVAILABLE: dict[str, str] = {}
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _available(alias: str, module: str, host: str, port: int) -> bool:
+    if CI:
+        return True
+    if importlib.util.find_spec(module) is None:
+        UNAVAILABLE[alias] = f"the {module} driver is not installed"
+        return False
+    if not _port_open(host, port):
+        UNAVAILABLE[alias] = f"no server on {host}:{port}"
+        return False
+    return True
+
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+if _available("postgresql", "psycopg", PG_HOST, 5432):
+    DATABASES["postgresql"] = {
+        "ENGINE": "django.db.backends.postgresql", "NAME": "test", "USER": "postgres", "HOST": PG_HOST, "PORT": 5432,
+        "TEST": {"NAME": "test_lbsync"},
+    }
+if _available("mysql", "MySQLdb", MY_HOST, 3306):
+    DATABASES["mysql"] = {
+        "ENGINE": "django.db.backends.mysql", "NAME": "test", "USER": "root", "PASSWORD": "", "HOST": MY_HOST,
+        "PORT": 3306, "TEST": {"NAME": "test_lbsync", "CHARSET": "utf8mb4"},
+    }
+# Offline aliases: an address where nothing listens. Tests never connect them.
+if CI or importlib.util.find_spec("oracledb"):
+    DATABASES["oracle"] = {
+        "ENGINE": "django.db.backends.oracle", "NAME": "offline", "USER": "loopback", "PASSWORD": "x",
+        "HOST": "127.0.0.1", "PORT": 9,
+    }
+else:
+    UNAVAILABLE["oracle"] = "the oracledb driver is not installed"
+if CI or importlib.util.find_spec("mssql"):
+    DATABASES["mssql"] = {
+        "ENGINE": "mssql", "NAME": "offline", "USER": "sa", "PASSWORD": "x", "HOST": "127.0.0.1", "PORT": 9,
+        "OPTIONS": {"driver": "ODBC Driver 18 for SQL Server"},
+    }
+else:
+    UNAVAILABLE["mssql"] = "mssql-django is not installed"
+
+LIVE_ALIASES = [alias for alias in ("default", "postgresql", "mysql") if alias in DATABASES]
