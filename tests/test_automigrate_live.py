@@ -213,8 +213,8 @@ def test_every_index_form(live, use_models):
         }
     assert table.indexes == expected
     if live == "mysql":
-        # §3.1: an indexed string gets VARCHAR(255), other strings VARCHAR(512)
-        assert table.column_types["name"] == "VARCHAR(255)" and table.column_types["city"] == "VARCHAR(512)"
+        # §3.1: an indexed string without a length gets VARCHAR(255); a length wins
+        assert table.column_types["name"] == "VARCHAR(255)" and table.column_types["zip"] == "VARCHAR(10)"
 
 
 def test_foreign_keys_and_relation_columns(live, use_models):
