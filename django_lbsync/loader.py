@@ -70,6 +70,7 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
             for name in registry.add_folder(path):
                 attach.setdefault(name, default_datasource)
         elif path.is_file():
+            registry.add_folder(path.parent)  # its siblings can be bases, but only this file is attached
             name = registry.add_file(path)
             if name:
                 attach.setdefault(name, default_datasource)
@@ -92,10 +93,9 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
         model = resolver.resolve(name)
         if model is not None:
             loaded.models[name] = _with_datasource(model, datasource)
-    if not problems:
-        _add_relation_properties(loaded, resolver, problems)
-        for model in loaded.models.values():
-            _validate_references(model, problems)
+    _add_relation_properties(loaded, resolver, problems)
+    for model in loaded.models.values():
+        _validate_references(model, problems)
     if problems:
         raise DefinitionError(problems)
     return loaded

@@ -1,0 +1,135 @@
+"""Loading LoopBack JSON (§1): no database needed."""
+from __future__ import annotations
+
+import pytest
+
+from django_lbsync.desired import build_schema
+from django_lbsync.exceptions import DefinitionError
+from django_lbsync.loader import load_definitions
+from django_lbsync.vendors import PostgresqlVendor
+
+from .conftest import FIXTURES
+
+
+def names(model):
+    return [p.name for p in model.properties]
+
+
+def test_builtins_resolve_like_loopback():
+    loaded = load_definitions(FIXTURES / "builtins" / "model-config.json")
+    assert list(loaded.models) == ["User", "AccessToken", "ACL", "RoleMapping", "Role"]
+    user, token, acl, mapping, role = loaded.models.values()
+    # §1.3: the injected id comes last; §1.5: User hasMany accessTokens adds AccessToken.userId
+    assert names(user) == ["realm", "username", "password", "email", "emailVerified", "verificationToken", "id"]
+    assert names(token) == ["id", "ttl", "scopes", "created", "userId"]
+    assert token.property("userId").type == "Number"
+    assert token.property("scopes").type == "Array"
+    # §1.4: a generated string id becomes Number
+    assert mapping.property("id").type == "Number" and role.property("id").type == "Number"
+    assert token.property("id").type == "String"  # not generated: stays a string
+    assert names(mapping) == ["id", "principalType", "principalId", "roleId"]
+
+
+def test_base_chain_deletion_and_settings_merge():
+    loaded = load_definitions(FIXTURES / "base_chain")
+    admin = loaded.models["AdminUser"]
+    assert names(admin) == ["level", "nickname", "username", "password", "email", "emailVerified",
+                            "verificationToken", "id"]
+    assert admin.settings["postgresql"] == {"table": "admin_user"}
+    assert admin.settings["hidden"] == ["password", "verificationToken"]
+    assert admin.property("id").generated is True
+
+
+def test_child_inherits_base_table_name(model_dir):
+    folder = model_dir({
+        "base.json": {"name": "Base", "postgresql": {"table": "base_tbl"}, "properties": {"a": "string"},
+                      "indexes": {"a_idx": {"a": 1}}},
+        "child.json": {"name": "Child", "base": "Base", "properties": {"b": "number"}},
+    })
+    loaded = load_definitions([folder / "child.json"])
+    child = loaded.models["Child"]
+    schema = build_schema([child], PostgresqlVendor())
+    table = schema.tables["base_tbl"]
+    assert [c.name for c in table.columns] == ["b", "a", "id"]
+    assert [i.name for i in table.indexes] == ["a_idx"]
+
+
+def test_model_on_non_sql_datasource_gets_no_table(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "note.json").write_text('{"name": "Note", "properties": {"text": "string"}}')
+    (tmp_path / "model-config.json").write_text(
+        '{"_meta": {"sources": ["loopback/common/models", "./models"]},'
+        ' "Note": {"dataSource": "db"}, "Email": {"dataSource": "mail"}, "ACL": {"dataSource": null},'
+        ' "Role": {"dataSource": "cache"}}'
+    )
+    (tmp_path / "datasources.json").write_text(
+        '{"db": {"connector": "postgresql"}, "mail": {"connector": "mail"}, "cache": {"connector": "memory"}}'
+    )
+    loaded = load_definitions(tmp_path / "model-config.json")
+    assert list(loaded.models) == ["Note"]
+
+
+def test_polymorphic_and_habtm_relations(model_dir):
+    folder = model_dir({
+        "picture.json": {"name": "Picture", "properties": {"url": "string"},
+                         "relations": {"imageable": {"type": "belongsTo", "polymorphic": True}}},
+        "author.json": {"name": "Author", "properties": {"name": "string"},
+                        "relations": {"pictures": {"type": "hasMany", "model": "Picture", "polymorphic": "imageable"},
+                                      "books": {"type": "hasAndBelongsToMany", "model": "Book"}}},
+        "book.json": {"name": "Book", "properties": {"title": "string"}},
+    })
+    loaded = load_definitions(folder)
+    assert names(loaded.models["Picture"]) == ["url", "id", "imageableId", "imageableType"]
+    assert names(loaded.models["AuthorBook"]) == ["id", "authorId", "bookId"]
+
+
+def test_composite_key_order_and_shorthand_types(model_dir):
+    folder = model_dir({
+        "m.json": {"name": "M", "properties": {"b": {"type": "string", "id": 2}, "a": {"type": "STRING", "id": 1},
+                                                 "tags": ["string"], "addr": {"street": "string"}}},
+    })
+    model = load_definitions(folder).models["M"]
+    assert [p.name for p in model.ids] == ["a", "b"]
+    assert model.property("addr").type == "Object"
+    assert names(model) == ["b", "a", "tags", "addr"]  # no injected id: the model has its own
+
+
+def test_every_problem_is_reported_at_once_with_file_model_and_property(model_dir):
+    folder = model_dir({
+        "broken.json": '{\n  "name": "Broken",\n  "properties": {\n    "a": "string",\n  }\n}\n',
+        "one.json": {"name": "Dup", "properties": {}},
+        "two.json": {"name": "Dup", "properties": {}},
+        "orphan.json": {"name": "Orphan", "base": "NoSuchBase"},
+        "typo.json": {"name": "Typo", "properties": {"age": {"type": "integr"}}},
+        "idx.json": {"name": "Idx", "properties": {"a": "string"}, "indexes": {"i1": {"keys": {"missing": 1}}},
+                     "foreignKeys": {"fk1": {"entity": "Idx", "foreignKey": "ghost"}}},
+    })
+    with pytest.raises(DefinitionError) as caught:
+        load_definitions(folder)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("broken.json" in m and "line 5, column 3" in m for m in messages), messages
+    assert any("two.json" in m and "model Dup" in m and "duplicate" in m for m in messages), messages
+    assert any("orphan.json" in m and "model Orphan" in m and "NoSuchBase" in m for m in messages), messages
+    assert any("typo.json" in m and "model Typo" in m and "property age" in m and "integr" in m for m in messages)
+    assert any("idx.json" in m and "property missing" in m and '"i1"' in m for m in messages), messages
+    assert any("idx.json" in m and "property ghost" in m and '"fk1"' in m for m in messages), messages
+    assert len(messages) == 6
+
+
+def test_model_config_names_a_model_without_definition(tmp_path):
+    (tmp_path / "model-config.json").write_text('{"Ghost": {"dataSource": "db"}}')
+    with pytest.raises(DefinitionError, match="model Ghost: model is configured but no model definition"):
+        load_definitions(tmp_path / "model-config.json")
+
+
+def test_two_properties_one_column_and_names_too_long(model_dir):
+    folder = model_dir({
+        "m.json": {"name": "M", "properties": {"firstName": "string", "firstname": "string",
+                                                 "x" * 70: "string"}},
+    })
+    model = load_definitions(folder).models["M"]
+    with pytest.raises(DefinitionError) as caught:
+        build_schema([model], PostgresqlVendor(), max_name_length=63)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("property firstname" in m and 'column "firstname"' in m and "firstName" in m for m in messages)
+    assert any("70 characters" in m and "allows 63" in m and "m.json" in m for m in messages), messages
