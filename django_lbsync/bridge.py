@@ -27,6 +27,10 @@ class SQLDefault(Value):
 class ExactTypeField(models.Field):
     """A column whose type is exactly `exact_type`; `type_suffix` follows NOT NULL / PRIMARY KEY."""
 
+    # Django makes every string column nullable on Oracle (where '' is NULL); LoopBack writes
+    # NOT NULL for required properties there too, so nullability is taken as given.
+    empty_strings_allowed = False
+
     def __init__(self, *args, exact_type: str, type_suffix: str | None = None, **kwargs):
         self.exact_type = exact_type
         self.type_suffix = type_suffix

@@ -1,0 +1,1 @@
+CREATE TABLE [Product] ([product_code] VARCHAR(32) NOT NULL, [price] DECIMAL(12, 3) NULL, [released] DATE NULL, [weight] FLOAT NULL, [counter] BIGINT NULL, [meta] nvarchar(255) NULL, [stock] int NULL, [createdAt] datetime NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1));
