@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
+from django.db import DatabaseError, connections
 
 from ...api import Cancelled, automigrate
 from ...exceptions import LbsyncError
@@ -23,11 +24,12 @@ class Command(LbsyncCommand):
             help="With --sql: render for an empty database without connecting to it (offline DDL).",
         )
 
-    def handle(self, *models, database, interactive, sql, assume_empty, verbosity, **options):
+    def handle(self, *args, models, database, interactive, sql, assume_empty, verbosity, **options):
         self.check_database(database)
         if assume_empty and not sql:
             raise CommandError("--assume-empty only makes sense with --sql.", returncode=2)
         self.verbosity = verbosity
+        self.pending, self.done = None, []
         try:
             result = automigrate(
                 models or None,
@@ -41,6 +43,16 @@ class Command(LbsyncCommand):
             raise CommandError(str(exc), returncode=EXIT_ERROR) from None
         except LbsyncError as exc:
             raise self.fail(exc) from None
+        except DatabaseError as exc:
+            if self.pending:
+                self.stdout.write(self.style.ERROR(" FAILED"))
+            if connections[database].features.can_rollback_ddl:
+                state = "The run was rolled back; the database is as it was."
+            else:
+                done = ", ".join(self.done) or "nothing"
+                state = (f"This database cannot roll DDL back; steps done before the failure: {done}. "
+                         "Fix the cause and run automigrate again.")
+            raise CommandError(f"Automigrate failed: {exc}\n{state}", returncode=EXIT_ERROR) from None
         if sql:
             for statement in result.sql:
                 self.stdout.write(statement)
@@ -55,6 +67,11 @@ class Command(LbsyncCommand):
         )
 
     def progress(self, action: str, table) -> None:
+        if action in ("drop", "create"):
+            self.pending = f"{action} {table.key}"
+        else:
+            self.done.append(self.pending)
+            self.pending = None
         if self.verbosity < 1:
             return
         if action == "drop":

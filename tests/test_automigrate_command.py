@@ -1,0 +1,114 @@
+"""`manage.py automigrate` on live databases: exit codes, confirmation, --sql, and nothing changed on errors."""
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connections
+
+from .conftest import FIXTURES
+from .live_schema import tables
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
+
+
+def customer_table(alias):
+    return "customertest" if connections[alias].vendor == "postgresql" else "CustomerTest"
+
+
+def seed_customer(alias):
+    """CustomerTest v1 holding one row."""
+    call_command("automigrate", "--noinput", database=alias, stdout=StringIO())
+    q = connections[alias].ops.quote_name
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {q(customer_table(alias))} ({q('id')}, {q('name')}) VALUES ('c1', 'Ann')")
+
+
+def rows(alias):
+    q = connections[alias].ops.quote_name
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT {q('name')} FROM {q(customer_table(alias))}")
+        return [r[0] for r in cursor.fetchall()]
+
+
+def test_output_reads_like_migrate(live, use_models):
+    use_models(live, "builtins/model-config.json", "customer_v1")
+    out = StringIO()
+    call_command("automigrate", "--noinput", database=live, stdout=out)
+    text = out.getvalue()
+    table = customer_table(live)
+    assert f"  Creating table {table}... OK" in text
+    assert "Automigrated 6 table(s)" in text
+
+
+def test_named_models_only(live, use_models):
+    use_models(live, "builtins/model-config.json", "customer_v1")
+    call_command("automigrate", "CustomerTest", "ACL", "--noinput", database=live, stdout=StringIO())
+    expected = {"customertest", "acl"} if live == "postgresql" else {"CustomerTest", "ACL"}
+    assert tables(live) == expected
+
+
+def test_unknown_model_is_exit_2(live, use_models):
+    use_models(live, "customer_v1")
+    with pytest.raises(CommandError, match="not attached.*: Nope") as caught:
+        call_command("automigrate", "Nope", "--noinput", database=live, stdout=StringIO())
+    assert caught.value.returncode == 2
+
+
+def test_invalid_definitions_exit_2_and_change_nothing(live, use_models, model_dir):
+    use_models(live, "customer_v1")
+    seed_customer(live)
+    broken = model_dir({
+        "customer-test.json": json.loads((FIXTURES / "customer_v1" / "customer-test.json").read_text()),
+        "bad.json": {"name": "Bad", "properties": {"x": {"type": "strng"}}},
+        "worse.json": '{"name": "Worse",',
+    })
+    use_models(live, broken)
+    with pytest.raises(CommandError) as caught:
+        call_command("automigrate", "--noinput", database=live, stdout=StringIO())
+    assert caught.value.returncode == 2
+    message = str(caught.value)
+    assert "2 problems" in message and "bad.json: model Bad: property x" in message and "worse.json" in message
+    assert rows(live) == ["Ann"]
+
+
+def test_rows_need_confirmation_which_a_script_cannot_give(live, use_models):
+    use_models(live, "customer_v1")
+    seed_customer(live)
+    with pytest.raises(CommandError, match="--noinput") as caught:
+        call_command("automigrate", database=live, stdout=StringIO())  # interactive, but stdin is no terminal
+    assert caught.value.returncode == 3
+    assert rows(live) == ["Ann"]
+    call_command("automigrate", "--noinput", database=live, stdout=StringIO())
+    assert rows(live) == []
+
+
+def test_sql_prints_drop_and_create_and_changes_nothing(live, use_models):
+    use_models(live, "customer_v1")
+    seed_customer(live)
+    out = StringIO()
+    call_command("automigrate", "--sql", database=live, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("DROP TABLE") and lines[1].startswith("CREATE TABLE")
+    assert rows(live) == ["Ann"]
+
+
+@pytest.mark.parametrize("live", ["default", "postgresql"], indirect=True)
+def test_failure_rolls_everything_back(live, use_models, model_dir):
+    """SQLite and PostgreSQL roll DDL back: a CREATE that fails after the DROPs leaves the data."""
+    use_models(live, "customer_v1")
+    seed_customer(live)
+    folder = model_dir({
+        "customer-test.json": json.loads((FIXTURES / "customer_v1" / "customer-test.json").read_text()),
+        "zz-broken.json": {"name": "ZzBroken", "properties": {
+            "x": {"type": "number", "postgresql": {"dbDefault": "no_such_function()"},
+                  "sqlite3": {"dbDefault": "(no such syntax"}}}},
+    })
+    use_models(live, folder)
+    with pytest.raises(CommandError):
+        call_command("automigrate", "--noinput", database=live, stdout=StringIO())
+    assert rows(live) == ["Ann"]
+    assert not any(t.lower() == "zzbroken" for t in tables(live))
