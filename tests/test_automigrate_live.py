@@ -280,3 +280,17 @@ def test_rerun_drops_and_recreates_only_its_tables(live, use_models):
         cursor.execute(f"SELECT COUNT(*) FROM {q(name)}")
         assert cursor.fetchone()[0] == 0
     assert "bystander" in tables(live)
+
+
+def test_schema_option(live, use_models):
+    """§2: `postgresql.schema` qualifies the table (the schema is created); MySQL ignores `schema`."""
+    use_models(live, "pg_schema")
+    automigrate(using=live)
+    automigrate(using=live)  # the second run finds the qualified table and re-creates it
+    if live == "postgresql":
+        table = describe(live, "things", schema="lbsync_app")
+        assert [c[0] for c in table.columns] == ["label", "id"]
+        assert table.indexes == {"things_label_idx": (("label",), False)}
+        assert "things" not in tables(live)  # not in public
+    else:
+        assert tables(live) == {"Thing"}
