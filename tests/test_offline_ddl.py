@@ -33,13 +33,17 @@ def test_automigrate_sql_matches_reviewed_file(alias, fixture, settings):
     assert sql == expected_file.read_text()
 
 
+def builtins_sql(alias: str, settings) -> str:
+    require_alias(alias)
+    settings.LBSYNC = {"MODELS": [str(FIXTURES / "builtins/model-config.json")], "DATASOURCES": {"db": alias}}
+    out = StringIO()
+    call_command("automigrate", "--sql", "--assume-empty", database=alias, stdout=out)
+    return out.getvalue()
+
+
 def test_oracle_builtins_follow_appendix_a(settings):
     """Spot checks straight from Appendix A, independent of the recorded file."""
-    require_alias("oracle")
-    settings.LBSYNC = {"MODELS": [str(FIXTURES / "builtins/model-config.json")], "DATASOURCES": {"db": "oracle"}}
-    out = StringIO()
-    call_command("automigrate", "--sql", "--assume-empty", database="oracle", stdout=out)
-    sql = out.getvalue()
+    sql = builtins_sql("oracle", settings)
     assert '"PASSWORD" VARCHAR2(1024) NOT NULL' in sql and '"EMAILVERIFIED" CHAR(1) NULL' in sql
     assert 'CREATE SEQUENCE "User_ID_SEQUENCE" START WITH 1 INCREMENT BY 1 CACHE 100' in sql
     assert 'CREATE OR REPLACE TRIGGER "Role_ID_TRIGGER" BEFORE INSERT ON "ROLE"' in sql
@@ -48,11 +52,7 @@ def test_oracle_builtins_follow_appendix_a(settings):
 
 
 def test_mssql_builtins_follow_appendix_a(settings):
-    require_alias("mssql")
-    settings.LBSYNC = {"MODELS": [str(FIXTURES / "builtins/model-config.json")], "DATASOURCES": {"db": "mssql"}}
-    out = StringIO()
-    call_command("automigrate", "--sql", "--assume-empty", database="mssql", stdout=out)
-    sql = out.getvalue()
+    sql = builtins_sql("mssql", settings)
     assert "[id] int NOT NULL PRIMARY KEY IDENTITY(1,1)" in sql
     assert "[emailVerified] bit NULL" in sql and "[password] nvarchar(255) NOT NULL" in sql
     assert "CREATE INDEX [principalId_NONCLUSTERED_ASC_idx] ON [RoleMapping] ([principalId])" in sql
