@@ -48,11 +48,13 @@ def attached_models(models: Sequence[str] | None = None, *, using: str = DEFAULT
 
     With `models`, exactly those, in attach order; a name that is not attached is an error.
     """
-    datasources = conf.datasources_for(using)
-    loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
-    attached = loaded.for_datasources(datasources)
+    return _select(_all_attached(using), models, using)
+
+
+def _select(attached: list[ModelDefinition], models: Sequence[str] | None, using: str) -> list[ModelDefinition]:
     if not models:
         return attached
+    datasources = conf.datasources_for(using)
     by_name = {m.name: m for m in attached}
     missing = [name for name in models if name not in by_name]
     if missing:
@@ -64,13 +66,21 @@ def attached_models(models: Sequence[str] | None = None, *, using: str = DEFAULT
     return [m for m in attached if m.name in wanted]
 
 
+def _all_attached(using: str) -> list[ModelDefinition]:
+    loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
+    return loaded.for_datasources(conf.datasources_for(using))
+
+
 def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> Schema:
     """The schema LoopBack would create for these models on database `using`."""
     connection = connections[using]
+    attached = _all_attached(using)
+    selected = _select(attached, models, using)
     return build_schema(
-        attached_models(models, using=using),
+        selected,
         vendor_for(connection),
         max_name_length=connection.ops.max_name_length(),
+        attached=attached,
     )
 
 

@@ -13,10 +13,21 @@ from .vendors.base import Vendor
 logger = logging.getLogger("django_lbsync")
 
 
-def build_schema(models: Iterable[ModelDefinition], vendor: Vendor, *, max_name_length: int | None = None) -> Schema:
-    """Build the desired schema; every problem (name clash, name too long ...) is raised together."""
+def build_schema(
+    models: Iterable[ModelDefinition],
+    vendor: Vendor,
+    *,
+    max_name_length: int | None = None,
+    attached: Iterable[ModelDefinition] = (),
+) -> Schema:
+    """Build the desired schema; every problem (name clash, name too long ...) is raised together.
+
+    `attached` are the other models on the same database: a foreign key may reference their tables
+    even when only some models are migrated.
+    """
     models = list(models)
-    by_name = {m.name: m for m in models}
+    by_name = {m.name: m for m in attached}
+    by_name.update((m.name, m) for m in models)
     problems: list[DefinitionProblem] = []
     schema = Schema(vendor.django_vendor)
     for model in models:

@@ -112,3 +112,13 @@ def test_failure_rolls_everything_back(live, use_models, model_dir):
         call_command("automigrate", "--noinput", database=live, stdout=StringIO())
     assert rows(live) == ["Ann"]
     assert not any(t.lower() == "zzbroken" for t in tables(live))
+
+
+def test_a_subset_keeps_its_foreign_keys_to_other_attached_models(live, use_models):
+    use_models(live, "foreign_keys")
+    call_command("automigrate", "--noinput", database=live, stdout=StringIO())
+    call_command("automigrate", "Order", "--noinput", database=live, stdout=StringIO())
+    from .live_schema import describe
+
+    order = describe(live, "order" if live == "postgresql" else "Order")
+    assert set(order.foreign_keys) == {"fk_order_customerId", "fk_order_address"}
