@@ -3,10 +3,26 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import AutomigrateResult, Cancelled, attached_models, automigrate, desired_schema  # noqa: E402
-from .exceptions import ConfigurationError, DefinitionError, LbsyncError, UnknownModel  # noqa: E402
+from .api import (  # noqa: E402
+    AutomigrateResult, AutoupdateResult, Cancelled, attached_models, automigrate, autoupdate, desired_schema,
+    get_plan, is_actual,
+)
+from .apply import ApplyFailed  # noqa: E402
+from .changes import Risk  # noqa: E402
+from .exceptions import ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel  # noqa: E402
+from .locking import LockTimeout  # noqa: E402
+from .plan import Plan  # noqa: E402
 
 __all__ = [
+    "ApplyFailed",
+    "AutoupdateResult",
+    "ChangesRefused",
+    "LockTimeout",
+    "Plan",
+    "Risk",
+    "autoupdate",
+    "get_plan",
+    "is_actual",
     "AutomigrateResult",
     "Cancelled",
     "ConfigurationError",

@@ -12,12 +12,18 @@ from typing import Callable, Sequence
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from . import conf
+from .apply import apply
 from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
+from .changes import Change
 from .definitions import ModelDefinition
 from .desired import build_schema
-from .exceptions import LbsyncError, UnknownModel
-from .introspect import existing_tables, row_counts
+from .diff import diff
+from .exceptions import ChangesRefused, LbsyncError, UnknownModel
+from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
+from .locking import database_lock
+from .plan import Plan
+from .preflight import assess
 from .schema import Schema, Table
 from .vendors import vendor_for
 
@@ -102,6 +108,13 @@ def automigrate(
     connection = connections[using]
     schema = desired_schema(models, using=using)
     tables = schema.in_dependency_order()
+    if assume_empty:
+        return _automigrate(connection, using, tables, dry_run, True, confirm, progress)
+    with database_lock(connection):
+        return _automigrate(connection, using, tables, dry_run, False, confirm, progress)
+
+
+def _automigrate(connection, using, tables, dry_run, assume_empty, confirm, progress) -> AutomigrateResult:
     result = AutomigrateResult(database=using)
     if not assume_empty:
         result.dropped = existing_tables(connection, reversed(tables))
@@ -140,3 +153,68 @@ def automigrate(
     if dry_run:
         result.sql = list(editor.collected_sql)
     return result
+
+
+@dataclass
+class AutoupdateResult:
+    plan: Plan
+    applied: list[Change] = field(default_factory=list)
+    sql: list[str] = field(default_factory=list)  # only with dry_run
+
+
+def _live_and_plan(models, using: str, prune: bool) -> tuple[Schema, Plan]:
+    connection = connections[using]
+    desired = desired_schema(models, using=using)
+    live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
+    plan = diff(live, desired, vendor_for(connection), database=using, prune=prune)
+    return live, assess(plan, connection, live)
+
+
+def get_plan(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS, prune: bool = False) -> Plan:
+    """What autoupdate would do: the typed, ordered changes with their risk, and notes."""
+    return _live_and_plan(models, using, prune)[1]
+
+
+def is_actual(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when the database holds exactly the tables the models describe (LoopBack's isActual)."""
+    return get_plan(models, using=using).in_sync
+
+
+def autoupdate(
+    models: Sequence[str] | None = None,
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    allow_destructive: bool = False,
+    dry_run: bool = False,
+    prune: bool = False,
+    confirm: Callable[[Plan], bool] | None = None,
+    progress: Callable[[str, Change], None] | None = None,
+    lock_timeout: float = 60.0,
+    on_wait: Callable[[], None] | None = None,
+) -> AutoupdateResult:
+    """Bring the tables of `models` (default: all attached) in line with their definitions.
+
+    Changes that lose or rewrite data need `allow_destructive` or a yes from `confirm(plan)`;
+    changes the data makes impossible are always refused. Either way nothing is applied then
+    (ChangesRefused). One transaction on PostgreSQL and SQLite; on MySQL a failure raises
+    ApplyFailed naming the steps applied. Concurrent runs on one database wait for each other.
+    """
+    connection = connections[using]
+    with database_lock(connection, timeout=lock_timeout, on_wait=on_wait):
+        live, plan = _live_and_plan(models, using, prune)
+        result = AutoupdateResult(plan)
+        if not dry_run:
+            if plan.impossible:
+                raise ChangesRefused(plan, plan.impossible, impossible=True)
+            risky = plan.needs_confirmation
+            if risky and not allow_destructive and not (confirm is not None and confirm(plan)):
+                raise ChangesRefused(plan, risky, impossible=False)
+        if plan.is_empty:
+            return result
+        atomic = not dry_run and connection.features.can_rollback_ddl
+        with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor:
+            result.applied = apply(plan, editor, live, progress=progress)
+        if dry_run:
+            result.sql = list(editor.collected_sql)
+            result.applied = []
+        return result

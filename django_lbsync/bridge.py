@@ -78,9 +78,31 @@ def db_column(vendor: str, name: str) -> str:
     return f'"{name}"' if vendor == "oracle" else name
 
 
+def field_name(column: str) -> str:
+    """A Django field name for a column, stable across snapshots of the same table.
+
+    Prefixed so no column name ("pk", "id", "objects") can clash with Django's own attributes.
+    """
+    return "c_" + "".join(ch if ch.isalnum() else "_" for ch in column.lower())
+
+
+def field_names_for(table: Table) -> dict[str, str]:
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for column in table.columns:
+        name = base = field_name(column.name)
+        n = 1
+        while name in used:  # "A-b" and "a_b" would meet: keep both
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        names[column.name] = name
+    return names
+
+
 def model_state(vendor: str, table: Table) -> ModelState:
-    """One Table as a ModelState; fields are named f0, f1 ... so no column name can clash with Django's."""
-    field_names = {column.name: f"f{i}" for i, column in enumerate(table.columns)}
+    """One Table as a ModelState."""
+    field_names = field_names_for(table)
     inline_fks = {fk.columns[0]: fk for fk in table.foreign_keys} if vendor == "sqlite" else {}
     auto_suffix = VENDORS[vendor].auto_suffix
     fields = []
@@ -93,6 +115,10 @@ def model_state(vendor: str, table: Table) -> ModelState:
         kwargs = {}
         if column.default is not None:
             kwargs["db_default"] = SQLDefault(column.default)
+        elif column.fill is not None:
+            # Never written into CREATE TABLE; Django uses it to fill existing rows when a NOT NULL
+            # column is added or a column becomes NOT NULL, then drops it again.
+            kwargs["default"] = column.fill
         fields.append(
             (
                 field_names[column.name],

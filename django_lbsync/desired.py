@@ -88,14 +88,26 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list)
 def _column(prop: PropertyDefinition, model: ModelDefinition, vendor: Vendor) -> Column:
     column_type = vendor.column_type(prop, model)
     auto_type = vendor.auto_increment(prop, model, column_type) if prop.id else None
+    default = None if auto_type else vendor.default_sql(prop, column_type)
     return Column(
         name=vendor.column_name(prop),
         type=auto_type or column_type,
         null=vendor.is_nullable(prop),
-        default=None if auto_type else vendor.default_sql(prop, column_type),
+        default=default,
         auto=auto_type is not None,
         origin=prop.origin,
+        fill=_fill_value(prop) if default is None and not auto_type else None,
     )
+
+
+def _fill_value(prop: PropertyDefinition):
+    """The LoopBack `default` as a value for existing rows (a scalar; "$now" is a runtime default)."""
+    value = prop.default if prop.has_default else None
+    if isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str) and not (prop.type == "Date" and value.lower() in ("now", "$now")):
+        return value
+    return None
 
 
 def _property_indexes(model: ModelDefinition, vendor: Vendor, table: str) -> list[Index]:

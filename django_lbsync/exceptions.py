@@ -43,3 +43,17 @@ class UnknownModel(LbsyncError):
 
 class ConfigurationError(LbsyncError):
     """The LBSYNC setting is missing or wrong."""
+
+
+class ChangesRefused(LbsyncError):
+    """Changes that would lose data were not confirmed, or the data makes them impossible.
+
+    Nothing was applied. `plan` is the whole plan; `changes` the ones refused.
+    """
+
+    def __init__(self, plan, changes, impossible: bool):
+        self.plan, self.changes, self.impossible = plan, tuple(changes), impossible
+        head = ("The data makes these changes impossible; nothing was applied:" if impossible else
+                "These changes would lose or rewrite data; nothing was applied (confirm, or pass "
+                "--allow-destructive / allow_destructive=True):")
+        super().__init__(head + "".join(f"\n  {c.describe()}: {c.reason}" for c in self.changes))

@@ -1,17 +1,37 @@
-"""Reading the live database. For now: which of the desired tables exist, and how many rows they hold.
+"""The live database -> a `Schema` of the same shape desired.py builds (DESIGN decision 3).
 
-One catalog query per database (plus one per schema-qualified set), never one per table.
+Each fast path costs a constant number of catalog queries per database, one per object kind
+(columns, indexes, foreign keys), whatever the number of tables. Types and defaults are kept as
+the database reports them; the diff normalises both sides through the vendor's rules.
 """
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from typing import Iterable
 
 from .bridge import db_table
-from .schema import Table
+from .schema import Column, ForeignKey, Index, Schema, Table
+
+
+def introspect(connection, *, schemas: Iterable[str] = ()) -> Schema:
+    """Every table of the connection's default schema (and of `schemas`), with columns, keys and indexes."""
+    reader = _READERS.get(connection.vendor)
+    if reader is None:
+        raise NotImplementedError(
+            f"django-lbsync cannot yet read a live {connection.vendor} schema (autoupdate and isactual need it); "
+            "automigrate works there"
+        )
+    with connection.cursor() as cursor:
+        tables = reader(cursor, sorted(set(schemas)))
+    schema = Schema(connection.vendor)
+    for table in tables:
+        schema.add(table)
+    return schema
 
 
 def existing_tables(connection, tables: Iterable[Table]) -> list[Table]:
-    """The given tables that exist in the database, in the given order."""
+    """The given tables that exist in the database, in the given order (one catalog query)."""
     tables = list(tables)
     with connection.cursor() as cursor:
         plain = set(connection.introspection.table_names(cursor))
@@ -19,14 +39,7 @@ def existing_tables(connection, tables: Iterable[Table]) -> list[Table]:
         qualified: set[tuple[str, str]] = set()
         if schemas:
             qualified = _qualified_tables(connection, cursor, schemas)
-    found = []
-    for table in tables:
-        if table.schema:
-            if (table.schema, table.name) in qualified:
-                found.append(table)
-        elif table.name in plain:
-            found.append(table)
-    return found
+    return [t for t in tables if ((t.schema, t.name) in qualified if t.schema else t.name in plain)]
 
 
 def _qualified_tables(connection, cursor, schemas: list[str]) -> set[tuple[str, str]]:
@@ -40,7 +53,7 @@ def _qualified_tables(connection, cursor, schemas: list[str]) -> set[tuple[str, 
 
 
 def row_counts(connection, tables: Iterable[Table]) -> dict[str, int]:
-    """Rows per table, for the confirmation question. One query per existing table."""
+    """Rows per table, for the confirmation question. One query per table asked about."""
     counts = {}
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -48,3 +61,217 @@ def row_counts(connection, tables: Iterable[Table]) -> dict[str, int]:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(db_table(connection.vendor, table))}")
             counts[table.key] = cursor.fetchone()[0]
     return counts
+
+
+class _TableBuilder:
+    """Collects catalog rows per table, then freezes them into Tables."""
+
+    def __init__(self):
+        self.columns: dict[tuple, list[Column]] = defaultdict(list)
+        self.pk: dict[tuple, tuple[str, ...]] = {}
+        self.indexes: dict[tuple, list[Index]] = defaultdict(list)
+        self.fks: dict[tuple, list[ForeignKey]] = defaultdict(list)
+
+    def tables(self) -> list[Table]:
+        return [
+            Table(
+                name=name,
+                schema=schema,
+                columns=tuple(columns),
+                primary_key=self.pk.get((schema, name), ()),
+                indexes=tuple(self.indexes.get((schema, name), ())),
+                foreign_keys=tuple(self.fks.get((schema, name), ())),
+            )
+            for (schema, name), columns in self.columns.items()
+        ]
+
+
+# -- PostgreSQL: pg_catalog -------------------------------------------------------------------
+
+_PG_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+
+def _postgresql(cursor, schemas: list[str]) -> list[Table]:
+    cursor.execute("SELECT current_schema()")
+    current = cursor.fetchone()[0]
+    wanted = [current] + [s for s in schemas if s != current]
+    rel = "c.relkind IN ('r', 'p') AND n.nspname = ANY(%s)"
+    out = _TableBuilder()
+
+    def key(schema, table):
+        return (None if schema == current else schema, table)
+
+    cursor.execute(
+        "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
+        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity "
+        "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        f"WHERE {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY n.nspname, c.relname, a.attnum",
+        [wanted],
+    )
+    for schema, table, column, type_, null, default, identity in cursor.fetchall():
+        # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
+        auto = bool(identity) or bool(default and default.startswith("nextval("))
+        out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto))
+    cursor.execute(
+        "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, "
+        "  array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord) "
+        "        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord), "
+        "  ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
+        "  EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u') "
+        "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
+        f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {rel} ORDER BY n.nspname, c.relname, i.relname",
+        [wanted],
+    )
+    for schema, table, name, unique, primary, columns, options, opaque, constraint in cursor.fetchall():
+        if primary:
+            out.pk[key(schema, table)] = tuple(columns)
+            continue
+        orders = tuple("DESC" if (opt & 1) else "ASC" for opt in options)
+        out.indexes[key(schema, table)].append(
+            Index(name, tuple(c or "" for c in columns), orders, unique, constraint=constraint,
+                  opaque=opaque or None in columns)
+        )
+    cursor.execute(
+        "SELECT n.nspname, c.relname, con.conname, "
+        "  array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord) "
+        "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+        "  rn.nspname, rc.relname, "
+        "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
+        "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+        "  con.confdeltype, con.confupdtype "
+        "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+        f"WHERE con.contype = 'f' AND {rel} ORDER BY n.nspname, c.relname, con.conname",
+        [wanted],
+    )
+    for schema, table, name, columns, ref_schema, ref_table, ref_columns, on_delete, on_update in cursor.fetchall():
+        out.fks[key(schema, table)].append(
+            ForeignKey(name, tuple(columns), ref_table, key(ref_schema, ref_table)[0], tuple(ref_columns),
+                       _PG_ACTIONS[on_delete], _PG_ACTIONS[on_update])
+        )
+    return out.tables()
+
+
+# -- MySQL / MariaDB: information_schema ----------------------------------------------------------
+
+
+def _mysql(cursor, schemas: list[str]) -> list[Table]:
+    out = _TableBuilder()
+    # Only base tables: views have columns too.
+    cursor.execute(
+        "SELECT c.table_name, c.column_name, c.column_type, c.is_nullable, c.column_default, c.extra "
+        "FROM information_schema.columns c JOIN information_schema.tables t "
+        "  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE' "
+        "WHERE c.table_schema = DATABASE() ORDER BY c.table_name, c.ordinal_position"
+    )
+    for table, column, type_, nullable, default, extra in cursor.fetchall():
+        if default == "NULL":  # MariaDB >= 10.2.7 reports "no default" as the text NULL
+            default = None
+        auto = "auto_increment" in (extra or "").lower()
+        out.columns[(None, table)].append(Column(column, type_, nullable == "YES", default, auto))
+    cursor.execute(
+        "SELECT table_name, index_name, non_unique, column_name, collation, sub_part FROM information_schema.statistics "
+        "WHERE table_schema = DATABASE() ORDER BY table_name, index_name, seq_in_index"
+    )
+    grouped: dict[tuple, dict] = defaultdict(dict)
+    for table, name, non_unique, column, collation, sub_part in cursor.fetchall():
+        entry = grouped[(None, table)].setdefault(name, {"columns": [], "orders": [], "unique": not non_unique,
+                                                         "opaque": False})
+        entry["columns"].append(column or "")
+        entry["orders"].append("DESC" if collation == "D" else "ASC")
+        entry["opaque"] = entry["opaque"] or column is None or sub_part is not None
+    for key, indexes in grouped.items():
+        for name, entry in indexes.items():
+            if name == "PRIMARY":
+                out.pk[key] = tuple(entry["columns"])
+            else:
+                out.indexes[key].append(
+                    Index(name, tuple(entry["columns"]), tuple(entry["orders"]), entry["unique"],
+                          opaque=entry["opaque"])
+                )
+    cursor.execute(
+        "SELECT k.table_name, k.constraint_name, k.column_name, k.referenced_table_name, k.referenced_column_name, "
+        "  r.delete_rule, r.update_rule "
+        "FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r "
+        "  ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name "
+        "  AND r.table_name = k.table_name "
+        "WHERE k.table_schema = DATABASE() AND k.referenced_table_name IS NOT NULL "
+        "ORDER BY k.table_name, k.constraint_name, k.ordinal_position"
+    )
+    fks: dict[tuple, dict] = defaultdict(dict)
+    for table, name, column, ref_table, ref_column, on_delete, on_update in cursor.fetchall():
+        entry = fks[(None, table)].setdefault(name, [[], ref_table, [], on_delete, on_update])
+        entry[0].append(column)
+        entry[2].append(ref_column)
+    for key, by_name in fks.items():
+        for name, (columns, ref_table, ref_columns, on_delete, on_update) in by_name.items():
+            out.fks[key].append(ForeignKey(name, tuple(columns), ref_table, None, tuple(ref_columns), on_delete,
+                                           on_update))
+    return out.tables()
+
+
+# -- SQLite: pragma table-valued functions, one query per kind --------------------------------------
+
+_SQLITE_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+
+
+def _sqlite(cursor, schemas: list[str]) -> list[Table]:
+    out = _TableBuilder()
+    cursor.execute(
+        "SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
+        f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE {_SQLITE_TABLES} ORDER BY m.name, p.cid"
+    )
+    create_sql: dict[str, str] = {}
+    pks: dict[str, list] = defaultdict(list)
+    for table, sql, column, type_, notnull, default, pk in cursor.fetchall():
+        create_sql[table] = sql
+        auto = bool(pk) and re.search(rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
+        out.columns[(None, table)].append(Column(column, type_, not notnull, default, auto))
+        if pk:
+            pks[table].append((pk, column))
+    for table, columns in pks.items():
+        out.pk[(None, table)] = tuple(c for _, c in sorted(columns))
+    cursor.execute(
+        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.name, ii.\"desc\" "
+        "FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_xinfo(il.name) ii "
+        f"WHERE {_SQLITE_TABLES} AND ii.key = 1 ORDER BY m.name, il.name, ii.seqno"
+    )
+    grouped: dict[tuple, dict] = defaultdict(dict)
+    for table, name, unique, origin, partial, column, desc in cursor.fetchall():
+        if origin == "pk":
+            continue
+        entry = grouped[(None, table)].setdefault(name, {"columns": [], "orders": [], "unique": bool(unique),
+                                                         "opaque": bool(partial), "constraint": origin == "u"})
+        entry["columns"].append(column or "")
+        entry["orders"].append("DESC" if desc else "ASC")
+        entry["opaque"] = entry["opaque"] or column is None
+    for key, indexes in grouped.items():
+        for name, e in indexes.items():
+            out.indexes[key].append(Index(name, tuple(e["columns"]), tuple(e["orders"]), e["unique"],
+                                          constraint=e["constraint"], opaque=e["opaque"]))
+    cursor.execute(
+        "SELECT m.name, fk.id, fk.\"from\", fk.\"table\", fk.\"to\", fk.on_delete, fk.on_update "
+        f"FROM sqlite_master m, pragma_foreign_key_list(m.name) fk WHERE {_SQLITE_TABLES} "
+        "ORDER BY m.name, fk.id, fk.seq"
+    )
+    fks: dict[tuple, dict] = defaultdict(dict)
+    for table, fk_id, column, ref_table, ref_column, on_delete, on_update in cursor.fetchall():
+        entry = fks[(None, table)].setdefault(fk_id, [[], ref_table, [], on_delete, on_update])
+        entry[0].append(column)
+        entry[2].append(ref_column)
+    for key, by_id in fks.items():
+        for columns, ref_table, ref_columns, on_delete, on_update in by_id.values():
+            name = _sqlite_fk_name(create_sql.get(key[1], ""), columns[0])
+            out.fks[key].append(ForeignKey(name, tuple(columns), ref_table, None, tuple(ref_columns), on_delete,
+                                           on_update))
+    return out.tables()
+
+
+def _sqlite_fk_name(create_sql: str, column: str) -> str:
+    """SQLite keeps FK names only in the CREATE TABLE text: `"col" type ... CONSTRAINT "name" REFERENCES`."""
+    match = re.search(rf'"{re.escape(column)}"[^,]*?CONSTRAINT\s+"((?:[^"]|"")+)"\s+REFERENCES', create_sql, re.I)
+    return match.group(1).replace('""', '"') if match else ""
+
+
+_READERS = {"postgresql": _postgresql, "mysql": _mysql, "sqlite": _sqlite}

@@ -5,6 +5,7 @@ The rules are loopback-semantics.md §2-§7. A vendor turns one resolved propert
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
@@ -26,6 +27,13 @@ class Vendor:
     fk_actions = FK_ACTIONS
     #: Written after NOT NULL / PRIMARY KEY on a generated id column (AUTO_INCREMENT, IDENTITY ...).
     auto_suffix: str | None = None
+    #: What the database reports for an FK action nobody gave.
+    default_fk_action = "NO ACTION"
+    #: Whether column names compare case-insensitively (MySQL, SQLite, SQL Server do).
+    case_insensitive_columns = False
+    #: Type spellings that mean the same, as (regex, replacement) applied in order to the upper-cased
+    #: type on both sides of a comparison (DESIGN: a profile is a table, not a fork).
+    type_aliases: tuple[tuple[str, str], ...] = ()
 
     # -- names (§2) ---------------------------------------------------------------------------
     def db_name(self, name: str) -> str:
@@ -84,6 +92,40 @@ class Vendor:
     def model_index_name(self, table: str, key: str, spec: Mapping[str, Any], columns: list[str]) -> str:
         return key
 
+    # -- comparing live and desired (autoupdate, isactual) -------------------------------------
+    def normalize_type(self, type_text: str) -> str:
+        text = re.sub(r"\s+", " ", type_text.strip().upper())
+        text = re.sub(r"\s*\(\s*", "(", text)
+        text = re.sub(r"\s*,\s*", ",", text)
+        text = re.sub(r"\s*\)", ")", text)
+        for pattern, replacement in self.type_aliases:
+            text = re.sub(pattern, replacement, text)
+        return text
+
+    def normalize_default(self, default: str | None) -> str | None:
+        """One spelling per default: casts, wrapping parentheses and NOW() spellings removed."""
+        if default is None:
+            return None
+        text = default.strip()
+        while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1].strip()
+        text = re.sub(r"(::[a-z_ ]+(\(\d+(,\d+)?\))?(\[\])?)+$", "", text, flags=re.I)
+        if text.upper() in ("NULL", ""):
+            return None
+        if text.lower() in ("now()", "current_timestamp", "current_timestamp()", "localtimestamp"):
+            return "CURRENT_TIMESTAMP"
+        if text.lower() in ("true", "false"):
+            return text.lower()
+        if re.fullmatch(r"-?\d+\.0+", text):
+            text = text.split(".")[0]
+        return text
+
+    def identifier_key(self, name: str) -> str:
+        return name.casefold() if self.case_insensitive_columns else name
+
+    def normalize_fk_action(self, action: str | None) -> str:
+        return (action or self.default_fk_action).upper()
+
     # -- helpers --------------------------------------------------------------------------------
     @staticmethod
     def length_of(prop: PropertyDefinition, block: Mapping[str, Any]) -> Any:
@@ -119,3 +161,13 @@ def literal_default(prop: PropertyDefinition) -> str | None:
             return None
         return quote_sql_string(value)
     return None
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return False
+    return depth == 0

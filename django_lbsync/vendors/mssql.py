@@ -10,6 +10,7 @@ class MssqlVendor(Vendor):
     connector_key = "mssql"
     default_schema = "dbo"
     auto_suffix = "IDENTITY(1,1)"
+    case_insensitive_columns = True
     fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:

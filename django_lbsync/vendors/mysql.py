@@ -14,6 +14,19 @@ class MysqlVendor(Vendor):
     django_vendor = "mysql"
     connector_key = "mysql"
     auto_suffix = "AUTO_INCREMENT"
+    default_fk_action = "RESTRICT"
+    case_insensitive_columns = True
+    type_aliases = (
+        (r"^TINYINT\(1\)", "BOOLEAN"),  # kept apart from other TINYINTs: it is LoopBack's Boolean
+        (r"^(BOOL|BOOLEAN)$", "BOOLEAN"),
+        (r"^INTEGER", "INT"),
+        (r"^(TINYINT|SMALLINT|MEDIUMINT|INT|BIGINT)\(\d+\)", r"\1"),  # display widths: int(11) is INT
+        (r"^(DEC|NUMERIC|FIXED)\b", "DECIMAL"),
+        (r"^DECIMAL$", "DECIMAL(10,0)"),
+        (r"^(DOUBLE PRECISION|REAL)$", "DOUBLE"),
+        (r"^CHARACTER VARYING", "VARCHAR"),
+        (r"^CHAR$", "CHAR(1)"),
+    )
 
     def schema_name(self, model):
         return None  # §2: the connector ignores `schema` in DDL; the table lives in the connection's database
@@ -99,3 +112,8 @@ class MysqlVendor(Vendor):
 
     def property_index_name(self, table, column, prop):
         return column  # §6.2: MySQL names a property index after its column
+
+    def normalize_fk_action(self, action):
+        # InnoDB: NO ACTION is RESTRICT, and that is what it reports.
+        action = super().normalize_fk_action(action)
+        return "RESTRICT" if action == "NO ACTION" else action

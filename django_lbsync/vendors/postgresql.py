@@ -17,6 +17,22 @@ class PostgresqlVendor(Vendor):
     django_vendor = "postgresql"
     connector_key = "postgresql"
     default_schema = "public"
+    type_aliases = (
+        (r"^CHARACTER VARYING", "VARCHAR"),
+        (r"^CHARACTER\b", "CHAR"),
+        (r"^CHAR$", "CHAR(1)"),
+        (r"^(INT|INT4|SERIAL|SERIAL4)$", "INTEGER"),
+        (r"^(INT8|BIGSERIAL|SERIAL8)$", "BIGINT"),
+        (r"^(INT2|SMALLSERIAL|SERIAL2)$", "SMALLINT"),
+        (r"^BOOL$", "BOOLEAN"),
+        (r"^(FLOAT8|FLOAT)$", "DOUBLE PRECISION"),
+        (r"^FLOAT4$", "REAL"),
+        (r"^DECIMAL", "NUMERIC"),
+        (r"^TIMESTAMPTZ$", "TIMESTAMP WITH TIME ZONE"),
+        (r"^TIMESTAMP(\(\d\))?$", r"TIMESTAMP\1 WITHOUT TIME ZONE"),
+        (r"^TIMETZ$", "TIME WITH TIME ZONE"),
+        (r"^TIME(\(\d\))?$", r"TIME\1 WITHOUT TIME ZONE"),
+    )
 
     def db_name(self, name: str) -> str:
         return name.lower()

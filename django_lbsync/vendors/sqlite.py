@@ -13,6 +13,7 @@ class SqliteVendor(Vendor):
     django_vendor = "sqlite"
     connector_key = "sqlite3"
     auto_suffix = "AUTOINCREMENT"
+    case_insensitive_columns = True
 
     def schema_name(self, model):
         return None

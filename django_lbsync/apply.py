@@ -1,0 +1,184 @@
+"""Plan -> DDL through Django's schema editor: one small function per change type.
+
+Each table's state is tracked as the plan goes (`current`), and every step renders the model of
+that state, so Django (and SQLite's table rebuild) always sees the table as it is at that moment.
+Deferred statements are flushed after each step, so a failure on MySQL can say exactly which
+steps were applied.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Callable
+
+from django.db import models
+
+from .bridge import (
+    UniqueIndex, add_foreign_key_sql, db_table, field_names_for, oracle_sequence_sql, render_models,
+)
+from .changes import (
+    AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn, DropForeignKey,
+    DropIndex, Risk,
+)
+from .exceptions import LbsyncError
+from .plan import Plan
+from .schema import Schema, Table
+from .vendors import VENDORS
+
+
+class ApplyFailed(LbsyncError):
+    """A step failed. `applied` were done (and stay done where DDL cannot be rolled back)."""
+
+    def __init__(self, applied: list[Change], failed: Change, error: Exception, rolled_back: bool):
+        self.applied, self.failed, self.error, self.rolled_back = applied, failed, error, rolled_back
+        state = ("The run was rolled back; the database is as it was." if rolled_back else
+                 f"Applied before the failure ({len(applied)}): " + ("; ".join(c.describe() for c in applied) or
+                                                                    "nothing")
+                 + ". Not applied: the failed step and those after it. Fix the cause and run autoupdate again.")
+        super().__init__(f"{failed.describe()} failed: {error}\n{state}")
+
+
+def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change], None] | None = None) -> list[Change]:
+    """Run the plan's changes in order through `editor`; returns the changes applied."""
+    report = progress or (lambda state, change: None)
+    applier = _Applier(editor, live)
+    applied: list[Change] = []
+    for change in plan.changes:
+        report("start", change)
+        try:
+            applier.run(change)
+            applier.flush()
+        except Exception as exc:  # noqa: BLE001 - re-raised with what was applied
+            report("failed", change)
+            raise ApplyFailed(applied, change, exc, editor.connection.features.can_rollback_ddl
+                              and editor.atomic_migration) from exc
+        applied.append(change)
+        report("done", change)
+    return applied
+
+
+class _Applier:
+    def __init__(self, editor, live: Schema):
+        self.editor = editor
+        self.vendor = editor.connection.vendor
+        self.rules = VENDORS[self.vendor]()
+        self.current: dict[str, Table] = dict(live.tables)
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def run(self, change: Change) -> None:
+        getattr(self, f"_{change.kind}")(change)
+
+    def flush(self) -> None:
+        while self.editor.deferred_sql:
+            self.editor.execute(self.editor.deferred_sql.pop(0))
+
+    def model(self, table: Table):
+        return render_models(self.vendor, [table])[table.key]
+
+    def field(self, table: Table, column: str):
+        return self.model(table)._meta.get_field(field_names_for(table)[column])
+
+    def state(self, change: Change) -> Table:
+        return self.current[change.table.key]
+
+    # -- one function per change type -----------------------------------------------------------
+    def _create_table(self, change: CreateTable) -> None:
+        table = change.table
+        if self.vendor == "postgresql" and table.schema:
+            self.editor.execute(f"CREATE SCHEMA IF NOT EXISTS {self.editor.quote_name(table.schema)}")
+        self.editor.create_model(self.model(table))
+        if table.sequence:
+            for sql in oracle_sequence_sql(self.editor, table):
+                self.editor.execute(sql)
+        self.current[table.key] = table
+
+    def _add_column(self, change: AddColumn) -> None:
+        before = self.state(change)
+        after = before.evolve(columns=before.columns + (change.column,))
+        self.editor.add_field(self.model(before), self.field(after, change.column.name))
+        self.current[before.key] = after
+
+    def _drop_column(self, change: DropColumn) -> None:
+        before = self.state(change)
+        name = change.column.name
+        self.editor.remove_field(self.model(before), self.field(before, name))
+        # The database drops the column's indexes and FKs with it.
+        self.current[before.key] = before.evolve(
+            columns=tuple(c for c in before.columns if c.name != name),
+            indexes=tuple(i for i in before.indexes if name not in i.columns),
+            foreign_keys=tuple(f for f in before.foreign_keys if name not in f.columns),
+        )
+
+    def _alter_column(self, change: AlterColumn) -> None:
+        before = self.state(change)
+        live_name = change.live.name
+        desired = replace(change.desired, name=live_name)
+        if desired.auto:
+            # SERIAL is no type ALTER accepts, and the generator is left as it is.
+            desired = replace(desired, type=self.rules.normalize_type(desired.type), auto=change.live.auto)
+        after = before.evolve(columns=tuple(desired if c.name == live_name else c for c in before.columns))
+        if ColumnChange.TYPE in change.kinds and change.risk == Risk.DESTRUCTIVE and "cut" in change.reason:
+            self._truncate(before, live_name, change)
+        self.editor.alter_field(self.model(before), self.field(before, live_name), self.field(after, live_name),
+                                strict=False)
+        self.current[before.key] = after
+
+    def _truncate(self, table: Table, column: str, change: AlterColumn) -> None:
+        """Narrowing the user accepted: cut what no longer fits, instead of failing half-way."""
+        limit = int(re.search(r"\((\d+)\)", change.desired.type).group(1))
+        q = self.editor.quote_name
+        col = q(column if self.vendor != "oracle" else f'"{column}"')
+        length = {"mysql": "CHAR_LENGTH", "microsoft": "LEN"}.get(self.vendor, "LENGTH")
+        substr = "SUBSTRING" if self.vendor in ("mysql", "microsoft", "postgresql") else "SUBSTR"
+        self.editor.execute(
+            f"UPDATE {q(db_table(self.vendor, table))} SET {col} = {substr}({col}, 1, {limit}) "
+            f"WHERE {length}({col}) > {limit}"
+        )
+
+    def _add_index(self, change: AddIndex) -> None:
+        before = self.state(change)
+        after = before.evolve(indexes=tuple(i for i in before.indexes if i.name != change.index.name)
+                              + (change.index,))
+        model = self.model(after)
+        index = next(i for i in model._meta.indexes if i.name == change.index.name)
+        self.editor.add_index(model, index)
+        self.current[before.key] = after
+
+    def _drop_index(self, change: DropIndex) -> None:
+        before = self.state(change)
+        index = change.index
+        names = field_names_for(before)
+        fields = [names[c] for c in index.columns if c in names] or [next(iter(names.values()))]
+        model = self.model(before)
+        if index.constraint:
+            self.editor.remove_constraint(model, models.UniqueConstraint(fields=fields, name=index.name))
+        else:
+            cls = UniqueIndex if index.unique else models.Index
+            self.editor.remove_index(model, cls(fields=fields, name=index.name))
+        self.current[before.key] = before.evolve(indexes=tuple(i for i in before.indexes if i.name != index.name))
+
+    def _add_foreign_key(self, change: AddForeignKey) -> None:
+        before = self.state(change)
+        after = before.evolve(foreign_keys=tuple(f for f in before.foreign_keys if f.name != change.fk.name)
+                              + (change.fk,))
+        if self.vendor == "sqlite":
+            self._sqlite_rebuild_column(before, after, change.fk.columns[0])
+        else:
+            self.editor.execute(add_foreign_key_sql(self.editor, before, change.fk))
+        self.current[before.key] = after
+
+    def _drop_foreign_key(self, change: DropForeignKey) -> None:
+        before = self.state(change)
+        after = before.evolve(foreign_keys=tuple(f for f in before.foreign_keys if f != change.fk))
+        if self.vendor == "sqlite":
+            self._sqlite_rebuild_column(before, after, change.fk.columns[0])
+        else:
+            q = self.editor.quote_name
+            self.editor.execute(self.editor.sql_delete_fk % {"table": q(db_table(self.vendor, before)),
+                                                            "name": q(change.fk.name)})
+        self.current[before.key] = after
+
+    def _sqlite_rebuild_column(self, before: Table, after: Table, column: str) -> None:
+        """SQLite's FKs live in the column definition: Django rebuilds the table to change one."""
+        self.editor.alter_field(self.model(before), self.field(before, column), self.field(after, column),
+                                strict=False)

@@ -1,0 +1,175 @@
+"""The typed changes of a plan. Each holds the live and the desired object, where it comes from,
+and how risky it is (DESIGN Part 1, decision 4). Risk is set by preflight.py from the data."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+from .schema import Column, ForeignKey, Index, Table
+
+
+class Risk(enum.IntEnum):
+    SAFE = 0
+    DATA_DEPENDENT = 1  # changes existing values (NULLs filled with the default): needs a yes
+    DESTRUCTIVE = 2  # loses data (values dropped or cut): needs a yes or --allow-destructive
+    IMPOSSIBLE = 3  # the data forbids it (NULLs and no default, duplicates, orphans): always refused
+
+
+class ColumnChange(enum.Flag):
+    TYPE = enum.auto()
+    NULL = enum.auto()
+    DEFAULT = enum.auto()
+
+
+@dataclass(frozen=True)
+class Change:
+    table: Table
+    risk: Risk = field(default=Risk.SAFE, kw_only=True)
+    rows: int | None = field(default=None, kw_only=True)  # rows the risk is about, from preflight
+    reason: str = field(default="", kw_only=True)
+
+    symbol = "~"
+    kind = "change"
+
+    @property
+    def origin(self) -> str | None:
+        return self.table.model
+
+    def with_risk(self, risk: Risk, rows: int | None = None, reason: str = "") -> "Change":
+        return replace(self, risk=risk, rows=rows, reason=reason)
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "table": self.table.key, "model": self.table.model, "origin": self.origin,
+                "description": self.describe(), "risk": self.risk.name.lower(), "rows": self.rows,
+                "reason": self.reason or None}
+
+
+def _column_sql(column: Column) -> str:
+    text = f"{column.type} {'NULL' if column.null else 'NOT NULL'}"
+    return text + (f" DEFAULT {column.default}" if column.default is not None else "")
+
+
+@dataclass(frozen=True)
+class CreateTable(Change):
+    symbol = "+"
+    kind = "create_table"
+
+    def describe(self) -> str:
+        return f"Create table {self.table.key}"
+
+
+@dataclass(frozen=True)
+class AddColumn(Change):
+    column: Column
+    symbol = "+"
+    kind = "add_column"
+
+    @property
+    def origin(self):
+        return self.column.origin
+
+    def describe(self) -> str:
+        return f"Add column {self.table.key}.{self.column.name} ({_column_sql(self.column)})"
+
+
+@dataclass(frozen=True)
+class DropColumn(Change):
+    column: Column
+    symbol = "-"
+    kind = "drop_column"
+
+    def describe(self) -> str:
+        return f"Drop column {self.table.key}.{self.column.name} (no property maps to it)"
+
+
+@dataclass(frozen=True)
+class AlterColumn(Change):
+    live: Column
+    desired: Column
+    kinds: ColumnChange
+
+    kind = "alter_column"
+
+    @property
+    def origin(self):
+        return self.desired.origin
+
+    def describe(self) -> str:
+        parts = []
+        if ColumnChange.TYPE in self.kinds:
+            parts.append(f"type {self.live.type} -> {self.desired.type}")
+        if ColumnChange.NULL in self.kinds:
+            parts.append("NOT NULL" if not self.desired.null else "NULL allowed")
+        if ColumnChange.DEFAULT in self.kinds:
+            parts.append(f"default {self.live.default} -> {self.desired.default}")
+        return f"Alter column {self.table.key}.{self.desired.name}: {', '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class AddIndex(Change):
+    index: Index
+    symbol = "+"
+    kind = "add_index"
+
+    @property
+    def origin(self):
+        return self.index.origin
+
+    def describe(self) -> str:
+        unique = "unique " if self.index.unique else ""
+        return f"Add {unique}index {self.index.name} on {self.table.key} ({', '.join(self.index.columns)})"
+
+
+@dataclass(frozen=True)
+class DropIndex(Change):
+    index: Index
+    symbol = "-"
+    kind = "drop_index"
+
+    def describe(self) -> str:
+        return f"Drop index {self.index.name} on {self.table.key}"
+
+
+@dataclass(frozen=True)
+class AddForeignKey(Change):
+    fk: ForeignKey
+    symbol = "+"
+    kind = "add_foreign_key"
+
+    @property
+    def origin(self):
+        return self.fk.origin
+
+    def describe(self) -> str:
+        return (f"Add foreign key {self.fk.name} on {self.table.key} ({', '.join(self.fk.columns)}) -> "
+                f"{self.fk.ref_table} ({', '.join(self.fk.ref_columns)})")
+
+
+@dataclass(frozen=True)
+class DropForeignKey(Change):
+    fk: ForeignKey
+    symbol = "-"
+    kind = "drop_foreign_key"
+
+    def describe(self) -> str:
+        return f"Drop foreign key {self.fk.name} on {self.table.key}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A difference that autoupdate reports but does not change."""
+
+    table: str
+    message: str
+    blocks_sync: bool  # True: isactual is false because of it (e.g. a primary key that differs)
+
+    def as_dict(self) -> dict:
+        return {"table": self.table, "message": self.message, "blocks_sync": self.blocks_sync}
+
+
+#: The order changes are applied in (migra / Django's autodetector): drops of constraints first,
+#: then creates and alters, then column drops, then new indexes and FKs (all tables exist by then).
+PHASES = (DropForeignKey, DropIndex, CreateTable, AddColumn, AlterColumn, DropColumn, AddIndex, AddForeignKey)

@@ -1,0 +1,128 @@
+"""diff(live, desired) -> Plan. Both sides are compared through the same vendor normalisation, so
+type aliases (`character varying` / `VARCHAR`, `int(11)` / `INT`), cast defaults and identifier case
+never show as drift. Undeclared indexes and FKs are noted and kept unless `prune`."""
+from __future__ import annotations
+
+from typing import Iterable, TypeVar
+
+from .changes import (
+    PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
+    DropForeignKey, DropIndex, Note,
+)
+from .plan import Plan
+from .schema import Column, ForeignKey, Index, Schema, Table
+from .vendors.base import Vendor
+
+T = TypeVar("T")
+
+
+def differences(live: dict[str, T], desired: dict[str, T]) -> tuple[list[str], list[str], list[str]]:
+    """(added, removed, common) keys, in desired order then live order."""
+    added = [k for k in desired if k not in live]
+    removed = [k for k in live if k not in desired]
+    common = [k for k in desired if k in live]
+    return added, removed, common
+
+
+def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", prune: bool = False) -> Plan:
+    changes: list[Change] = []
+    notes: list[Note] = []
+    inline_fks = vendor.django_vendor == "sqlite"  # SQLite FKs are part of CREATE TABLE
+    for table in desired.in_dependency_order():
+        live_table = live.tables.get(table.key)
+        if live_table is None:
+            changes.append(CreateTable(table if inline_fks else table.evolve(foreign_keys=())))
+            if not inline_fks:
+                changes.extend(AddForeignKey(table, fk) for fk in table.foreign_keys)
+            continue
+        changes.extend(_column_changes(live_table, table, vendor))
+        changes.extend(_index_changes(live_table, table, vendor, prune, notes))
+        changes.extend(_fk_changes(live_table, table, vendor, prune, notes))
+        if _keyed(live_table.primary_key, vendor) != _keyed(table.primary_key, vendor):
+            notes.append(Note(table.key, f"primary key is ({', '.join(live_table.primary_key)}), the model says "
+                                         f"({', '.join(table.primary_key)}); autoupdate does not change keys", True))
+    order = {phase: i for i, phase in enumerate(PHASES)}
+    changes.sort(key=lambda c: order[type(c)])  # stable: table order is kept within a phase
+    return Plan(database, vendor.django_vendor, tuple(changes), tuple(notes))
+
+
+def _keyed(names: Iterable[str], vendor: Vendor) -> tuple[str, ...]:
+    return tuple(vendor.identifier_key(n) for n in names)
+
+
+def _column_changes(live: Table, desired: Table, vendor: Vendor) -> list[Change]:
+    live_columns = {vendor.identifier_key(c.name): c for c in live.columns}
+    desired_columns = {vendor.identifier_key(c.name): c for c in desired.columns}
+    added, removed, common = differences(live_columns, desired_columns)
+    out: list[Change] = [AddColumn(desired, desired_columns[k]) for k in added]
+    for key in common:
+        kinds = column_kinds(live_columns[key], desired_columns[key], vendor)
+        if kinds:
+            out.append(AlterColumn(desired, live_columns[key], desired_columns[key], kinds))
+    out.extend(DropColumn(live, live_columns[k]) for k in removed)
+    return out
+
+
+def column_kinds(live: Column, desired: Column, vendor: Vendor) -> ColumnChange:
+    kinds = ColumnChange(0)
+    if vendor.normalize_type(live.type) != vendor.normalize_type(desired.type):
+        kinds |= ColumnChange.TYPE
+    if live.null != desired.null:
+        kinds |= ColumnChange.NULL
+    if not desired.auto and vendor.normalize_default(live.default) != vendor.normalize_default(desired.default):
+        kinds |= ColumnChange.DEFAULT
+    return kinds
+
+
+def _index_shape(index: Index, vendor: Vendor) -> tuple:
+    return _keyed(index.columns, vendor), index.orders, index.unique
+
+
+def _index_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes: list[Note]) -> list[Change]:
+    # MySQL creates an index for each FK that has none, named after the FK: not ours to report.
+    implicit = {vendor.identifier_key(fk.name) for fk in live.foreign_keys} if vendor.django_vendor == "mysql" else set()
+    live_indexes = {vendor.identifier_key(i.name): i for i in live.indexes}
+    desired_indexes = {vendor.identifier_key(i.name): i for i in desired.indexes}
+    added, removed, common = differences(live_indexes, desired_indexes)
+    out: list[Change] = [AddIndex(desired, desired_indexes[k]) for k in added]
+    for key in common:
+        if _index_shape(live_indexes[key], vendor) != _index_shape(desired_indexes[key], vendor):
+            out += [DropIndex(live, live_indexes[key]), AddIndex(desired, desired_indexes[key])]
+    for key in removed:
+        index = live_indexes[key]
+        if key in implicit:
+            continue
+        if prune and not index.constraint:
+            out.append(DropIndex(live, index))
+        else:
+            notes.append(Note(live.key, f"index {index.name} ({', '.join(index.columns)}) is not declared by any "
+                                        "model; kept", False))
+    return out
+
+
+def _fk_key(fk: ForeignKey, vendor: Vendor) -> str:
+    # SQLite does not always know a name (an FK written without CONSTRAINT): then the columns are the key.
+    return vendor.identifier_key(fk.name) if fk.name else "(" + ",".join(_keyed(fk.columns, vendor)) + ")"
+
+
+def _fk_shape(fk: ForeignKey, vendor: Vendor) -> tuple:
+    return (_keyed(fk.columns, vendor), fk.ref_schema, fk.ref_table, _keyed(fk.ref_columns, vendor),
+            vendor.normalize_fk_action(fk.on_delete),
+            vendor.normalize_fk_action(fk.on_update) if vendor.fk_on_update else None)
+
+
+def _fk_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes: list[Note]) -> list[Change]:
+    live_fks = {_fk_key(fk, vendor): fk for fk in live.foreign_keys}
+    desired_fks = {_fk_key(fk, vendor): fk for fk in desired.foreign_keys}
+    added, removed, common = differences(live_fks, desired_fks)
+    out: list[Change] = [AddForeignKey(desired, desired_fks[k]) for k in added]
+    for key in common:
+        if _fk_shape(live_fks[key], vendor) != _fk_shape(desired_fks[key], vendor):
+            out += [DropForeignKey(live, live_fks[key]), AddForeignKey(desired, desired_fks[key])]
+    for key in removed:
+        fk = live_fks[key]
+        if prune:
+            out.append(DropForeignKey(live, fk))
+        else:
+            notes.append(Note(live.key, f"foreign key {fk.name or key} is not declared by any model; kept", False))
+    return out

@@ -1,0 +1,49 @@
+"""A plan: the ordered changes for one database, plus what was noticed and left alone."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .changes import Change, Note, Risk
+
+
+@dataclass(frozen=True)
+class Plan:
+    database: str
+    vendor: str
+    changes: tuple[Change, ...] = ()
+    notes: tuple[Note, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    @property
+    def in_sync(self) -> bool:
+        """What isactual answers: no change to make and no blocking difference."""
+        return not self.changes and not any(n.blocks_sync for n in self.notes)
+
+    @property
+    def needs_confirmation(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.risk in (Risk.DATA_DEPENDENT, Risk.DESTRUCTIVE))
+
+    @property
+    def impossible(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.risk == Risk.IMPOSSIBLE)
+
+    def describe(self) -> list[str]:
+        lines = []
+        for change in self.changes:
+            line = f"{change.symbol} {change.describe()}"
+            if change.risk != Risk.SAFE:
+                line += f"  [{change.risk.name.lower().replace('_', '-')}: {change.reason}]"
+            lines.append(line)
+        return lines
+
+    def as_dict(self) -> dict:
+        return {
+            "database": self.database,
+            "vendor": self.vendor,
+            "in_sync": self.in_sync,
+            "changes": [c.as_dict() for c in self.changes],
+            "notes": [n.as_dict() for n in self.notes],
+        }
