@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from ...exceptions import ConfigurationError, DefinitionError, LbsyncError, UnknownModel
+from ...exceptions import ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel
 
 #: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
 EXIT_ERROR = 1
@@ -41,7 +41,20 @@ class LbsyncCommand(BaseCommand):
             return CommandError(head + "\n" + "\n".join(f"  {p}" for p in error.problems), returncode=EXIT_INVALID)
         if isinstance(error, (UnknownModel, ConfigurationError)):
             return CommandError(str(error), returncode=EXIT_INVALID)
+        if isinstance(error, ChangesRefused):
+            return CommandError(str(error), returncode=EXIT_REFUSED)
         return CommandError(str(error), returncode=EXIT_ERROR)
+
+    def add_format(self, parser):
+        parser.add_argument("--format", choices=("text", "json"), default="text", help="Output format.")
+
+    def write_plan(self, plan, verbosity: int = 1) -> None:
+        """The plan as migrate-like lines: `+` adds, `-` drops, `~` alters; notes after."""
+        for line in plan.describe():
+            self.stdout.write(f"  {line}")
+        if verbosity >= 1:
+            for note in plan.notes:
+                self.stdout.write(f"  ! {note.table}: {note.message}")
 
     def ask(self, question: str) -> bool:
         if not sys.stdin or not sys.stdin.isatty():

@@ -1,0 +1,67 @@
+"""System checks: lbsync.E001 invalid definitions (no database needed); lbsync.W001 a database not in sync.
+
+W001 runs for the aliases given to `manage.py check --database ALIAS` (and to migrate), or for every
+mapped alias on every check when LBSYNC["CHECK_DATABASES"] is true. It stays a Warning: `migrate`
+and the test runner run checks too, and a drifted schema must not stop them.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
+
+from . import conf
+from .exceptions import ConfigurationError, DefinitionError, LbsyncError
+
+
+def _configured() -> bool:
+    return bool((getattr(settings, "LBSYNC", None) or {}).get("MODELS"))
+
+
+@register(Tags.models)
+def check_definitions(app_configs=None, **kwargs):
+    if not _configured():
+        return []
+    from .loader import load_definitions
+
+    try:
+        load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
+    except DefinitionError as exc:
+        return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
+                      id="lbsync.E001") for problem in exc.problems]
+    except ConfigurationError as exc:
+        return [Error(str(exc), id="lbsync.E001")]
+    return []
+
+
+@register(Tags.database)
+def check_databases_in_sync(app_configs=None, databases=None, **kwargs):
+    if not _configured():
+        return []
+    if databases is None:
+        if not (getattr(settings, "LBSYNC", None) or {}).get("CHECK_DATABASES"):
+            return []
+        databases = sorted(set(conf.datasource_map().values()))
+    from .api import get_plan
+
+    mapped = set(conf.datasource_map().values())
+    warnings = []
+    for alias in databases:
+        if alias not in mapped:
+            continue
+        try:
+            plan = get_plan(using=alias)
+        except DefinitionError:
+            continue  # reported by lbsync.E001
+        except (LbsyncError, DatabaseError, NotImplementedError) as exc:
+            warnings.append(Warning(f"could not compare database {alias!r} with the models: {exc}",
+                                    id="lbsync.W002"))
+            continue
+        if not plan.in_sync:
+            lines = plan.describe() + [f"{n.table}: {n.message}" for n in plan.notes if n.blocks_sync]
+            warnings.append(Warning(
+                f"database {alias!r} is not in sync with the LoopBack models:\n  " + "\n  ".join(lines),
+                hint=f"Run `manage.py autoupdate --database {alias}`.",
+                id="lbsync.W001",
+            ))
+    return warnings

@@ -1,0 +1,37 @@
+"""manage.py isactual: exit 0 when the database matches the LoopBack models, 1 when not (LoopBack's isActual())."""
+from __future__ import annotations
+
+import json
+import sys
+
+from ...api import get_plan
+from ...exceptions import LbsyncError
+from ._base import LbsyncCommand
+
+
+class Command(LbsyncCommand):
+    help = "Check whether the database matches the LoopBack models. Exit code 0: in sync; 1: not; 2: invalid input."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        self.add_format(parser)
+
+    def handle(self, *args, models, database, verbosity, format, **options):
+        self.check_database(database)
+        try:
+            plan = get_plan(models or None, using=database)
+        except LbsyncError as exc:
+            raise self.fail(exc) from None
+        if format == "json":
+            self.stdout.write(json.dumps(plan.as_dict(), indent=2))
+        elif plan.in_sync:
+            if verbosity >= 1:
+                self.stdout.write(f"Database {database!r} is in sync with the models.")
+        else:
+            self.stdout.write(f"Database {database!r} is NOT in sync with the models:")
+            self.write_plan(plan, verbosity)
+            self.stdout.write("Run `manage.py autoupdate` to apply.")
+        if not plan.in_sync:
+            # Like `migrate --check`: the answer is the exit code, and no traceback-style error.
+            self.stdout.flush()
+            sys.exit(1)
