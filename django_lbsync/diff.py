@@ -59,7 +59,7 @@ def _column_changes(live: Table, desired: Table, vendor: Vendor) -> list[Change]
         kinds = column_kinds(live_columns[key], desired_columns[key], vendor)
         if kinds:
             out.append(AlterColumn(desired, live_columns[key], desired_columns[key], kinds))
-    out.extend(DropColumn(live, live_columns[k]) for k in removed)
+    out.extend(DropColumn(desired, live_columns[k]) for k in removed)
     return out
 
 
@@ -87,13 +87,13 @@ def _index_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, not
     out: list[Change] = [AddIndex(desired, desired_indexes[k]) for k in added]
     for key in common:
         if _index_shape(live_indexes[key], vendor) != _index_shape(desired_indexes[key], vendor):
-            out += [DropIndex(live, live_indexes[key]), AddIndex(desired, desired_indexes[key])]
+            out += [DropIndex(desired, live_indexes[key]), AddIndex(desired, desired_indexes[key])]
     for key in removed:
         index = live_indexes[key]
         if key in implicit:
             continue
         if prune and not index.constraint:
-            out.append(DropIndex(live, index))
+            out.append(DropIndex(desired, index))
         else:
             notes.append(Note(live.key, f"index {index.name} ({', '.join(index.columns)}) is not declared by any "
                                         "model; kept", False))
@@ -118,11 +118,11 @@ def _fk_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes:
     out: list[Change] = [AddForeignKey(desired, desired_fks[k]) for k in added]
     for key in common:
         if _fk_shape(live_fks[key], vendor) != _fk_shape(desired_fks[key], vendor):
-            out += [DropForeignKey(live, live_fks[key]), AddForeignKey(desired, desired_fks[key])]
+            out += [DropForeignKey(desired, live_fks[key]), AddForeignKey(desired, desired_fks[key])]
     for key in removed:
         fk = live_fks[key]
         if prune:
-            out.append(DropForeignKey(live, fk))
+            out.append(DropForeignKey(desired, fk))
         else:
             notes.append(Note(live.key, f"foreign key {fk.name or key} is not declared by any model; kept", False))
     return out
