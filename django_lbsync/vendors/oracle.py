@@ -12,6 +12,11 @@ class OracleVendor(Vendor):
     connector_key = "oracle"
     fk_on_update = False  # Oracle has ON DELETE only
     fk_actions = ("CASCADE", "SET NULL")
+    type_aliases = (
+        (r"^VARCHAR\(", "VARCHAR2("),  # Oracle stores VARCHAR as VARCHAR2
+        (r"^INTEGER$", "NUMBER(38)"),
+        (r"^NUMBER\(\*,0\)$", "NUMBER(38)"),
+    )
 
     def db_name(self, name: str) -> str:
         return name.upper()
