@@ -4,8 +4,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .api import (  # noqa: E402
-    AutomigrateResult, AutoupdateResult, Cancelled, attached_models, automigrate, autoupdate, desired_schema,
-    get_plan, is_actual,
+    AutomigrateResult, AutoupdateResult, Cancelled, ModelNames, attached_models, automigrate, autoupdate, db_names,
+    desired_schema, get_plan, is_actual,
 )
 from .apply import ApplyFailed  # noqa: E402
 from .changes import Risk  # noqa: E402
@@ -21,6 +21,8 @@ __all__ = [
     "Plan",
     "Risk",
     "autoupdate",
+    "db_names",
+    "ModelNames",
     "get_plan",
     "is_actual",
     "AutomigrateResult",

@@ -6,15 +6,17 @@ everything else to the `django_lbsync` logger.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterator, Sequence, Union
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf
 from .apply import apply
 from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
-from .changes import Change
+from .changes import Change, Risk
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
@@ -90,10 +92,31 @@ def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_
     )
 
 
+Using = Union[str, BaseDatabaseSchemaEditor]
+
+
+def _target(using: Using) -> tuple[str, object, BaseDatabaseSchemaEditor | None]:
+    """An alias, or the schema editor a migration hands to RunPython / an Operation."""
+    if isinstance(using, BaseDatabaseSchemaEditor):
+        return using.connection.alias, using.connection, using
+    return using, connections[using], None
+
+
+@contextmanager
+def _editor(connection, given: BaseDatabaseSchemaEditor | None, dry_run: bool) -> Iterator[BaseDatabaseSchemaEditor]:
+    """The caller's editor (joining its transaction), or our own: atomic where DDL can roll back."""
+    if given is not None:
+        yield given
+        return
+    atomic = not dry_run and connection.features.can_rollback_ddl
+    with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor:
+        yield editor
+
+
 def automigrate(
     models: Sequence[str] | None = None,
     *,
-    using: str = DEFAULT_DB_ALIAS,
+    using: Using = DEFAULT_DB_ALIAS,
     dry_run: bool = False,
     assume_empty: bool = False,
     confirm: Confirm | None = None,
@@ -103,19 +126,21 @@ def automigrate(
 
     Foreign keys are added after all tables exist; tables are dropped in reverse dependency
     order. On PostgreSQL and SQLite the whole run is one transaction. `dry_run` collects the SQL
-    and changes nothing; `assume_empty` renders it without connecting (offline DDL).
+    and changes nothing; `assume_empty` renders it without connecting (offline DDL). `using` may be
+    a schema editor (in a migration): the run joins it, and its `collect_sql` decides `dry_run`.
     """
-    connection = connections[using]
-    schema = desired_schema(models, using=using)
-    tables = schema.in_dependency_order()
-    if assume_empty:
-        return _automigrate(connection, using, tables, dry_run, True, confirm, progress)
+    alias, connection, given = _target(using)
+    if given is not None:
+        dry_run = given.collect_sql
+    tables = desired_schema(models, using=alias).in_dependency_order()
+    if assume_empty or given is not None:
+        return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress)
     with database_lock(connection):
-        return _automigrate(connection, using, tables, dry_run, False, confirm, progress)
+        return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress)
 
 
-def _automigrate(connection, using, tables, dry_run, assume_empty, confirm, progress) -> AutomigrateResult:
-    result = AutomigrateResult(database=using)
+def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress) -> AutomigrateResult:
+    result = AutomigrateResult(database=alias)
     if not assume_empty:
         result.dropped = existing_tables(connection, reversed(tables))
         result.row_counts = row_counts(connection, result.dropped)
@@ -126,8 +151,8 @@ def _automigrate(connection, using, tables, dry_run, assume_empty, confirm, prog
     report = progress or (lambda action, table: None)
     vendor = connection.vendor
     model_classes = render_models(vendor, tables)
-    atomic = not dry_run and connection.features.can_rollback_ddl
-    with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor:
+    with _editor(connection, given, dry_run) as editor:
+        collected_before = len(editor.collected_sql) if dry_run else 0
         for table in result.dropped:
             report("drop", table)
             editor.delete_model(model_classes[table.key])
@@ -151,7 +176,7 @@ def _automigrate(connection, using, tables, dry_run, assume_empty, confirm, prog
                     # Deferred, so they run after every table and index exists, like Django's own FKs.
                     editor.deferred_sql.append(add_foreign_key_sql(editor, table, fk))
     if dry_run:
-        result.sql = list(editor.collected_sql)
+        result.sql = list(editor.collected_sql[collected_before:])
     return result
 
 
@@ -159,23 +184,24 @@ def _automigrate(connection, using, tables, dry_run, assume_empty, confirm, prog
 class AutoupdateResult:
     plan: Plan
     applied: list[Change] = field(default_factory=list)
+    skipped: list[Change] = field(default_factory=list)  # with only_safe: the risky changes left for later
     sql: list[str] = field(default_factory=list)  # only with dry_run
 
 
-def _live_and_plan(models, using: str, prune: bool) -> tuple[Schema, Plan]:
-    connection = connections[using]
-    desired = desired_schema(models, using=using)
+def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
+    connection = connections[alias]
+    desired = desired_schema(models, using=alias)
     live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
-    plan = diff(live, desired, vendor_for(connection), database=using, prune=prune)
+    plan = diff(live, desired, vendor_for(connection), database=alias, prune=prune)
     return live, assess(plan, connection, live)
 
 
-def get_plan(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS, prune: bool = False) -> Plan:
+def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, prune: bool = False) -> Plan:
     """What autoupdate would do: the typed, ordered changes with their risk, and notes."""
-    return _live_and_plan(models, using, prune)[1]
+    return _live_and_plan(models, _target(using)[0], prune)[1]
 
 
-def is_actual(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> bool:
+def is_actual(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS) -> bool:
     """True when the database holds exactly the tables the models describe (LoopBack's isActual)."""
     return get_plan(models, using=using).in_sync
 
@@ -183,8 +209,9 @@ def is_actual(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_AL
 def autoupdate(
     models: Sequence[str] | None = None,
     *,
-    using: str = DEFAULT_DB_ALIAS,
+    using: Using = DEFAULT_DB_ALIAS,
     allow_destructive: bool = False,
+    only_safe: bool = False,
     dry_run: bool = False,
     prune: bool = False,
     confirm: Callable[[Plan], bool] | None = None,
@@ -196,25 +223,61 @@ def autoupdate(
 
     Changes that lose or rewrite data need `allow_destructive` or a yes from `confirm(plan)`;
     changes the data makes impossible are always refused. Either way nothing is applied then
-    (ChangesRefused). One transaction on PostgreSQL and SQLite; on MySQL a failure raises
-    ApplyFailed naming the steps applied. Concurrent runs on one database wait for each other.
+    (ChangesRefused). `only_safe` applies just the safe changes and leaves the rest in `skipped`
+    (e.g. add the new columns, move data, then drop the old ones). One transaction on PostgreSQL
+    and SQLite; on MySQL a failure raises ApplyFailed naming the steps applied. Concurrent runs on
+    one database wait for each other. `using` may be a migration's schema editor.
     """
-    connection = connections[using]
+    alias, connection, given = _target(using)
+    if given is not None:
+        return _autoupdate(models, alias, given, given.collect_sql, allow_destructive, only_safe, prune, confirm,
+                           progress)
     with database_lock(connection, timeout=lock_timeout, on_wait=on_wait):
-        live, plan = _live_and_plan(models, using, prune)
-        result = AutoupdateResult(plan)
-        if not dry_run:
-            if plan.impossible:
-                raise ChangesRefused(plan, plan.impossible, impossible=True)
-            risky = plan.needs_confirmation
-            if risky and not allow_destructive and not (confirm is not None and confirm(plan)):
-                raise ChangesRefused(plan, risky, impossible=False)
-        if plan.is_empty:
-            return result
-        atomic = not dry_run and connection.features.can_rollback_ddl
-        with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor:
-            result.applied = apply(plan, editor, live, progress=progress)
-        if dry_run:
-            result.sql = list(editor.collected_sql)
-            result.applied = []
+        return _autoupdate(models, alias, None, dry_run, allow_destructive, only_safe, prune, confirm, progress)
+
+
+def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress):
+    connection = connections[alias]
+    live, plan = _live_and_plan(models, alias, prune)
+    result = AutoupdateResult(plan)
+    to_apply = plan
+    if only_safe:
+        result.skipped = [c for c in plan.changes if c.risk != Risk.SAFE]
+        to_apply = replace(plan, changes=tuple(c for c in plan.changes if c.risk == Risk.SAFE))
+    elif not dry_run:
+        if plan.impossible:
+            raise ChangesRefused(plan, plan.impossible, impossible=True)
+        risky = plan.needs_confirmation
+        if risky and not allow_destructive and not (confirm is not None and confirm(plan)):
+            raise ChangesRefused(plan, risky, impossible=False)
+    if to_apply.is_empty:
         return result
+    with _editor(connection, given, dry_run) as editor:
+        collected_before = len(editor.collected_sql) if dry_run else 0
+        result.applied = apply(to_apply, editor, live, progress=progress)
+    if dry_run:
+        result.sql = list(editor.collected_sql[collected_before:])
+        result.applied = []
+    return result
+
+
+@dataclass(frozen=True)
+class ModelNames:
+    """Where a model lives on a database: for raw SQL in data migrations."""
+
+    table: str
+    schema: str | None
+    columns: dict[str, str]  # property -> column
+
+    def quoted_table(self, connection) -> str:
+        from .bridge import db_table
+
+        return connection.ops.quote_name(db_table(connection.vendor, Table(self.table, self.schema, (), ())))
+
+
+def db_names(model: str, *, using: Using = DEFAULT_DB_ALIAS) -> ModelNames:
+    """The table and column names LoopBack's rules give `model` on this database."""
+    alias = _target(using)[0]
+    (table,) = desired_schema([model], using=alias).tables.values()
+    columns = {c.origin.split(".", 1)[1]: c.name for c in table.columns if c.origin}
+    return ModelNames(table.name, table.schema, columns)

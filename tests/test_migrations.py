@@ -1,0 +1,116 @@
+"""Schema sync from Django migrations: the AutoUpdate operation, RunPython data migrations, and the
+generator command, under `migrate` on live databases."""
+from __future__ import annotations
+
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections
+
+from django_lbsync import automigrate, is_actual
+from django_lbsync.operations import AutoMigrate, AutoUpdate
+
+from .live_schema import tables
+from .test_autoupdate_live import execute, name_in, q, seed_v1
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
+
+
+def test_operation_describe_and_deconstruct():
+    op = AutoUpdate(models=["CustomerTest"], allow_destructive=True)
+    assert op.describe() == ("Sync the tables of LoopBack models (CustomerTest) with autoupdate, "
+                             "destructive changes allowed")
+    assert op.deconstruct() == ("AutoUpdate", [], {"models": ["CustomerTest"], "allow_destructive": True})
+    assert AutoUpdate().deconstruct() == ("AutoUpdate", [], {})
+    assert not op.reversible and not AutoMigrate(["A"]).reversible
+    with pytest.raises(ValueError):
+        AutoMigrate([])
+
+
+def install(settings, app):
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, app]
+
+
+def test_autoupdate_operation_under_migrate_and_sqlmigrate(live, use_models, settings):
+    use_models(live, "customer_v1")
+    install(settings, "tests.lbsync_opsapp")
+    sql = StringIO()
+    call_command("sqlmigrate", "lbsync_opsapp", "0001", database=live, stdout=sql)
+    assert "CREATE TABLE" in sql.getvalue().upper()
+    assert name_in(live, "CustomerTest") not in tables(live)  # sqlmigrate changed nothing
+    call_command("migrate", "lbsync_opsapp", database=live, stdout=StringIO())
+    assert is_actual(using=live)
+
+
+class RefuseLbsyncApps:
+    def allow_migrate(self, db, app_label, **hints):
+        return False if app_label.startswith("lbsync_") else None
+
+
+def test_router_refusal_makes_it_a_no_op(live, use_models, settings):
+    use_models(live, "customer_v1")
+    install(settings, "tests.lbsync_opsapp")
+    settings.DATABASE_ROUTERS = [f"{__name__}.RefuseLbsyncApps"]
+    call_command("migrate", "lbsync_opsapp", database=live, stdout=StringIO())
+    assert name_in(live, "CustomerTest") not in tables(live)
+
+
+def test_destructive_change_refused_inside_a_migration(live, use_models, settings):
+    seed_v1(live, use_models)
+    use_models(live, "customer_v2")
+    install(settings, "tests.lbsync_opsapp")
+    with pytest.raises(Exception, match="would lose or rewrite data"):
+        call_command("migrate", "lbsync_opsapp", database=live, stdout=StringIO())
+    assert not is_actual(using=live)
+
+
+def test_data_migration_splits_names_without_losing_a_row(live, use_models, settings):
+    table = seed_v1(live, use_models)
+    execute(live, f"INSERT INTO {table} ({q(live, 'id')}, {q(live, 'name')}, {q(live, 'email')}) "
+                  "VALUES ('c3', 'Bo', 'bo@example.com')")
+    before = execute(live, f"SELECT {q(live, 'id')}, {q(live, 'email')} FROM {table} ORDER BY 1")
+    use_models(live, "customer_v2")
+    install(settings, "tests.lbsync_testapp")
+    call_command("migrate", "lbsync_testapp", database=live, stdout=StringIO())
+    first, last = q(live, name_in(live, "firstName")), q(live, name_in(live, "lastName"))
+    rows = execute(live, f"SELECT {q(live, 'id')}, {q(live, 'email')}, {first}, {last} FROM {table} ORDER BY 1")
+    assert [r[:2] for r in rows] == before  # every row, same ids and emails
+    assert [r[2:] for r in rows] == [("Ann", "Lee"), (None, None), ("Bo", None)]
+    assert is_actual(using=live)
+
+
+def test_generated_migration_applies_and_leaves_database_in_sync(live, use_models, settings, tmp_path):
+    use_models(live, "customer_v1")
+    app = tmp_path / "lbsync_genapp"
+    (app / "migrations").mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "migrations" / "__init__.py").write_text("")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        install(settings, "lbsync_genapp")
+        out = StringIO()
+        call_command("lbsync_migration", "lbsync_genapp", "CustomerTest", stdout=out)
+        written = app / "migrations" / "0001_lbsync_autoupdate.py"
+        assert str(written) in out.getvalue()
+        text = written.read_text()
+        assert "django_lbsync.operations.AutoUpdate(" in text and "models=['CustomerTest']" in text
+        call_command("migrate", "lbsync_genapp", database=live, stdout=StringIO())
+        assert is_actual(using=live)
+        call_command("lbsync_migration", "lbsync_genapp", "--name", "again", stdout=StringIO())
+        assert (app / "migrations" / "0002_again.py").exists()
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [m for m in sys.modules if m.startswith("lbsync_genapp")]:
+            del sys.modules[name]
+
+
+def test_automigrate_operation(live, use_models):
+    use_models(live, "customer_v1")
+    connection = connections[live]
+    with connection.schema_editor(atomic=connection.features.can_rollback_ddl) as editor:
+        AutoMigrate(["CustomerTest"]).database_forwards("lbsync_x", editor, None, None)
+    assert is_actual(using=live)
+    automigrate(using=live)
