@@ -42,6 +42,12 @@ def build_schema(
             )
             continue
         _check_lengths(table, max_name_length, problems)
+        if not table.primary_key:
+            # LoopBack can make a table without a key (a model with `idInjection: false` whose own `id`
+            # property is not an id); Django's schema editor cannot.
+            problems.append(DefinitionProblem(
+                'has no id property, so its table would have no primary key; mark a property with "id": true',
+                model.source, model.name))
         schema.add(table)
     if problems:
         raise DefinitionError(problems)

@@ -14,8 +14,11 @@ from .bridge import db_table
 from .schema import Column, ForeignKey, Index, Schema, Table
 
 
-def introspect(connection, *, schemas: Iterable[str] = ()) -> Schema:
-    """Every table of the connection's default schema (and of `schemas`), with columns, keys and indexes."""
+def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False) -> Schema:
+    """Every table of the connection's default schema (and of `schemas`), with columns, keys and indexes.
+
+    Tables of the default schema have `schema=None`. With `views`, views are read too (`Table.view`).
+    """
     reader = _READERS.get(connection.vendor)
     if reader is None:
         raise NotImplementedError(
@@ -23,7 +26,7 @@ def introspect(connection, *, schemas: Iterable[str] = ()) -> Schema:
             "automigrate works there"
         )
     with connection.cursor() as cursor:
-        tables = reader(cursor, sorted(set(schemas)))
+        tables = reader(cursor, sorted(set(schemas)), views)
     schema = Schema(connection.vendor)
     for table in tables:
         schema.add(table)
@@ -67,6 +70,7 @@ class _TableBuilder:
     """Collects catalog rows per table, then freezes them into Tables."""
 
     def __init__(self):
+        self.views: set[tuple] = set()
         self.columns: dict[tuple, list[Column]] = defaultdict(list)
         self.pk: dict[tuple, tuple[str, ...]] = {}
         self.indexes: dict[tuple, list[Index]] = defaultdict(list)
@@ -81,6 +85,7 @@ class _TableBuilder:
                 primary_key=self.pk.get((schema, name), ()),
                 indexes=tuple(self.indexes.get((schema, name), ())),
                 foreign_keys=tuple(self.fks.get((schema, name), ())),
+                view=(schema, name) in self.views,
             )
             for (schema, name), columns in self.columns.items()
         ]
@@ -91,11 +96,12 @@ class _TableBuilder:
 _PG_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 
-def _postgresql(cursor, schemas: list[str]) -> list[Table]:
+def _postgresql(cursor, schemas: list[str], views: bool) -> list[Table]:
     cursor.execute("SELECT current_schema()")
     current = cursor.fetchone()[0]
     wanted = [current] + [s for s in schemas if s != current]
-    rel = "c.relkind IN ('r', 'p') AND n.nspname = ANY(%s)"
+    kinds = "'r', 'p', 'v', 'm'" if views else "'r', 'p'"
+    rel = f"c.relkind IN ({kinds}) AND n.nspname = ANY(%s)"
     out = _TableBuilder()
 
     def key(schema, table):
@@ -103,13 +109,15 @@ def _postgresql(cursor, schemas: list[str]) -> list[Table]:
 
     cursor.execute(
         "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
-        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity "
+        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         f"WHERE {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY n.nspname, c.relname, a.attnum",
         [wanted],
     )
-    for schema, table, column, type_, null, default, identity in cursor.fetchall():
+    for schema, table, column, type_, null, default, identity, relkind in cursor.fetchall():
+        if relkind in ("v", "m"):
+            out.views.add(key(schema, table))
         # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
         auto = bool(identity) or bool(default and default.startswith("nextval("))
         out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto))
@@ -156,58 +164,74 @@ def _postgresql(cursor, schemas: list[str]) -> list[Table]:
 # -- MySQL / MariaDB: information_schema ----------------------------------------------------------
 
 
-def _mysql(cursor, schemas: list[str]) -> list[Table]:
+def _mysql(cursor, schemas: list[str], views: bool) -> list[Table]:
     out = _TableBuilder()
-    # Only base tables: views have columns too.
+    cursor.execute("SELECT DATABASE()")
+    current = cursor.fetchone()[0]
+    wanted = [current] + [s for s in schemas if s != current]
+    in_wanted = ", ".join(["%s"] * len(wanted))
+
+    def key(schema, table):
+        return (None if schema == current else schema, table)
+
+    types = "'BASE TABLE', 'VIEW', 'SYSTEM VIEW'" if views else "'BASE TABLE'"
     cursor.execute(
-        "SELECT c.table_name, c.column_name, c.column_type, c.is_nullable, c.column_default, c.extra "
+        "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.is_nullable, c.column_default, "
+        "  c.extra, t.table_type "
         "FROM information_schema.columns c JOIN information_schema.tables t "
-        "  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE' "
-        "WHERE c.table_schema = DATABASE() ORDER BY c.table_name, c.ordinal_position"
+        f"  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type IN ({types}) "
+        f"WHERE c.table_schema IN ({in_wanted}) ORDER BY c.table_schema, c.table_name, c.ordinal_position",
+        wanted,
     )
-    for table, column, type_, nullable, default, extra in cursor.fetchall():
+    for schema, table, column, type_, nullable, default, extra, table_type in cursor.fetchall():
         if default == "NULL":  # MariaDB >= 10.2.7 reports "no default" as the text NULL
             default = None
         auto = "auto_increment" in (extra or "").lower()
-        out.columns[(None, table)].append(Column(column, type_, nullable == "YES", default, auto))
+        out.columns[key(schema, table)].append(Column(column, type_, nullable == "YES", default, auto))
+        if table_type != "BASE TABLE":
+            out.views.add(key(schema, table))
     cursor.execute(
-        "SELECT table_name, index_name, non_unique, column_name, collation, sub_part FROM information_schema.statistics "
-        "WHERE table_schema = DATABASE() ORDER BY table_name, index_name, seq_in_index"
+        "SELECT table_schema, table_name, index_name, non_unique, column_name, collation, sub_part "
+        f"FROM information_schema.statistics WHERE table_schema IN ({in_wanted}) "
+        "ORDER BY table_schema, table_name, index_name, seq_in_index",
+        wanted,
     )
     grouped: dict[tuple, dict] = defaultdict(dict)
-    for table, name, non_unique, column, collation, sub_part in cursor.fetchall():
-        entry = grouped[(None, table)].setdefault(name, {"columns": [], "orders": [], "unique": not non_unique,
+    for schema, table, name, non_unique, column, collation, sub_part in cursor.fetchall():
+        entry = grouped[key(schema, table)].setdefault(name, {"columns": [], "orders": [], "unique": not non_unique,
                                                          "opaque": False})
         entry["columns"].append(column or "")
         entry["orders"].append("DESC" if collation == "D" else "ASC")
         entry["opaque"] = entry["opaque"] or column is None or sub_part is not None
-    for key, indexes in grouped.items():
+    for table_key, indexes in grouped.items():
         for name, entry in indexes.items():
             if name == "PRIMARY":
-                out.pk[key] = tuple(entry["columns"])
+                out.pk[table_key] = tuple(entry["columns"])
             else:
-                out.indexes[key].append(
+                out.indexes[table_key].append(
                     Index(name, tuple(entry["columns"]), tuple(entry["orders"]), entry["unique"],
                           opaque=entry["opaque"])
                 )
     cursor.execute(
-        "SELECT k.table_name, k.constraint_name, k.column_name, k.referenced_table_name, k.referenced_column_name, "
-        "  r.delete_rule, r.update_rule "
+        "SELECT k.table_schema, k.table_name, k.constraint_name, k.column_name, k.referenced_table_schema, "
+        "  k.referenced_table_name, k.referenced_column_name, r.delete_rule, r.update_rule "
         "FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r "
         "  ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name "
         "  AND r.table_name = k.table_name "
-        "WHERE k.table_schema = DATABASE() AND k.referenced_table_name IS NOT NULL "
-        "ORDER BY k.table_name, k.constraint_name, k.ordinal_position"
+        f"WHERE k.table_schema IN ({in_wanted}) AND k.referenced_table_name IS NOT NULL "
+        "ORDER BY k.table_schema, k.table_name, k.constraint_name, k.ordinal_position",
+        wanted,
     )
     fks: dict[tuple, dict] = defaultdict(dict)
-    for table, name, column, ref_table, ref_column, on_delete, on_update in cursor.fetchall():
-        entry = fks[(None, table)].setdefault(name, [[], ref_table, [], on_delete, on_update])
+    for schema, table, name, column, ref_schema, ref_table, ref_column, on_delete, on_update in cursor.fetchall():
+        entry = fks[key(schema, table)].setdefault(name, [[], key(ref_schema, ref_table)[0], ref_table, [],
+                                                          on_delete, on_update])
         entry[0].append(column)
-        entry[2].append(ref_column)
-    for key, by_name in fks.items():
-        for name, (columns, ref_table, ref_columns, on_delete, on_update) in by_name.items():
-            out.fks[key].append(ForeignKey(name, tuple(columns), ref_table, None, tuple(ref_columns), on_delete,
-                                           on_update))
+        entry[3].append(ref_column)
+    for table_key, by_name in fks.items():
+        for name, (columns, ref_schema, ref_table, ref_columns, on_delete, on_update) in by_name.items():
+            out.fks[table_key].append(ForeignKey(name, tuple(columns), ref_table, ref_schema, tuple(ref_columns),
+                                                 on_delete, on_update))
     return out.tables()
 
 
@@ -216,18 +240,23 @@ def _mysql(cursor, schemas: list[str]) -> list[Table]:
 _SQLITE_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
 
 
-def _sqlite(cursor, schemas: list[str]) -> list[Table]:
+def _sqlite(cursor, schemas: list[str], views: bool) -> list[Table]:
     out = _TableBuilder()
+    kinds = "m.type IN ('table', 'view')" if views else "m.type = 'table'"
     cursor.execute(
-        "SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
-        f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE {_SQLITE_TABLES} ORDER BY m.name, p.cid"
+        "SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, m.type "
+        f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE {kinds} AND m.name NOT LIKE 'sqlite_%' "
+        "ORDER BY m.name, p.cid"
     )
     create_sql: dict[str, str] = {}
     pks: dict[str, list] = defaultdict(list)
-    for table, sql, column, type_, notnull, default, pk in cursor.fetchall():
+    for table, sql, column, type_, notnull, default, pk, kind in cursor.fetchall():
         create_sql[table] = sql
+        if kind == "view":
+            out.views.add((None, table))
         auto = bool(pk) and re.search(rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
-        out.columns[(None, table)].append(Column(column, type_, not notnull, default, auto))
+        # A primary key column holds no NULLs whatever its declaration says (`id integer PRIMARY KEY`).
+        out.columns[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto))
         if pk:
             pks[table].append((pk, column))
     for table, columns in pks.items():

@@ -286,8 +286,12 @@ class _Resolver:
                 continue
             properties.append(_retarget(prop, raw.name))
         if not any(p.id for p in properties) and settings.get("idInjection") is not False:
-            if all(p.name != "id" for p in properties):
-                properties.append(self._property(raw, "id", dict(_INJECTED_ID)))
+            # The juggler's defineProperty('id', ...) replaces a plain `id` property in place.
+            injected = self._property(raw, "id", dict(_INJECTED_ID))
+            if any(p.name == "id" for p in properties):
+                properties = [injected if p.name == "id" else p for p in properties]
+            else:
+                properties.append(injected)
         properties = _force_generated_id_type(properties)
         return ModelDefinition(raw.name, tuple(properties), settings, raw.path)
 

@@ -54,6 +54,7 @@ class Table:
     model: str | None = None
     source: str | None = None  # the model's JSON file
     sequence: tuple[str, str] | None = None  # Oracle: (sequence, trigger) names for the generated id
+    view: bool = field(default=False, compare=False)  # live only: a view, read for discovery
 
     @property
     def key(self) -> str:

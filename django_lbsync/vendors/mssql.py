@@ -20,7 +20,7 @@ class MssqlVendor(Vendor):
             type_word = str(data_type).upper()
             precision, scale = block.get("dataPrecision"), block.get("dataScale")
             length = block.get("dataLength") or prop.get("length")
-            if precision and scale is not None:
+            if precision and scale:  # JavaScript truthiness, as LoopBack: scale 0 gives TYPE(p)
                 return f"{type_word}({precision}, {scale})"
             return f"{type_word}({length})" if length else type_word
         if prop.type == "String":

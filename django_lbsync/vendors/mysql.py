@@ -61,7 +61,7 @@ class MysqlVendor(Vendor):
         scale = block.get("dataScale") if block.get("dataScale") is not None else prop.get("scale")
         if length:
             return f"{type_word}({length})"
-        if precision and scale is not None:
+        if precision and scale:  # JavaScript truthiness, as LoopBack: scale 0 gives TYPE(p)
             return f"{type_word}({precision},{scale})"
         if precision:
             return f"{type_word}({precision})"

@@ -55,7 +55,7 @@ class PostgresqlVendor(Vendor):
             return f"VARCHAR({length})" if length else "VARCHAR"
         if length and type_word not in NO_LENGTH_TYPES:
             return f"{type_word}({length})"
-        if precision and scale is not None and type_word not in NO_LENGTH_TYPES:
+        if precision and scale and type_word not in NO_LENGTH_TYPES:  # JS truthiness, as LoopBack
             return f"{type_word}({precision},{scale})"
         if type_word.startswith("TIME"):
             return _time_type(type_word, precision)

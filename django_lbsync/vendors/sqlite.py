@@ -26,7 +26,7 @@ class SqliteVendor(Vendor):
             precision, scale = block.get("dataPrecision"), block.get("dataScale")
             if length:
                 return f"{type_word}({length})"
-            if precision and scale is not None:
+            if precision and scale:
                 return f"{type_word}({precision}, {scale})"
             return type_word
         if prop.type == "String":

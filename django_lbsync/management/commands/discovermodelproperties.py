@@ -1,0 +1,27 @@
+"""manage.py discovermodelproperties TABLE: the columns of a table as LoopBack's connector reports them."""
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS
+
+from ...discovery import discover_model_properties
+
+
+class Command(BaseCommand):
+    help = "Print a JSON list of the columns of TABLE, like LoopBack's discoverModelProperties()."
+
+    def add_arguments(self, parser):
+        parser.add_argument("table")
+        parser.add_argument("--schema", help="The owner/schema of the table (default: the connection's).")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args, table, schema, database, **options):
+        try:
+            rows = discover_model_properties(table, using=database, schema=schema)
+        except LookupError as exc:
+            raise CommandError(str(exc).strip('"'), returncode=2) from None
+        except NotImplementedError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        self.stdout.write(json.dumps(rows, indent=2))

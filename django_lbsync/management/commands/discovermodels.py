@@ -1,0 +1,34 @@
+"""manage.py discovermodels: the tables (and views) of a database, like discoverModelDefinitions()."""
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import CommandError
+from django.db import DEFAULT_DB_ALIAS
+
+from ...discovery import discover_model_definitions
+from ._base import LbsyncCommand
+
+
+class Command(LbsyncCommand):
+    help = "List the tables (and with --views the views) of a database, with owner and type."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias (default: default).")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--schema", help="The owner/schema to list (default: the connection's).")
+        group.add_argument("--all", action="store_true", help="Every schema.")
+        parser.add_argument("--views", action="store_true", help="Include views.")
+        self.add_format(parser)
+
+    def handle(self, *args, database, schema, all, views, format, **options):
+        self.check_database(database)
+        try:
+            rows = discover_model_definitions(database, schema=schema, all_schemas=all, views=views)
+        except NotImplementedError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        if format == "json":
+            self.stdout.write(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            self.stdout.write(f"{row['owner']}.{row['name']}  ({row['type']})")

@@ -1,0 +1,42 @@
+"""manage.py discoverschema: LoopBack model JSON from an existing database, like discoverSchemas()."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS
+
+from ...discovery import discover_schemas, write_models
+
+
+class Command(BaseCommand):
+    help = ("Discover LoopBack model definitions from tables: name, options, properties (type, required, "
+            "length, id, connector block), indexes and foreign keys; --relations adds belongsTo relations.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("tables", nargs="*", metavar="TABLE", help="Tables to discover (default: all).")
+        parser.add_argument("--all", action="store_true", help="Every schema, not only the connection's.")
+        parser.add_argument("--schema", help="The owner/schema (default: the connection's).")
+        parser.add_argument("--relations", action="store_true", help="Add belongsTo relations for foreign keys.")
+        parser.add_argument("--keep-names", action="store_true",
+                            help="Keep table and column names as model and property names (no Pascal/camel case).")
+        parser.add_argument("--output-dir", type=Path,
+                            help="Write one <model>.json per table and a model-config.json that loads them.")
+        parser.add_argument("--datasource", default="db", help="The datasource name in model-config.json.")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args, tables, all, schema, relations, keep_names, output_dir, datasource, database,
+               **options):
+        try:
+            schemas = discover_schemas(tables or None, using=database, schema=schema, all_schemas=all,
+                                       relations=relations, keep_names=keep_names)
+        except LookupError as exc:
+            raise CommandError(str(exc).strip('"'), returncode=2) from None
+        except NotImplementedError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        if output_dir:
+            for path in write_models(schemas, output_dir, datasource):
+                self.stdout.write(f"  Wrote {path}")
+        else:
+            self.stdout.write(json.dumps(schemas, indent=2))
