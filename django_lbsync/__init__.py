@@ -9,6 +9,7 @@ from .api import (  # noqa: E402
 )
 from .apply import ApplyFailed  # noqa: E402
 from .changes import Risk  # noqa: E402
+from .discovery import discover_model_definitions, discover_model_properties, discover_schemas, write_models  # noqa
 from .exceptions import ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel  # noqa: E402
 from .locking import LockTimeout  # noqa: E402
 from .plan import Plan  # noqa: E402
@@ -21,6 +22,10 @@ __all__ = [
     "Plan",
     "Risk",
     "autoupdate",
+    "discover_model_definitions",
+    "discover_model_properties",
+    "discover_schemas",
+    "write_models",
     "db_names",
     "ModelNames",
     "get_plan",
