@@ -1,0 +1,30 @@
+// One measured LoopBack operation (juggler + official connector), printed as JSON like worker.py.
+//   node loopback_worker.js postgresql|mysql URL MODELS_DIR automigrate|isactual|autoupdate|setup
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const {DataSource} = require('loopback-datasource-juggler');
+
+async function main() {
+  const [connectorName, url, modelsDir, op] = process.argv.slice(2);
+  const ds = new DataSource({connector: require(`loopback-connector-${connectorName}`), url});
+  for (const file of fs.readdirSync(modelsDir).sort()) {
+    const def = JSON.parse(fs.readFileSync(path.join(modelsDir, file), 'utf8'));
+    const {name, properties, options, ...settings} = def;
+    ds.createModel(name, properties, Object.assign({}, settings, options || {}));
+  }
+  await ds.connect();
+  let statements = 0;
+  const execute = ds.connector.execute;
+  ds.connector.execute = function() { statements++; return execute.apply(this, arguments); };
+  const start = process.hrtime.bigint();
+  let result = null;
+  if (op === 'automigrate' || op === 'setup') await ds.automigrate();
+  else if (op === 'isactual') result = await ds.isActual();
+  else if (op === 'autoupdate') await ds.autoupdate();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  console.log(JSON.stringify({seconds, statements, result, maxrss_mb: process.resourceUsage().maxRSS / 1024}));
+  await ds.disconnect();
+}
+
+main().catch((err) => { console.error(err && err.stack || err); process.exit(1); });

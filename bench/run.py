@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Benchmark django-lbsync against LoopBack on the same databases with the same model JSON.
+
+    .venv/bin/python bench/run.py [--sizes 10 100 500 2000] [--runs 3] [--databases sqlite postgresql mysql]
+                                  [--no-loopback] [--output bench/RESULTS.md]
+
+For each database and N it measures automigrate (v1), isactual in sync, isactual with drift (v2 models on
+a v1 database) and autoupdate v1 -> v2 (20% of the models changed): operation time (inside the process),
+whole-process time (Django start included), SQL statements and peak memory; the median of --runs.
+When node and npm are present, LoopBack's juggler 6 and the official PostgreSQL and MySQL connectors 8
+are installed from the npm registry into ~/.cache/lbsync-bench (outside the repository) and measured the
+same way, and the ratio is printed. It also reports whether each tool's isactual is true right after its
+own autoupdate. Databases used: lbsync_bench and lbsync_bench_lb (created and dropped here).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import write  # noqa: E402
+
+CACHE = Path(os.environ.get("LBSYNC_BENCH_CACHE", Path.home() / ".cache" / "lbsync-bench"))
+OPS = ("automigrate", "isactual (in sync)", "isactual (drift)", "autoupdate v1->v2")
+URLS = {
+    "postgresql": "postgres://postgres@127.0.0.1:5432/{db}",
+    "mysql": "mysql://root@127.0.0.1:3306/{db}",
+}
+
+
+def fresh_database(kind: str, name: str) -> str:
+    if kind == "sqlite":
+        path = CACHE / f"{name}.sqlite3"
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    if kind == "postgresql":
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+    else:
+        import MySQLdb
+
+        conn = MySQLdb.connect(host="127.0.0.1", user="root", passwd="")
+        conn.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.cursor().execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+        conn.close()
+    return URLS[kind].format(db=name)
+
+
+def measure(command: list[str]) -> dict:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    data["process"] = wall
+    return data
+
+
+class Tool:
+    def __init__(self, name: str, command):
+        self.name, self.command = name, command
+
+    def run(self, url, models, op) -> dict:
+        return measure(self.command(url, models, op))
+
+
+def ours() -> Tool:
+    return Tool("django-lbsync", lambda url, models, op: [sys.executable, str(HERE / "worker.py"), url, str(models), op])
+
+
+def loopback() -> Tool | None:
+    if not (shutil.which("node") and shutil.which("npm")):
+        return None
+    folder = CACHE / "loopback"
+    if not (folder / "node_modules" / "loopback-connector-mysql").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "init", "-y"], cwd=folder, capture_output=True, check=True)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "loopback-datasource-juggler@6",
+                        "loopback-connector-postgresql@8", "loopback-connector-mysql@8"], cwd=folder, check=True,
+                       capture_output=True)
+    shutil.copy(HERE / "loopback_worker.js", folder / "worker.js")
+
+    def command(url, models, op):
+        kind = "postgresql" if url.startswith("postgres") else "mysql"
+        return ["node", str(folder / "worker.js"), kind, url, str(models), op]
+
+    return Tool("LoopBack", command)
+
+
+def bench_tool(tool: Tool, url: str, v1: Path, v2: Path, runs: int) -> dict:
+    results: dict[str, list[dict]] = {op: [] for op in OPS}
+    for _ in range(runs):
+        results["automigrate"].append(tool.run(url, v1, "automigrate"))
+    for _ in range(runs):
+        results["isactual (in sync)"].append(tool.run(url, v1, "isactual"))
+    for _ in range(runs):
+        results["isactual (drift)"].append(tool.run(url, v2, "isactual"))
+    actual_after = None
+    for _ in range(runs):
+        tool.run(url, v1, "setup")
+        results["autoupdate v1->v2"].append(tool.run(url, v2, "autoupdate"))
+        actual_after = tool.run(url, v2, "isactual")["result"]
+    summary = {}
+    for op, rows in results.items():
+        summary[op] = {key: statistics.median(r[key] for r in rows) for key in ("seconds", "process", "statements",
+                                                                                  "maxrss_mb")}
+    summary["isactual right after its own autoupdate"] = actual_after
+    summary["isactual (in sync) answer"] = results["isactual (in sync)"][-1]["result"]
+    summary["isactual (drift) answer"] = results["isactual (drift)"][-1]["result"]
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500, 2000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql", "mysql"])
+    parser.add_argument("--no-loopback", action="store_true")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    lb = None if args.no_loopback else loopback()
+    rows = []
+    for kind in args.databases:
+        for n in args.sizes:
+            v1 = write(CACHE / f"models-{n}-v1", n, 1)
+            v2 = write(CACHE / f"models-{n}-v2", n, 2)
+            print(f"{kind} N={n}: django-lbsync ...", flush=True)
+            mine = bench_tool(ours(), fresh_database(kind, "lbsync_bench"), v1, v2, args.runs)
+            theirs = None
+            if lb and kind != "sqlite":
+                print(f"{kind} N={n}: LoopBack ...", flush=True)
+                theirs = bench_tool(lb, fresh_database(kind, "lbsync_bench_lb"), v1, v2, args.runs)
+            rows.append((kind, n, mine, theirs))
+            print(render([rows[-1]]), flush=True)
+    table = render(rows)
+    print(table)
+    args.output.write_text(report(table, args))
+
+
+def render(rows) -> str:
+    lines = ["| database | N | operation | lbsync op s | lbsync process s | lbsync SQL | lbsync peak MB "
+             "| LoopBack op s | LoopBack SQL | LoopBack / lbsync |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for kind, n, mine, theirs in rows:
+        for op in OPS:
+            m = mine[op]
+            t = theirs[op] if theirs else None
+            ratio = f"{t['seconds'] / m['seconds']:.1f}x" if t and m["seconds"] else "-"
+            lines.append(
+                f"| {kind} | {n} | {op} | {m['seconds']:.3f} | {m['process']:.2f} | {m['statements']:.0f} | "
+                f"{m['maxrss_mb']:.0f} | {t['seconds'] if t else float('nan'):.3f} | "
+                f"{t['statements'] if t else float('nan'):.0f} | {ratio} |".replace("| nan |", "| - |")
+            )
+        after = f"lbsync {mine['isactual right after its own autoupdate']}"
+        if theirs:
+            after += f", LoopBack {theirs['isactual right after its own autoupdate']}"
+        lines.append(f"| {kind} | {n} | isactual right after own autoupdate | {after} | | | | | | |")
+    return "\n".join(lines)
+
+
+def report(table: str, args) -> str:
+    def version(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, shell=True).stdout.strip().splitlines()[0]
+        except Exception:  # noqa: BLE001
+            return "unknown"
+
+    return f"""# Benchmark results
+
+Regenerate with `.venv/bin/python bench/run.py` (options: `--sizes`, `--runs`, `--databases`, `--no-loopback`).
+
+Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},
+{version("psql --version")}, {version("mariadb --version")}, node {version("node --version")};
+run on {date.today().isoformat()} with sizes {args.sizes}, median of {args.runs} run(s).
+LoopBack: loopback-datasource-juggler 6, loopback-connector-postgresql 8, loopback-connector-mysql 8.
+
+Each model has 12 properties (strings, numbers, booleans, dates, text, object), a unique and a plain index,
+and every fifth model a foreign key; in v2, 20% of the models change (add, drop, widen, required, index).
+"op s" is the operation alone; "process s" is the whole `python` process, Django start included; "SQL" is
+the number of statements the operation sent; "peak MB" the process's maximum resident memory.
+
+{table}
+"""
+
+
+if __name__ == "__main__":
+    main()

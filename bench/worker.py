@@ -1,0 +1,52 @@
+"""One measured operation in a fresh process: prints JSON with operation time, SQL statements, peak memory.
+
+    python bench/worker.py DATABASE_URL MODELS_DIR automigrate|isactual|autoupdate|setup
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main(url: str, models: str, op: str) -> None:
+    import dj_database_url
+    import django
+    from django.conf import settings
+
+    settings.configure(
+        DATABASES={"default": dj_database_url.parse(url)}, INSTALLED_APPS=["django_lbsync"], USE_TZ=True,
+        LBSYNC={"MODELS": models},
+    )
+    django.setup()
+    from django.db import connection
+
+    from django_lbsync import automigrate, autoupdate, is_actual
+
+    statements = [0]
+
+    def count(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    connection.ensure_connection()
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        result = None
+        if op in ("automigrate", "setup"):
+            automigrate()
+        elif op == "isactual":
+            result = is_actual()
+        elif op == "autoupdate":
+            result = len(autoupdate(allow_destructive=True).applied)
+        elapsed = time.perf_counter() - start
+    print(json.dumps({"seconds": elapsed, "statements": statements[0], "result": result,
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
