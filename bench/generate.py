@@ -32,10 +32,12 @@ def model(i: int, version: int) -> dict:
     definition: dict = {"name": name, "properties": props}
     if i % 5 == 4:
         prev = f"BenchModel{i - 1:04d}"
-        props["tag"] = {"type": "number"}  # stays 12 properties: the FK column replaces `tag`
-        props["prevId"] = props.pop("tag")
+        # Still 12 properties: the FK column replaces `tag`. Lower-case, because LoopBack's PostgreSQL
+        # connector quotes `foreignKey` verbatim (PG#732) and would fail on `prevId`.
+        del props["tag"]
+        props["previd"] = {"type": "number"}
         definition["foreignKeys"] = {f"fk_bench_{i:04d}": {"name": f"fk_bench_{i:04d}", "entity": prev,
-                                                            "entityKey": "id", "foreignKey": "prevId"}}
+                                                            "entityKey": "id", "foreignKey": "previd"}}
     if version == 2 and i % 5 == 0:  # 20% of the models change
         kind = CHANGE_KINDS[(i // 5) % len(CHANGE_KINDS)]
         if kind == "add":

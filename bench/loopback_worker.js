@@ -13,15 +13,17 @@ async function main() {
     const {name, properties, options, ...settings} = def;
     ds.createModel(name, properties, Object.assign({}, settings, options || {}));
   }
-  await ds.connect();
+  if (!ds.connected) await new Promise((resolve, reject) => { ds.once('connected', resolve); ds.once('error', reject); });
   let statements = 0;
   const execute = ds.connector.execute;
   ds.connector.execute = function() { statements++; return execute.apply(this, arguments); };
   const start = process.hrtime.bigint();
   let result = null;
-  if (op === 'automigrate' || op === 'setup') await ds.automigrate();
-  else if (op === 'isactual') result = await ds.isActual();
-  else if (op === 'autoupdate') await ds.autoupdate();
+  const call = (method) => new Promise((resolve, reject) =>
+    ds[method]((err, value) => (err ? reject(err) : resolve(value))));
+  if (op === 'automigrate' || op === 'setup') await call('automigrate');
+  else if (op === 'isactual') result = await call('isActual');
+  else if (op === 'autoupdate') await call('autoupdate');
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   console.log(JSON.stringify({seconds, statements, result, maxrss_mb: process.resourceUsage().maxRSS / 1024}));
   await ds.disconnect();

@@ -15,6 +15,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf
 from .apply import apply
+from .batch import fold_mysql_indexes, send
 from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
 from .changes import Change, Risk
 from .definitions import ModelDefinition
@@ -149,35 +150,61 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         raise Cancelled("Automigrate cancelled; nothing was changed.")
     result.created = tables
     report = progress or (lambda action, table: None)
-    vendor = connection.vendor
-    model_classes = render_models(vendor, tables)
-    with _editor(connection, given, dry_run) as editor:
-        collected_before = len(editor.collected_sql) if dry_run else 0
-        for table in result.dropped:
-            report("drop", table)
-            editor.delete_model(model_classes[table.key])
-            if table.sequence:
-                editor.execute(oracle_drop_sequence_sql(table))
-            logger.info("dropped table %s", table.key)
-            report("dropped", table)
-        for schema_name in sorted({t.schema for t in tables if t.schema}) if vendor == "postgresql" else ():
-            editor.execute(f"CREATE SCHEMA IF NOT EXISTS {editor.quote_name(schema_name)}")
-        for table in tables:
-            report("create", table)
-            editor.create_model(model_classes[table.key])
-            if table.sequence:
-                for sql in oracle_sequence_sql(editor, table):
-                    editor.execute(sql)
-            logger.info("created table %s", table.key)
-            report("created", table)
-        if vendor != "sqlite":  # SQLite's FKs are part of CREATE TABLE (bridge.model_state)
-            for table in tables:
-                for fk in table.foreign_keys:
-                    # Deferred, so they run after every table and index exists, like Django's own FKs.
-                    editor.deferred_sql.append(add_foreign_key_sql(editor, table, fk))
-    if dry_run:
-        result.sql = list(editor.collected_sql[collected_before:])
+    if given is not None or connection.vendor not in BATCHED_VENDORS:
+        # In a migration, or on SQLite (whose editor must switch FK checks off around the run),
+        # Django's editor executes as it renders.
+        with _editor(connection, given, dry_run) as editor:
+            collected_before = len(editor.collected_sql) if dry_run else 0
+            _render_automigrate(editor, result, tables, report)
+        if dry_run:
+            result.sql = list(editor.collected_sql[collected_before:])
+        return result
+    # PostgreSQL and MySQL: Django renders every statement, then they are sent in as few round trips
+    # as the database allows; progress is reported once they have run.
+    events: list[tuple[str, Table]] = []
+    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+        _render_automigrate(editor, result, tables, lambda action, table: events.append((action, table)))
+    statements = list(editor.collected_sql)
+    if connection.vendor == "mysql":
+        statements = fold_mysql_indexes(statements)
+    result.sql = statements
+    if not dry_run:
+        send(connection, statements)
+        result.sql = []
+        for action, table in events:
+            report(action, table)
     return result
+
+
+#: Databases whose automigrate DDL is rendered first, then sent in batches (batch.py).
+BATCHED_VENDORS = ("postgresql", "mysql")
+
+
+def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], report: Progress) -> None:
+    vendor = editor.connection.vendor
+    model_classes = render_models(vendor, tables)
+    for table in result.dropped:
+        report("drop", table)
+        editor.delete_model(model_classes[table.key])
+        if table.sequence:
+            editor.execute(oracle_drop_sequence_sql(table))
+        logger.info("dropped table %s", table.key)
+        report("dropped", table)
+    for schema_name in sorted({t.schema for t in tables if t.schema}) if vendor == "postgresql" else ():
+        editor.execute(f"CREATE SCHEMA IF NOT EXISTS {editor.quote_name(schema_name)}")
+    for table in tables:
+        report("create", table)
+        editor.create_model(model_classes[table.key])
+        if table.sequence:
+            for sql in oracle_sequence_sql(editor, table):
+                editor.execute(sql)
+        logger.info("created table %s", table.key)
+        report("created", table)
+    if vendor != "sqlite":  # SQLite's FKs are part of CREATE TABLE (bridge.model_state)
+        for table in tables:
+            for fk in table.foreign_keys:
+                # Deferred, so they run after every table and index exists, like Django's own FKs.
+                editor.deferred_sql.append(add_foreign_key_sql(editor, table, fk))
 
 
 @dataclass

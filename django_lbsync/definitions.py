@@ -48,7 +48,7 @@ class PropertyDefinition:
     def connector(self, key: str) -> Mapping[str, Any]:
         """The per-connector block (`postgresql: {...}`), or an empty mapping."""
         block = self.settings.get(key)
-        return block if isinstance(block, Mapping) else {}
+        return block if isinstance(block, dict) else {}  # dict, not typing.Mapping: this is a hot path
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.settings.get(key, default)
@@ -73,7 +73,7 @@ class ModelDefinition:
 
     def connector(self, key: str) -> Mapping[str, Any]:
         block = self.settings.get(key)
-        return block if isinstance(block, Mapping) else {}
+        return block if isinstance(block, dict) else {}  # dict, not typing.Mapping: this is a hot path
 
     @property
     def ids(self) -> tuple[PropertyDefinition, ...]:

@@ -166,24 +166,35 @@ def _postgresql(cursor, schemas: list[str], views: bool) -> list[Table]:
 
 def _mysql(cursor, schemas: list[str], views: bool) -> list[Table]:
     out = _TableBuilder()
-    cursor.execute("SELECT DATABASE()")
-    current = cursor.fetchone()[0]
+    extra_schemas = [s for s in schemas]
+    in_extra = "".join(", %s" for _ in extra_schemas)
+    # Tables and columns are read apart: MariaDB's information_schema is slow to join (0.5 s for 500 tables).
+    cursor.execute(
+        "SELECT DATABASE(), table_schema, table_name, table_type FROM information_schema.tables "
+        f"WHERE table_schema IN (DATABASE(){in_extra})",
+        extra_schemas,
+    )
+    kinds: dict[tuple, str] = {}
+    current = None
+    for current, schema, table, table_type in cursor.fetchall():
+        kinds[(schema, table)] = table_type
     wanted = [current] + [s for s in schemas if s != current]
     in_wanted = ", ".join(["%s"] * len(wanted))
+    allowed = ("BASE TABLE", "VIEW", "SYSTEM VIEW") if views else ("BASE TABLE",)
 
     def key(schema, table):
         return (None if schema == current else schema, table)
 
-    types = "'BASE TABLE', 'VIEW', 'SYSTEM VIEW'" if views else "'BASE TABLE'"
     cursor.execute(
-        "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.is_nullable, c.column_default, "
-        "  c.extra, t.table_type "
-        "FROM information_schema.columns c JOIN information_schema.tables t "
-        f"  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type IN ({types}) "
-        f"WHERE c.table_schema IN ({in_wanted}) ORDER BY c.table_schema, c.table_name, c.ordinal_position",
+        "SELECT table_schema, table_name, column_name, column_type, is_nullable, column_default, extra "
+        f"FROM information_schema.columns WHERE table_schema IN ({in_wanted}) "
+        "ORDER BY table_schema, table_name, ordinal_position",
         wanted,
     )
-    for schema, table, column, type_, nullable, default, extra, table_type in cursor.fetchall():
+    for schema, table, column, type_, nullable, default, extra in cursor.fetchall():
+        table_type = kinds.get((schema, table))
+        if table_type not in allowed:
+            continue
         if default == "NULL":  # MariaDB >= 10.2.7 reports "no default" as the text NULL
             default = None
         auto = "auto_increment" in (extra or "").lower()

@@ -10,7 +10,6 @@ from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
 
-NOT_NULL_MARKERS = (0, "N", "NO", False)
 FK_ACTIONS = ("RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
 
 
@@ -75,11 +74,13 @@ class Vendor:
         """LBC 7 `isNullable` (§5): id and required are NOT NULL, and so are nullable:false/'N'/'NO'/0."""
         if prop.required or prop.id:
             return False
+        settings = prop.settings
         for key in ("nullable", "null", "allowNull"):
-            value = prop.get(key)
-            if any(value is marker or (not isinstance(value, bool) and value == marker) for marker in NOT_NULL_MARKERS):
-                if value is not None:
-                    return False
+            value = settings.get(key)
+            if value is None:
+                continue
+            if value is False or value in ("N", "NO") or (value == 0 and not isinstance(value, bool)):
+                return False
         return True
 
     def default_sql(self, prop: PropertyDefinition, column_type: str) -> str | None:
@@ -94,6 +95,17 @@ class Vendor:
 
     # -- comparing live and desired (autoupdate, isactual) -------------------------------------
     def normalize_type(self, type_text: str) -> str:
+        # Memoised per vendor class: a schema repeats a handful of type spellings thousands of times.
+        cache = type(self).__dict__.get("_type_cache")
+        if cache is None:
+            cache = {}
+            setattr(type(self), "_type_cache", cache)
+        normalized = cache.get(type_text)
+        if normalized is None:
+            normalized = cache[type_text] = self._normalize_type(type_text)
+        return normalized
+
+    def _normalize_type(self, type_text: str) -> str:
         text = re.sub(r"\s+", " ", type_text.strip().upper())
         text = re.sub(r"\s*\(\s*", "(", text)
         text = re.sub(r"\s*,\s*", ",", text)

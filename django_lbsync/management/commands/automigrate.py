@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connections
 
 from ...api import Cancelled, automigrate
+from ...batch import StatementFailed
 from ...exceptions import LbsyncError
 from ._base import EXIT_ERROR, LbsyncCommand
 
@@ -41,6 +42,8 @@ class Command(LbsyncCommand):
             )
         except Cancelled as exc:
             raise CommandError(str(exc), returncode=EXIT_ERROR) from None
+        except StatementFailed as exc:
+            raise CommandError(f"Automigrate failed: {exc}", returncode=EXIT_ERROR) from None
         except LbsyncError as exc:
             raise self.fail(exc) from None
         except DatabaseError as exc:

@@ -1,0 +1,70 @@
+"""Sending rendered DDL: Django's schema editor writes every statement (collect_sql), this module
+only sends them, with as few round trips as each database allows (issue 6: batch DDL).
+
+- PostgreSQL: many statements per round trip, all in one transaction.
+- MySQL/MariaDB: one by one (no transactional DDL), with indexes folded into their CREATE TABLE as
+  LoopBack's own connector writes them, which saves one table rebuild per index.
+"""
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from .exceptions import LbsyncError
+
+BATCH = 200
+_CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX (`(?:[^`]|``)+`) ON (`(?:[^`]|``)+`) \((.*)\);?$", re.S)
+_CREATE_TABLE = re.compile(r"^CREATE TABLE (`(?:[^`]|``)+`) \(", re.S)
+
+
+class StatementFailed(LbsyncError):
+    """A statement failed. `executed` were sent before it (and stay done where DDL cannot roll back)."""
+
+    def __init__(self, executed: list[str], failed: str, error: Exception, rolled_back: bool):
+        self.executed, self.failed, self.error, self.rolled_back = executed, failed, error, rolled_back
+        created = [m.group(1) for s in executed if (m := _CREATE_TABLE.match(s) or re.match(
+            r'^CREATE TABLE ("(?:[^"]|"")+"|\S+)', s))]
+        state = ("The run was rolled back; the database is as it was." if rolled_back else
+                 f"{len(executed)} statement(s) ran before the failure"
+                 + (f", creating {', '.join(created)}" if created else "")
+                 + "; this database cannot roll DDL back. Fix the cause and run again.")
+        super().__init__(f"{error}\nFailed statement: {failed.strip()[:300]}\n{state}")
+
+
+def fold_mysql_indexes(statements: list[str]) -> list[str]:
+    """`CREATE INDEX i ON t (...)` after `CREATE TABLE t (...)` in the same run -> `INDEX i (...)` inside it."""
+    creates = {m.group(1): i for i, s in enumerate(statements) if (m := _CREATE_TABLE.match(s))}
+    out = list(statements)
+    folded = set()
+    for i, statement in enumerate(statements):
+        match = _CREATE_INDEX.match(statement)
+        if not match or match.group(3) not in creates:
+            continue
+        target = creates[match.group(3)]
+        body = out[target].rstrip().rstrip(";").rstrip()
+        if not body.endswith(")"):
+            continue
+        unique = "UNIQUE " if match.group(1) else ""
+        out[target] = f"{body[:-1]}, {unique}INDEX {match.group(2)} ({match.group(4)}));"
+        folded.add(i)
+    return [s for i, s in enumerate(out) if i not in folded]
+
+
+def send(connection, statements: list[str]) -> None:
+    """Execute rendered statements; one transaction where the database can roll DDL back."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            for start in range(0, len(statements), BATCH):
+                chunk = statements[start:start + BATCH]
+                try:
+                    cursor.execute("\n".join(chunk))
+                except Exception as exc:
+                    raise StatementFailed(statements[:start], "\n".join(chunk), exc, rolled_back=True) from exc
+        return
+    with connection.cursor() as cursor:
+        for i, statement in enumerate(statements):
+            try:
+                cursor.execute(statement)
+            except Exception as exc:
+                raise StatementFailed(statements[:i], statement, exc, rolled_back=False) from exc
