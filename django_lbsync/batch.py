@@ -2,8 +2,9 @@
 only sends them, with as few round trips as each database allows (issue 6: batch DDL).
 
 - PostgreSQL: many statements per round trip, all in one transaction.
-- MySQL/MariaDB: one by one (no transactional DDL), with indexes folded into their CREATE TABLE as
-  LoopBack's own connector writes them, which saves one table rebuild per index.
+- MySQL/MariaDB: one by one (no transactional DDL), with indexes and foreign keys folded into their
+  CREATE TABLE (indexes as LoopBack's own connector writes them), which saves one InnoDB table
+  rebuild per index and per foreign key.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from .exceptions import LbsyncError
 BATCH = 200
 _CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX (`(?:[^`]|``)+`) ON (`(?:[^`]|``)+`) \((.*)\);?$", re.S)
 _CREATE_TABLE = re.compile(r"^CREATE TABLE (`(?:[^`]|``)+`) \(", re.S)
+_ADD_FK = re.compile(r"^ALTER TABLE (`(?:[^`]|``)+`) ADD (CONSTRAINT `(?:[^`]|``)+` FOREIGN KEY \(.*?\) "
+                     r"REFERENCES (`(?:[^`]|``)+`) .*?);?$", re.S)
 
 
 class StatementFailed(LbsyncError):
@@ -33,20 +36,24 @@ class StatementFailed(LbsyncError):
 
 
 def fold_mysql_indexes(statements: list[str]) -> list[str]:
-    """`CREATE INDEX i ON t (...)` after `CREATE TABLE t (...)` in the same run -> `INDEX i (...)` inside it."""
+    """Fold `CREATE INDEX i ON t (...)` and `ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY ...` into the
+    `CREATE TABLE t` of the same run. An FK is folded only when the table it references exists by then
+    (tables come in dependency order; a cycle keeps its ALTER)."""
     creates = {m.group(1): i for i, s in enumerate(statements) if (m := _CREATE_TABLE.match(s))}
     out = list(statements)
     folded = set()
     for i, statement in enumerate(statements):
-        match = _CREATE_INDEX.match(statement)
-        if not match or match.group(3) not in creates:
+        if match := _CREATE_INDEX.match(statement):
+            table, clause = match.group(3), f"{'UNIQUE ' if match.group(1) else ''}INDEX {match.group(2)} ({match.group(4)})"
+        elif (match := _ADD_FK.match(statement)) and creates.get(match.group(3), -1) <= creates.get(match.group(1), -1):
+            table, clause = match.group(1), match.group(2)
+        else:
             continue
-        target = creates[match.group(3)]
-        body = out[target].rstrip().rstrip(";").rstrip()
+        target = creates.get(table)
+        body = out[target].rstrip().rstrip(";").rstrip() if target is not None else ""
         if not body.endswith(")"):
             continue
-        unique = "UNIQUE " if match.group(1) else ""
-        out[target] = f"{body[:-1]}, {unique}INDEX {match.group(2)} ({match.group(4)}));"
+        out[target] = f"{body[:-1]}, {clause});"
         folded.add(i)
     return [s for i, s in enumerate(out) if i not in folded]
 

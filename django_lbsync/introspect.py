@@ -109,29 +109,31 @@ def _postgresql(cursor, schemas: list[str], views: bool) -> list[Table]:
 
     cursor.execute(
         "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
-        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind "
+        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind, c.oid, a.attnum "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         f"WHERE {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY n.nspname, c.relname, a.attnum",
         [wanted],
     )
-    for schema, table, column, type_, null, default, identity, relkind in cursor.fetchall():
+    attnames: dict[tuple[int, int], str] = {}
+    for schema, table, column, type_, null, default, identity, relkind, oid, attnum in cursor.fetchall():
+        attnames[(oid, attnum)] = column
         if relkind in ("v", "m"):
             out.views.add(key(schema, table))
         # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
         auto = bool(identity) or bool(default and default.startswith("nextval("))
         out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto))
+    # Index columns come as attribute numbers, named from the column rows above (no subquery per index).
     cursor.execute(
-        "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, "
-        "  array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord) "
-        "        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.ord), "
-        "  ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
+        "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
+        "  ix.indkey::int2[], ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
         "  EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u') "
         "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
         f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {rel} ORDER BY n.nspname, c.relname, i.relname",
         [wanted],
     )
-    for schema, table, name, unique, primary, columns, options, opaque, constraint in cursor.fetchall():
+    for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint in cursor.fetchall():
+        columns = [attnames.get((oid, n)) if n else None for n in attnums]
         if primary:
             out.pk[key(schema, table)] = tuple(columns)
             continue

@@ -133,3 +133,23 @@ def test_two_properties_one_column_and_names_too_long(model_dir):
     messages = [str(p) for p in caught.value.problems]
     assert any("property firstname" in m and 'column "firstname"' in m and "firstName" in m for m in messages)
     assert any("70 characters" in m and "allows 63" in m and "m.json" in m for m in messages), messages
+
+
+def test_mysql_statements_fold_into_create_table():
+    from django_lbsync.batch import fold_mysql_indexes
+
+    statements = [
+        "CREATE TABLE `a` (`id` INT NOT NULL PRIMARY KEY);",
+        "CREATE TABLE `b` (`id` INT NOT NULL PRIMARY KEY, `aid` INT NULL);",
+        "CREATE UNIQUE INDEX `x` ON `b` (`aid`, `id` DESC);",
+        "ALTER TABLE `b` ADD CONSTRAINT `fk` FOREIGN KEY (`aid`) REFERENCES `a` (`id`) ON DELETE CASCADE;",
+        "ALTER TABLE `a` ADD CONSTRAINT `fk2` FOREIGN KEY (`id`) REFERENCES `b` (`id`);",  # a cycle: kept
+        "CREATE INDEX `y` ON `elsewhere` (`z`);",  # a table not created in this run: kept
+    ]
+    assert fold_mysql_indexes(statements) == [
+        "CREATE TABLE `a` (`id` INT NOT NULL PRIMARY KEY);",
+        "CREATE TABLE `b` (`id` INT NOT NULL PRIMARY KEY, `aid` INT NULL, UNIQUE INDEX `x` (`aid`, `id` DESC), "
+        "CONSTRAINT `fk` FOREIGN KEY (`aid`) REFERENCES `a` (`id`) ON DELETE CASCADE);",
+        "ALTER TABLE `a` ADD CONSTRAINT `fk2` FOREIGN KEY (`id`) REFERENCES `b` (`id`);",
+        "CREATE INDEX `y` ON `elsewhere` (`z`);",
+    ]
