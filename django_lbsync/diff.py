@@ -78,28 +78,6 @@ def _index_shape(index: Index, vendor: Vendor) -> tuple:
     return _keyed(index.columns, vendor), index.orders, index.unique
 
 
-def _index_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes: list[Note]) -> list[Change]:
-    # MySQL creates an index for each FK that has none, named after the FK: not ours to report.
-    implicit = {vendor.identifier_key(fk.name) for fk in live.foreign_keys} if vendor.django_vendor == "mysql" else set()
-    live_indexes = {vendor.identifier_key(i.name): i for i in live.indexes}
-    desired_indexes = {vendor.identifier_key(i.name): i for i in desired.indexes}
-    added, removed, common = differences(live_indexes, desired_indexes)
-    out: list[Change] = [AddIndex(desired, desired_indexes[k]) for k in added]
-    for key in common:
-        if _index_shape(live_indexes[key], vendor) != _index_shape(desired_indexes[key], vendor):
-            out += [DropIndex(desired, live_indexes[key]), AddIndex(desired, desired_indexes[key])]
-    for key in removed:
-        index = live_indexes[key]
-        if key in implicit:
-            continue
-        if prune and not index.constraint:
-            out.append(DropIndex(desired, index))
-        else:
-            notes.append(Note(live.key, f"index {index.name} ({', '.join(index.columns)}) is not declared by any "
-                                        "model; kept", False))
-    return out
-
-
 def _fk_key(fk: ForeignKey, vendor: Vendor) -> str:
     # SQLite does not always know a name (an FK written without CONSTRAINT): then the columns are the key.
     return vendor.identifier_key(fk.name) if fk.name else "(" + ",".join(_keyed(fk.columns, vendor)) + ")"
@@ -111,18 +89,42 @@ def _fk_shape(fk: ForeignKey, vendor: Vendor) -> tuple:
             vendor.normalize_fk_action(fk.on_update) if vendor.fk_on_update else None)
 
 
+def _index_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes: list[Note]) -> list[Change]:
+    # MySQL creates an index for each FK that has none, named after the FK: not ours to report.
+    implicit = {vendor.identifier_key(fk.name) for fk in live.foreign_keys} if vendor.django_vendor == "mysql" else set()
+    return _object_changes(
+        live, desired, live.indexes, desired.indexes, lambda i: vendor.identifier_key(i.name),
+        lambda i: _index_shape(i, vendor), AddIndex, DropIndex, prune, notes,
+        label=lambda i: f"index {i.name} ({', '.join(i.columns)})",
+        ignore=lambda i: vendor.identifier_key(i.name) in implicit,
+        droppable=lambda i: not i.constraint,
+    )
+
+
 def _fk_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes: list[Note]) -> list[Change]:
-    live_fks = {_fk_key(fk, vendor): fk for fk in live.foreign_keys}
-    desired_fks = {_fk_key(fk, vendor): fk for fk in desired.foreign_keys}
-    added, removed, common = differences(live_fks, desired_fks)
-    out: list[Change] = [AddForeignKey(desired, desired_fks[k]) for k in added]
-    for key in common:
-        if _fk_shape(live_fks[key], vendor) != _fk_shape(desired_fks[key], vendor):
-            out += [DropForeignKey(desired, live_fks[key]), AddForeignKey(desired, desired_fks[key])]
-    for key in removed:
-        fk = live_fks[key]
-        if prune:
-            out.append(DropForeignKey(desired, fk))
+    return _object_changes(
+        live, desired, live.foreign_keys, desired.foreign_keys, lambda f: _fk_key(f, vendor),
+        lambda f: _fk_shape(f, vendor), AddForeignKey, DropForeignKey, prune, notes,
+        label=lambda f: f"foreign key {f.name or _fk_key(f, vendor)}",
+    )
+
+
+def _object_changes(live: Table, desired: Table, live_items, desired_items, key, shape, add, drop, prune: bool,
+                    notes: list[Note], *, label, ignore=lambda item: False, droppable=lambda item: True):
+    """Indexes or FKs: add the missing, drop + add the changed, and keep (note) the undeclared unless `prune`."""
+    live_map = {key(i): i for i in live_items}
+    desired_map = {key(i): i for i in desired_items}
+    added, removed, common = differences(live_map, desired_map)
+    out: list[Change] = [add(desired, desired_map[k]) for k in added]
+    for k in common:
+        if shape(live_map[k]) != shape(desired_map[k]):
+            out += [drop(desired, live_map[k]), add(desired, desired_map[k])]
+    for k in removed:
+        item = live_map[k]
+        if ignore(item):
+            continue
+        if prune and droppable(item):
+            out.append(drop(desired, item))
         else:
-            notes.append(Note(live.key, f"foreign key {fk.name or key} is not declared by any model; kept", False))
+            notes.append(Note(live.key, f"{label(item)} is not declared by any model; kept", False))
     return out

@@ -34,11 +34,26 @@ class _LbsyncOperation(Operation):
     def state_forwards(self, app_label, state):
         pass  # the tables belong to the LoopBack models, not to Django's migration state
 
-    def allowed(self, app_label: str, schema_editor) -> bool:
-        return router.allow_migrate(schema_editor.connection.alias, app_label, **self.hints)
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if router.allow_migrate(schema_editor.connection.alias, app_label, **self.hints):
+            self.run(schema_editor)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         raise NotImplementedError(f"{self.describe()} cannot be reversed")
+
+    def run(self, schema_editor) -> None:
+        raise NotImplementedError
+
+    def options(self) -> dict:
+        """Keyword arguments beyond `models` and `hints` that differ from their defaults."""
+        return {}
+
+    def deconstruct(self):
+        kwargs = {"models": self.models} if self.models else {}
+        kwargs.update(self.options())
+        if self.hints:
+            kwargs["hints"] = self.hints
+        return self.__class__.__name__, [], kwargs
 
     def _models_text(self) -> str:
         return ", ".join(self.models) if self.models else "all attached models"
@@ -49,25 +64,17 @@ class AutoUpdate(_LbsyncOperation):
     `allow_destructive=True` is written into the migration."""
 
     category = "~"
+    migration_name_fragment = "lbsync_autoupdate"
 
     def __init__(self, models: Sequence[str] | None = None, allow_destructive: bool = False,
                  hints: dict | None = None):
         super().__init__(models, hints)
         self.allow_destructive = allow_destructive
 
-    def deconstruct(self):
-        kwargs = {}
-        if self.models:
-            kwargs["models"] = self.models
-        if self.allow_destructive:
-            kwargs["allow_destructive"] = True
-        if self.hints:
-            kwargs["hints"] = self.hints
-        return self.__class__.__name__, [], kwargs
+    def options(self) -> dict:
+        return {"allow_destructive": True} if self.allow_destructive else {}
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if not self.allowed(app_label, schema_editor):
-            return
+    def run(self, schema_editor) -> None:
         from .api import autoupdate
 
         autoupdate(self.models, using=schema_editor, allow_destructive=self.allow_destructive)
@@ -76,37 +83,22 @@ class AutoUpdate(_LbsyncOperation):
         extra = ", destructive changes allowed" if self.allow_destructive else ""
         return f"Sync the tables of LoopBack models ({self._models_text()}) with autoupdate{extra}"
 
-    @property
-    def migration_name_fragment(self):
-        return "lbsync_autoupdate"
-
 
 class AutoMigrate(_LbsyncOperation):
     """Drop and re-create the tables of the named LoopBack models (their rows are lost)."""
 
     category = "+"
+    migration_name_fragment = "lbsync_automigrate"
 
     def __init__(self, models: Sequence[str], hints: dict | None = None):
         if not models:
             raise ValueError("AutoMigrate needs the model names: it drops and re-creates their tables")
         super().__init__(models, hints)
 
-    def deconstruct(self):
-        kwargs = {"models": self.models}
-        if self.hints:
-            kwargs["hints"] = self.hints
-        return self.__class__.__name__, [], kwargs
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if not self.allowed(app_label, schema_editor):
-            return
+    def run(self, schema_editor) -> None:
         from .api import automigrate
 
         automigrate(self.models, using=schema_editor)
 
     def describe(self):
         return f"Drop and re-create the tables of LoopBack models ({self._models_text()}) with automigrate"
-
-    @property
-    def migration_name_fragment(self):
-        return "lbsync_automigrate"
