@@ -57,3 +57,7 @@ class ChangesRefused(LbsyncError):
                 "These changes would lose or rewrite data; nothing was applied (confirm, or pass "
                 "--allow-destructive / allow_destructive=True):")
         super().__init__(head + "".join(f"\n  {c.describe()}: {c.reason}" for c in self.changes))
+
+
+class UnsupportedDatabase(LbsyncError):
+    """The database backend cannot do what was asked (e.g. read a live Oracle schema)."""

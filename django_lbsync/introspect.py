@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from .bridge import db_table
+from .exceptions import UnsupportedDatabase
 from .schema import Column, ForeignKey, Index, Schema, Table
 
 
@@ -21,9 +22,9 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False) 
     """
     reader = _READERS.get(connection.vendor)
     if reader is None:
-        raise NotImplementedError(
-            f"django-lbsync cannot yet read a live {connection.vendor} schema (autoupdate and isactual need it); "
-            "automigrate works there"
+        raise UnsupportedDatabase(
+            f"django-lbsync cannot yet read a live {connection.vendor} schema (autoupdate, isactual and discovery "
+            "need it); automigrate works there"
         )
     with connection.cursor() as cursor:
         tables = reader(cursor, sorted(set(schemas)), views)

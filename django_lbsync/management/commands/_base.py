@@ -6,7 +6,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from ...exceptions import ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel
+from ...exceptions import (
+    ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsupportedDatabase,
+)
 
 #: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
 EXIT_ERROR = 1
@@ -39,7 +41,7 @@ class LbsyncCommand(BaseCommand):
             count = len(error.problems)
             head = f"Invalid LoopBack definitions ({count} problem{'s' if count != 1 else ''}):"
             return CommandError(head + "\n" + "\n".join(f"  {p}" for p in error.problems), returncode=EXIT_INVALID)
-        if isinstance(error, (UnknownModel, ConfigurationError)):
+        if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase)):
             return CommandError(str(error), returncode=EXIT_INVALID)
         if isinstance(error, ChangesRefused):
             return CommandError(str(error), returncode=EXIT_REFUSED)

@@ -6,6 +6,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
+from ...exceptions import UnsupportedDatabase
+
 from ...discovery import discover_model_properties
 
 
@@ -22,6 +24,6 @@ class Command(BaseCommand):
             rows = discover_model_properties(table, using=database, schema=schema)
         except LookupError as exc:
             raise CommandError(str(exc).strip('"'), returncode=2) from None
-        except NotImplementedError as exc:
+        except UnsupportedDatabase as exc:
             raise CommandError(str(exc), returncode=2) from None
         self.stdout.write(json.dumps(rows, indent=2))

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
+from ...exceptions import UnsupportedDatabase
+
 from ...discovery import discover_schemas, write_models
 
 
@@ -33,7 +35,7 @@ class Command(BaseCommand):
                                        relations=relations, keep_names=keep_names)
         except LookupError as exc:
             raise CommandError(str(exc).strip('"'), returncode=2) from None
-        except NotImplementedError as exc:
+        except UnsupportedDatabase as exc:
             raise CommandError(str(exc), returncode=2) from None
         if output_dir:
             for path in write_models(schemas, output_dir, datasource):
