@@ -34,6 +34,8 @@ class Plan:
         lines = []
         for change in self.changes:
             line = f"{change.symbol} {change.describe()}"
+            if change.origin and "." in change.origin:
+                line += f"  <- {change.origin}"  # the model and property (or index / FK) it comes from
             if change.risk != Risk.SAFE:
                 line += f"  [{change.risk.name.lower().replace('_', '-')}: {change.reason}]"
             lines.append(line)

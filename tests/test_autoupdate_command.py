@@ -40,6 +40,7 @@ def test_isactual_exit_codes_and_listing(live, use_models):
     code, text = isactual_exit(live)
     assert code == 1
     assert f"+ Add column {name_in(live, 'CustomerTest')}.{name_in(live, 'firstName')}" in text
+    assert "<- CustomerTest.firstName" in text  # the model and property the change comes from
     assert f"- Drop column {name_in(live, 'CustomerTest')}.age" in text
 
 
