@@ -169,6 +169,24 @@ def main() -> None:
     table = render(rows)
     print(table)
     args.output.write_text(report(table, args))
+    drop_databases(args.databases)
+
+
+def drop_databases(kinds) -> None:
+    """Leave the servers as they were: thousands of tables slow down everything else on them."""
+    for kind in kinds:
+        for name in ("lbsync_bench", "lbsync_bench_lb"):
+            if kind == "postgresql":
+                import psycopg
+
+                with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            elif kind == "mysql":
+                import MySQLdb
+
+                conn = MySQLdb.connect(host="127.0.0.1", user="root", passwd="")
+                conn.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
+                conn.close()
 
 
 def render(rows) -> str:

@@ -8,6 +8,7 @@ from .api import (  # noqa: E402
     desired_schema, get_plan, is_actual,
 )
 from .apply import ApplyFailed  # noqa: E402
+from .batch import StatementFailed, TooManyRelations  # noqa: E402
 from .changes import Risk  # noqa: E402
 from .discovery import discover_model_definitions, discover_model_properties, discover_schemas, write_models  # noqa
 from .exceptions import ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel  # noqa: E402
@@ -21,6 +22,8 @@ __all__ = [
     "LockTimeout",
     "Plan",
     "Risk",
+    "StatementFailed",
+    "TooManyRelations",
     "autoupdate",
     "discover_model_definitions",
     "discover_model_properties",

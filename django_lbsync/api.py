@@ -15,9 +15,9 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf
 from .apply import apply
-from .batch import fold_mysql_indexes, send
+from .batch import check_lock_capacity, fold_mysql_indexes, relations_touched, send
 from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
-from .changes import Change, Risk
+from .changes import Change, CreateTable, Risk
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
@@ -161,6 +161,8 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         return result
     # PostgreSQL and MySQL: Django renders every statement, then they are sent in as few round trips
     # as the database allows; progress is reported once they have run.
+    if not dry_run:
+        check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
     events: list[tuple[str, Table]] = []
     with connection.schema_editor(collect_sql=True, atomic=False) as editor:
         _render_automigrate(editor, result, tables, lambda action, table: events.append((action, table)))
@@ -279,6 +281,9 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             raise ChangesRefused(plan, risky, impossible=False)
     if to_apply.is_empty:
         return result
+    if not dry_run and given is None:
+        created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
+        check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
     with _editor(connection, given, dry_run) as editor:
         collected_before = len(editor.collected_sql) if dry_run else 0
         result.applied = apply(to_apply, editor, live, progress=progress)

@@ -75,3 +75,33 @@ def send(connection, statements: list[str]) -> None:
                 cursor.execute(statement)
             except Exception as exc:
                 raise StatementFailed(statements[:i], statement, exc, rolled_back=False) from exc
+
+
+def check_lock_capacity(connection, relations: int) -> None:
+    """PostgreSQL holds a lock per relation a transaction touches until it ends; past the lock table's
+    size the run dies half-way with "out of shared memory". Refuse before anything runs instead."""
+    if connection.vendor != "postgresql" or not relations:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int"
+            " + current_setting('max_prepared_transactions')::int), current_setting('max_locks_per_transaction')"
+        )
+        capacity, per_transaction = cursor.fetchone()
+    # The lock table is shared by every session: leave room for the others.
+    if relations > capacity * 0.8:
+        raise TooManyRelations(
+            f"this run touches about {relations} relations (tables, indexes, sequences, TOAST) in one transaction, "
+            f"more than PostgreSQL's lock table holds ({capacity} = max_locks_per_transaction {per_transaction} x "
+            "connections) with room for other sessions. Raise max_locks_per_transaction (and restart PostgreSQL), "
+            "or run it in parts by naming the models (automigrate MODEL ...)."
+        )
+
+
+class TooManyRelations(LbsyncError):
+    """One transaction would need more PostgreSQL locks than the server has; nothing was changed."""
+
+
+def relations_touched(tables) -> int:
+    """An estimate: the table, its TOAST table and index, its primary key, a sequence, and each index."""
+    return sum(4 + len(t.indexes) + (1 if any(c.auto for c in t.columns) else 0) for t in tables)

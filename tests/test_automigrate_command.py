@@ -122,3 +122,16 @@ def test_a_subset_keeps_its_foreign_keys_to_other_attached_models(live, use_mode
 
     order = describe(live, "order" if live == "postgresql" else "Order")
     assert set(order.foreign_keys) == {"fk_order_customerId", "fk_order_address"}
+
+
+def test_too_many_relations_for_one_postgresql_transaction_is_refused_up_front(live, use_models, monkeypatch):
+    if connections[live].vendor != "postgresql":
+        pytest.skip("PostgreSQL's lock table")
+    from django_lbsync import api
+
+    use_models(live, "builtins/model-config.json")
+    monkeypatch.setattr(api, "relations_touched", lambda tables: 10**6)
+    with pytest.raises(CommandError, match="max_locks_per_transaction") as caught:
+        call_command("automigrate", "--noinput", database=live, stdout=StringIO())
+    assert caught.value.returncode == 1
+    assert tables(live) == set()
