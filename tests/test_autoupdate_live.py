@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django_lbsync import ChangesRefused, Risk, automigrate, autoupdate, get_plan, is_actual
 from django_lbsync.introspect import introspect
 
-from .conftest import FIXTURES
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
 
