@@ -63,6 +63,7 @@ class _Applier:
         self.vendor = editor.connection.vendor
         self.rules = VENDORS[self.vendor]()
         self.current: dict[str, Table] = dict(live.tables)
+        self._rendered: dict[int, tuple[Table, type]] = {}
 
     # -- plumbing ------------------------------------------------------------------------------
     def run(self, change: Change) -> None:
@@ -73,7 +74,12 @@ class _Applier:
             self.editor.execute(self.editor.deferred_sql.pop(0))
 
     def model(self, table: Table):
-        return render_models(self.vendor, [table])[table.key]
+        # A step asks for the same table state two or three times (model, old field, new field):
+        # render each state once. The table is kept in the entry so its id() stays unique.
+        entry = self._rendered.get(id(table))
+        if entry is None:
+            entry = self._rendered[id(table)] = (table, render_models(self.vendor, [table])[table.key])
+        return entry[1]
 
     def field(self, table: Table, column: str):
         return self.model(table)._meta.get_field(field_names_for(table)[column])

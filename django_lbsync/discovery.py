@@ -133,9 +133,8 @@ def _connection(using: Using):
 
 # -- discoverModelDefinitions --------------------------------------------------------------------------
 
-def _owner(connection, table: Table) -> str:
-    if table.schema:
-        return table.schema
+def _default_owner(connection) -> str:
+    """The owner of tables whose `schema` is None: the connection's schema or database (one query)."""
     with connection.cursor() as cursor:
         cursor.execute({"postgresql": "SELECT current_schema()", "mysql": "SELECT DATABASE()"}.get(
             connection.vendor, "SELECT 'main'"))
@@ -160,7 +159,7 @@ def read_live(connection, *, schema: str | None = None, all_schemas: bool = Fals
     schemas = _all_schemas(connection) if all_schemas else ([schema] if schema else [])
     live = introspect(connection, schemas=schemas, views=views)
     if schema and not all_schemas:
-        default = _owner(connection, Table("", None, (), ()))
+        default = _default_owner(connection)
         wanted = None if schema == default else schema
         live.tables = {k: t for k, t in live.tables.items() if t.schema == wanted}
     return live
@@ -171,7 +170,7 @@ def discover_model_definitions(using: Using = DEFAULT_DB_ALIAS, *, schema: str |
     """[{type: 'table'|'view', name, owner}], like `discoverModelDefinitions()`."""
     connection = _connection(using)
     live = read_live(connection, schema=schema, all_schemas=all_schemas, views=views)
-    default_owner = _owner(connection, Table("", None, (), ()))
+    default_owner = _default_owner(connection)
     return [{"type": "view" if t.view else "table", "name": t.name, "owner": t.schema or default_owner}
             for t in sorted(live.tables.values(), key=lambda t: (t.schema or "", t.name))]
 
@@ -191,7 +190,7 @@ def discover_model_properties(table: str, *, using: Using = DEFAULT_DB_ALIAS, sc
     connection = _connection(using)
     live = read_live(connection, schema=schema, views=True)
     found = _find(live, table)
-    owner = _owner(connection, found)
+    owner = found.schema or _default_owner(connection)
     return [_property_row(connection.vendor, owner, found, column) for column in found.columns]
 
 
@@ -239,9 +238,10 @@ def discover_schemas(tables: list[str] | None = None, *, using: Using = DEFAULT_
     key = CONNECTOR[connection.vendor]
     model_name = (lambda t: t) if keep_names else pascal_case
     names = {t.key: model_name(t.name) for t in live.tables.values()}
+    default_owner = _default_owner(connection)
     out = {}
     for table in chosen:
-        owner = _owner(connection, table)
+        owner = table.schema or default_owner
         out[f"{owner}.{table.name}"] = _schema_for(connection.vendor, key, table, owner, names, live, relations,
                                                    keep_names)
     return out

@@ -169,13 +169,12 @@ def _postgresql(cursor, schemas: list[str], views: bool) -> list[Table]:
 
 def _mysql(cursor, schemas: list[str], views: bool) -> list[Table]:
     out = _TableBuilder()
-    extra_schemas = [s for s in schemas]
-    in_extra = "".join(", %s" for _ in extra_schemas)
+    in_extra = "".join(", %s" for _ in schemas)
     # Tables and columns are read apart: MariaDB's information_schema is slow to join (0.5 s for 500 tables).
     cursor.execute(
         "SELECT DATABASE(), table_schema, table_name, table_type FROM information_schema.tables "
         f"WHERE table_schema IN (DATABASE(){in_extra})",
-        extra_schemas,
+        schemas,
     )
     kinds: dict[tuple, str] = {}
     current = None

@@ -36,6 +36,7 @@ class _Checker:
     def __init__(self, connection, live: Schema):
         self.connection = connection
         self.vendor = connection.vendor
+        self.rules = VENDORS[self.vendor]()
         self.live = live
         self.q = connection.ops.quote_name
 
@@ -98,9 +99,8 @@ class _Checker:
         return change.with_risk(risk, rows, "; ".join(r[2] for r in risks))
 
     def _type_risk(self, change: AlterColumn, table: str, column: str) -> tuple[Risk, int, str]:
-        vendor = VENDORS[self.vendor]()
-        live_type = vendor.normalize_type(change.live.type)
-        desired_type = vendor.normalize_type(change.desired.type)
+        live_type = self.rules.normalize_type(change.live.type)
+        desired_type = self.rules.normalize_type(change.desired.type)
         live_sized, desired_sized = _SIZED.match(live_type), _SIZED.match(desired_type)
         if live_sized and desired_sized and live_sized.group(1) == desired_sized.group(1):
             if live_sized.group(3) is None and desired_sized.group(3) is None:
