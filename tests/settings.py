@@ -11,6 +11,7 @@ the reason. Under CI (CI=true) the aliases are always defined, so a missing serv
 import importlib.util
 import os
 import socket
+import uuid
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -22,6 +23,10 @@ LBSYNC = {"MODELS": [], "DATASOURCES": {"db": "default"}}
 
 PG_HOST = os.environ.get("LBSYNC_TEST_PG_HOST", "127.0.0.1")
 MY_HOST = os.environ.get("LBSYNC_TEST_MYSQL_HOST", "127.0.0.1")
+
+#: Each run gets its own test databases, so two runs against one server never meet.
+RUN_ID = os.environ.get("LBSYNC_TEST_RUN_ID") or uuid.uuid4().hex[:8]
+TEST_DB_NAME = f"test_lbsync_{RUN_ID}"
 
 #: alias -> why it is not available (only outside CI)
 UNAVAILABLE: dict[str, str] = {}
@@ -51,12 +56,12 @@ DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memor
 if _available("postgresql", "psycopg", PG_HOST, 5432):
     DATABASES["postgresql"] = {
         "ENGINE": "django.db.backends.postgresql", "NAME": "test", "USER": "postgres", "HOST": PG_HOST, "PORT": 5432,
-        "TEST": {"NAME": "test_lbsync"},
+        "TEST": {"NAME": TEST_DB_NAME},
     }
 if _available("mysql", "MySQLdb", MY_HOST, 3306):
     DATABASES["mysql"] = {
         "ENGINE": "django.db.backends.mysql", "NAME": "test", "USER": "root", "PASSWORD": "", "HOST": MY_HOST,
-        "PORT": 3306, "TEST": {"NAME": "test_lbsync", "CHARSET": "utf8mb4"},
+        "PORT": 3306, "TEST": {"NAME": TEST_DB_NAME, "CHARSET": "utf8mb4"},
     }
 # Offline aliases: an address where nothing listens. Tests never connect them.
 if CI or importlib.util.find_spec("oracledb"):

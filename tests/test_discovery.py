@@ -104,7 +104,7 @@ def test_model_properties_literal_output(live, use_models):
     automigrate(using=live)
     table = {"postgresql": "customertest"}.get(connections[live].vendor, "CustomerTest")
     rows = discover_model_properties(table, using=live)
-    owner = {"default": "main", "postgresql": "public", "mysql": "test_lbsync"}[live]
+    owner = {"default": "main", "postgresql": "public", "mysql": settings.TEST_DB_NAME}[live]
     expected = {
         "postgresql": [
             {"owner": owner, "tableName": table, "columnName": "id", "dataType": "text", "dataLength": None,
@@ -136,7 +136,7 @@ def test_schema_literal_output(live, use_models):
     vendor = connections[live].vendor
     table = "inventory" if vendor == "postgresql" else "Inventory"
     key = {"postgresql": "postgresql", "mysql": "mysql", "sqlite": "sqlite3"}[vendor]
-    owner = {"default": "main", "postgresql": "public", "mysql": "test_lbsync"}[live]
+    owner = {"default": "main", "postgresql": "public", "mysql": settings.TEST_DB_NAME}[live]
     (definition,) = discover_schemas([table], using=live).values()
     product = {"postgresql": "productid", "mysql": "productId", "sqlite": "productId"}[vendor]
     string_type = {"postgresql": ("text", None), "mysql": ("varchar", 20), "sqlite": ("varchar", 20)}[vendor]
