@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from .. import sqlrules
 from ..definitions import ModelDefinition, PropertyDefinition
 
 FK_ACTIONS = ("RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
@@ -33,6 +34,17 @@ class Vendor:
     #: Type spellings that mean the same, as (regex, replacement) applied in order to the upper-cased
     #: type on both sides of a comparison (DESIGN: a profile is a table, not a fork).
     type_aliases: tuple[tuple[str, str], ...] = ()
+    #: The characters that quote identifiers on this database; a name holding one is refused (sqlrules).
+    identifier_quotes = '"'
+    #: Whether string literals read `\\` as an escape (MySQL/MariaDB), so it must be doubled too.
+    backslash_escapes = False
+
+    # -- untrusted strings (sqlrules.py, docs/sql-safety.md) -------------------------------------
+    def identifier_problem(self, name: object) -> str | None:
+        return sqlrules.identifier_problem(name, self.identifier_quotes)
+
+    def quote_literal(self, value: str) -> str:
+        return sqlrules.quote_literal(value, backslash_escapes=self.backslash_escapes)
 
     # -- names (§2) ---------------------------------------------------------------------------
     def db_name(self, name: str) -> str:

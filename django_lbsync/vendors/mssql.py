@@ -11,6 +11,7 @@ class MssqlVendor(Vendor):
     default_schema = "dbo"
     auto_suffix = "IDENTITY(1,1)"
     case_insensitive_columns = True
+    identifier_quotes = '[]"'
     fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:

@@ -16,6 +16,8 @@ class MysqlVendor(Vendor):
     auto_suffix = "AUTO_INCREMENT"
     default_fk_action = "RESTRICT"
     case_insensitive_columns = True
+    identifier_quotes = "`"
+    backslash_escapes = True
     type_aliases = (
         (r"^TINYINT\(1\)", "BOOLEAN"),  # kept apart from other TINYINTs: it is LoopBack's Boolean
         (r"^(BOOL|BOOLEAN)$", "BOOLEAN"),
