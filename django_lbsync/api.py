@@ -6,7 +6,7 @@ everything else to the `django_lbsync` logger.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence, Union
 
@@ -14,7 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf
-from .apply import apply
+from .apply import apply, strict_session
 from .batch import check_lock_capacity, fold_mysql_indexes, relations_touched, send
 from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
 from .changes import Change, CreateTable, Risk
@@ -26,7 +26,7 @@ from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
 from .plan import Plan
-from .preflight import assess
+from .preflight import classify, measure
 from .schema import Schema, Table
 from .vendors import vendor_for
 
@@ -222,11 +222,14 @@ def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
     desired = desired_schema(models, using=alias)
     live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
     plan = diff(live, desired, vendor_for(connection), database=alias, prune=prune)
-    return live, assess(plan, connection, live)
+    # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
+    return live, classify(plan, connection, live)
 
 
 def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, prune: bool = False) -> Plan:
-    """What autoupdate would do: the typed, ordered changes with their risk, and notes."""
+    """What autoupdate would do: the typed, ordered changes, and notes. Read-only: it sends catalog
+    queries only, so each change's risk is the worst it MAY do (`measured` False, `rows` None);
+    autoupdate counts the data under its lock."""
     return _live_and_plan(models, _target(using)[0], prune)[1]
 
 
@@ -268,29 +271,33 @@ def autoupdate(
 def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress):
     connection = connections[alias]
     live, plan = _live_and_plan(models, alias, prune)
-    result = AutoupdateResult(plan)
-    to_apply = plan
-    if only_safe:
-        result.skipped = [c for c in plan.changes if c.risk != Risk.SAFE]
-        to_apply = replace(plan, changes=tuple(c for c in plan.changes if c.risk == Risk.SAFE))
-    elif not dry_run:
-        if plan.impossible:
-            raise ChangesRefused(plan, plan.impossible, impossible=True)
-        risky = plan.needs_confirmation
-        if risky and not allow_destructive and not (confirm is not None and confirm(plan)):
-            raise ChangesRefused(plan, risky, impossible=False)
-    if to_apply.is_empty:
+    with nullcontext() if dry_run else strict_session(connection):
+        if not dry_run:
+            # The data is read here alone, under the caller's lock; apply re-checks these counts.
+            plan = measure(plan, connection)
+        result = AutoupdateResult(plan)
+        to_apply = plan
+        if only_safe:
+            result.skipped = [c for c in plan.changes if c.risk != Risk.SAFE]
+            to_apply = replace(plan, changes=tuple(c for c in plan.changes if c.risk == Risk.SAFE))
+        elif not dry_run:
+            if plan.impossible:
+                raise ChangesRefused(plan, plan.impossible, impossible=True)
+            risky = plan.needs_confirmation
+            if risky and not allow_destructive and not (confirm is not None and confirm(plan)):
+                raise ChangesRefused(plan, risky, impossible=False)
+        if to_apply.is_empty:
+            return result
+        if not dry_run and given is None:
+            created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
+            check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
+        with _editor(connection, given, dry_run) as editor:
+            collected_before = len(editor.collected_sql) if dry_run else 0
+            result.applied = apply(to_apply, editor, live, progress=progress)
+        if dry_run:
+            result.sql = list(editor.collected_sql[collected_before:])
+            result.applied = []
         return result
-    if not dry_run and given is None:
-        created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
-        check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
-    with _editor(connection, given, dry_run) as editor:
-        collected_before = len(editor.collected_sql) if dry_run else 0
-        result.applied = apply(to_apply, editor, live, progress=progress)
-    if dry_run:
-        result.sql = list(editor.collected_sql[collected_before:])
-        result.applied = []
-    return result
 
 
 @dataclass(frozen=True)

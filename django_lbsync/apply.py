@@ -7,9 +7,9 @@ steps were applied.
 """
 from __future__ import annotations
 
-import re
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Iterator
 
 from django.db import models
 
@@ -22,8 +22,9 @@ from .changes import (
 )
 from .exceptions import LbsyncError
 from .plan import Plan
+from .preflight import count as preflight_count
 from .schema import Schema, Table
-from .vendors import VENDORS
+from .vendors import VENDORS, vendor_for
 
 
 class ApplyFailed(LbsyncError):
@@ -38,14 +39,43 @@ class ApplyFailed(LbsyncError):
         super().__init__(f"{failed.describe()} failed: {error}\n{state}")
 
 
+class DataChanged(LbsyncError):
+    """A count taken by the preflight no longer holds right before its step: a writer outside
+    django-lbsync changed the table in between. The step is not run."""
+
+
+@contextmanager
+def strict_session(connection) -> Iterator[None]:
+    """Our own session in the vendor's strict sql_mode, restored afterwards (MySQL): the server then
+    refuses a value that does not fit instead of clamping or cutting it with a warning."""
+    mode = vendor_for(connection).strict_sql_mode
+    if not mode:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@SESSION.sql_mode")
+        saved = cursor.fetchone()[0]
+        cursor.execute("SET SESSION sql_mode = %s", [mode])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION sql_mode = %s", [saved])
+
+
 def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change], None] | None = None) -> list[Change]:
-    """Run the plan's changes in order through `editor`; returns the changes applied."""
+    """Run the plan's changes in order through `editor`; returns the changes applied.
+
+    A step whose data was counted re-checks its counts right before it runs (under a writer lock
+    where the database has one) and stops with ApplyFailed if they changed.
+    """
     report = progress or (lambda state, change: None)
     applier = _Applier(editor, live)
     applied: list[Change] = []
     for change in plan.changes:
         report("start", change)
         try:
+            applier.recheck(change)
             applier.run(change)
             applier.flush()
         except Exception as exc:  # noqa: BLE001 - re-raised with what was applied
@@ -66,8 +96,39 @@ class _Applier:
         self._rendered: dict[int, tuple[Table, type]] = {}
 
     # -- plumbing ------------------------------------------------------------------------------
+    #: The step for each change type, named so tests can replace one. A type missing here fails
+    #: loudly instead of being skipped.
+    STEPS: dict[type, str] = {
+        CreateTable: "_create_table", AddColumn: "_add_column", DropColumn: "_drop_column",
+        AlterColumn: "_alter_column", AddIndex: "_add_index", DropIndex: "_drop_index",
+        AddForeignKey: "_add_foreign_key", DropForeignKey: "_drop_foreign_key",
+    }
+
     def run(self, change: Change) -> None:
-        getattr(self, f"_{change.kind}")(change)
+        try:
+            step = self.STEPS[type(change)]
+        except KeyError:
+            raise TypeError(f"apply has no step for {type(change).__name__}") from None
+        getattr(self, step)(change)
+
+    def recheck(self, change: Change) -> None:
+        """Count again what preflight counted; stop if a writer changed it since (docs/risk.md)."""
+        counted = [p for p in change.probes if p.rows is not None]
+        if not counted or self.editor.collect_sql:
+            return
+        connection = self.editor.connection
+        block = self.rules.block_writers_sql
+        with connection.cursor() as cursor:
+            for table in sorted({p.table for p in counted}) if block else ():
+                # Held until the transaction ends, so the count below stays true for the step.
+                cursor.execute(block.format(table=table))
+        for probe in counted:
+            now = preflight_count(connection, probe)
+            if now != probe.rows:
+                raise DataChanged(
+                    f"the data changed after preflight counted it ({probe.what}: {probe.rows} counted, now {now}); "
+                    "the step was not run"
+                )
 
     def flush(self) -> None:
         while self.editor.deferred_sql:
@@ -123,22 +184,23 @@ class _Applier:
             # SERIAL is no type ALTER accepts, and the generator is left as it is.
             desired = replace(desired, type=self.rules.normalize_type(desired.type), auto=change.live.auto)
         after = before.evolve(columns=tuple(desired if c.name == live_name else c for c in before.columns))
-        if ColumnChange.TYPE in change.kinds and change.risk == Risk.DESTRUCTIVE and "cut" in change.reason:
-            self._truncate(before, live_name, change)
+        if change.truncate_to is not None and change.risk >= Risk.DESTRUCTIVE:
+            self._truncate(before, live_name, change.truncate_to)
         self.editor.alter_field(self.model(before), self.field(before, live_name), self.field(after, live_name),
                                 strict=False)
         self.current[before.key] = after
 
-    def _truncate(self, table: Table, column: str, change: AlterColumn) -> None:
-        """Narrowing the user accepted: cut what no longer fits, instead of failing half-way."""
-        limit = int(re.search(r"\((\d+)\)", change.desired.type).group(1))
+    def _truncate(self, table: Table, column: str, limit: int) -> None:
+        """A length narrowing the user accepted: cut what no longer fits, instead of failing half-way.
+
+        Only for string types (preflight sets `truncate_to` there alone): a date or a number is
+        never cut as text."""
         q = self.editor.quote_name
         col = q(column if self.vendor != "oracle" else f'"{column}"')
-        length = {"mysql": "CHAR_LENGTH", "microsoft": "LEN"}.get(self.vendor, "LENGTH")
-        substr = "SUBSTRING" if self.vendor in ("mysql", "microsoft", "postgresql") else "SUBSTR"
+        length = self.rules.char_length_sql.format(col)
+        cut = self.rules.substring_sql.format(col=col, n=int(limit))
         self.editor.execute(
-            f"UPDATE {q(db_table(self.vendor, table))} SET {col} = {substr}({col}, 1, {limit}) "
-            f"WHERE {length}({col}) > {limit}"
+            f"UPDATE {q(db_table(self.vendor, table))} SET {col} = {cut} WHERE {length} > {int(limit)}"
         )
 
     def _add_index(self, change: AddIndex) -> None:

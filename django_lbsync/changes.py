@@ -1,5 +1,9 @@
 """The typed changes of a plan. Each holds the live and the desired object, where it comes from,
-and how risky it is (DESIGN Part 1, decision 4). Risk is set by preflight.py from the data."""
+and how risky it is (DESIGN Part 1, decision 4; docs/risk.md).
+
+Risk is set by preflight.py in two steps: `classify` gives each change the worst it MAY do, from the
+types alone, with no query (get_plan, isactual, --sql); `measure` counts the rows each risk is
+about, under autoupdate's lock, and keeps the counts in `probes` so apply can re-check them."""
 from __future__ import annotations
 
 import enum
@@ -22,11 +26,32 @@ class ColumnChange(enum.Flag):
 
 
 @dataclass(frozen=True)
+class Probe:
+    """One question preflight asks the data about a change: how many rows would suffer `what`.
+
+    `sql` is one `SELECT COUNT(*)` over catalog-checked names with bound `params`; `rows` is its
+    answer once measured (None before). A non-zero count gives the change `risk`.
+    """
+
+    risk: Risk
+    what: str  # e.g. "value(s) longer than 5 characters would be cut to 5"
+    sql: str
+    params: tuple = ()
+    table: str = ""  # the quoted table the count reads, locked against writers before a re-count
+    rows: int | None = None
+    truncate_to: int | None = None  # a length narrowing: apply cuts the counted values to this length
+
+
+@dataclass(frozen=True)
 class Change:
     table: Table
     risk: Risk = field(default=Risk.SAFE, kw_only=True)
-    rows: int | None = field(default=None, kw_only=True)  # rows the risk is about, from preflight
+    rows: int | None = field(default=None, kw_only=True)  # rows the risk is about; None: not counted
     reason: str = field(default="", kw_only=True)
+    #: True once preflight counted the data (autoupdate, under its lock); False: the risk is what the
+    #: change may do at most (get_plan, isactual, --sql never read user tables).
+    measured: bool = field(default=False, kw_only=True)
+    probes: tuple[Probe, ...] = field(default=(), kw_only=True, compare=False, repr=False)
 
     symbol = "~"
     kind = "change"
@@ -35,8 +60,8 @@ class Change:
     def origin(self) -> str | None:
         return self.table.model
 
-    def with_risk(self, risk: Risk, rows: int | None = None, reason: str = "") -> "Change":
-        return replace(self, risk=risk, rows=rows, reason=reason)
+    def with_risk(self, risk: Risk, rows: int | None = None, reason: str = "", **more) -> "Change":
+        return replace(self, risk=risk, rows=rows, reason=reason, **more)
 
     def describe(self) -> str:
         raise NotImplementedError
@@ -44,7 +69,7 @@ class Change:
     def as_dict(self) -> dict:
         return {"kind": self.kind, "table": self.table.key, "model": self.table.model, "origin": self.origin,
                 "description": self.describe(), "risk": self.risk.name.lower(), "rows": self.rows,
-                "reason": self.reason or None}
+                "measured": self.measured, "reason": self.reason or None}
 
 
 def _column_sql(column: Column) -> str:
@@ -90,6 +115,9 @@ class AlterColumn(Change):
     live: Column
     desired: Column
     kinds: ColumnChange
+    #: A length narrowing: values longer than this many characters are cut to it before the type
+    #: changes, when the change is accepted as destructive (set by preflight, never from the text).
+    truncate_to: int | None = field(default=None, kw_only=True)
 
     kind = "alter_column"
 

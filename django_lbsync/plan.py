@@ -37,15 +37,27 @@ class Plan:
             if change.origin and "." in change.origin:
                 line += f"  <- {change.origin}"  # the model and property (or index / FK) it comes from
             if change.risk != Risk.SAFE:
-                line += f"  [{change.risk.name.lower().replace('_', '-')}: {change.reason}]"
+                line += f"  [{risk_label(change)}: {change.reason}]"
             lines.append(line)
         return lines
+
+    @property
+    def measured(self) -> bool:
+        """True when the risks were counted on the data (autoupdate); False for get_plan/isactual."""
+        return all(c.measured for c in self.changes) and bool(self.changes)
 
     def as_dict(self) -> dict:
         return {
             "database": self.database,
             "vendor": self.vendor,
             "in_sync": self.in_sync,
+            "measured": self.measured,
             "changes": [c.as_dict() for c in self.changes],
             "notes": [n.as_dict() for n in self.notes],
         }
+
+
+def risk_label(change: Change) -> str:
+    """`destructive` once counted; `may be destructive` when only the types were looked at."""
+    name = change.risk.name.lower().replace("_", "-")
+    return name if change.measured else f"may be {name}"

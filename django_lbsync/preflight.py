@@ -1,163 +1,440 @@
-"""Ask the data before changing the schema: how many rows each risky change touches.
+"""What each change does to the data, from the target's real semantics (docs/risk.md).
 
-A change that would lose data becomes DESTRUCTIVE (needs a yes), one that rewrites values
-DATA_DEPENDENT, and one the data makes impossible IMPOSSIBLE, so it is refused before any
-statement runs, even on MySQL where nothing could roll it back (DESIGN Part 1, decision 4).
-One COUNT query per risky change; safe changes cost nothing.
+Two steps, so that read-only paths stay read-only (DESIGN Part 1, decisions 4 and 9):
+
+- `classify(plan, connection, live)` needs no query. From the types and the plan alone it gives each
+  change the worst it MAY do and the count queries (`Probe`s) that would tell. get_plan, isactual,
+  the W001 check and `--sql` stop here: they never read a user table.
+- `measure(plan, connection)` runs those counts, under autoupdate's lock. A change whose count is
+  zero is SAFE; otherwise it takes the probe's risk: DATA_DEPENDENT (values rewritten, e.g. NULLs
+  filled), DESTRUCTIVE (values lost, cut or rounded) or IMPOSSIBLE (the database would refuse, or
+  no conversion keeps the values): refused before any statement runs. The counts stay on the change
+  so apply can re-check them right before the step (apply.py).
+
+Every name in the SQL below comes from the live catalog or the validated definitions and goes
+through the connection's quote_name; values (patterns, LIKE masks) are bound parameters.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
+from typing import Callable
 
 from .bridge import db_column, db_table
-from .changes import AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, DropColumn, Risk
+from .changes import (
+    AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn, DropForeignKey,
+    DropIndex, Probe, Risk,
+)
 from .plan import Plan
-from .schema import Schema, Table
-from .vendors import VENDORS
+from .schema import Column, Schema, Table
+from .vendors import vendor_for
+from .vendors.datatypes import (
+    BOOLEAN, BYTES, CHARS, DATE, DATETIME, DECIMAL, FIXED_STRING, FLOAT, INTEGER, STRING, TIME, DataType,
+)
 
-_SIZED = re.compile(r"^([A-Z ]+?)\s*\((\d+)(?:,(\d+))?\)$")
-# Widening moves (live base type -> desired base type) that keep every value.
-_WIDER = {
-    ("SMALLINT", "INTEGER"), ("SMALLINT", "BIGINT"), ("INTEGER", "BIGINT"), ("SMALLINT", "INT"), ("INT", "BIGINT"),
-    ("TINYINT", "SMALLINT"), ("TINYINT", "INT"), ("MEDIUMINT", "INT"), ("REAL", "DOUBLE PRECISION"),
-    ("FLOAT", "DOUBLE"), ("VARCHAR", "TEXT"), ("CHAR", "VARCHAR"), ("CHAR", "TEXT"), ("VARCHAR2", "CLOB"),
-    ("NVARCHAR", "NTEXT"), ("TEXT", "MEDIUMTEXT"), ("TEXT", "LONGTEXT"), ("MEDIUMTEXT", "LONGTEXT"),
-    ("DATE", "TIMESTAMP WITH TIME ZONE"), ("DATE", "TIMESTAMP WITHOUT TIME ZONE"), ("DATE", "DATETIME"),
-}
-
-
-def assess(plan: Plan, connection, live: Schema) -> Plan:
-    checker = _Checker(connection, live)
-    return replace(plan, changes=tuple(checker.assess(change) for change in plan.changes))
+_TEXT = (STRING, FIXED_STRING)
+_NOT_COUNTED = "rows not counted; autoupdate counts them under its lock"
+# A plain integer or decimal number as a database prints it: what converts from text exactly.
+_INTEGER_TEXT = r"^(0|-?[1-9][0-9]{0,38})$"
+_DECIMAL_TEXT = r"^-?(0|[1-9][0-9]{0,34})([.][0-9]{1,30})?$"
 
 
-class _Checker:
-    def __init__(self, connection, live: Schema):
-        self.connection = connection
-        self.vendor = connection.vendor
-        self.rules = VENDORS[self.vendor]()
-        self.live = live
+def classify(plan: Plan, connection, live: Schema) -> Plan:
+    """Each change with the worst risk it may have and its probes; nothing is sent to the database."""
+    rules = _Rules(connection, live, plan)
+    return replace(plan, changes=tuple(_static(change, rules.probes(change)) for change in plan.changes))
+
+
+def measure(plan: Plan, connection) -> Plan:
+    """Run every probe of a classified plan; each change gets the risk its data gives it."""
+    return replace(plan, changes=tuple(_measured(change, connection) for change in plan.changes))
+
+
+def count(connection, probe: Probe) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(probe.sql, list(probe.params) if probe.params else None)
+        return int(cursor.fetchone()[0])
+
+
+def _static(change: Change, probes: list[Probe]) -> Change:
+    truncate = next((p.truncate_to for p in probes if p.truncate_to is not None), None)
+    extra = {"truncate_to": truncate} if isinstance(change, AlterColumn) else {}
+    if not probes:
+        return change.with_risk(Risk.SAFE, None, "", measured=False, probes=(), **extra)
+    risk = max(p.risk for p in probes)
+    reason = "; ".join(p.what for p in probes) + f" ({_NOT_COUNTED})"
+    return change.with_risk(risk, None, reason, measured=False, probes=tuple(probes), **extra)
+
+
+def _measured(change: Change, connection) -> Change:
+    probes = tuple(replace(p, rows=count(connection, p)) for p in change.probes)
+    found = [p for p in probes if p.rows]
+    if not found:
+        return replace(change, risk=Risk.SAFE, rows=0 if probes else None, reason="", measured=True, probes=probes)
+    worst = max(found, key=lambda p: (p.risk, p.rows))
+    reason = "; ".join(f"{p.rows} {p.what}" for p in found)
+    return replace(change, risk=worst.risk, rows=worst.rows, reason=reason, measured=True, probes=probes)
+
+
+class _Rules:
+    """Builds the probes of one plan. No method here talks to the database."""
+
+    def __init__(self, connection, live: Schema, plan: Plan):
+        self.vendor = vendor_for(connection)
+        self.sql_vendor = connection.vendor
         self.q = connection.ops.quote_name
+        self.live = live
+        self.created = {c.table.key for c in plan.changes if isinstance(c, CreateTable)}
+        self.after = self._values_after(plan)
+        self._dispatch: dict[type, Callable[[Change], list[Probe]]] = {
+            CreateTable: self._nothing, DropForeignKey: self._nothing, DropIndex: self._nothing,
+            AddColumn: self._add_column, DropColumn: self._drop_column, AlterColumn: self._alter_column,
+            AddIndex: self._add_index, AddForeignKey: self._add_foreign_key,
+        }
 
-    def count(self, sql: str) -> int:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchone()[0]
+    def probes(self, change: Change) -> list[Probe]:
+        try:
+            rule = self._dispatch[type(change)]
+        except KeyError:
+            # A change type nobody assessed must never pass as safe.
+            raise TypeError(f"preflight has no risk rule for {type(change).__name__}") from None
+        if change.table.key not in self.live.tables:
+            return []  # a table this plan creates holds no rows
+        return rule(change)
 
-    def table_sql(self, change: Change) -> str:
-        return self.q(db_table(self.vendor, change.table))
+    # -- names and values ------------------------------------------------------------------------
+    def table_sql(self, table: Table) -> str:
+        return self.q(db_table(self.sql_vendor, table))
 
     def col(self, name: str) -> str:
-        return self.q(db_column(self.vendor, name))
+        return self.q(db_column(self.sql_vendor, name))
 
-    def assess(self, change: Change) -> Change:
-        if change.table.key not in self.live.tables:
-            return change  # a table created by this plan holds no rows
-        method = getattr(self, f"_{change.kind}", None)
-        return method(change) if method else change
+    def literal(self, value) -> str | None:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        if isinstance(value, str):
+            return self.vendor.quote_literal(value)
+        return None
 
-    def _add_column(self, change: AddColumn) -> Change:
+    def fill_sql(self, column: Column) -> str | None:
+        """What existing rows get in `column`: its DB default, or the LoopBack default apply fills in."""
+        if column.default is not None:
+            return column.default
+        return self.literal(column.fill) if column.fill is not None else None
+
+    def _values_after(self, plan: Plan) -> dict[tuple[str, str], str]:
+        """(table, column) -> SQL giving the column's value once earlier steps ran: a new column's
+        fill, or COALESCE(column, fill) where NOT NULL replaces the NULLs."""
+        after: dict[tuple[str, str], str] = {}
+        for change in plan.changes:
+            if isinstance(change, AddColumn):
+                after[(change.table.key, change.column.name)] = self.fill_sql(change.column) or "NULL"
+            elif isinstance(change, AlterColumn) and ColumnChange.NULL in change.kinds and not change.desired.null:
+                fill = self.fill_sql(change.desired)
+                if fill is not None:
+                    after[(change.table.key, change.live.name)] = f"COALESCE({self.col(change.live.name)}, {fill})"
+        return after
+
+    def value(self, table: Table, column: str) -> str:
+        return self.after.get((table.key, column), self.col(column))
+
+    def probe(self, change: Change, risk: Risk, what: str, where: str, truncate_to: int | None = None) -> Probe:
+        table = self.table_sql(change.table)
+        return Probe(risk, what, f"SELECT COUNT(*) FROM {table} WHERE {where}", table=table, truncate_to=truncate_to)
+
+    # -- one rule per change type ---------------------------------------------------------------
+    def _nothing(self, change: Change) -> list[Probe]:
+        return []
+
+    def _add_column(self, change: AddColumn) -> list[Probe]:
         column = change.column
-        if column.null or column.default is not None or column.fill is not None or column.auto:
-            return change
-        rows = self.count(f"SELECT COUNT(*) FROM {self.table_sql(change)}")
-        if rows:
-            return change.with_risk(
-                Risk.IMPOSSIBLE, rows,
-                f"NOT NULL column without a default on a table with {rows} row(s); give the property a "
-                "default or make it optional",
-            )
-        return change
+        if column.null or column.auto or self.fill_sql(column) is not None:
+            return []  # NULL, or the default fills every row; unique indexes are judged at AddIndex
+        return [self.probe(change, Risk.IMPOSSIBLE, "row(s) would get no value in the new NOT NULL column; give the "
+                                                    "property a default or make it optional", "1 = 1")]
 
-    def _drop_column(self, change: DropColumn) -> Change:
-        rows = self.count(
-            f"SELECT COUNT(*) FROM {self.table_sql(change)} WHERE {self.col(change.column.name)} IS NOT NULL"
-        )
-        if rows:
-            return change.with_risk(Risk.DESTRUCTIVE, rows, f"{rows} non-null value(s) would be lost")
-        return change
+    def _drop_column(self, change: DropColumn) -> list[Probe]:
+        return [self.probe(change, Risk.DESTRUCTIVE, "non-null value(s) would be lost",
+                           f"{self.col(change.column.name)} IS NOT NULL")]
 
-    def _alter_column(self, change: AlterColumn) -> Change:
-        risks: list[tuple[Risk, int, str]] = []
-        column = self.col(change.live.name)
-        table = self.table_sql(change)
+    def _alter_column(self, change: AlterColumn) -> list[Probe]:
+        probes: list[Probe] = []
         if ColumnChange.TYPE in change.kinds:
-            risks.append(self._type_risk(change, table, column))
+            probes += _TypeRules(self, change).probes()
         if ColumnChange.NULL in change.kinds and not change.desired.null:
-            nulls = self.count(f"SELECT COUNT(*) FROM {table} WHERE {column} IS NULL")
-            if nulls and (change.desired.default is not None or change.desired.fill is not None):
-                fill = change.desired.default if change.desired.default is not None else repr(change.desired.fill)
-                risks.append((Risk.DATA_DEPENDENT, nulls, f"{nulls} NULL(s) would be set to {fill}"))
-            elif nulls:
-                risks.append((Risk.IMPOSSIBLE, nulls,
-                              f"{nulls} NULL(s) and no default to replace them; NOT NULL is impossible"))
-        risks = [r for r in risks if r[0] != Risk.SAFE]
-        if not risks:
-            return change
-        risk, rows, _ = max(risks, key=lambda r: r[0])
-        return change.with_risk(risk, rows, "; ".join(r[2] for r in risks))
+            probes += self._not_null(change)
+        return probes
 
-    def _type_risk(self, change: AlterColumn, table: str, column: str) -> tuple[Risk, int, str]:
-        live_type = self.rules.normalize_type(change.live.type)
-        desired_type = self.rules.normalize_type(change.desired.type)
-        live_sized, desired_sized = _SIZED.match(live_type), _SIZED.match(desired_type)
-        if live_sized and desired_sized and live_sized.group(1) == desired_sized.group(1):
-            if live_sized.group(3) is None and desired_sized.group(3) is None:
-                if int(desired_sized.group(2)) >= int(live_sized.group(2)):
-                    return Risk.SAFE, 0, ""
-                limit = int(desired_sized.group(2))
-                length = "LEN" if self.vendor == "microsoft" else "LENGTH"
-                if self.vendor == "mysql":
-                    length = "CHAR_LENGTH"
-                rows = self.count(f"SELECT COUNT(*) FROM {table} WHERE {length}({column}) > {limit}")
-                if rows:
-                    return Risk.DESTRUCTIVE, rows, f"{rows} value(s) longer than {limit} would be cut"
-                return Risk.SAFE, 0, ""
-            if int(desired_sized.group(2)) >= int(live_sized.group(2)) and int(desired_sized.group(3) or 0) >= int(
-                    live_sized.group(3) or 0):
-                return Risk.SAFE, 0, ""
-        base = lambda t: t.split("(")[0]  # noqa: E731
-        if (base(live_type), base(desired_type)) in _WIDER:
-            return Risk.SAFE, 0, ""
-        rows = self.count(f"SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL")
-        if rows:
-            return (Risk.DESTRUCTIVE, rows,
-                    f"{rows} value(s) must be converted from {change.live.type} to {change.desired.type}; "
-                    "some may be lost or the conversion may fail")
-        return Risk.SAFE, 0, ""
-
-    def _add_index(self, change: AddIndex) -> Change:
-        index = change.index
+    def _not_null(self, change: AlterColumn) -> list[Probe]:
+        column = self.col(change.live.name)
+        fill = self.fill_sql(change.desired)
+        if fill is None:
+            return [self.probe(change, Risk.IMPOSSIBLE, "NULL(s) and no default to replace them; NOT NULL is "
+                                                        "impossible", f"{column} IS NULL")]
+        shown = change.desired.default if change.desired.default is not None else repr(change.desired.fill)
+        probes = [self.probe(change, Risk.DATA_DEPENDENT, f"NULL(s) would be set to {shown}", f"{column} IS NULL")]
+        # A unique index that stays: the filled NULLs must not collide with each other or a value.
         live_table = self.live.tables[change.table.key]
-        live_columns = {c.name for c in live_table.columns}
-        if not index.unique or not set(index.columns) <= live_columns:
-            return change
-        columns = ", ".join(self.col(c) for c in index.columns)
-        not_null = " AND ".join(f"{self.col(c)} IS NOT NULL" for c in index.columns)
-        groups = self.count(
-            f"SELECT COUNT(*) FROM (SELECT {columns} FROM {self.table_sql(change)} WHERE {not_null} "
-            f"GROUP BY {columns} HAVING COUNT(*) > 1) duplicates"
-        )
-        if groups:
-            return change.with_risk(Risk.IMPOSSIBLE, groups,
-                                    f"{groups} duplicated value(s) in ({', '.join(index.columns)}); remove them first")
-        return change
+        for index in live_table.indexes:
+            if index.unique and change.live.name in index.columns and not index.opaque:
+                if any(i.name == index.name for i in change.table.indexes):
+                    probes.append(self._duplicates(change, index.columns, index.name))
+        return probes
 
-    def _add_foreign_key(self, change: AddForeignKey) -> Change:
+    def _add_index(self, change: AddIndex) -> list[Probe]:
+        if not change.index.unique:
+            return []
+        return [self._duplicates(change, change.index.columns, change.index.name)]
+
+    def _duplicates(self, change: Change, columns: tuple[str, ...], name: str) -> Probe:
+        keys = [f"k{i}" for i in range(len(columns))]
+        values = ", ".join(f"{self.value(change.table, c)} AS {k}" for c, k in zip(columns, keys))
+        not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+        grouped = ", ".join(keys)
+        table = self.table_sql(change.table)
+        sql = (f"SELECT COUNT(*) FROM (SELECT {grouped} FROM (SELECT {values} FROM {table}) v WHERE {not_null} "
+               f"GROUP BY {grouped} HAVING COUNT(*) > 1) duplicates")
+        return Probe(Risk.IMPOSSIBLE, f"value(s) would be duplicated under the unique index {name} "
+                                      f"({', '.join(columns)}); remove the duplicates first", sql, table=table)
+
+    def _add_foreign_key(self, change: AddForeignKey) -> list[Probe]:
         fk = change.fk
-        live_table = self.live.tables[change.table.key]
-        ref_key = f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table
-        if ref_key not in self.live.tables or not set(fk.columns) <= {c.name for c in live_table.columns}:
-            return change
-        ref = self.q(db_table(self.vendor, Table(fk.ref_table, fk.ref_schema, (), ())))
-        match = " AND ".join(f"r.{self.col(rc)} = t.{self.col(c)}" for c, rc in zip(fk.columns, fk.ref_columns))
-        not_null = " AND ".join(f"t.{self.col(c)} IS NOT NULL" for c in fk.columns)
-        orphans = self.count(
-            f"SELECT COUNT(*) FROM {self.table_sql(change)} t WHERE {not_null} "
-            f"AND NOT EXISTS (SELECT 1 FROM {ref} r WHERE {match})"
-        )
-        if orphans:
-            return change.with_risk(Risk.IMPOSSIBLE, orphans,
-                                    f"{orphans} row(s) reference a missing {fk.ref_table} row")
-        return change
+        keys = [f"k{i}" for i in range(len(fk.columns))]
+        values = ", ".join(f"{self.value(change.table, c)} AS {k}" for c, k in zip(fk.columns, keys))
+        not_null = " AND ".join(f"v.{k} IS NOT NULL" for k in keys)
+        table = self.table_sql(change.table)
+        ref = Table(fk.ref_table, fk.ref_schema, (), ())
+        source = f"SELECT COUNT(*) FROM (SELECT {values} FROM {table}) v WHERE {not_null}"
+        if ref.key in self.created:
+            return [Probe(Risk.IMPOSSIBLE, f"row(s) hold a value in ({', '.join(fk.columns)}) but {fk.ref_table} "
+                                           "is created empty by this plan, so none of them has a target",
+                          source, table=table)]
+        if ref.key not in self.live.tables:
+            return []  # the database itself names the missing table
+        match = " AND ".join(f"r.{self.col(rc)} = v.{k}" for rc, k in zip(fk.ref_columns, keys))
+        sql = f"{source} AND NOT EXISTS (SELECT 1 FROM {self.table_sql(ref)} r WHERE {match})"
+        return [Probe(Risk.IMPOSSIBLE, f"row(s) reference a missing {fk.ref_table} row", sql, table=table)]
+
+
+class _TypeRules:
+    """A column type change, judged by the families and sizes of both types (vendors/datatypes.py)."""
+
+    def __init__(self, rules: _Rules, change: AlterColumn):
+        self.rules, self.change, self.vendor = rules, change, rules.vendor
+        self.old = self.vendor.data_type(change.live.type)
+        self.new = self.vendor.data_type(change.desired.type)
+        self.column = rules.col(change.live.name)
+
+    def probe(self, risk: Risk, what: str, where: str, truncate_to: int | None = None) -> Probe:
+        return self.rules.probe(self.change, risk, what, f"{self.column} IS NOT NULL AND ({where})", truncate_to)
+
+    def matches(self, pattern: str) -> str:
+        # Our own constant pattern, written as a literal: probes carry no parameters, so names and
+        # defaults holding a % never meet a driver's placeholder syntax.
+        return self.vendor.regex_match_sql.format(value=self.column, pattern=self.vendor.quote_literal(pattern))
+
+    def probes(self) -> list[Probe]:
+        old, new = self.old.family, self.new.family
+        if old in _TEXT and new in _TEXT:
+            return self.text_to_text()
+        if old in _TEXT:
+            return self.from_text()
+        if not self.vendor.enforces_declared_sizes:
+            return []  # SQLite keeps a non-text value as it is in any column
+        if new in _TEXT:
+            return self.to_text()
+        same = {
+            (INTEGER, INTEGER): self.integer_range,
+            (DECIMAL, DECIMAL): self.decimal_digits,
+            (INTEGER, DECIMAL): self.decimal_digits,
+            (FLOAT, DECIMAL): self.decimal_digits,
+            (DECIMAL, INTEGER): self.to_integer,
+            (FLOAT, INTEGER): self.to_integer,
+            (INTEGER, FLOAT): self.integer_to_float,
+            (DECIMAL, FLOAT): self.decimal_to_float,
+            (FLOAT, FLOAT): self.float_to_float,
+            (DATETIME, DATETIME): self.fraction_digits,
+            (TIME, TIME): self.fraction_digits,
+            (DATE, DATE): lambda: [],
+            (BOOLEAN, BOOLEAN): lambda: [],
+            (BOOLEAN, INTEGER): lambda: [],
+            (DATE, DATETIME): lambda: [],
+        }
+        rule = same.get((old, new))
+        return rule() if rule else self.conversion()
+
+    # -- text -> text ---------------------------------------------------------------------------
+    def limit(self, data_type: DataType) -> tuple[int | None, str]:
+        if data_type.args:
+            return data_type.args[0], CHARS
+        return self.vendor.string_limits.get(data_type.key, (None, CHARS))
+
+    def text_to_text(self) -> list[Probe]:
+        if not self.vendor.enforces_declared_sizes:
+            return []  # SQLite stores strings of any length whatever the declaration
+        probes: list[Probe] = []
+        (old_limit, old_unit), (new_limit, new_unit) = self.limit(self.old), self.limit(self.new)
+        if new_limit is not None:
+            if old_limit is None:
+                fits = False
+            elif old_unit == CHARS and new_unit == BYTES:
+                fits = old_limit * self.vendor.max_bytes_per_char <= new_limit
+            else:  # chars -> chars, bytes -> bytes, or bytes -> chars (a character takes at least a byte)
+                fits = old_limit <= new_limit
+            if not fits and new_unit == CHARS:
+                probes.append(self.probe(
+                    Risk.DESTRUCTIVE, f"value(s) longer than {new_limit} characters would be cut to {new_limit}",
+                    f"{self.vendor.char_length_sql.format(self.column)} > {new_limit}", truncate_to=new_limit))
+            elif not fits:
+                probes.append(self.probe(
+                    Risk.IMPOSSIBLE, f"value(s) longer than {new_limit} bytes do not fit in {self.new.text}",
+                    f"{self.vendor.byte_length_sql.format(self.column)} > {new_limit}"))
+        if self.new.family == FIXED_STRING and self.old.family == STRING:
+            # CHAR(n) pads with spaces and drops trailing ones: 'a ' and 'a' become the same value.
+            probes.append(self.probe(Risk.DESTRUCTIVE, f"value(s) end in a space, which {self.new.text} drops",
+                                     f"{self.column} LIKE {self.vendor.quote_literal('% ')}"))
+        return probes
+
+    # -- text -> other ---------------------------------------------------------------------------
+    def from_text(self) -> list[Probe]:
+        new = self.new
+        exact = f"CAST({self.column} AS {self.vendor.exact_number_type})"
+        if new.family == INTEGER and new.key in self.vendor.integer_ranges:
+            low, high = self.vendor.integer_ranges[new.key]
+            fits = (f"CASE WHEN {self.matches(_INTEGER_TEXT)} THEN "
+                    f"CASE WHEN {exact} BETWEEN {low} AND {high} THEN 1 ELSE 0 END ELSE 0 END = 0")
+            return [self.probe(Risk.IMPOSSIBLE, f"value(s) are not whole numbers in {low}..{high} written plainly, "
+                                                f"so converting them to {new.text} would fail or change them", fits)]
+        if new.family in (DECIMAL, FLOAT):
+            precision, scale = self.decimal_size(new)
+            checks = []
+            if precision is not None and self.vendor.enforces_declared_sizes:
+                checks.append(f"ABS({exact}) < {10 ** (precision - scale)}")
+            if scale is not None and self.vendor.enforces_declared_sizes:
+                checks.append(f"{exact} = ROUND({exact}, {scale})")
+            inner = " AND ".join(checks) or "1 = 1"
+            fits = (f"CASE WHEN {self.matches(_DECIMAL_TEXT)} THEN "
+                    f"CASE WHEN {inner} THEN 1 ELSE 0 END ELSE 0 END = 0")
+            return [self.probe(Risk.IMPOSSIBLE, f"value(s) are not plain numbers that {new.text} holds exactly, "
+                                                "so the conversion would fail or change them", fits)]
+        # Dates, booleans and other types parse text by rules we cannot check row by row without
+        # risking an error: any value at all makes the change impossible here.
+        return [self.probe(Risk.IMPOSSIBLE, f"value(s) would have to be parsed as {new.text}; django-lbsync cannot "
+                                            "show that this keeps them (convert the data first)", "1 = 1")]
+
+    # -- other -> text ----------------------------------------------------------------------------
+    def to_text(self) -> list[Probe]:
+        limit, unit = self.limit(self.new)
+        if limit is None:
+            return []
+        if self.old.family == INTEGER and self.old.key in self.vendor.integer_ranges:
+            low, high = self.vendor.integer_ranges[self.old.key]
+            if max(len(str(low)), len(str(high))) <= limit:
+                return []
+        as_text = f"CAST({self.column} AS {self.vendor.text_type})"
+        length = (self.vendor.char_length_sql if unit == CHARS else self.vendor.byte_length_sql).format(as_text)
+        return [self.probe(Risk.IMPOSSIBLE, f"value(s) are longer than {limit} {unit} as text, so they do not fit "
+                                            f"in {self.new.text}", f"{length} > {limit}")]
+
+    # -- numbers ---------------------------------------------------------------------------------
+    def integer_range(self) -> list[Probe]:
+        old_range = self.vendor.integer_ranges.get(self.old.key)
+        new_range = self.vendor.integer_ranges.get(self.new.key)
+        if new_range is None or old_range is None:
+            return self.conversion()
+        low, high = new_range
+        if old_range[0] >= low and old_range[1] <= high:
+            return []
+        return [self.probe(Risk.IMPOSSIBLE, f"value(s) lie outside {low}..{high}, the range of {self.new.text}",
+                           f"{self.column} < {low} OR {self.column} > {high}")]
+
+    def decimal_size(self, data_type: DataType) -> tuple[int | None, int | None]:
+        """(precision, scale); (None, None) for an unbounded NUMERIC or a float."""
+        if data_type.family != DECIMAL or not data_type.args:
+            return None, None
+        precision = data_type.args[0]
+        return precision, data_type.args[1] if len(data_type.args) > 1 else 0
+
+    def decimal_digits(self) -> list[Probe]:
+        new_p, new_s = self.decimal_size(self.new)
+        if new_p is None:
+            return [] if self.old.family != FLOAT else self.conversion()
+        if self.old.family == INTEGER:
+            old_range = self.vendor.integer_ranges.get(self.old.key)
+            old_int_digits = max(len(str(abs(v))) for v in old_range) if old_range else None
+            old_s = 0
+        else:
+            old_p, old_s = self.decimal_size(self.old)
+            old_int_digits = None if old_p is None else old_p - old_s
+        exact = f"CAST({self.column} AS {self.vendor.exact_number_type})"
+        probes = []
+        int_digits = new_p - new_s
+        if old_int_digits is None or old_int_digits > int_digits:
+            probes.append(self.probe(
+                Risk.IMPOSSIBLE, f"value(s) need more than {int_digits} integer digit(s), the most {self.new.text} "
+                                 "holds", f"ABS(ROUND({exact}, {new_s})) >= {10 ** int_digits}"))
+        if old_s is None or old_s > new_s:
+            probes.append(self.probe(
+                Risk.DESTRUCTIVE, f"value(s) have more than {new_s} decimal(s) and would be rounded",
+                f"{exact} <> ROUND({exact}, {new_s})"))
+        return probes
+
+    def to_integer(self) -> list[Probe]:
+        probes = []
+        exact = f"CAST({self.column} AS {self.vendor.exact_number_type})"
+        if self.decimal_size(self.old)[1] != 0:
+            probes.append(self.probe(Risk.DESTRUCTIVE, "value(s) have a fractional part and would be rounded",
+                                     f"{exact} <> ROUND({exact}, 0)"))
+        new_range = self.vendor.integer_ranges.get(self.new.key)
+        if new_range is None:
+            return probes + self.conversion()
+        low, high = new_range
+        probes.append(self.probe(Risk.IMPOSSIBLE, f"value(s) lie outside {low}..{high}, the range of {self.new.text}",
+                                 f"ROUND({exact}, 0) < {low} OR ROUND({exact}, 0) > {high}"))
+        return probes
+
+    def integer_to_float(self) -> list[Probe]:
+        bits = self.vendor.float_mantissa_bits.get(self.new.key)
+        old_range = self.vendor.integer_ranges.get(self.old.key)
+        if bits is None or old_range is None:
+            return self.conversion()
+        if max(abs(v) for v in old_range) <= 2 ** bits:
+            return []
+        return [self.probe(Risk.DESTRUCTIVE, f"value(s) beyond ±2^{bits} would be rounded by {self.new.text}",
+                           f"ABS({self.column}) > {2 ** bits}")]
+
+    def decimal_to_float(self) -> list[Probe]:
+        bits = self.vendor.float_mantissa_bits.get(self.new.key)
+        precision, _ = self.decimal_size(self.old)
+        # A double keeps 15 significant decimal digits exactly, a single 6.
+        if bits and precision is not None and precision <= {53: 15, 24: 6}.get(bits, 0):
+            return []
+        return self.conversion()
+
+    def float_to_float(self) -> list[Probe]:
+        old_bits = self.vendor.float_mantissa_bits.get(self.old.key)
+        new_bits = self.vendor.float_mantissa_bits.get(self.new.key)
+        if old_bits and new_bits and new_bits >= old_bits:
+            return []
+        return self.conversion()
+
+    # -- dates and times -------------------------------------------------------------------------
+    def fraction_digits(self) -> list[Probe]:
+        probes = [] if self.old.key == self.new.key else self.conversion()
+        default = self.vendor.default_time_precision
+        old_p = self.old.args[0] if self.old.args else default
+        new_p = self.new.args[0] if self.new.args else default
+        if new_p >= old_p:
+            return probes
+        step = 10 ** (6 - new_p)
+        micros = self.vendor.microseconds_sql.format(self.column)
+        return probes + [self.probe(
+            Risk.DESTRUCTIVE, f"value(s) have fractional seconds beyond {new_p} digit(s), which would be "
+                              f"{self.vendor.fraction_reduction}", f"MOD({micros}, {step}) <> 0")]
+
+    # -- anything else ---------------------------------------------------------------------------
+    def conversion(self) -> list[Probe]:
+        return [self.probe(Risk.DESTRUCTIVE, f"value(s) would be converted from {self.change.live.type} to "
+                                             f"{self.change.desired.type}; some may change or the conversion may "
+                                             "fail", "1 = 1")]

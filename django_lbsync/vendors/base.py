@@ -9,6 +9,7 @@ import re
 from typing import Any, Mapping
 
 from .. import sqlrules
+from . import datatypes
 from ..definitions import ModelDefinition, PropertyDefinition
 
 FK_ACTIONS = ("RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
@@ -38,6 +39,46 @@ class Vendor:
     identifier_quotes = '"'
     #: Whether string literals read `\\` as an escape (MySQL/MariaDB), so it must be doubled too.
     backslash_escapes = False
+    # -- what types mean for the values (preflight.py, vendors/datatypes.py, docs/risk.md) ---------
+    #: Type key (`VARCHAR`, `INT UNSIGNED`, `TIMESTAMP WITH TIME ZONE`) -> value family.
+    type_families: Mapping[str, str] = {}
+    #: Integer type key -> (smallest, largest) value it holds.
+    integer_ranges: Mapping[str, tuple[int, int]] = {}
+    #: String type key without a size -> (most characters or bytes, unit); (None, ...) is unlimited.
+    string_limits: Mapping[str, tuple[int | None, str]] = {}
+    #: The most bytes one character can take (to compare a character limit with a byte limit).
+    max_bytes_per_char = 4
+    #: Float type key -> mantissa bits: integers beyond 2**bits are rounded.
+    float_mantissa_bits: Mapping[str, int] = datatypes.FLOAT_MANTISSA_BITS
+    #: Fractional-second digits of a datetime/time type written without a precision.
+    default_time_precision = 6
+    #: False where the database stores any value whatever the declared size (SQLite): then a
+    #: narrower length, range, precision or scale changes no stored value.
+    enforces_declared_sizes = True
+    #: SQL templates for the preflight counts; `{}` is the quoted column.
+    char_length_sql = "CHAR_LENGTH({})"
+    byte_length_sql = "OCTET_LENGTH({})"
+    #: `{value}` matches the regular expression `{pattern}` (a quoted literal of ours).
+    regex_match_sql = "{value} ~ {pattern}"
+    #: Exact numbers, for comparing a value with its rounding without overflow.
+    exact_number_type = "NUMERIC"
+    text_type = "TEXT"
+    #: The value's microseconds within its second (0-999999).
+    microseconds_sql = "MOD(CAST(EXTRACT(MICROSECONDS FROM {}) AS BIGINT), 1000000)"
+    #: What the database does to fractional seconds that no longer fit.
+    fraction_reduction = "rounded"
+    #: Keep the first `{n}` characters of `{col}` (an accepted length narrowing).
+    substring_sql = "SUBSTRING({col}, 1, {n})"
+    #: The session sql_mode of our own runs, so the server refuses a cut instead of clamping (MySQL).
+    strict_sql_mode: str | None = None
+    #: Taken before a re-count inside the apply transaction, so no writer changes the table between
+    #: the re-count and the change (PostgreSQL). None: the database needs none or cannot.
+    block_writers_sql: str | None = None
+
+    def data_type(self, type_text: str) -> "datatypes.DataType":
+        """What a column type is, by family and size (from the normalized type text)."""
+        return datatypes.parse(self.normalize_type(type_text), self.type_families)
+
 
     # -- untrusted strings (sqlrules.py, docs/sql-safety.md) -------------------------------------
     def identifier_problem(self, name: object) -> str | None:

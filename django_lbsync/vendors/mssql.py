@@ -8,6 +8,8 @@ from .base import Vendor
 class MssqlVendor(Vendor):
     django_vendor = "microsoft"
     connector_key = "mssql"
+    char_length_sql = "LEN({})"
+    byte_length_sql = "DATALENGTH({})"
     default_schema = "dbo"
     auto_suffix = "IDENTITY(1,1)"
     case_insensitive_columns = True

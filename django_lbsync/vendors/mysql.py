@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
+from . import datatypes
 from .base import Vendor, quote_sql_string
 
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT")
@@ -18,6 +19,19 @@ class MysqlVendor(Vendor):
     case_insensitive_columns = True
     identifier_quotes = "`"
     backslash_escapes = True
+    type_families = datatypes.MYSQL_FAMILIES
+    integer_ranges = datatypes.MYSQL_INTEGER_RANGES
+    string_limits = datatypes.MYSQL_STRING_LIMITS
+    max_bytes_per_char = datatypes.MYSQL_MAX_BYTES_PER_CHAR
+    default_time_precision = 0  # DATETIME is DATETIME(0)
+    regex_match_sql = "{value} REGEXP {pattern}"
+    exact_number_type = "DECIMAL(65,30)"
+    text_type = "CHAR"
+    microseconds_sql = "MICROSECOND({})"
+    fraction_reduction = "rounded (MySQL) or truncated (MariaDB)"
+    # STRICT_ALL_TABLES: a value that does not fit is an error, not a warning with a clamped value.
+    # Not NO_BACKSLASH_ESCAPES: our literals escape backslashes (sqlrules.quote_literal).
+    strict_sql_mode = "STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION"
     type_aliases = (
         (r"^TINYINT\(1\)", "BOOLEAN"),  # kept apart from other TINYINTs: it is LoopBack's Boolean
         (r"^(BOOL|BOOLEAN)$", "BOOLEAN"),

@@ -10,6 +10,9 @@ BARE_TYPES = ("CLOB", "BLOB", "NCLOB", "DATE", "NUMBER", "INTEGER", "FLOAT", "BI
 class OracleVendor(Vendor):
     django_vendor = "oracle"
     connector_key = "oracle"
+    char_length_sql = "LENGTH({})"
+    byte_length_sql = "LENGTHB({})"
+    substring_sql = "SUBSTR({col}, 1, {n})"
     fk_on_update = False  # Oracle has ON DELETE only
     fk_actions = ("CASCADE", "SET NULL")
     type_aliases = (

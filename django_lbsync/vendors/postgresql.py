@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..definitions import ModelDefinition, PropertyDefinition
+from . import datatypes
 from .base import Vendor, literal_default
 
 # Types that take no length: LoopBack writes `INTEGER(22)` when a length is set (a syntax error,
@@ -17,6 +18,11 @@ class PostgresqlVendor(Vendor):
     django_vendor = "postgresql"
     connector_key = "postgresql"
     default_schema = "public"
+    type_families = datatypes.POSTGRESQL_FAMILIES
+    integer_ranges = datatypes.POSTGRESQL_INTEGER_RANGES
+    string_limits = datatypes.POSTGRESQL_STRING_LIMITS
+    # SHARE ROW EXCLUSIVE blocks INSERT/UPDATE/DELETE but not reads, and only one session holds it.
+    block_writers_sql = "LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"
     type_aliases = (
         (r"^CHARACTER VARYING", "VARCHAR"),
         (r"^CHARACTER\b", "CHAR"),

@@ -6,6 +6,7 @@ block key is `sqlite3`, as in the community loopback-connector-sqlite3.
 from __future__ import annotations
 
 from ..definitions import ModelDefinition, PropertyDefinition
+from . import datatypes
 from .base import Vendor, literal_default
 
 
@@ -14,6 +15,16 @@ class SqliteVendor(Vendor):
     connector_key = "sqlite3"
     auto_suffix = "AUTOINCREMENT"
     case_insensitive_columns = True
+    type_families = datatypes.SQLITE_FAMILIES
+    integer_ranges = datatypes.SQLITE_INTEGER_RANGES
+    string_limits = datatypes.SQLITE_STRING_LIMITS
+    # SQLite keeps every value as written, whatever the declared length, range or precision.
+    enforces_declared_sizes = False
+    char_length_sql = "LENGTH({})"  # characters, for TEXT values
+    byte_length_sql = "LENGTH(CAST({} AS BLOB))"
+    regex_match_sql = "{value} REGEXP {pattern}"  # Django registers REGEXP on its SQLite connections
+    exact_number_type = "NUMERIC"
+    substring_sql = "SUBSTR({col}, 1, {n})"
 
     def schema_name(self, model):
         return None
