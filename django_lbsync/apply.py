@@ -23,7 +23,8 @@ from .changes import (
 from .exceptions import LbsyncError
 from .plan import Plan
 from .preflight import count as preflight_count
-from .schema import Schema, Table
+from . import rebuild
+from .schema import Schema, Table, keeping_live_attributes
 from .vendors import VENDORS, vendor_for
 
 
@@ -92,6 +93,7 @@ class _Applier:
         self.editor = editor
         self.vendor = editor.connection.vendor
         self.rules = VENDORS[self.vendor]()
+        rebuild.install(editor)  # SQLite: table rebuilds keep triggers, partial/expression indexes (rebuild.py)
         self.current: dict[str, Table] = dict(live.tables)
         self._rendered: dict[int, tuple[Table, type]] = {}
 
@@ -179,7 +181,8 @@ class _Applier:
     def _alter_column(self, change: AlterColumn) -> None:
         before = self.state(change)
         live_name = change.live.name
-        desired = replace(change.desired, name=live_name)
+        # Collation, CHECK, ON UPDATE and comment are no model's business: the rewrite keeps them.
+        desired = keeping_live_attributes(replace(change.desired, name=live_name), change.live)
         if desired.auto:
             # SERIAL is no type ALTER accepts, and the generator is left as it is.
             desired = replace(desired, type=self.rules.normalize_type(desired.type), auto=change.live.auto)

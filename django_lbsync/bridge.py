@@ -7,21 +7,73 @@ with ON DELETE / ON UPDATE, and Oracle's LoopBack sequence + trigger (§4).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 from django.db import models
 from django.db.migrations.state import ModelState, ProjectState
+from django.db.models.constraints import BaseConstraint
 from django.db.models.expressions import Value
 
-from .schema import ForeignKey, Table
+from .schema import Column, ForeignKey, Table
 from .vendors import VENDORS
 
 APP_LABEL = "django_lbsync_runtime"
 
 
+#: Set while Django %-formats a default's SQL once more before writing it (MySQL's MODIFY, which
+#: repeats the default: `_set_field_new_type`).
+_DEFAULT_FORMATTED_AGAIN: ContextVar[bool] = ContextVar("lbsync_default_formatted_again", default=False)
+
+
 class SQLDefault(Value):
-    """A database default given as SQL text (`1209600`, `'sandbox'`, `now()`), emitted verbatim."""
+    """A database default given as SQL text (`1209600`, `'sandbox'`, `now()`), emitted verbatim.
+
+    Where Django %-formats the default's text once more (backends that write defaults as literals,
+    SQLite and Oracle: `db_default_sql`; MySQL's MODIFY), a `%` (`'100%'`) is doubled to come out single.
+    """
 
     def as_sql(self, compiler, connection):
+        if connection.features.requires_literal_defaults or _DEFAULT_FORMATTED_AGAIN.get():
+            return self.value.replace("%", "%%"), []
         return self.value, []
+
+
+@contextmanager
+def statements_as_written(editor) -> Iterator[None]:
+    """Run `editor`'s statements as written, never through %-formatting, for the duration.
+
+    Django's `create_model` and `add_field` pass `params or None` for this reason ("a literal '%' in
+    the definition"), but `alter_field` and `--sql` collection pass `[]`, which PostgreSQL (client-side
+    merge) and MySQLdb read as "format this text": a default such as `'100%'` would then fail or change.
+    """
+    execute = editor.execute
+
+    def execute_as_written(sql, params=()):
+        return execute(sql, params if params else None)
+
+    patches = {"execute": execute_as_written}
+    set_field_new_type = getattr(editor, "_set_field_new_type", None)
+    if set_field_new_type is not None:
+        def formatting_default_again(*args, **kwargs):
+            token = _DEFAULT_FORMATTED_AGAIN.set(True)
+            try:
+                return set_field_new_type(*args, **kwargs)
+            finally:
+                _DEFAULT_FORMATTED_AGAIN.reset(token)
+
+        patches["_set_field_new_type"] = formatting_default_again
+    before = {name: vars(editor).get(name) for name in patches}
+    vars(editor).update(patches)
+    try:
+        yield
+    finally:
+        for name, previous in before.items():
+            if previous is None:
+                del vars(editor)[name]  # the class's own method again
+            else:
+                vars(editor)[name] = previous
 
 
 class ExactTypeField(models.Field):
@@ -31,13 +83,27 @@ class ExactTypeField(models.Field):
     # NOT NULL for required properties there too, so nullability is taken as given.
     empty_strings_allowed = False
 
-    def __init__(self, *args, exact_type: str, type_suffix: str | None = None, **kwargs):
+    def __init__(self, *args, exact_type: str, type_suffix: str | None = None, kept_sql: str = "",
+                 collation: str | None = None, **kwargs):
         self.exact_type = exact_type
         self.type_suffix = type_suffix
+        self.collation = collation  # a live column collation, kept through a type change
+        # Live attributes no model declares (collation, CHECK, ON UPDATE, comment): part of the column
+        # type the editor writes in CREATE TABLE and MODIFY, so a rebuild or rewrite keeps them.
+        self.kept_sql = kept_sql
         super().__init__(*args, **kwargs)
 
     def db_type(self, connection):
         return self.exact_type
+
+    def db_parameters(self, connection):
+        # db_type() stays the bare type: Django's MySQL editor reads it to spot TEXT/BLOB columns.
+        params = super().db_parameters(connection)
+        if self.collation:
+            params["collation"] = self.collation
+        if self.kept_sql:
+            params["type"] = f"{self.exact_type} {self.kept_sql}"
+        return params
 
     def db_type_suffix(self, connection):
         return self.type_suffix
@@ -47,6 +113,10 @@ class ExactTypeField(models.Field):
         kwargs["exact_type"] = self.exact_type
         if self.type_suffix:
             kwargs["type_suffix"] = self.type_suffix
+        if self.kept_sql:
+            kwargs["kept_sql"] = self.kept_sql
+        if self.collation:
+            kwargs["collation"] = self.collation
         return name, path, args, kwargs
 
 
@@ -61,6 +131,37 @@ class UniqueIndex(models.Index):
     def deconstruct(self):
         path, args, kwargs = super().deconstruct()
         return f"{__name__}.UniqueIndex", args, kwargs
+
+
+class KeptCheck(BaseConstraint):
+    """A table-level CHECK constraint read from the live table, written back as it was (SQLite rebuilds).
+
+    `sql` is the clause exactly as the database stored it (`CONSTRAINT "x" CHECK (...)`), checked by
+    sqlite_ddl.py to be one balanced clause. Only SQLite's table rebuild renders it; it is never added
+    or removed on its own.
+    """
+
+    def __init__(self, *, name: str, sql: str):
+        self.sql = sql
+        super().__init__(name=name)
+
+    def constraint_sql(self, model, schema_editor):
+        return self.sql
+
+    def create_sql(self, model, schema_editor):
+        return None
+
+    def remove_sql(self, model, schema_editor):
+        return None
+
+    def validate(self, *args, **kwargs):
+        return None
+
+    def deconstruct(self):
+        return f"{__name__}.KeptCheck", (), {"name": self.name, "sql": self.sql}
+
+    def __eq__(self, other):
+        return isinstance(other, KeptCheck) and (self.name, self.sql) == (other.name, other.sql)
 
 
 def db_table(vendor: str, table: Table) -> str:
@@ -128,20 +229,50 @@ def model_state(vendor: str, table: Table) -> ModelState:
                     db_column=db_column(vendor, column.name),
                     null=column.null and not is_pk,
                     primary_key=is_pk,
+                    kept_sql=kept_column_sql(vendor, column),
+                    collation=None if VENDORS[vendor].collation_in_column_type else column.collation,
                     **kwargs,
                 ),
             )
         )
     if len(table.primary_key) > 1:
         fields.insert(0, ("pk", models.CompositePrimaryKey(*(field_names[c] for c in table.primary_key))))
-    indexes = []
+    indexes, constraints = [], []
     for index in table.indexes:
+        if index.opaque:
+            # A partial, expression or prefix index has no field list: rendered, it would become a
+            # full index (or fail on its empty column names). Kept as the database has it (rebuild.py).
+            continue
         names = [("-" if order == "DESC" else "") + field_names[c] for c, order in zip(index.columns, index.orders)]
+        if index.constraint:
+            # A UNIQUE constraint stays one: SQLite's table rebuild writes it back into CREATE TABLE.
+            constraints.append(models.UniqueConstraint(fields=[field_names[c] for c in index.columns],
+                                                       name=index.name))
+            continue
         cls = UniqueIndex if index.unique else models.Index
         indexes.append(cls(fields=names, name=index.name))
-    options = {"db_table": db_table(vendor, table), "indexes": indexes, "managed": True}
+    constraints.extend(KeptCheck(name=f"check_{n}", sql=sql) for n, sql in enumerate(table.checks))
+    options = {"db_table": db_table(vendor, table), "indexes": indexes, "constraints": constraints, "managed": True}
     class_name = "T" + "".join(ch if ch.isalnum() else "_" for ch in table.key)
     return ModelState(APP_LABEL, class_name, fields, options=options)
+
+
+def kept_column_sql(vendor: str, column: Column) -> str:
+    """The column's live-only attributes as SQL, after its type. Only the live reader of the database
+    that has an attribute ever sets it (COMMENT and ON UPDATE: MySQL; CHECK: SQLite), and each was
+    checked there: a MySQL collation is a plain word, ON UPDATE one of the CURRENT_TIMESTAMP spellings,
+    a CHECK one balanced clause. Elsewhere the collation goes to Django's editor (`collation`). The
+    comment is a value, quoted with the vendor's full escaping."""
+    parts = []
+    if column.collation and VENDORS[vendor].collation_in_column_type:
+        parts.append(f"COLLATE {column.collation}")
+    if column.on_update:
+        parts.append(f"ON UPDATE {column.on_update}")
+    if column.comment:
+        parts.append(f"COMMENT {VENDORS[vendor]().quote_literal(column.comment)}")
+    if column.check:
+        parts.append(column.check)
+    return " ".join(parts)
 
 
 def render_models(vendor: str, tables: list[Table]) -> dict[str, type[models.Model]]:

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
+from . import sqlite_ddl, sqlrules
 from .bridge import db_table
 from .exceptions import UnsupportedDatabase
 from .schema import Column, ForeignKey, Index, Schema, Table
@@ -76,6 +77,7 @@ class _TableBuilder:
         self.pk: dict[tuple, tuple[str, ...]] = {}
         self.indexes: dict[tuple, list[Index]] = defaultdict(list)
         self.fks: dict[tuple, list[ForeignKey]] = defaultdict(list)
+        self.checks: dict[tuple, tuple[str, ...]] = {}
 
     def tables(self) -> list[Table]:
         return [
@@ -87,6 +89,7 @@ class _TableBuilder:
                 indexes=tuple(self.indexes.get((schema, name), ())),
                 foreign_keys=tuple(self.fks.get((schema, name), ())),
                 view=(schema, name) in self.views,
+                checks=self.checks.get((schema, name), ()),
             )
             for (schema, name), columns in self.columns.items()
         ]
@@ -110,20 +113,28 @@ def _postgresql(cursor, schemas: list[str], views: bool) -> list[Table]:
 
     cursor.execute(
         "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
-        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind, c.oid, a.attnum "
+        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind, c.oid, a.attnum, "
+        # A collation other than the type's own; ALTER ... TYPE would reset it unless written again.
+        "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
+        "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
+        "  (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', current_schema())) "
         f"WHERE {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY n.nspname, c.relname, a.attnum",
         [wanted],
     )
     attnames: dict[tuple[int, int], str] = {}
-    for schema, table, column, type_, null, default, identity, relkind, oid, attnum in cursor.fetchall():
+    for schema, table, column, type_, null, default, identity, relkind, oid, attnum, collation in cursor.fetchall():
         attnames[(oid, attnum)] = column
         if relkind in ("v", "m"):
             out.views.add(key(schema, table))
         # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
         auto = bool(identity) or bool(default and default.startswith("nextval("))
-        out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto))
+        if collation and sqlrules.identifier_problem(collation, '"'):
+            collation = None  # untrusted catalog text: a name that could leave its quotes is not written
+        out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto,
+                                                      collation=collation))
     # Index columns come as attribute numbers, named from the column rows above (no subquery per index).
     cursor.execute(
         "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
@@ -172,14 +183,16 @@ def _mysql(cursor, schemas: list[str], views: bool) -> list[Table]:
     in_extra = "".join(", %s" for _ in schemas)
     # Tables and columns are read apart: MariaDB's information_schema is slow to join (0.5 s for 500 tables).
     cursor.execute(
-        "SELECT DATABASE(), table_schema, table_name, table_type FROM information_schema.tables "
+        "SELECT DATABASE(), table_schema, table_name, table_type, table_collation FROM information_schema.tables "
         f"WHERE table_schema IN (DATABASE(){in_extra})",
         schemas,
     )
     kinds: dict[tuple, str] = {}
+    table_collations: dict[tuple, str] = {}
     current = None
-    for current, schema, table, table_type in cursor.fetchall():
+    for current, schema, table, table_type, collation in cursor.fetchall():
         kinds[(schema, table)] = table_type
+        table_collations[(schema, table)] = collation
     wanted = [current] + [s for s in schemas if s != current]
     in_wanted = ", ".join(["%s"] * len(wanted))
     allowed = ("BASE TABLE", "VIEW", "SYSTEM VIEW") if views else ("BASE TABLE",)
@@ -188,19 +201,25 @@ def _mysql(cursor, schemas: list[str], views: bool) -> list[Table]:
         return (None if schema == current else schema, table)
 
     cursor.execute(
-        "SELECT table_schema, table_name, column_name, column_type, is_nullable, column_default, extra "
+        "SELECT table_schema, table_name, column_name, column_type, is_nullable, column_default, extra, "
+        "  collation_name, column_comment "
         f"FROM information_schema.columns WHERE table_schema IN ({in_wanted}) "
         "ORDER BY table_schema, table_name, ordinal_position",
         wanted,
     )
-    for schema, table, column, type_, nullable, default, extra in cursor.fetchall():
+    for schema, table, column, type_, nullable, default, extra, collation, comment in cursor.fetchall():
         table_type = kinds.get((schema, table))
         if table_type not in allowed:
             continue
         if default == "NULL":  # MariaDB >= 10.2.7 reports "no default" as the text NULL
             default = None
         auto = "auto_increment" in (extra or "").lower()
-        out.columns[key(schema, table)].append(Column(column, type_, nullable == "YES", default, auto))
+        kept = _mysql_kept_attributes(extra, collation, table_collations.get((schema, table)), comment)
+        if kept.get("on_update") and nullable == "NO" and default and _ZERO_DATE.match(default):
+            # MariaDB gives a NOT NULL column with ON UPDATE an implicit zero-date default: not a default
+            # anybody wrote, so not one to compare (keeping ON UPDATE must not look like drift).
+            default = None
+        out.columns[key(schema, table)].append(Column(column, type_, nullable == "YES", default, auto, **kept))
         if table_type != "BASE TABLE":
             out.views.add(key(schema, table))
     cursor.execute(
@@ -248,6 +267,28 @@ def _mysql(cursor, schemas: list[str], views: bool) -> list[Table]:
     return out.tables()
 
 
+#: EXTRA's ON UPDATE clause: MariaDB `on update current_timestamp(3)`, MySQL `on update CURRENT_TIMESTAMP(3)`.
+_MYSQL_ON_UPDATE = re.compile(r"\bon update (current_timestamp|now|localtime|localtimestamp)(?:\((\d)?\))?", re.I)
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_]+\Z")
+_ZERO_DATE = re.compile(r"'?0000-00-00 00:00:00(\.0+)?'?\Z")
+
+
+def _mysql_kept_attributes(extra: str | None, collation: str | None, table_collation: str | None,
+                           comment: str | None) -> dict:
+    """What MODIFY would drop unless it is written again: ON UPDATE, a collation other than the
+    table's, the comment. Catalog text is untrusted: ON UPDATE is rebuilt from its parsed parts and a
+    collation must be a plain word, or it is not carried (then MODIFY falls back to the table's)."""
+    kept: dict = {}
+    match = _MYSQL_ON_UPDATE.search(extra or "")
+    if match:
+        kept["on_update"] = "CURRENT_TIMESTAMP" + (f"({match.group(2)})" if match.group(2) else "")
+    if collation and collation != table_collation and _PLAIN_WORD.match(collation):
+        kept["collation"] = collation
+    if comment:
+        kept["comment"] = comment
+    return kept
+
+
 # -- SQLite: pragma table-valued functions, one query per kind --------------------------------------
 
 _SQLITE_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
@@ -262,14 +303,20 @@ def _sqlite(cursor, schemas: list[str], views: bool) -> list[Table]:
         "ORDER BY m.name, p.cid"
     )
     create_sql: dict[str, str] = {}
+    clauses: dict[str, sqlite_ddl.TableDDL] = {}
     pks: dict[str, list] = defaultdict(list)
     for table, sql, column, type_, notnull, default, pk, kind in cursor.fetchall():
         create_sql[table] = sql
         if kind == "view":
             out.views.add((None, table))
+        elif table not in clauses:
+            clauses[table] = _sqlite_clauses(sql)
+            out.checks[(None, table)] = tuple(clauses[table].checks)
         auto = bool(pk) and re.search(rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
+        kept = clauses[table].column(column) if kind != "view" else sqlite_ddl.ColumnClauses()
         # A primary key column holds no NULLs whatever its declaration says (`id integer PRIMARY KEY`).
-        out.columns[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto))
+        out.columns[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto,
+                                                 collation=kept.collation, check=kept.check))
         if pk:
             pks[table].append((pk, column))
     for table, columns in pks.items():
@@ -310,9 +357,21 @@ def _sqlite(cursor, schemas: list[str], views: bool) -> list[Table]:
     return out.tables()
 
 
+def _sqlite_clauses(sql: str) -> sqlite_ddl.TableDDL:
+    """The COLLATE / CHECK clauses of a stored CREATE TABLE. Unreadable text keeps nothing here; a
+    rebuild of that table is then refused (rebuild.py), never run without them."""
+    try:
+        return sqlite_ddl.parse_create_table(sql or "")
+    except sqlite_ddl.UnreadableDDL:
+        return sqlite_ddl.TableDDL()
+
+
 def _sqlite_fk_name(create_sql: str, column: str) -> str:
     """SQLite keeps FK names only in the CREATE TABLE text: `"col" type ... CONSTRAINT "name" REFERENCES`."""
     match = re.search(rf'"{re.escape(column)}"[^,]*?CONSTRAINT\s+"((?:[^"]|"")+)"\s+REFERENCES', create_sql, re.I)
+    # ... or a table constraint: `CONSTRAINT "name" FOREIGN KEY ("col", ...)`.
+    match = match or re.search(rf'CONSTRAINT\s+"((?:[^"]|"")+)"\s+FOREIGN\s+KEY\s*\(\s*"?{re.escape(column)}"?\s*[,)]',
+                               create_sql, re.I)
     return match.group(1).replace('""', '"') if match else ""
 
 

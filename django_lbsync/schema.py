@@ -18,6 +18,12 @@ class Column:
     # The LoopBack `default` as a Python value: fills existing rows when a NOT NULL column is added or
     # a column becomes NOT NULL, on databases where LoopBack writes no DB default (MySQL, Oracle, MSSQL).
     fill: object = field(default=None, compare=False)
+    # Live only, never compared: what the database holds on the column that no model describes, kept
+    # through a column rewrite (MySQL MODIFY) or a table rebuild (SQLite). docs/unmanaged-objects.md.
+    collation: str | None = field(default=None, compare=False)  # a validated collation name
+    check: str | None = field(default=None, compare=False)  # SQLite: the column's CHECK clause(s), as stored
+    on_update: str | None = field(default=None, compare=False)  # MySQL: `CURRENT_TIMESTAMP[(n)]`
+    comment: str | None = field(default=None, compare=False)  # MySQL: the column comment (a value, not SQL)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class Table:
     source: str | None = None  # the model's JSON file
     sequence: tuple[str, str] | None = None  # Oracle: (sequence, trigger) names for the generated id
     view: bool = field(default=False, compare=False)  # live only: a view, read for discovery
+    # Live only (SQLite): the table-level CHECK clauses as stored, written back by a table rebuild.
+    checks: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> str:
@@ -97,3 +105,12 @@ class Schema:
         for table in self.tables.values():
             visit(table, set())
         return ordered
+
+
+def keeping_live_attributes(desired: Column, live: Column) -> Column:
+    """`desired` with the live column's unmanaged attributes (collation, CHECK, ON UPDATE, comment).
+
+    A model never declares them, so a rewrite of the column must carry them over, not drop them.
+    """
+    return replace(desired, collation=live.collation, check=live.check, on_update=live.on_update,
+                   comment=live.comment)

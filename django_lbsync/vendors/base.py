@@ -39,6 +39,10 @@ class Vendor:
     identifier_quotes = '"'
     #: Whether string literals read `\\` as an escape (MySQL/MariaDB), so it must be doubled too.
     backslash_escapes = False
+    #: Whether a kept column collation must be written into the column type (MySQL: every MODIFY,
+    #: the NULL-only one too, resets it) rather than passed to Django's editor, which writes COLLATE
+    #: where the database needs it (PostgreSQL's ALTER TYPE, SQLite's CREATE TABLE).
+    collation_in_column_type = False
     # -- what types mean for the values (preflight.py, vendors/datatypes.py, docs/risk.md) ---------
     #: Type key (`VARCHAR`, `INT UNSIGNED`, `TIMESTAMP WITH TIME ZONE`) -> value family.
     type_families: Mapping[str, str] = {}

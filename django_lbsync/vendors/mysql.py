@@ -19,6 +19,7 @@ class MysqlVendor(Vendor):
     case_insensitive_columns = True
     identifier_quotes = "`"
     backslash_escapes = True
+    collation_in_column_type = True
     type_families = datatypes.MYSQL_FAMILIES
     integer_ranges = datatypes.MYSQL_INTEGER_RANGES
     string_limits = datatypes.MYSQL_STRING_LIMITS
@@ -39,6 +40,7 @@ class MysqlVendor(Vendor):
         (r"^(TINYINT|SMALLINT|MEDIUMINT|INT|BIGINT)\(\d+\)", r"\1"),  # display widths: int(11) is INT
         (r"^(DEC|NUMERIC|FIXED)\b", "DECIMAL"),
         (r"^DECIMAL$", "DECIMAL(10,0)"),
+        (r"^DECIMAL\((\d+)\)$", r"DECIMAL(\1,0)"),  # a precision alone means scale 0; MySQL says (p,0)
         (r"^(DOUBLE PRECISION|REAL)$", "DOUBLE"),
         (r"^CHARACTER VARYING", "VARCHAR"),
         (r"^CHAR$", "CHAR(1)"),

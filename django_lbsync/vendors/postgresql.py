@@ -34,6 +34,7 @@ class PostgresqlVendor(Vendor):
         (r"^(FLOAT8|FLOAT)$", "DOUBLE PRECISION"),
         (r"^FLOAT4$", "REAL"),
         (r"^DECIMAL", "NUMERIC"),
+        (r"^NUMERIC\((\d+)\)$", r"NUMERIC(\1,0)"),  # a precision alone means scale 0; PostgreSQL says (p,0)
         (r"^TIMESTAMPTZ$", "TIMESTAMP WITH TIME ZONE"),
         (r"^TIMESTAMP(\(\d\))?$", r"TIMESTAMP\1 WITHOUT TIME ZONE"),
         (r"^TIMETZ$", "TIME WITH TIME ZONE"),

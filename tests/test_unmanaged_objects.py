@@ -1,0 +1,230 @@
+"""What the tool does not manage survives a change, or the change is refused naming what would be lost.
+
+Every result is judged by raw SQL against the database (a trigger fires, a CHECK rejects, a partial
+index stays partial, a comment is still in the catalog), never by django-lbsync's own introspection.
+"""
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.db import connections, transaction
+
+from django_lbsync import automigrate, autoupdate, get_plan, is_actual
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
+
+CONNECTOR = {"default": "sqlite3", "postgresql": "postgresql", "mysql": "mysql"}
+
+
+def vendor(alias):
+    return connections[alias].vendor
+
+
+def q(alias, name):
+    return connections[alias].ops.quote_name(name)
+
+
+def execute(alias, sql, params=None):
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall()) if cursor.description else None
+
+
+def thing(model_dir, properties, name="Thing", **extra):
+    return model_dir({f"{name.lower()}.json": {"name": name, "properties": properties, **extra}})
+
+
+def table_name(alias, model="Thing"):
+    return model.lower() if vendor(alias) == "postgresql" else model
+
+
+# -- smaller failures ---------------------------------------------------------------------------
+
+
+def test_expression_index_does_not_break_changes_to_its_table(live, use_models, model_dir):
+    use_models(live, thing(model_dir, {"label": {"type": "string", "length": 40}}))
+    automigrate(using=live)
+    table = q(live, table_name(live))
+    if vendor(live) == "mysql":  # MariaDB has no expression indexes; a prefix index is its opaque kind
+        execute(live, f"CREATE INDEX thing_label_prefix ON {table} (label(5))")
+    else:
+        execute(live, f"CREATE INDEX thing_lower_label ON {table} (lower(label))")
+    execute(live, f"INSERT INTO {table} (label) VALUES ('Ann')")
+    use_models(live, thing(model_dir, {"label": {"type": "string", "length": 40}, "size": "number",
+                                       "note": {"type": "string", "default": "n/a"}}))
+    result = autoupdate(using=live)
+    assert [c.kind for c in result.applied] == ["add_column", "add_column"]
+    assert is_actual(using=live)
+    assert execute(live, f"SELECT label FROM {table}") == [("Ann",)]
+    # The index is still there, still an expression (or prefix) index.
+    if vendor(live) == "postgresql":
+        (definition,) = execute(live, "SELECT indexdef FROM pg_indexes WHERE indexname = 'thing_lower_label'")[0]
+        assert "lower(" in definition
+    elif vendor(live) == "mysql":
+        assert execute(live, "SELECT sub_part FROM information_schema.statistics WHERE table_schema = DATABASE() "
+                             "AND index_name = 'thing_label_prefix'") == [(5,)]
+    else:
+        assert execute(live, "SELECT sql FROM sqlite_master WHERE name = 'thing_lower_label'") == [
+            ("CREATE INDEX thing_lower_label ON \"Thing\" (lower(label))",)]
+
+
+@pytest.mark.parametrize("scale", [None, 0])
+def test_precision_without_scale_converges(live, use_models, model_dir, scale):
+    block = {"dataType": "decimal" if vendor(live) == "mysql" else "numeric", "dataPrecision": 10}
+    if scale is not None:
+        block["dataScale"] = scale
+    use_models(live, thing(model_dir, {"amount": {"type": "number", CONNECTOR[live]: block}}))
+    automigrate(using=live)
+    assert is_actual(using=live), get_plan(using=live).describe()
+    assert autoupdate(using=live).applied == []
+    # From an empty database too: autoupdate creates it, and a second run finds nothing.
+    execute(live, f"DROP TABLE {q(live, table_name(live))}")
+    assert autoupdate(using=live).applied
+    assert get_plan(using=live).changes == ()
+    # The column really holds ten integer digits.
+    table = q(live, table_name(live))
+    execute(live, f"INSERT INTO {table} (amount) VALUES (1234567890)")
+    assert [int(v) for (v,) in execute(live, f"SELECT amount FROM {table}")] == [1234567890]
+
+
+# -- objects the models do not describe survive autoupdate's rewrites -------------------------------
+
+
+def keep_models(model_dir, version):
+    """v1 -> v2 changes types (label 40 -> 60, code 10 -> 20), a default (size) and NULLs (code, updated)."""
+    connector = {"default": "sqlite3", "postgresql": "postgresql", "mysql": "mysql"}
+    v2 = version == 2
+
+    def props(alias):
+        size = {"type": "number"}
+        if v2:
+            size.update({"default": 5, "mysql": {"default": 5}})
+        updated = {"type": "date", "mysql": {"dataType": "datetime"}}
+        if v2:
+            updated["required"] = True  # MySQL: a NULL-only MODIFY of the ON UPDATE column
+        code_length = 20 if v2 else 10  # PostgreSQL: ALTER TYPE of a column with its own collation
+        code = {"type": "string", "length": code_length, "required": v2,
+                "postgresql": {"dataType": "varchar", "dataLength": code_length}}
+        return {"label": {"type": "string", "length": 60 if v2 else 40}, "size": size, "code": code,
+                "updated": updated}
+
+    return props
+
+
+def add_unmanaged_objects(alias, table):
+    """Objects no model declares, added the way a DBA would."""
+    t = q(alias, table)
+    kind = vendor(alias)
+    if kind == "sqlite":
+        # SQLite cannot add a CHECK or a collation to a table: write its CREATE TABLE again with them.
+        (sql,) = execute(alias, "SELECT sql FROM sqlite_master WHERE name = %s", [table])[0]
+        for column, extra in [('"size" integer NULL', ' CHECK ("size" >= 0)'),
+                              ('"code" varchar(10) NULL', " COLLATE NOCASE")]:
+            assert column in sql, sql
+            sql = sql.replace(column, column + extra)
+        sql = sql[:-1] + ", CONSTRAINT \"label_not_blank\" CHECK (label <> ''))"
+        execute(alias, f"DROP TABLE {t}")
+        execute(alias, sql)
+        execute(alias, "CREATE TABLE audit (label text)")
+        execute(alias, f"CREATE TRIGGER thing_audit AFTER INSERT ON {t} BEGIN "
+                       "INSERT INTO audit (label) VALUES (new.label); END")
+        # Objects elsewhere that name the table: a rebuild must not trip over them.
+        execute(alias, f"CREATE VIEW thing_labels AS SELECT label FROM {t}")
+        execute(alias, f"CREATE TRIGGER audit_touch AFTER INSERT ON audit BEGIN "
+                       f"UPDATE {t} SET size = size WHERE 0; END")
+        execute(alias, f"CREATE UNIQUE INDEX thing_code_positive ON {t} (code) WHERE size > 0")
+        execute(alias, f"CREATE INDEX thing_lower_label ON {t} (lower(label))")
+    elif kind == "postgresql":
+        execute(alias, f"ALTER TABLE {t} ADD CONSTRAINT size_not_negative CHECK (size >= 0), "
+                       "ADD CONSTRAINT label_not_blank CHECK (label <> '')")
+        execute(alias, f'ALTER TABLE {t} ALTER COLUMN code TYPE varchar(10) COLLATE "C"')
+        execute(alias, "CREATE TABLE audit (label text)")
+        execute(alias, "CREATE FUNCTION thing_audit() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN INSERT INTO audit (label) VALUES (NEW.label); RETURN NEW; END $$")
+        execute(alias, f"CREATE TRIGGER thing_audit AFTER INSERT ON {t} FOR EACH ROW EXECUTE FUNCTION thing_audit()")
+        execute(alias, f"CREATE VIEW thing_labels AS SELECT label FROM {t}")
+        execute(alias, f"CREATE UNIQUE INDEX thing_code_positive ON {t} (code) WHERE size > 0")
+        execute(alias, f"CREATE INDEX thing_lower_label ON {t} (lower(label))")
+    else:
+        execute(alias, f"ALTER TABLE {t} ADD CONSTRAINT size_not_negative CHECK (size >= 0), "
+                       "ADD CONSTRAINT label_not_blank CHECK (label <> '')")
+        execute(alias, f"ALTER TABLE {t} MODIFY code VARCHAR(10) COLLATE utf8mb4_bin NULL, "
+                       "MODIFY label VARCHAR(40) NULL COMMENT 'what it is called', "
+                       "MODIFY updated DATETIME NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP "
+                       "COMMENT 'set by the server, it''s \\\\ raw'")
+        execute(alias, "CREATE TABLE audit (label text)")
+        execute(alias, f"CREATE TRIGGER thing_audit AFTER INSERT ON {t} FOR EACH ROW "
+                       "INSERT INTO audit (label) VALUES (NEW.label)")
+        execute(alias, f"CREATE VIEW thing_labels AS SELECT label FROM {t}")
+
+
+NOW = "'2021-06-01 00:00:00'"
+
+
+def check_unmanaged_objects(alias, table):
+    """Each object still there and still doing its job, judged by raw SQL."""
+    t = q(alias, table)
+    kind = vendor(alias)
+    audit_before = execute(alias, "SELECT COUNT(*) FROM audit")[0][0]
+    execute(alias, f"INSERT INTO {t} (label, size, code, updated) VALUES ('fresh', 1, 'new', {NOW})")
+    assert execute(alias, "SELECT COUNT(*) FROM audit")[0][0] == audit_before + 1, "trigger did not fire"
+    for values in [f"('neg', -1, 'n1', {NOW})", f"('', 1, 'n2', {NOW})"]:  # both CHECKs still reject
+        with pytest.raises(Exception, match=r"(?i)check|constraint"):
+            with transaction.atomic(using=alias):
+                execute(alias, f"INSERT INTO {t} (label, size, code, updated) VALUES {values}")
+    assert execute(alias, "SELECT COUNT(*) FROM thing_labels")[0][0] == execute(
+        alias, f"SELECT COUNT(*) FROM {t}")[0][0]
+    if kind == "sqlite":
+        # NOCASE still applies: 'ABC' finds 'abc'.
+        assert execute(alias, f"SELECT COUNT(*) FROM {t} WHERE code = 'ABC'")[0][0] == 1
+        stored = dict(execute(alias, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+        assert stored["thing_code_positive"].endswith("WHERE size > 0")
+        assert "lower(label)" in stored["thing_lower_label"]
+    if kind == "postgresql":
+        assert execute(alias, "SELECT co.collname FROM pg_attribute a JOIN pg_collation co ON co.oid = a.attcollation "
+                              "WHERE a.attrelid = %s::regclass AND a.attname = 'code'", [table]) == [("C",)]
+        definition = execute(alias, "SELECT indexdef FROM pg_indexes WHERE indexname = 'thing_code_positive'")[0][0]
+        assert definition.endswith("WHERE (size > 0)"), definition
+    if kind in ("sqlite", "postgresql"):
+        # Still partial: equal codes where size is 0 are allowed; where size > 0 they are not.
+        execute(alias, f"INSERT INTO {t} (label, size, code, updated) VALUES ('z1', 0, 'same', {NOW}), "
+                       f"('z2', 0, 'same', {NOW})")
+        execute(alias, f"INSERT INTO {t} (label, size, code, updated) VALUES ('p1', 2, 'dup', {NOW})")
+        with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+            with transaction.atomic(using=alias):
+                execute(alias, f"INSERT INTO {t} (label, size, code, updated) VALUES ('p2', 3, 'dup', {NOW})")
+    if kind == "mysql":
+        columns = {name: (collation, extra, comment) for name, collation, extra, comment in execute(
+            alias, "SELECT column_name, collation_name, extra, column_comment FROM information_schema.columns "
+                   "WHERE table_schema = DATABASE() AND table_name = %s", [table])}
+        assert columns["code"][0] == "utf8mb4_bin"
+        assert columns["label"][2] == "what it is called"
+        assert "on update current_timestamp" in columns["updated"][1].lower()
+        assert columns["updated"][2] == "set by the server, it's \\ raw"
+        # ON UPDATE still works: an update of the row moves the timestamp.
+        execute(alias, f"UPDATE {t} SET updated = '2000-01-01 00:00:00' WHERE label = 'fresh'")
+        execute(alias, f"UPDATE {t} SET size = 7 WHERE label = 'fresh'")
+        assert execute(alias, f"SELECT YEAR(updated) FROM {t} WHERE label = 'fresh'")[0][0] > 2000
+
+
+def test_unmanaged_objects_survive_type_default_and_null_changes(live, use_models, model_dir):
+    props = keep_models(model_dir, 1)
+    use_models(live, thing(model_dir, props(live)))
+    automigrate(using=live)
+    table = table_name(live)
+    add_unmanaged_objects(live, table)
+    t = q(live, table)
+    execute(live, f"INSERT INTO {t} (label, size, code, updated) VALUES "
+                  "('Ann', 1, 'abc', '2020-01-01 00:00:00'), ('Bob', 2, 'xyz', '2020-01-02 00:00:00')")
+    assert is_actual(using=live), get_plan(using=live).describe()  # what no model declares is no drift
+    rows_before = execute(live, f"SELECT id, label, size, code FROM {t} ORDER BY id")
+    audit_before = execute(live, "SELECT COUNT(*) FROM audit")[0][0]
+
+    use_models(live, thing(model_dir, keep_models(model_dir, 2)(live)))
+    result = autoupdate(using=live)
+    assert {c.kind for c in result.applied} == {"alter_column"}
+    assert execute(live, f"SELECT id, label, size, code FROM {t} ORDER BY id") == rows_before
+    assert execute(live, "SELECT COUNT(*) FROM audit")[0][0] == audit_before  # the rebuild copied, not inserted
+    assert is_actual(using=live), get_plan(using=live).describe()
+    assert autoupdate(using=live).applied == []
+    check_unmanaged_objects(live, table)
