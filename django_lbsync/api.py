@@ -137,14 +137,16 @@ def automigrate(
     if assume_empty or given is not None:
         return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress)
     with database_lock(connection):
-        return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress)
+        with nullcontext() if dry_run else strict_session(connection):  # MySQL: refuse, never clamp
+            return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress)
 
 
 def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress) -> AutomigrateResult:
     result = AutomigrateResult(database=alias)
     if not assume_empty:
         result.dropped = existing_tables(connection, reversed(tables))
-        result.row_counts = row_counts(connection, result.dropped)
+        if not dry_run:  # --sql is read-only: catalog queries only, no COUNT over user tables
+            result.row_counts = row_counts(connection, result.dropped)
     holding_rows = {key: n for key, n in result.row_counts.items() if n}
     if holding_rows and not dry_run and confirm is not None and not confirm(holding_rows):
         raise Cancelled("Automigrate cancelled; nothing was changed.")
