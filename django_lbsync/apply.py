@@ -119,7 +119,8 @@ class _Applier:
         if not counted or self.editor.collect_sql:
             return
         connection = self.editor.connection
-        block = self.rules.block_writers_sql
+        # Outside a transaction (a non-atomic migration) a lock would end at once: count without it.
+        block = self.rules.block_writers_sql if connection.in_atomic_block else None
         with connection.cursor() as cursor:
             for table in sorted({p.table for p in counted}) if block else ():
                 # Held until the transaction ends, so the count below stays true for the step.

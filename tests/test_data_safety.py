@@ -489,3 +489,32 @@ def test_a_consented_loss_that_grew_after_the_count_stops_the_run(alias, use_mod
         assert values == ["a", "b", "c"]
     finally:
         drop_all_tables(alias)
+
+
+# -- a change type nobody assessed is never safe ----------------------------------------------------------
+def test_a_change_type_without_a_rule_fails_loudly_in_preflight_and_apply(live, use_models, model_dir):
+    from dataclasses import dataclass
+
+    from django_lbsync.apply import apply
+    from django_lbsync.changes import Change
+    from django_lbsync.introspect import introspect
+    from django_lbsync.plan import Plan
+
+    @dataclass(frozen=True)
+    class RenameColumn(Change):
+        kind = "rename_column"
+
+        def describe(self):
+            return "Rename a column"
+
+    use_models(live, model_dir({"thing.json": {"name": "Thing", "properties": {"a": "string"}}}))
+    automigrate(using=live)
+    connection = connections[live]
+    snapshot = introspect(connection)
+    table = next(iter(snapshot.tables.values()))
+    plan = Plan(live, connection.vendor, (RenameColumn(table),))
+    with pytest.raises(TypeError, match="no risk rule for RenameColumn"):
+        preflight.classify(plan, connection, snapshot)
+    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+        with pytest.raises(ApplyFailed, match="no step for RenameColumn"):
+            apply(plan, editor, snapshot)
