@@ -18,6 +18,7 @@ from .apply import apply, strict_session
 from .batch import check_lock_capacity, fold_mysql_indexes, relations_touched, send
 from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
 from .changes import Change, CreateTable, Risk
+from .dependents import DropEffects, drop_effects, drop_foreign_key_sql, refuse_orphans
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
@@ -35,8 +36,18 @@ logger = logging.getLogger("django_lbsync")
 #: progress(action, table) is called with action "drop", "create" before each step, and
 #: "dropped", "created" after it.
 Progress = Callable[[str, Table], None]
-#: confirm(tables_with_rows: {table key: rows}) -> bool, asked before dropping tables that hold rows.
+#: confirm(tables_with_rows: {table key: rows}) -> bool, asked before dropping tables that hold rows or
+#: that other objects depend on; the mapping's `.dependents` names every object the drop takes along
+#: (PostgreSQL CASCADE: views, materialized views, other tables' foreign keys ...; dependents.py).
 Confirm = Callable[[dict[str, int]], bool]
+
+
+class TablesToDrop(dict):
+    """{table key: rows} of the tables automigrate drops, and `.dependents`: what goes with them."""
+
+    def __init__(self, rows: dict[str, int], dependents: list[str]):
+        super().__init__(rows)
+        self.dependents = list(dependents)
 
 
 class Cancelled(LbsyncError):
@@ -50,6 +61,8 @@ class AutomigrateResult:
     created: list[Table] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     sql: list[str] = field(default_factory=list)  # only with dry_run
+    dependents: list[str] = field(default_factory=list)  # other objects the drop takes along (named)
+    restored_foreign_keys: list[str] = field(default_factory=list)  # other tables' FKs created again
 
 
 def attached_models(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> list[ModelDefinition]:
@@ -147,8 +160,14 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         result.dropped = existing_tables(connection, reversed(tables))
         if not dry_run:  # --sql is read-only: catalog queries only, no COUNT over user tables
             result.row_counts = row_counts(connection, result.dropped)
+    effects = _drop_effects(connection, alias, result.dropped)
+    result.dependents = effects.dependents
+    result.restored_foreign_keys = [f"{fk.name} on table {table.key}" for table, fk in effects.fks_to_restore]
+    if not dry_run:
+        refuse_orphans(connection, effects)
     holding_rows = {key: n for key, n in result.row_counts.items() if n}
-    if holding_rows and not dry_run and confirm is not None and not confirm(holding_rows):
+    if ((holding_rows or effects.dependents) and not dry_run and confirm is not None
+            and not confirm(TablesToDrop(holding_rows, effects.dependents))):
         raise Cancelled("Automigrate cancelled; nothing was changed.")
     result.created = tables
     report = progress or (lambda action, table: None)
@@ -157,7 +176,7 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         # Django's editor executes as it renders.
         with _editor(connection, given, dry_run) as editor:
             collected_before = len(editor.collected_sql) if dry_run else 0
-            _render_automigrate(editor, result, tables, report)
+            _render_automigrate(editor, result, tables, report, effects)
         if dry_run:
             result.sql = list(editor.collected_sql[collected_before:])
         return result
@@ -167,7 +186,7 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
     events: list[tuple[str, Table]] = []
     with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-        _render_automigrate(editor, result, tables, lambda action, table: events.append((action, table)))
+        _render_automigrate(editor, result, tables, lambda action, table: events.append((action, table)), effects)
     statements = list(editor.collected_sql)
     if connection.vendor == "mysql":
         statements = fold_mysql_indexes(statements)
@@ -184,9 +203,21 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
 BATCHED_VENDORS = ("postgresql", "mysql")
 
 
-def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], report: Progress) -> None:
+def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
+    """What dropping `dropped` takes along on this database, and which FKs to put back (catalog reads)."""
+    if not dropped:
+        return DropEffects()
+    live = introspect(connection, schemas={t.schema for t in dropped if t.schema})
+    return drop_effects(connection, live, dropped, desired_schema(using=alias), vendor_for(connection))
+
+
+def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], report: Progress,
+                        effects: DropEffects | None = None) -> None:
     vendor = editor.connection.vendor
+    effects = effects or DropEffects()
     model_classes = render_models(vendor, tables)
+    for table, fk in effects.fks_to_drop_first:  # MySQL refuses to drop a table other tables' FKs point at
+        editor.execute(drop_foreign_key_sql(editor, table, fk))
     for table in result.dropped:
         report("drop", table)
         editor.delete_model(model_classes[table.key])
@@ -209,6 +240,8 @@ def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], 
             for fk in table.foreign_keys:
                 # Deferred, so they run after every table and index exists, like Django's own FKs.
                 editor.deferred_sql.append(add_foreign_key_sql(editor, table, fk))
+        for table, fk in effects.fks_to_restore:  # other managed tables' FKs the drop removed
+            editor.deferred_sql.append(add_foreign_key_sql(editor, table, fk))
 
 
 @dataclass

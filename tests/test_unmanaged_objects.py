@@ -5,15 +5,36 @@ index stays partial, a comment is still in the catalog), never by django-lbsync'
 """
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.conf import settings
 from django.db import connections, transaction
 
+from django.core.management import call_command
+
 from django_lbsync import automigrate, autoupdate, get_plan, is_actual
+from django_lbsync.dependents import AutomigrateRefused
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
 
 CONNECTOR = {"default": "sqlite3", "postgresql": "postgresql", "mysql": "mysql"}
+OUR_VIEWS = ("thing_labels", "parent_labels_upper", "parent_labels")
+
+
+@pytest.fixture(autouse=True)
+def drop_our_views_and_functions(request):
+    """The `live` fixture drops tables only: views and functions made here go too, so no other test sees them."""
+    yield
+    alias = request.node.callspec.params.get("live") if hasattr(request.node, "callspec") else None
+    if alias is None:
+        return
+    for view in OUR_VIEWS:
+        execute(alias, f"DROP VIEW IF EXISTS {q(alias, view)}")
+    if vendor(alias) == "postgresql":
+        execute(alias, "DROP MATERIALIZED VIEW IF EXISTS parent_snapshot")
+        execute(alias, "DROP TABLE IF EXISTS audit CASCADE")
+        execute(alias, "DROP FUNCTION IF EXISTS thing_audit() CASCADE")
 
 
 def vendor(alias):
@@ -228,3 +249,101 @@ def test_unmanaged_objects_survive_type_default_and_null_changes(live, use_model
     assert is_actual(using=live), get_plan(using=live).describe()
     assert autoupdate(using=live).applied == []
     check_unmanaged_objects(live, table)
+
+
+# -- automigrate: what the drop takes along is named, managed foreign keys come back -----------------
+
+
+def parent_child(model_dir):
+    return model_dir({
+        "parent.json": {"name": "Parent", "properties": {"label": {"type": "string", "length": 40}}},
+        "child.json": {"name": "Child", "properties": {"parentId": "number"},
+                       "foreignKeys": {"fk_child_parent": {"name": "fk_child_parent", "entity": "Parent",
+                                                           "entityKey": "id", "foreignKey": "parentId"}}},
+    })
+
+
+def foreign_keys_to(alias, table):
+    """(table, constraint) of every FK that points at `table`, straight from the catalog."""
+    kind = vendor(alias)
+    if kind == "postgresql":
+        return sorted(execute(alias, "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                                     "WHERE contype = 'f' AND confrelid = %s::regclass", [table]))
+    if kind == "mysql":
+        return sorted(execute(alias, "SELECT table_name, constraint_name FROM information_schema.referential_constraints "
+                                     "WHERE constraint_schema = DATABASE() AND referenced_table_name = %s", [table]))
+    names = [n for (n,) in execute(alias, "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return sorted((n, "") for n in names
+                  if any(row[2] == table for row in execute(alias, "SELECT * FROM pragma_foreign_key_list(%s)", [n])))
+
+
+def test_automigrate_names_what_the_drop_takes_and_restores_managed_foreign_keys(live, use_models, model_dir):
+    use_models(live, parent_child(model_dir))
+    automigrate(using=live)
+    parent, child = table_name(live, "Parent"), table_name(live, "Child")
+    p = q(live, parent)
+    execute(live, f"INSERT INTO {p} (label) VALUES ('a'), ('b')")
+    # Not managed: a view, a second view over it, and another table's foreign key.
+    execute(live, f"CREATE VIEW parent_labels AS SELECT label FROM {p}")
+    execute(live, "CREATE VIEW parent_labels_upper AS SELECT upper(label) AS l FROM parent_labels")
+    execute(live, f"CREATE TABLE stranger (id integer PRIMARY KEY, pid integer, "
+                  f"CONSTRAINT stranger_parent FOREIGN KEY (pid) REFERENCES {p} (id))")
+    if vendor(live) == "postgresql":
+        execute(live, f"CREATE MATERIALIZED VIEW parent_snapshot AS SELECT * FROM {p}")
+    before = foreign_keys_to(live, parent)
+    assert len(before) == 2
+
+    asked = []
+    result = automigrate(["Parent"], using=live, confirm=lambda tables: asked.append(tables) or True)
+    if vendor(live) == "postgresql":
+        assert asked[0].dependents == [
+            "constraint fk_child_parent on table child", "constraint stranger_parent on table stranger",
+            "materialized view parent_snapshot (with its data)", "view parent_labels", "view parent_labels_upper"]
+        assert execute(live, "SELECT relname FROM pg_class WHERE relname LIKE 'parent_%%' AND relkind IN ('v', 'm')") == []
+        # The managed FK is back; the stranger's is gone, as the prompt said.
+        assert foreign_keys_to(live, parent) == [("child", "fk_child_parent")]
+    elif vendor(live) == "mysql":
+        # MySQL refuses to drop a table other tables' FKs point at: they are dropped first, and named.
+        assert asked[0].dependents == ["foreign key fk_child_parent on table Child",
+                                       "foreign key stranger_parent on table stranger"]
+        assert foreign_keys_to(live, parent) == [("Child", "fk_child_parent")]
+        assert execute(live, "SELECT COUNT(*) FROM parent_labels_upper") == [(0,)]  # views work again
+    else:
+        # SQLite keeps both FKs (they live in the other tables' CREATE TABLE) and the views.
+        assert asked[0].dependents == []
+        assert foreign_keys_to(live, parent) == before
+        assert execute(live, "SELECT COUNT(*) FROM parent_labels_upper") == [(0,)]
+    assert asked[0] == {parent: 2}
+    assert result.restored_foreign_keys == ([] if vendor(live) == "sqlite" else [f"fk_child_parent on table {child}"])
+    assert is_actual(using=live), get_plan(using=live).describe()
+
+
+def test_automigrate_refuses_to_orphan_rows_of_other_tables(live, use_models, model_dir):
+    use_models(live, parent_child(model_dir))
+    automigrate(using=live)
+    p, c = q(live, table_name(live, "Parent")), q(live, table_name(live, "Child"))
+    execute(live, f"INSERT INTO {p} (label) VALUES ('a')")
+    (parent_id,) = execute(live, f"SELECT id FROM {p}")[0]
+    execute(live, f"INSERT INTO {c} ({q(live, table_name(live, 'parentId'))}) VALUES (%s), (%s)",
+            [parent_id, parent_id])
+    with pytest.raises(AutomigrateRefused, match=r"fk_child_parent of table \w+: 2 rows point into table"):
+        automigrate(["Parent"], using=live)
+    assert execute(live, f"SELECT label FROM {p}") == [("a",)]  # nothing changed
+    assert len(foreign_keys_to(live, table_name(live, "Parent"))) == 1
+    automigrate(["Parent", "Child"], using=live)  # both together: fine
+    assert execute(live, f"SELECT COUNT(*) FROM {c}") == [(0,)]
+
+
+def test_automigrate_command_lists_dependents_with_noinput(live, use_models, model_dir):
+    use_models(live, parent_child(model_dir))
+    automigrate(using=live)
+    execute(live, f"CREATE TABLE stranger (id integer PRIMARY KEY, pid integer, "
+                  f"CONSTRAINT stranger_parent FOREIGN KEY (pid) REFERENCES {q(live, table_name(live, 'Parent'))} (id))")
+    out = StringIO()
+    call_command("automigrate", "Parent", "--noinput", database=live, stdout=out)
+    text = out.getvalue()
+    if vendor(live) == "sqlite":
+        assert "Dropped with them" not in text
+    else:
+        assert "  Dropped with them: " in text and "stranger_parent" in text, text
+        assert f"  Re-created foreign key fk_child_parent on table {table_name(live, 'Child')}" in text

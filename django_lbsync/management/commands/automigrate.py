@@ -5,9 +5,10 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connections
 
 from ...api import Cancelled, automigrate
+from ...dependents import AutomigrateRefused
 from ...batch import StatementFailed
 from ...exceptions import LbsyncError
-from ._base import EXIT_ERROR, LbsyncCommand
+from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
 
 
 class Command(LbsyncCommand):
@@ -42,6 +43,8 @@ class Command(LbsyncCommand):
             )
         except Cancelled as exc:
             raise CommandError(str(exc), returncode=EXIT_ERROR) from None
+        except AutomigrateRefused as exc:
+            raise CommandError(str(exc), returncode=EXIT_REFUSED) from None
         except StatementFailed as exc:
             raise CommandError(f"Automigrate failed: {exc}", returncode=EXIT_ERROR) from None
         except LbsyncError as exc:
@@ -60,14 +63,25 @@ class Command(LbsyncCommand):
             for statement in result.sql:
                 self.stdout.write(statement)
         elif verbosity >= 1:
+            # Said with or without a prompt (--noinput): what went with the tables, what came back.
+            for name in result.dependents:
+                self.stdout.write(f"  Dropped with them: {name}")
+            for name in result.restored_foreign_keys:
+                self.stdout.write(f"  Re-created foreign key {name}")
             self.stdout.write(f"Automigrated {len(result.created)} table(s) on database {database!r}.")
 
     def confirm(self, tables_with_rows: dict[str, int]) -> bool:
-        lines = "\n".join(f"  {table}: {rows} row{'s' if rows != 1 else ''}" for table, rows in tables_with_rows.items())
-        return self.ask(
-            "Automigrate drops and re-creates these tables, and their rows are lost:\n"
-            f"{lines}\nType 'yes' to continue, or 'no' to cancel: "
-        )
+        question = ""
+        if tables_with_rows:
+            lines = "\n".join(f"  {table}: {rows} row{'s' if rows != 1 else ''}"
+                              for table, rows in tables_with_rows.items())
+            question += f"Automigrate drops and re-creates these tables, and their rows are lost:\n{lines}\n"
+        dependents = getattr(tables_with_rows, "dependents", [])
+        if dependents:
+            question += ("Dropping them also drops these objects (foreign keys declared by attached models are "
+                         "created again; the rest is gone):\n"
+                         + "\n".join(f"  {name}" for name in dependents) + "\n")
+        return self.ask(f"{question}Type 'yes' to continue, or 'no' to cancel: ")
 
     def progress(self, action: str, table) -> None:
         if action in ("drop", "create"):
