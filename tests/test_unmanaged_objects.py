@@ -5,6 +5,7 @@ index stays partial, a comment is still in the catalog), never by django-lbsync'
 """
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -347,3 +348,64 @@ def test_automigrate_command_lists_dependents_with_noinput(live, use_models, mod
     else:
         assert "  Dropped with them: " in text and "stranger_parent" in text, text
         assert f"  Re-created foreign key fk_child_parent on table {table_name(live, 'Child')}" in text
+
+
+# -- SQLite: what a rebuild cannot carry is refused, by name; stored text is kept exactly ------------
+
+
+def sqlite_thing(alias, use_models, model_dir, create_sql, label=None):
+    """Thing on SQLite with the table written by hand, in sync; then models that change a default."""
+    label = label or {"type": "string", "length": 40}
+    use_models(alias, thing(model_dir, {"label": label, "size": "number"}))
+    execute(alias, create_sql)
+    assert is_actual(using=alias), get_plan(using=alias).describe()
+    use_models(alias, thing(model_dir, {"label": label, "size": {"type": "number", "default": 3}}))
+
+
+@pytest.mark.parametrize("extra, named", [
+    (', "double" integer GENERATED ALWAYS AS (size * 2) STORED)', "generated column(s) double"),
+    (") WITHOUT ROWID", "is WITHOUT ROWID"),
+    (") STRICT", "is STRICT"),
+])
+def test_sqlite_rebuild_that_would_lose_something_is_refused_by_name(use_models, model_dir, extra, named):
+    alias = "default"
+    drop_all = [n for (n,) in execute(alias, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                             "AND name NOT LIKE 'sqlite_%%' AND name != 'django_migrations'")]
+    for name in drop_all:
+        execute(alias, f'DROP TABLE "{name}"')
+    sqlite_thing(alias, use_models, model_dir,
+                 'CREATE TABLE "Thing" ("id" integer NOT NULL PRIMARY KEY, "label" text NULL, '
+                 '"size" integer NULL' + extra, label="string")
+    execute(alias, "INSERT INTO \"Thing\" (id, label, size) VALUES (1, 'a', 1)")
+    before = execute(alias, "SELECT sql FROM sqlite_master WHERE name = 'Thing'")
+    with pytest.raises(Exception, match=re.escape(named)):
+        autoupdate(using=alias)
+    assert execute(alias, "SELECT sql FROM sqlite_master WHERE name = 'Thing'") == before
+    assert execute(alias, 'SELECT label, size FROM "Thing"') == [("a", 1)]
+    execute(alias, 'DROP TABLE "Thing"')
+
+
+def test_sqlite_stored_clauses_are_kept_exactly_and_shown_by_sql(use_models, model_dir):
+    alias = "default"
+    # Quotes, parentheses and comment marks inside literals must not move a clause's end.
+    check = "CHECK (label <> ')' AND label NOT LIKE '%--%' AND label <> '/*')"
+    sqlite_thing(alias, use_models, model_dir,
+                 f'CREATE TABLE "Thing" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, '
+                 f'"label" varchar(40) NULL /* a note, with ) and , */ {check}, "size" integer NULL)')
+    execute(alias, "CREATE TABLE audit (label text)")
+    execute(alias, 'CREATE TRIGGER "odd ""name""" AFTER INSERT ON "Thing" BEGIN INSERT INTO audit VALUES (new.label); END')
+    sql = "\n".join(autoupdate(using=alias, dry_run=True).sql)
+    assert "PRAGMA legacy_alter_table = ON" in sql
+    assert 'CREATE TRIGGER "odd ""name""" AFTER INSERT ON "Thing"' in sql
+    autoupdate(using=alias)
+    (table_sql,) = execute(alias, "SELECT sql FROM sqlite_master WHERE name = 'Thing'")[0]
+    assert check in table_sql and "a note" not in table_sql
+    for bad in [")", "a--b", "/*"]:
+        with pytest.raises(Exception, match="CHECK"):
+            with transaction.atomic(using=alias):
+                execute(alias, 'INSERT INTO "Thing" (label) VALUES (%s)', [bad])
+    execute(alias, "INSERT INTO \"Thing\" (label) VALUES ('fine')")
+    assert execute(alias, "SELECT label FROM audit") == [("fine",)]
+    assert execute(alias, "SELECT size FROM \"Thing\"") == [(3,)]
+    for statement in ['DROP TABLE "Thing"', "DROP TABLE audit"]:
+        execute(alias, statement)
