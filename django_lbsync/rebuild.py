@@ -46,7 +46,15 @@ class StoredObject:
 
 
 def install(editor) -> None:
-    """Wrap the editor's table rebuild, where it has one (Django's SQLite editor). Idempotent."""
+    """Wrap the editor's table rebuild, where it has one (Django's SQLite editor). Idempotent.
+
+    On every database, a column drop loses its `CASCADE` (Django writes `DROP COLUMN .. CASCADE`):
+    PostgreSQL then refuses to drop a column a view or another object uses, and names it, instead of
+    dropping that object silently.
+    """
+    cascade = " CASCADE"
+    if editor.sql_delete_column.rstrip().upper().endswith(cascade):
+        editor.sql_delete_column = editor.sql_delete_column.rstrip()[:-len(cascade)]
     original = getattr(editor, "_remake_table", None)
     if original is None or getattr(original, "keeps_unmanaged_objects", False):
         return
