@@ -253,7 +253,9 @@ def model_state(vendor: str, table: Table) -> ModelState:
         indexes.append(cls(fields=names, name=index.name))
     constraints.extend(KeptCheck(name=f"check_{n}", sql=sql) for n, sql in enumerate(table.checks))
     options = {"db_table": db_table(vendor, table), "indexes": indexes, "constraints": constraints, "managed": True}
-    class_name = "T" + "".join(ch if ch.isalnum() else "_" for ch in table.key)
+    # Distinct per table: `a/b` and `a\\b`, or `Customer` and `customer` (the registry ignores case),
+    # must not become one model class.
+    class_name = "T" + "".join(ch if ch.isalnum() else "_" for ch in table.key) + "_" + table.key.encode().hex()
     return ModelState(APP_LABEL, class_name, fields, options=options)
 
 

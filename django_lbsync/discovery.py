@@ -9,16 +9,25 @@ automigrating the JSON re-creates the same tables.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
+import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Callable, Iterable, Union
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
+from .exceptions import LbsyncError
 from .introspect import introspect
+from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
+from .vendors import vendor_for
+
+logger = logging.getLogger("django_lbsync")
 
 # The LoopBack connector key per Django vendor.
 CONNECTOR = {"postgresql": "postgresql", "mysql": "mysql", "sqlite": "sqlite3", "oracle": "oracle",
@@ -127,6 +136,51 @@ def pascal_case(name: str) -> str:
 Using = Union[str, BaseDatabaseSchemaEditor]
 
 
+# -- live names are untrusted (DESIGN decision 9; docs/discovery-safety.md) -----------------------------
+
+class UnsafeLiveName(LbsyncError):
+    """Live names that fail the identifier rule; discovery wrote and returned nothing (exit 2)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(
+            f"Discovery refused {count} live name{'s' if count != 1 else ''} that cannot be used as identifiers "
+            "(nothing was written; name the other tables to discover them):\n"
+            + "\n".join(f"  {p}" for p in self.problems))
+
+
+def _shown(name: str) -> str:
+    """A name as it may appear in a message: as is when printable, else its escaped repr."""
+    return name if isinstance(name, str) and name.isprintable() and name else repr(name)
+
+
+class _NameCheck:
+    """Collects every live name of one discovery call that fails the vendor's identifier rule."""
+
+    def __init__(self, connection):
+        self.vendor = vendor_for(connection)
+        self.problems: list[str] = []
+
+    def __call__(self, what: str, name: Any, *where: str) -> None:
+        problem = self.vendor.identifier_problem(name)
+        if problem:
+            self.problems.append(f"{'.'.join(self._shown(w) for w in where)}: {what} {problem}")
+
+    def _shown(self, name: Any) -> str:
+        return repr(name) if self.vendor.identifier_problem(name) else _shown(name)
+
+    def table(self, owner: str, table: Table, columns: bool = True) -> None:
+        self("schema", owner, owner)
+        self("table" if not table.view else "view", table.name, owner, table.name)
+        for column in table.columns if columns else ():
+            self("column", column.name, owner, table.name, column.name)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise UnsafeLiveName(self.problems)
+
+
 def _connection(using: Using):
     return using.connection if isinstance(using, BaseDatabaseSchemaEditor) else connections[using]
 
@@ -171,8 +225,13 @@ def discover_model_definitions(using: Using = DEFAULT_DB_ALIAS, *, schema: str |
     connection = _connection(using)
     live = read_live(connection, schema=schema, all_schemas=all_schemas, views=views)
     default_owner = _default_owner(connection)
+    check = _NameCheck(connection)
+    tables = sorted(live.tables.values(), key=lambda t: (t.schema or "", t.name))
+    for table in tables:
+        check.table(table.schema or default_owner, table, columns=False)
+    check.raise_if_any()
     return [{"type": "view" if t.view else "table", "name": t.name, "owner": t.schema or default_owner}
-            for t in sorted(live.tables.values(), key=lambda t: (t.schema or "", t.name))]
+            for t in tables]
 
 
 # -- discoverModelProperties ----------------------------------------------------------------------------
@@ -191,6 +250,9 @@ def discover_model_properties(table: str, *, using: Using = DEFAULT_DB_ALIAS, sc
     live = read_live(connection, schema=schema, views=True)
     found = _find(live, table)
     owner = found.schema or _default_owner(connection)
+    check = _NameCheck(connection)
+    check.table(owner, found)
+    check.raise_if_any()
     return [_property_row(connection.vendor, owner, found, column) for column in found.columns]
 
 
@@ -227,18 +289,20 @@ def _property_row(vendor: str, owner: str, table: Table, column: Column) -> dict
 
 def discover_schemas(tables: list[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, schema: str | None = None,
                      all_schemas: bool = False, relations: bool = False, keep_names: bool = False,
-                     views: bool = False) -> dict[str, dict]:
+                     views: bool = False, report: Callable[[str], None] | None = None) -> dict[str, dict]:
     """LoopBack model definitions keyed `"<owner>.<table>"`, like `discoverSchemas()`.
 
     `keep_names` keeps table and column names as they are (LoopBack's `nameMapper: null`).
+    A live name that fails the identifier rule raises `UnsafeLiveName` and nothing is returned.
+    Model names that would clash get a number; `report` hears of each such rename.
     """
     connection = _connection(using)
     live = read_live(connection, schema=schema, all_schemas=all_schemas, views=views or bool(tables))
     chosen = [_find(live, name) for name in tables] if tables else [t for t in live.tables.values() if not t.view]
     key = CONNECTOR[connection.vendor]
-    model_name = (lambda t: t) if keep_names else pascal_case
-    names = {t.key: model_name(t.name) for t in live.tables.values()}
     default_owner = _default_owner(connection)
+    _refuse_unsafe_names(connection, chosen, live, default_owner)
+    names = _model_names(live, keep_names, default_owner, report)
     out = {}
     for table in chosen:
         owner = table.schema or default_owner
@@ -247,16 +311,84 @@ def discover_schemas(tables: list[str] | None = None, *, using: Using = DEFAULT_
     return out
 
 
+def _refuse_unsafe_names(connection, chosen: list[Table], live: Schema, default_owner: str) -> None:
+    """Every live name the written JSON would carry passes the identifier rule, or nothing is written."""
+    check = _NameCheck(connection)
+    for table in chosen:
+        owner = table.schema or default_owner
+        check.table(owner, table)
+        for index in _written_indexes(connection.vendor, table):
+            check("index", index.name, owner, table.name, index.name)
+        for fk, ref in _written_foreign_keys(table, live):
+            if fk.name:  # SQLite reports a constraint made without CONSTRAINT <name> as ""
+                check("foreign key", fk.name, owner, table.name, fk.name)
+            ref_owner = ref.schema or default_owner
+            check.table(ref_owner, ref, columns=False)
+            check("column", fk.ref_columns[0], ref_owner, ref.name, fk.ref_columns[0])
+    check.raise_if_any()
+
+
+# Model names a model-config.json cannot hold: its own section, and nothing.
+_RESERVED_MODEL_NAMES = {"_meta", ""}
+
+
+def _model_names(live: Schema, keep_names: bool, default_owner: str,
+                 report: Callable[[str], None] | None) -> dict[tuple, str]:
+    """One distinct model name per live table: `customer` and `CUSTOMER` both map to `Customer`, so the
+    second (in owner, table order) becomes `Customer2`. Numbers never take a name another table maps to."""
+    tables = sorted(live.tables.values(), key=lambda t: (t.schema or "", t.name))
+    wanted = {t.key: (t.name if keep_names else pascal_case(t.name)) for t in tables}
+    taken: set[str] = set(_RESERVED_MODEL_NAMES)
+    all_wanted = set(wanted.values())
+    names: dict[tuple, str] = {}
+    for table in tables:
+        name = wanted[table.key]
+        if name in taken:
+            base, number = name or "Model", 2
+            while f"{base}{number}" in taken or f"{base}{number}" in all_wanted:
+                number += 1
+            renamed = f"{base}{number}"
+            message = (f"table {_shown(table.schema or default_owner)}.{_shown(table.name)}: model name "
+                       f"{_shown(renamed)}, because {_shown(name)} is taken")
+            logger.warning("%s", message)
+            if report:
+                report(message)
+            name = renamed
+        taken.add(name)
+        names[table.key] = name
+    return names
+
+
 def _property_names(table: Table, keep_names: bool) -> dict[str, str]:
+    """Column -> property name, distinct, without '.' (LoopBack reads a dot as a path)."""
     names: dict[str, str] = {}
     taken: set[str] = set()
     for column in table.columns:
         name = column.name if keep_names else camel_case(column.name)
         if name in taken or "." in name:
-            name = column.name  # two columns map to one name: keep this one as it is
+            name = column.name.replace(".", "_")  # two columns map to one name: keep this one as it is
+        base, number = name, 2
+        while name in taken:
+            name, number = f"{base}_{number}", number + 1
         taken.add(name)
         names[column.name] = name
     return names
+
+
+def _written_indexes(vendor: str, table: Table) -> list:
+    """The indexes LoopBack JSON can say: not expression/partial ones, not MySQL's implicit FK indexes."""
+    fk_names = {fk.name for fk in table.foreign_keys} if vendor == "mysql" else set()
+    return [index for index in table.indexes if not index.opaque and index.name not in fk_names]
+
+
+def _written_foreign_keys(table: Table, live: Schema) -> list[tuple]:
+    """(foreign key, referenced table) for each single-column FK to a table discovery can see."""
+    out = []
+    for fk in table.foreign_keys:
+        ref = live.tables.get(f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table)
+        if ref is not None and len(fk.columns) == 1:
+            out.append((fk, ref))
+    return out
 
 
 def _schema_for(vendor, key, table: Table, owner, model_names, live: Schema, relations: bool, keep_names):
@@ -270,9 +402,7 @@ def _schema_for(vendor, key, table: Table, owner, model_names, live: Schema, rel
         "properties": properties,
     }
     indexes = {}
-    for index in table.indexes:
-        if index.opaque or (vendor == "mysql" and index.name in {fk.name for fk in table.foreign_keys}):
-            continue  # expression/partial indexes cannot be said in LoopBack JSON; MySQL's FK indexes are implicit
+    for index in _written_indexes(vendor, table):
         spec: dict[str, Any] = {"keys": {props[c]: (-1 if o == "DESC" else 1)
                                          for c, o in zip(index.columns, index.orders)}}
         if index.unique:
@@ -281,10 +411,7 @@ def _schema_for(vendor, key, table: Table, owner, model_names, live: Schema, rel
     if indexes:
         definition["indexes"] = indexes
     foreign_keys, belongs_to = {}, {}
-    for fk in table.foreign_keys:
-        ref = live.tables.get(f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table)
-        if ref is None or len(fk.columns) != 1:
-            continue
+    for fk, ref in _written_foreign_keys(table, live):
         ref_props = _property_names(ref, keep_names)
         spec = {"name": fk.name, "entity": model_names[ref.key], "entityKey": ref_props[fk.ref_columns[0]],
                 "foreignKey": props[fk.columns[0]]}
@@ -355,22 +482,141 @@ def _default_for(vendor: str, column: Column) -> Any:
     return text
 
 
-def write_models(schemas: dict[str, dict], folder: Path, datasource: str = "db") -> list[Path]:
-    """One `<model>.json` per schema plus a model-config.json that attaches them to `datasource`."""
+# -- writing files: only inside the folder, one distinct file per model (docs/discovery-safety.md) -------
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    model: str | None = None  # None for model-config.json
+    table: str | None = None  # "owner.table" as the schema's connector block names it
+    note: str | None = None  # why the file name differs from LoopBack's `<model>.json`, if it does
+
+
+def write_models(schemas: dict[str, dict], folder: Path, datasource: str = "db",
+                 report: Callable[[WrittenFile], None] | None = None) -> list[Path]:
+    """One `<model>.json` per schema plus a model-config.json that attaches them to `datasource`.
+
+    Every file lands directly in `folder`, whatever the model or table is called; file names that
+    would clash on a case-insensitive file system, or with model-config.json, get a distinct name and
+    a note. `report` hears of each file written.
+    """
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
     config: dict[str, Any] = {"_meta": {"sources": ["loopback/common/models", "./"]}}
-    for definition in schemas.values():
-        path = folder / f"{_file_name(definition['name'])}.json"
-        path.write_text(json.dumps(definition, indent=2) + "\n")
-        written.append(path)
-        config[definition["name"]] = {"dataSource": datasource}
-    config_path = folder / "model-config.json"
-    config_path.write_text(json.dumps(config, indent=2) + "\n")
-    return written + [config_path]
+    definitions = list(schemas.values())
+    names = _unique_model_names(definitions)
+    paths = []
+    for definition, name, (stem, note) in zip(definitions, names, model_file_stems(names)):
+        written = WrittenFile(_inside(folder, stem + ".json"), name, _table_of(definition), note)
+        _write_json(written.path, definition)
+        paths.append(written.path)
+        config[name] = {"dataSource": datasource}
+        if report:
+            report(written)
+    config_file = WrittenFile(_inside(folder, "model-config.json"))
+    _write_json(config_file.path, config)
+    if report:
+        report(config_file)
+    return paths + [config_file.path]
+
+
+def _unique_model_names(definitions: Iterable[dict]) -> list[str]:
+    names = [d.get("name") for d in definitions]
+    for name in names:
+        if not isinstance(name, str) or name in _RESERVED_MODEL_NAMES:
+            raise ValueError(f"cannot write a model named {name!r}")
+    if len(set(names)) != len(names):
+        raise ValueError("two schemas have the same model name")
+    return names
+
+
+def _table_of(definition: dict) -> str | None:
+    for block in (definition.get("options") or {}).values():
+        if isinstance(block, dict) and "table" in block:
+            return f"{_shown(str(block.get('schema')))}.{_shown(str(block['table']))}"
+    return None
+
+
+def _inside(folder: Path, file_name: str) -> Path:
+    """`folder / file_name`, after making sure the name is one plain entry of that folder."""
+    path = folder / file_name
+    if path.parent != folder or file_name in (".", "..") or os.sep in file_name or "/" in file_name:
+        raise ValueError(f"unsafe file name {file_name!r}")  # unreachable by construction; belt and braces
+    return path
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write through a temporary file in the same folder, then rename over the target: a symlink
+    already sitting at `path` is replaced, never followed out of the folder."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lbsync-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, indent=2) + "\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# Device names Windows reserves with any extension (`CON.json`, `nul.json`, `COM1.json`).
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", "conin$", "conout$"} | {
+    f"{kind}{n}" for kind in ("com", "lpt") for n in (*"0123456789", "\u00b9", "\u00b2", "\u00b3")}
+# Stay well below every file system's 255-byte limit, with room for "-NN.json".
+_MAX_STEM_BYTES = 200
+
+
+def model_file_stems(model_names: list[str]) -> list[tuple[str, str | None]]:
+    """(file stem, note) per model name: LoopBack's `customer-test`, made safe and distinct.
+
+    Names are compared as a case-insensitive, Unicode-normalising file system would compare them;
+    the generated model-config.json takes its name first. A note says why a stem is not LoopBack's.
+    """
+    taken = {_file_key("model-config")}
+    first_owner: dict[str, str] = {}
+    out = []
+    for model in model_names:
+        plain = _file_name(model)
+        stem, why = _safe_stem(plain)
+        key, base, number = _file_key(stem), stem, 2
+        if key in taken:
+            while _file_key(f"{base}-{number}") in taken:
+                number += 1
+            stem = f"{base}-{number}"
+            holder = first_owner.get(key)
+            clash = f"model {holder}" if holder else "the generated model-config.json"
+            taken_note = f"{base}.json is taken by {clash} (file names are compared without case)"
+            why = f"{why}; {taken_note}" if why else taken_note
+        taken.add(_file_key(stem))
+        first_owner.setdefault(_file_key(stem), model)
+        out.append((stem, why))
+    return out
+
+
+def _safe_stem(plain: str) -> tuple[str, str | None]:
+    """A file stem with letters, digits, `-` and `_` only, that no loader or OS treats specially."""
+    text = unicodedata.normalize("NFC", plain)
+    stem = "".join(ch if (ch.isalnum() and ch.isprintable()) or ch in "-_" else "_" for ch in text)
+    notes = []
+    if stem != text:
+        notes.append("characters that are not letters, digits, '-' or '_' became '_'")
+    if len(stem.encode("utf-8")) > _MAX_STEM_BYTES:
+        stem = stem.encode("utf-8")[:_MAX_STEM_BYTES].decode("utf-8", "ignore")
+        notes.append("shortened")
+    if not stem:
+        stem = "model"
+    if stem.casefold().startswith(NOT_MODEL_FILES):
+        stem = "_" + stem  # the loader skips model-config*, datasources*, config* ... files
+        notes.append("the loader would read a file named like this as configuration, not as a model")
+    if stem.casefold() in _WINDOWS_DEVICES:
+        stem += "_"
+        notes.append("a device name on Windows")
+    return stem, ("; ".join(notes) if notes else None)
+
+
+def _file_key(stem: str) -> str:
+    return unicodedata.normalize("NFKC", stem).casefold()
 
 
 def _file_name(model: str) -> str:
     """LoopBack's file naming: `CustomerTest` -> `customer-test`."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", model).lower().replace("_", "-")
-

@@ -15,10 +15,17 @@ def read_json(path: Path, problems: list[DefinitionProblem]) -> Any | None:
     except OSError as exc:
         problems.append(DefinitionProblem(f"cannot read file: {exc.strerror or exc}", path=path))
         return None
+    except UnicodeDecodeError as exc:
+        problems.append(DefinitionProblem(f"not UTF-8 text: byte {exc.start} cannot be decoded", path=path))
+        return None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         problems.append(
             DefinitionProblem(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=path)
         )
-        return None
+    except ValueError as exc:  # e.g. an integer literal longer than Python's digit limit
+        problems.append(DefinitionProblem(f"invalid JSON: {exc}", path=path))
+    except RecursionError:
+        problems.append(DefinitionProblem("invalid JSON: nested too deeply", path=path))
+    return None

@@ -28,6 +28,9 @@ DEFAULT_SOURCES = ("loopback/common/models", "loopback/server/models", "../commo
 # Datasource connectors that get tables. Anything else (memory, mail, rest, mongodb ...) gets none.
 SQL_CONNECTORS = {"postgresql", "mysql", "oracle", "mssql", "sqlite3", "sqlite"}
 
+# Files in a model folder that are configuration, not model definitions (loopback-boot's names).
+NOT_MODEL_FILES = ("model-config", "datasources", "config", "component-config", "middleware")
+
 # §1.1: settings that are not copied from the top level of the JSON.
 NOT_SETTINGS = {"name", "properties", "options"}
 
@@ -120,7 +123,11 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         problems.append(DefinitionProblem("model-config must be a JSON object", path=path))
         return
     meta = config.get("_meta") or {}
-    for source in meta.get("sources") or DEFAULT_SOURCES:
+    sources = meta.get("sources") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict) or not (sources is None or _is_list_of_strings(sources)):
+        problems.append(DefinitionProblem('"_meta.sources" must be a list of folder names', path=path))
+        sources = None
+    for source in sources or DEFAULT_SOURCES:
         if source.startswith("loopback/"):
             continue  # the built-ins, which ship with this package
         folder = (path.parent / source).resolve()
@@ -130,14 +137,24 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         if name == "_meta":
             continue
         datasource = entry.get("dataSource") if isinstance(entry, dict) else None
+        if datasource is not None and not isinstance(datasource, str):
+            problems.append(DefinitionProblem('"dataSource" must be a datasource name or null', path=path, model=name))
+            continue
         attach[name] = datasource
         attach_paths[name] = path
     datasources_file = path.with_name("datasources.json")
     if datasources_file.is_file():
         data = read_json(datasources_file, problems) or {}
+        if not isinstance(data, dict):
+            problems.append(DefinitionProblem("datasources must be a JSON object", path=datasources_file))
+            data = {}
         for ds_name, ds in data.items():
             if isinstance(ds, dict):
                 datasources[ds_name] = str(ds.get("connector") or "")
+
+
+def _is_list_of_strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 class _Registry:
@@ -151,7 +168,7 @@ class _Registry:
     def add_folder(self, folder: Path, builtin: bool = False) -> list[str]:
         names = []
         for path in sorted(folder.glob("*.json")):
-            if path.name.startswith(("model-config", "datasources", "config", "component-config", "middleware")):
+            if path.name.startswith(NOT_MODEL_FILES):
                 continue
             name = self.add_file(path, builtin=builtin)
             if name:
@@ -193,7 +210,7 @@ def _merge_settings(base: Mapping, child: Mapping) -> dict:
     """§1.2: loopback's merge policy for a child's settings over its base's."""
     merged = copy.deepcopy(dict(base))
     for key, value in child.items():
-        if key in ("hidden", "protected") and isinstance(value, list):
+        if key in ("hidden", "protected") and isinstance(value, list) and isinstance(merged.get(key), (list, type(None))):
             merged[key] = list(merged.get(key) or []) + list(value)
         elif key == "description":
             merged[key] = copy.deepcopy(value)
@@ -243,7 +260,9 @@ class _Resolver:
         return model
 
     def _base(self, raw: RawModel) -> tuple[tuple[PropertyDefinition, ...], dict] | None:
-        base_name = raw.data.get("base") or (raw.data.get("options") or {}).get("base") or "PersistedModel"
+        options = raw.data.get("options")
+        base_name = raw.data.get("base") or (options.get("base") if isinstance(options, dict) else None) \
+            or "PersistedModel"
         if not isinstance(base_name, str):
             self.problems.append(DefinitionProblem('"base" must be a model name', path=raw.path, model=raw.name))
             return None
@@ -311,9 +330,9 @@ class _Resolver:
         id_value = value.get("id")
         if id_value is True:
             key_position = 1
-        elif isinstance(id_value, (int, float)) and not isinstance(id_value, bool) and id_value > 0:
+        elif isinstance(id_value, (int, float)) and not isinstance(id_value, bool) and 0 < id_value < 2**31:
             key_position = int(id_value)
-        elif isinstance(id_value, str) and id_value.isdigit() and int(id_value) > 0:
+        elif isinstance(id_value, str) and id_value.isascii() and id_value.isdigit() and 0 < int(id_value) < 2**31:
             key_position = int(id_value)
         else:
             key_position = 0
@@ -386,15 +405,36 @@ def _force_generated_id_type(properties: list[PropertyDefinition]) -> list[Prope
     return out
 
 
-def _relations(model: ModelDefinition) -> list[RelationDefinition]:
+def _relations(model: ModelDefinition, problems: list[DefinitionProblem]) -> list[RelationDefinition]:
     relations = model.settings.get("relations") or {}
     out = []
     if not isinstance(relations, dict):
+        problems.append(DefinitionProblem('"relations" must be an object', model.source, model.name))
         return out
     for name, rel in relations.items():
-        if isinstance(rel, dict):
-            out.append(RelationDefinition(name, str(rel.get("type") or ""), rel.get("model"), rel.get("foreignKey"), rel))
+        if not isinstance(rel, dict):
+            continue  # LoopBack ignores what it cannot read as a relation; so do we
+        problem = _relation_shape_problem(rel)
+        if problem:
+            problems.append(DefinitionProblem(f'relation "{name}": {problem}', model.source, model.name, name))
+            continue
+        out.append(RelationDefinition(name, str(rel.get("type") or ""), rel.get("model"), rel.get("foreignKey"), rel))
     return out
+
+
+def _relation_shape_problem(rel: dict) -> str | None:
+    """The relation keys that name models or properties must be names (strings), when given."""
+    for key in ("model", "foreignKey", "through"):
+        if rel.get(key) is not None and not isinstance(rel[key], str):
+            return f'"{key}" must be a string'
+    polymorphic = rel.get("polymorphic")
+    if isinstance(polymorphic, dict):
+        for key in ("as", "foreignKey", "discriminator"):
+            if polymorphic.get(key) is not None and not isinstance(polymorphic[key], str):
+                return f'"polymorphic.{key}" must be a string'
+    elif polymorphic is not None and not isinstance(polymorphic, (str, bool)):
+        return '"polymorphic" must be a string or an object'
+    return None
 
 
 def _camel_id(model_name: str) -> str:
@@ -406,7 +446,7 @@ def _add_relation_properties(loaded: LoadedDefinitions, resolver: _Resolver, pro
     """§1.5: relations add foreign-key properties, after all other properties, at attach time."""
     models = loaded.models
     for model in list(models.values()):
-        for rel in _relations(model):
+        for rel in _relations(model, problems):
             target_name = rel.model
             polymorphic = rel.settings.get("polymorphic")
             if rel.type in ("embedsOne", "embedsMany", "referencesMany"):
@@ -442,7 +482,7 @@ def _add_relation_properties(loaded: LoadedDefinitions, resolver: _Resolver, pro
                     _add_property(models, target_name, f"{poly_as}Type", {"type": "string"})
                 else:
                     _add_fk_property(models, target_name, rel.foreign_key or _camel_id(model.name), source)
-            elif rel.type == "hasAndBelongsToMany":
+            elif rel.type == "hasAndBelongsToMany" and target is not None:
                 _add_through_model(loaded, models[model.name], target, rel, resolver)
 
 
@@ -450,7 +490,7 @@ def _polymorphic_as(polymorphic: Any) -> str | None:
     if isinstance(polymorphic, str):
         return polymorphic
     if isinstance(polymorphic, dict):
-        return polymorphic.get("as") or polymorphic.get("foreignKey", "").removesuffix("Id") or None
+        return polymorphic.get("as") or (polymorphic.get("foreignKey") or "").removesuffix("Id") or None
     return None
 
 
@@ -525,6 +565,9 @@ _NAME_RE = re.compile(r"[\w$]+")
 def _validate_references(model: ModelDefinition, problems: list[DefinitionProblem]) -> None:
     """Indexes and foreign keys must name properties the model has."""
     names = {p.name for p in model.properties}
+    for key in ("indexes", "foreignKeys"):
+        if not isinstance(model.settings.get(key) or {}, dict):
+            problems.append(DefinitionProblem(f'"{key}" must be an object', model.source, model.name))
     indexes = model.settings.get("indexes") or {}
     if isinstance(indexes, dict):
         for index_name, spec in indexes.items():
@@ -549,6 +592,12 @@ def _validate_references(model: ModelDefinition, problems: list[DefinitionProble
                     DefinitionProblem(f'foreign key "{fk_name}" needs "entity" and "foreignKey"', model.source,
                                       model.name)
                 )
+                continue
+            wrong = [k for k in ("foreignKey", "entity", "entityKey", "name")
+                     if spec.get(k) is not None and not isinstance(spec[k], str)]
+            if wrong:
+                problems.append(DefinitionProblem(f'foreign key "{fk_name}": "{wrong[0]}" must be a string',
+                                                  model.source, model.name))
                 continue
             if spec["foreignKey"] not in names:
                 problems.append(

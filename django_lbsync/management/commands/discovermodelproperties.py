@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from ...exceptions import UnsupportedDatabase
 
-from ...discovery import discover_model_properties
+from ...discovery import UnsafeLiveName, discover_model_properties
+from ._base import LbsyncCommand
 
 
-class Command(BaseCommand):
+class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when unreachable
     help = "Print a JSON list of the columns of TABLE, like LoopBack's discoverModelProperties()."
 
     def add_arguments(self, parser):
@@ -24,6 +25,6 @@ class Command(BaseCommand):
             rows = discover_model_properties(table, using=database, schema=schema)
         except LookupError as exc:
             raise CommandError(str(exc).strip('"'), returncode=2) from None
-        except UnsupportedDatabase as exc:
+        except (UnsupportedDatabase, UnsafeLiveName) as exc:
             raise CommandError(str(exc), returncode=2) from None
         self.stdout.write(json.dumps(rows, indent=2))

@@ -8,7 +8,7 @@ from django.db import DEFAULT_DB_ALIAS
 
 from ...exceptions import UnsupportedDatabase
 
-from ...discovery import discover_model_definitions
+from ...discovery import UnsafeLiveName, discover_model_definitions
 from ._base import LbsyncCommand
 
 
@@ -27,7 +27,7 @@ class Command(LbsyncCommand):
         self.check_database(database)
         try:
             rows = discover_model_definitions(database, schema=schema, all_schemas=all, views=views)
-        except UnsupportedDatabase as exc:
+        except (UnsupportedDatabase, UnsafeLiveName) as exc:
             raise CommandError(str(exc), returncode=2) from None
         if format == "json":
             self.stdout.write(json.dumps(rows, indent=2))

@@ -4,15 +4,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from ...exceptions import UnsupportedDatabase
 
-from ...discovery import discover_schemas, write_models
+from ...discovery import UnsafeLiveName, WrittenFile, discover_schemas, write_models
+from ._base import LbsyncCommand
 
 
-class Command(BaseCommand):
+class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when unreachable
     help = ("Discover LoopBack model definitions from tables: name, options, properties (type, required, "
             "length, id, connector block), indexes and foreign keys; --relations adds belongsTo relations.")
 
@@ -32,13 +33,25 @@ class Command(BaseCommand):
                **options):
         try:
             schemas = discover_schemas(tables or None, using=database, schema=schema, all_schemas=all,
-                                       relations=relations, keep_names=keep_names)
+                                       relations=relations, keep_names=keep_names, report=self.note)
         except LookupError as exc:
             raise CommandError(str(exc).strip('"'), returncode=2) from None
-        except UnsupportedDatabase as exc:
+        except (UnsupportedDatabase, UnsafeLiveName) as exc:
             raise CommandError(str(exc), returncode=2) from None
         if output_dir:
-            for path in write_models(schemas, output_dir, datasource):
-                self.stdout.write(f"  Wrote {path}")
+            try:
+                write_models(schemas, output_dir, datasource, report=self.wrote)
+            except OSError as exc:
+                raise CommandError(f"Cannot write to {output_dir}: {exc.strerror or exc}", returncode=2) from None
         else:
             self.stdout.write(json.dumps(schemas, indent=2))
+
+    def note(self, message: str) -> None:
+        """A model renamed so that every model name is distinct (stderr: stdout may be JSON)."""
+        self.stderr.write(f"  Note: {message}")
+
+    def wrote(self, written: WrittenFile) -> None:
+        about = f" (model {written.model}, table {written.table})" if written.model else ""
+        self.stdout.write(f"  Wrote {written.path}{about}")
+        if written.note:
+            self.stdout.write(f"    renamed: {written.note}")
