@@ -90,9 +90,10 @@ def test_expression_index_does_not_break_changes_to_its_table(live, use_models, 
             ("CREATE INDEX thing_lower_label ON \"Thing\" (lower(label))",)]
 
 
+@pytest.mark.parametrize("type_word", ["numeric", "decimal"])
 @pytest.mark.parametrize("scale", [None, 0])
-def test_precision_without_scale_converges(live, use_models, model_dir, scale):
-    block = {"dataType": "decimal" if vendor(live) == "mysql" else "numeric", "dataPrecision": 10}
+def test_precision_without_scale_converges(live, use_models, model_dir, scale, type_word):
+    block = {"dataType": type_word, "dataPrecision": 10}
     if scale is not None:
         block["dataScale"] = scale
     use_models(live, thing(model_dir, {"amount": {"type": "number", CONNECTOR[live]: block}}))
@@ -391,13 +392,15 @@ def test_sqlite_stored_clauses_are_kept_exactly_and_shown_by_sql(use_models, mod
     check = "CHECK (label <> ')' AND label NOT LIKE '%--%' AND label <> '/*')"
     sqlite_thing(alias, use_models, model_dir,
                  f'CREATE TABLE "Thing" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, '
-                 f'"label" varchar(40) NULL /* a note, with ) and , */ {check}, "size" integer NULL)')
+                 f'"label" varchar(40) NULL /* a note, with ) and , */ {check}, "size" integer NULL, '
+                 'CONSTRAINT "one_label" UNIQUE ("label"))')
     execute(alias, "CREATE TABLE audit (label text)")
     execute(alias, 'CREATE TRIGGER "odd ""name""" AFTER INSERT ON "Thing" BEGIN INSERT INTO audit VALUES (new.label); END')
     sql = "\n".join(autoupdate(using=alias, dry_run=True).sql)
     assert "PRAGMA legacy_alter_table = ON" in sql
     assert 'CREATE TRIGGER "odd ""name""" AFTER INSERT ON "Thing"' in sql
     autoupdate(using=alias)
+    assert is_actual(using=alias) and autoupdate(using=alias).applied == []
     (table_sql,) = execute(alias, "SELECT sql FROM sqlite_master WHERE name = 'Thing'")[0]
     assert check in table_sql and "a note" not in table_sql
     for bad in [")", "a--b", "/*"]:
@@ -406,6 +409,9 @@ def test_sqlite_stored_clauses_are_kept_exactly_and_shown_by_sql(use_models, mod
                 execute(alias, 'INSERT INTO "Thing" (label) VALUES (%s)', [bad])
     execute(alias, "INSERT INTO \"Thing\" (label) VALUES ('fine')")
     assert execute(alias, "SELECT label FROM audit") == [("fine",)]
+    with pytest.raises(Exception, match="UNIQUE"):  # the table's UNIQUE constraint is still one
+        with transaction.atomic(using=alias):
+            execute(alias, "INSERT INTO \"Thing\" (label) VALUES ('fine')")
     assert execute(alias, "SELECT size FROM \"Thing\"") == [(3,)]
     for statement in ['DROP TABLE "Thing"', "DROP TABLE audit"]:
         execute(alias, statement)
