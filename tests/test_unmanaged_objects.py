@@ -434,3 +434,26 @@ def test_dropping_a_column_a_view_uses_is_refused_not_cascaded(live, use_models,
     with pytest.raises(Exception, match="thing_labels"):
         autoupdate(using=live)
     assert execute(live, "SELECT label, size FROM thing_labels") == [("a", None)]
+
+
+def test_automigrate_prompt_names_rows_and_dependents(live, use_models, model_dir, monkeypatch):
+    from django_lbsync.management.commands.automigrate import Command
+
+    use_models(live, parent_child(model_dir))
+    automigrate(using=live)
+    p = q(live, table_name(live, "Parent"))
+    execute(live, f"INSERT INTO {p} (label) VALUES ('a')")
+    execute(live, f"CREATE TABLE stranger (id integer PRIMARY KEY, pid integer, "
+                  f"CONSTRAINT stranger_parent FOREIGN KEY (pid) REFERENCES {p} (id))")
+    questions = []
+    monkeypatch.setattr(Command, "ask", lambda self, question: questions.append(question) or False)
+    with pytest.raises(Exception, match="cancelled"):
+        call_command("automigrate", "Parent", database=live, stdout=StringIO())
+    (question,) = questions
+    assert f"  {table_name(live, 'Parent')}: 1 row\n" in question
+    if vendor(live) == "sqlite":
+        assert "also drops" not in question
+    else:
+        assert "Dropping them also drops these objects" in question
+        assert "stranger_parent" in question and "fk_child_parent" in question
+    assert execute(live, f"SELECT label FROM {p}") == [("a",)]  # "no" changed nothing
