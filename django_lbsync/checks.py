@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from django.db import DatabaseError
+from django.core.checks.database import check_database_backends
+from django.core.checks.registry import registry
+from django.db import DatabaseError, connections
 
 from . import conf
+from .connecting import DatabaseUnreachable, reachable
 from .exceptions import ConfigurationError, DefinitionError, LbsyncError
 
 
@@ -65,3 +68,32 @@ def check_databases_in_sync(app_configs=None, databases=None, **kwargs):
                 id="lbsync.W001",
             ))
     return warnings
+
+
+def _backend_checks_with_bounded_connect(app_configs=None, databases=None, **kwargs):
+    """Django's own `check_database_backends`, run with django-lbsync's connect timeout on the aliases
+    it compares. On MySQL that check reads sql_mode from the server, so a database that is down would
+    crash `check --database` (refused) or hang it (a server that never answers) before lbsync.W002 can
+    say so. Other aliases, and reachable ones, get Django's check unchanged."""
+    if databases is None:
+        return []
+    try:
+        mapped = set(conf.datasource_map().values()) if _configured() else set()
+    except ConfigurationError:
+        mapped = set()
+    issues = []
+    for alias in databases:
+        if alias not in mapped:
+            issues.extend(check_database_backends(databases=[alias], **kwargs))
+            continue
+        try:
+            with reachable(connections[alias]):
+                issues.extend(check_database_backends(databases=[alias], **kwargs))
+        except DatabaseUnreachable:
+            pass  # lbsync.W002 names it
+    return issues
+
+
+if check_database_backends in registry.registered_checks:
+    registry.registered_checks.discard(check_database_backends)
+    register(Tags.database)(_backend_checks_with_bounded_connect)
