@@ -16,11 +16,10 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from . import conf
 from .apply import apply, strict_session
 from .batch import check_lock_capacity, fold_mysql_indexes, relations_touched, send
-from .bridge import (
-    add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models, statements_as_written,
-)
+from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
 from .changes import Change, CreateTable, Risk
 from .dependents import DropEffects, drop_effects, drop_foreign_key_sql, refuse_orphans
+from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
@@ -31,7 +30,6 @@ from .locking import database_lock
 from .plan import Plan
 from .preflight import classify, measure
 from .schema import Schema, Table
-from .sqlrules import refuse_unsafe_live_names
 from .vendors import vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -123,11 +121,10 @@ def _target(using: Using) -> tuple[str, object, BaseDatabaseSchemaEditor | None]
 def _editor(connection, given: BaseDatabaseSchemaEditor | None, dry_run: bool) -> Iterator[BaseDatabaseSchemaEditor]:
     """The caller's editor (joining its transaction), or our own: atomic where DDL can roll back."""
     if given is not None:
-        with statements_as_written(given):
-            yield given
+        yield given
         return
     atomic = not dry_run and connection.features.can_rollback_ddl
-    with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor, statements_as_written(editor):
+    with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor:
         yield editor
 
 
@@ -139,6 +136,8 @@ def automigrate(
     assume_empty: bool = False,
     confirm: Confirm | None = None,
     progress: Progress | None = None,
+    lock_timeout: float = 60.0,
+    on_wait: Callable[[], None] | None = None,
 ) -> AutomigrateResult:
     """Drop and re-create the tables of `models` (default: every model attached to `using`).
 
@@ -146,14 +145,16 @@ def automigrate(
     order. On PostgreSQL and SQLite the whole run is one transaction. `dry_run` collects the SQL
     and changes nothing; `assume_empty` renders it without connecting (offline DDL). `using` may be
     a schema editor (in a migration): the run joins it, and its `collect_sql` decides `dry_run`.
+    `lock_timeout` bounds, in seconds, the wait for another run and each wait for a table lock.
     """
     alias, connection, given = _target(using)
+    lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
     if given is not None:
         dry_run = given.collect_sql
     tables = desired_schema(models, using=alias).in_dependency_order()
     if assume_empty or given is not None:
         return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress)
-    with database_lock(connection):
+    with reachable(connection), database_lock(connection, timeout=lock_timeout, on_wait=on_wait):
         with nullcontext() if dry_run else strict_session(connection):  # MySQL: refuse, never clamp
             return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress)
 
@@ -269,7 +270,9 @@ def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_A
     """What autoupdate would do: the typed, ordered changes, and notes. Read-only: it sends catalog
     queries only, so each change's risk is the worst it MAY do (`measured` False, `rows` None);
     autoupdate counts the data under its lock."""
-    return _live_and_plan(models, _target(using)[0], prune)[1]
+    alias = _target(using)[0]
+    with reachable(connections[alias]):
+        return _live_and_plan(models, alias, prune)[1]
 
 
 def is_actual(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS) -> bool:
@@ -297,20 +300,21 @@ def autoupdate(
     (ChangesRefused). `only_safe` applies just the safe changes and leaves the rest in `skipped`
     (e.g. add the new columns, move data, then drop the old ones). One transaction on PostgreSQL
     and SQLite; on MySQL a failure raises ApplyFailed naming the steps applied. Concurrent runs on
-    one database wait for each other. `using` may be a migration's schema editor.
+    one database wait for each other. `using` may be a migration's schema editor. `lock_timeout`
+    bounds, in seconds, the wait for another run and each wait for a table lock.
     """
     alias, connection, given = _target(using)
+    lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
     if given is not None:
         return _autoupdate(models, alias, given, given.collect_sql, allow_destructive, only_safe, prune, confirm,
                            progress)
-    with database_lock(connection, timeout=lock_timeout, on_wait=on_wait):
+    with reachable(connection), database_lock(connection, timeout=lock_timeout, on_wait=on_wait):
         return _autoupdate(models, alias, None, dry_run, allow_destructive, only_safe, prune, confirm, progress)
 
 
 def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress):
     connection = connections[alias]
     live, plan = _live_and_plan(models, alias, prune)
-    refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
     with nullcontext() if dry_run else strict_session(connection):
         if not dry_run:
             # The data is read here alone, under the caller's lock; apply re-checks these counts.

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from django.db import DatabaseError
+from django.core.checks.database import check_database_backends
+from django.core.checks.registry import registry
+from django.db import DatabaseError, connections
 
 from . import conf
+from .connecting import DatabaseUnreachable, reachable
 from .exceptions import ConfigurationError, DefinitionError, LbsyncError
-from .sqlrules import printable
 
 
 def _configured() -> bool:
@@ -27,31 +29,12 @@ def check_definitions(app_configs=None, **kwargs):
 
     try:
         load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
-        problems = _schema_problems()
     except DefinitionError as exc:
-        problems = exc.problems
+        return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
+                      id="lbsync.E001") for problem in exc.problems]
     except ConfigurationError as exc:
         return [Error(str(exc), id="lbsync.E001")]
-    return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
-                  id="lbsync.E001") for problem in problems]
-
-
-def _schema_problems() -> list:
-    """What only the target database's rules reveal (names, types, defaults: docs/sql-safety.md),
-    for every mapped database. Builds the desired schema; connects to nothing."""
-    from django.db import connections
-
-    from .api import desired_schema
-
-    problems: list = []
-    for alias in sorted(set(conf.datasource_map().values())):
-        if alias not in connections.settings:
-            continue
-        try:
-            desired_schema(using=alias)
-        except DefinitionError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-    return problems
+    return []
 
 
 @register(Tags.database)
@@ -78,11 +61,39 @@ def check_databases_in_sync(app_configs=None, databases=None, **kwargs):
                                     id="lbsync.W002"))
             continue
         if not plan.in_sync:
-            lines = [printable(line) for line in  # live names may hold anything: shown escaped
-                     plan.describe() + [f"{n.table}: {n.message}" for n in plan.notes if n.blocks_sync]]
+            lines = plan.describe() + [f"{n.table}: {n.message}" for n in plan.notes if n.blocks_sync]
             warnings.append(Warning(
                 f"database {alias!r} is not in sync with the LoopBack models:\n  " + "\n  ".join(lines),
                 hint=f"Run `manage.py autoupdate --database {alias}`.",
                 id="lbsync.W001",
             ))
     return warnings
+
+
+def _backend_checks_with_bounded_connect(app_configs=None, databases=None, **kwargs):
+    """Django's own `check_database_backends`, run with django-lbsync's connect timeout on the aliases
+    it compares. On MySQL that check reads sql_mode from the server, so a database that is down would
+    crash `check --database` (refused) or hang it (a server that never answers) before lbsync.W002 can
+    say so. Other aliases, and reachable ones, get Django's check unchanged."""
+    if databases is None:
+        return []
+    try:
+        mapped = set(conf.datasource_map().values()) if _configured() else set()
+    except ConfigurationError:
+        mapped = set()
+    issues = []
+    for alias in databases:
+        if alias not in mapped:
+            issues.extend(check_database_backends(databases=[alias], **kwargs))
+            continue
+        try:
+            with reachable(connections[alias]):
+                issues.extend(check_database_backends(databases=[alias], **kwargs))
+        except DatabaseUnreachable:
+            pass  # lbsync.W002 names it
+    return issues
+
+
+if check_database_backends in registry.registered_checks:
+    registry.registered_checks.discard(check_database_backends)
+    register(Tags.database)(_backend_checks_with_bounded_connect)

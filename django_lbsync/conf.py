@@ -3,10 +3,12 @@
     LBSYNC = {
         "MODELS": "path/to/server/model-config.json",   # or a folder of model JSON, or a list of either
         "DATASOURCES": {"db": "default"},                # LoopBack datasource -> Django database alias
+        "CONNECT_TIMEOUT": 10,                           # seconds to wait for a connection (default 10)
     }
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.conf import settings
 from .exceptions import ConfigurationError
 
 DEFAULT_DATASOURCES = {"db": "default"}
+DEFAULT_CONNECT_TIMEOUT = 10.0
 
 
 def _lbsync() -> dict:
@@ -54,3 +57,24 @@ def default_datasource() -> str:
         if alias == "default":
             return ds
     return next(iter(mapping), "db")
+
+
+def connect_timeout() -> float:
+    """Seconds a django-lbsync command waits to open a connection (LBSYNC["CONNECT_TIMEOUT"], default 10)."""
+    value = _lbsync().get("CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
+    return seconds(value, 'settings.LBSYNC["CONNECT_TIMEOUT"]', allow_zero=False)
+
+
+def seconds(value, what: str, *, allow_zero: bool = True) -> float:
+    """`value` as a finite, non-negative number of seconds, or a ConfigurationError naming `what`.
+
+    NaN and infinity are refused: a wait bounded by NaN never ends (every comparison with it is false).
+    """
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        bound = "a number of seconds" + (" >= 0" if allow_zero else " > 0")
+        raise ConfigurationError(f"{what} must be {bound}, not {value!r}")
+    return number

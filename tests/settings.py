@@ -11,6 +11,7 @@ the reason. Under CI (CI=true) the aliases are always defined, so a missing serv
 import importlib.util
 import os
 import socket
+import tempfile
 import uuid
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -63,6 +64,10 @@ if _available("mysql", "MySQLdb", MY_HOST, 3306):
         "ENGINE": "django.db.backends.mysql", "NAME": "test", "USER": "root", "PASSWORD": "", "HOST": MY_HOST,
         "PORT": 3306, "TEST": {"NAME": TEST_DB_NAME, "CHARSET": "utf8mb4"},
     }
+# A SQLite database in a file, for what an in-memory one cannot show (file locks, busy waits).
+# Only tests/test_waits_and_outages.py uses it.
+SQLITE_FILE = os.path.join(tempfile.gettempdir(), f"{TEST_DB_NAME}.sqlite3")
+DATABASES["sqlite_file"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_FILE, "TEST": {"NAME": SQLITE_FILE}}
 # Offline aliases: an address where nothing listens. Tests never connect them.
 if CI or importlib.util.find_spec("oracledb"):
     DATABASES["oracle"] = {

@@ -4,21 +4,39 @@ from __future__ import annotations
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from ... import conf
+from ...connecting import DatabaseUnreachable, reachable
+from ...locking import table_lock_wait_exceeded
 from ...exceptions import (
     ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsupportedDatabase,
 )
-from ...sqlrules import UnsafeLiveName, printable
 
 #: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
 EXIT_ERROR = 1
 EXIT_INVALID = 2
 EXIT_REFUSED = 3
+EXIT_UNREACHABLE = 4
 
 
 class LbsyncCommand(BaseCommand):
     requires_system_checks: list = []  # definitions are checked by the command itself, with exit code 2
+    lock_seconds: float | None = None
+
+    def execute(self, *args, **options):
+        """The one error path of every command for what escapes `handle`: a connect bounded by
+        LBSYNC["CONNECT_TIMEOUT"], and "cannot connect" as exit 4, one line, no traceback."""
+        alias = options.get("database") or DEFAULT_DB_ALIAS
+        if alias not in connections.settings:
+            raise CommandError(f"Unknown database {alias!r}.", returncode=EXIT_INVALID)
+        try:
+            with reachable(connections[alias]):
+                return super().execute(*args, **options)
+        except LbsyncError as exc:
+            raise self.fail(exc) from None
+        except DatabaseError as exc:  # connected, then the database failed: exit 1, still one message
+            raise self.database_failure(exc) from None
 
     def add_arguments(self, parser):
         parser.add_argument("models", nargs="*", metavar="MODEL", help="LoopBack model names (default: all attached).")
@@ -42,11 +60,39 @@ class LbsyncCommand(BaseCommand):
             count = len(error.problems)
             head = f"Invalid LoopBack definitions ({count} problem{'s' if count != 1 else ''}):"
             return CommandError(head + "\n" + "\n".join(f"  {p}" for p in error.problems), returncode=EXIT_INVALID)
-        if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase, UnsafeLiveName)):
+        if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase)):
             return CommandError(str(error), returncode=EXIT_INVALID)
         if isinstance(error, ChangesRefused):
             return CommandError(str(error), returncode=EXIT_REFUSED)
-        return CommandError(str(error), returncode=EXIT_ERROR)
+        if isinstance(error, DatabaseUnreachable):
+            return CommandError(str(error), returncode=EXIT_UNREACHABLE)
+        return self.database_failure(error)
+
+    def database_failure(self, error: Exception, prefix: str = "", then: str = "") -> CommandError:
+        """A failure once connected: exit 1, saying so when it was a wait for a table lock that ran out."""
+        message = f"{prefix}{error}" + (f"\n{then}" if then else "")
+        if table_lock_wait_exceeded(error):
+            bound = f" {self.lock_seconds:g} s" if self.lock_seconds is not None else ""
+            message = (f"Gave up waiting for a table lock held by another session (--lock-timeout{bound}).\n"
+                       + message)
+        return CommandError(message, returncode=EXIT_ERROR)
+
+    def add_lock_timeout(self, parser):
+        parser.add_argument(
+            "--lock-timeout", default="60", metavar="SECONDS",
+            help="Seconds to wait for another django-lbsync run on the database, and for each table lock another "
+                 "session holds (default 60).",
+        )
+
+    def parse_lock_timeout(self, value) -> float:
+        try:
+            self.lock_seconds = conf.seconds(value, "--lock-timeout")
+        except ConfigurationError as exc:
+            raise CommandError(str(exc), returncode=EXIT_INVALID) from None
+        return self.lock_seconds
+
+    def waiting(self) -> None:
+        self.stderr.write("Waiting for another django-lbsync run on this database to finish...")
 
     def add_format(self, parser):
         parser.add_argument("--format", choices=("text", "json"), default="text", help="Output format.")
@@ -54,10 +100,10 @@ class LbsyncCommand(BaseCommand):
     def write_plan(self, plan, verbosity: int = 1) -> None:
         """The plan as migrate-like lines: `+` adds, `-` drops, `~` alters; notes after."""
         for line in plan.describe():
-            self.stdout.write(f"  {printable(line)}")  # live names may hold anything: shown escaped
+            self.stdout.write(f"  {line}")
         if verbosity >= 1:
             for note in plan.notes:
-                self.stdout.write(f"  ! {printable(f'{note.table}: {note.message}')}")
+                self.stdout.write(f"  ! {note.table}: {note.message}")
 
     def ask(self, question: str) -> bool:
         if not sys.stdin or not sys.stdin.isatty():

@@ -25,9 +25,11 @@ class Command(LbsyncCommand):
             "--assume-empty", action="store_true",
             help="With --sql: render for an empty database without connecting to it (offline DDL).",
         )
+        self.add_lock_timeout(parser)
 
-    def handle(self, *args, models, database, interactive, sql, assume_empty, verbosity, **options):
+    def handle(self, *args, models, database, interactive, sql, assume_empty, lock_timeout, verbosity, **options):
         self.check_database(database)
+        lock_timeout = self.parse_lock_timeout(lock_timeout)
         if assume_empty and not sql:
             raise CommandError("--assume-empty only makes sense with --sql.", returncode=2)
         self.verbosity = verbosity
@@ -40,25 +42,29 @@ class Command(LbsyncCommand):
                 assume_empty=assume_empty,
                 confirm=self.confirm if interactive else None,
                 progress=None if sql else self.progress,
+                lock_timeout=lock_timeout,
+                on_wait=self.waiting,
             )
         except Cancelled as exc:
             raise CommandError(str(exc), returncode=EXIT_ERROR) from None
         except AutomigrateRefused as exc:
             raise CommandError(str(exc), returncode=EXIT_REFUSED) from None
         except StatementFailed as exc:
-            raise CommandError(f"Automigrate failed: {exc}", returncode=EXIT_ERROR) from None
+            raise self.database_failure(exc, "Automigrate failed: ") from None
         except LbsyncError as exc:
             raise self.fail(exc) from None
         except DatabaseError as exc:
             if self.pending:
                 self.stdout.write(self.style.ERROR(" FAILED"))
-            if connections[database].features.can_rollback_ddl:
+            if not self.pending and not self.done:
+                state = "Nothing was changed."
+            elif connections[database].features.can_rollback_ddl:
                 state = "The run was rolled back; the database is as it was."
             else:
                 done = ", ".join(self.done) or "nothing"
                 state = (f"This database cannot roll DDL back; steps done before the failure: {done}. "
                          "Fix the cause and run automigrate again.")
-            raise CommandError(f"Automigrate failed: {exc}\n{state}", returncode=EXIT_ERROR) from None
+            raise self.database_failure(exc, "Automigrate failed: ", then=state) from None
         if sql:
             for statement in result.sql:
                 self.stdout.write(statement)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 
 from ...api import autoupdate
 from ...apply import ApplyFailed
@@ -26,12 +27,12 @@ class Command(LbsyncCommand):
                             help="Apply changes that lose or rewrite data without asking.")
         parser.add_argument("--prune", action="store_true",
                             help="Also drop indexes and foreign keys that no model declares (kept by default).")
-        parser.add_argument("--lock-timeout", type=float, default=60.0,
-                            help="Seconds to wait for another run on the same database (default 60).")
+        self.add_lock_timeout(parser)
 
     def handle(self, *args, models, database, interactive, sql, allow_destructive, prune, lock_timeout, verbosity,
                format, **options):
         self.check_database(database)
+        lock_timeout = self.parse_lock_timeout(lock_timeout)
         self.verbosity, self.format = verbosity, format
         try:
             result = autoupdate(
@@ -45,9 +46,11 @@ class Command(LbsyncCommand):
                 self.stdout.write(json.dumps({**exc.plan.as_dict(), "applied": False, "refused": True}, indent=2))
             raise CommandError(str(exc), returncode=EXIT_REFUSED) from None
         except ApplyFailed as exc:
-            raise CommandError(str(exc), returncode=EXIT_ERROR) from None
+            raise self.database_failure(exc) from None
         except LbsyncError as exc:
             raise self.fail(exc) from None
+        except DatabaseError as exc:  # reading the schema or counting rows, before any change
+            raise self.database_failure(exc, "Autoupdate failed; nothing was changed: ") from None
         plan = result.plan
         if format == "json":
             self.stdout.write(json.dumps({**plan.as_dict(), "applied": not sql and not plan.is_empty,
@@ -75,9 +78,6 @@ class Command(LbsyncCommand):
         lines = "\n".join(f"  {c.symbol} {c.describe()}: {c.reason}" for c in plan.needs_confirmation)
         return self.ask(f"These changes lose or rewrite data:\n{lines}\nType 'yes' to apply the whole plan, "
                         "or 'no' to cancel: ")
-
-    def waiting(self) -> None:
-        self.stderr.write("Waiting for another django-lbsync run on this database to finish...")
 
     def progress(self, state: str, change) -> None:
         if self.verbosity < 1:

@@ -4,13 +4,16 @@ from __future__ import annotations
 import json
 import sys
 
+from django.db import DatabaseError
+
 from ...api import get_plan
 from ...exceptions import LbsyncError
 from ._base import LbsyncCommand
 
 
 class Command(LbsyncCommand):
-    help = "Check whether the database matches the LoopBack models. Exit code 0: in sync; 1: not; 2: invalid input."
+    help = ("Check whether the database matches the LoopBack models. Exit code 0: in sync; 1: not (or the "
+            "catalog could not be read); 2: invalid input; 4: the database cannot be reached.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -22,6 +25,8 @@ class Command(LbsyncCommand):
             plan = get_plan(models or None, using=database)
         except LbsyncError as exc:
             raise self.fail(exc) from None
+        except DatabaseError as exc:  # connected, but the catalog could not be read
+            raise self.database_failure(exc, "Could not read the schema: ") from None
         if format == "json":
             self.stdout.write(json.dumps(plan.as_dict(), indent=2))
         elif plan.in_sync:
