@@ -16,7 +16,9 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from . import conf
 from .apply import apply, strict_session
 from .batch import check_lock_capacity, fold_mysql_indexes, relations_touched, send
-from .bridge import add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models
+from .bridge import (
+    add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models, statements_as_written,
+)
 from .changes import Change, CreateTable, Risk
 from .dependents import DropEffects, drop_effects, drop_foreign_key_sql, refuse_orphans
 from .connecting import reachable
@@ -30,6 +32,7 @@ from .locking import database_lock
 from .plan import Plan
 from .preflight import classify, measure
 from .schema import Schema, Table
+from .sqlrules import refuse_unsafe_live_names
 from .vendors import vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -121,10 +124,11 @@ def _target(using: Using) -> tuple[str, object, BaseDatabaseSchemaEditor | None]
 def _editor(connection, given: BaseDatabaseSchemaEditor | None, dry_run: bool) -> Iterator[BaseDatabaseSchemaEditor]:
     """The caller's editor (joining its transaction), or our own: atomic where DDL can roll back."""
     if given is not None:
-        yield given
+        with statements_as_written(given):
+            yield given
         return
     atomic = not dry_run and connection.features.can_rollback_ddl
-    with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor:
+    with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor, statements_as_written(editor):
         yield editor
 
 
@@ -315,6 +319,7 @@ def autoupdate(
 def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress):
     connection = connections[alias]
     live, plan = _live_and_plan(models, alias, prune)
+    refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
     with nullcontext() if dry_run else strict_session(connection):
         if not dry_run:
             # The data is read here alone, under the caller's lock; apply re-checks these counts.

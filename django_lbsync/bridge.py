@@ -348,9 +348,10 @@ def oracle_sequence_sql(editor, table: Table) -> list[str]:
 
 def oracle_drop_sequence_sql(table: Table) -> str:
     """Drop the LoopBack sequence if it is there (LoopBack ignores ORA-02289 the same way)."""
-    sequence = table.sequence[0].replace("'", "''")
+    literal = VENDORS["oracle"]().quote_literal
+    sequence = table.sequence[0]
+    drop = literal('DROP SEQUENCE "' + sequence + '"')
     return (
         "DECLARE i INTEGER; BEGIN SELECT COUNT(1) INTO i FROM USER_SEQUENCES "
-        f"WHERE SEQUENCE_NAME = '{sequence}'; IF i = 1 THEN EXECUTE IMMEDIATE "
-        f"'DROP SEQUENCE \"{sequence}\"'; END IF; END;"
+        f"WHERE SEQUENCE_NAME = {literal(sequence)}; IF i = 1 THEN EXECUTE IMMEDIATE {drop}; END IF; END;"
     )

@@ -15,6 +15,7 @@ from django.db import DatabaseError, connections
 from . import conf
 from .connecting import DatabaseUnreachable, reachable
 from .exceptions import ConfigurationError, DefinitionError, LbsyncError
+from .sqlrules import printable
 
 
 def _configured() -> bool:
@@ -29,12 +30,31 @@ def check_definitions(app_configs=None, **kwargs):
 
     try:
         load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
+        problems = _schema_problems()
     except DefinitionError as exc:
-        return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
-                      id="lbsync.E001") for problem in exc.problems]
+        problems = exc.problems
     except ConfigurationError as exc:
         return [Error(str(exc), id="lbsync.E001")]
-    return []
+    return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
+                  id="lbsync.E001") for problem in problems]
+
+
+def _schema_problems() -> list:
+    """What only the target database's rules reveal (names, types, defaults: docs/sql-safety.md),
+    for every mapped database. Builds the desired schema; connects to nothing."""
+    from django.db import connections
+
+    from .api import desired_schema
+
+    problems: list = []
+    for alias in sorted(set(conf.datasource_map().values())):
+        if alias not in connections.settings:
+            continue
+        try:
+            desired_schema(using=alias)
+        except DefinitionError as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    return problems
 
 
 @register(Tags.database)
@@ -61,7 +81,8 @@ def check_databases_in_sync(app_configs=None, databases=None, **kwargs):
                                     id="lbsync.W002"))
             continue
         if not plan.in_sync:
-            lines = plan.describe() + [f"{n.table}: {n.message}" for n in plan.notes if n.blocks_sync]
+            lines = [printable(line) for line in  # live names may hold anything: shown escaped
+                     plan.describe() + [f"{n.table}: {n.message}" for n in plan.notes if n.blocks_sync]]
             warnings.append(Warning(
                 f"database {alias!r} is not in sync with the LoopBack models:\n  " + "\n  ".join(lines),
                 hint=f"Run `manage.py autoupdate --database {alias}`.",

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+import math
+from typing import Any, Iterable
 
 from .definitions import ModelDefinition, PropertyDefinition
 from .exceptions import DefinitionError, DefinitionProblem
 from .loader import index_is_unique, index_keys
 from .schema import Column, ForeignKey, Index, Schema, Table
+from .sqlrules import SIZE_KEYS, literal_problem
 from .vendors.base import Vendor
 
 logger = logging.getLogger("django_lbsync")
@@ -32,6 +34,12 @@ def build_schema(
     schema = Schema(vendor.django_vendor)
     for model in models:
         table = _table(model, vendor, by_name, problems)
+        # The backstop of the identifier and fragment rules (docs/sql-safety.md): every name, type
+        # and default of the table, whatever built it, before any SQL exists.
+        unsafe = _unsafe_sql(table, model, vendor)
+        if unsafe:
+            problems.extend(unsafe)
+            continue  # reported; its names may not even be strings, so it is never keyed or compared
         if table.key in schema.tables:
             other = schema.tables[table.key]
             problems.append(
@@ -60,6 +68,10 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list)
     columns: list[Column] = []
     seen: dict[str, str] = {}
     for prop in model.properties:
+        prop_problems = _property_problems(prop, model, vendor)
+        if prop_problems:
+            problems.extend(prop_problems)
+            continue
         column = _column(prop, model, vendor)
         clash = seen.get(column.name.casefold())
         if clash is not None:
@@ -197,7 +209,7 @@ def _check_lengths(table: Table, limit: int | None, problems: list) -> None:
         return
 
     def check(name: str, what: str, prop: str | None = None) -> None:
-        if len(name) > limit:
+        if isinstance(name, str) and len(name) > limit:
             problems.append(
                 DefinitionProblem(f'{what} name "{name}" is {len(name)} characters; this database allows {limit}',
                                   table.source, table.model, prop)
@@ -212,3 +224,136 @@ def _check_lengths(table: Table, limit: int | None, problems: list) -> None:
         check(fk.name, "foreign key")
     for name in table.sequence or ():
         check(name, "sequence/trigger")
+
+
+# -- the identifier and fragment rules (sqlrules.py, docs/sql-safety.md) ----------------------------
+
+def _property_problems(prop: PropertyDefinition, model: ModelDefinition, vendor: Vendor) -> list[DefinitionProblem]:
+    """What in one property would not be safe SQL on this database, named by the key it came from.
+
+    Runs before the property becomes a column, so nothing unsafe is ever formatted into a type.
+    """
+    found: list[str] = []
+    key = vendor.connector_key
+    block = prop.connector(key)
+    problem = vendor.identifier_problem(vendor.column_name(prop))
+    if problem:
+        found.append(f"column name (from {_column_name_source(prop, vendor)}): {problem}")
+    for where, settings in (("", prop.settings), (f"{key}.", block)):
+        for size_key in SIZE_KEYS:
+            if size_key in settings and (problem := vendor.size_problem(settings[size_key])):
+                found.append(f"{where}{size_key} {problem}")
+    types = [(f"{key}.dataType", block.get("dataType"))]
+    if vendor.reads_top_level_data_type and not block.get("dataType"):
+        types.append(("dataType", prop.get("dataType")))
+    for where, data_type in types:
+        if data_type and (problem := vendor.type_problem(data_type)):
+            found.append(f"{where} {_shown(data_type)} {problem}")
+    db_default = block.get("dbDefault")
+    if db_default is not None:
+        problem = (vendor.default_problem(str(db_default)) if _is_sql_scalar(db_default)
+                   else "must be an SQL expression (a string)")
+        if problem:
+            found.append(f"{key}.dbDefault {_shown(db_default)} {problem}")
+    for where, value in (("default", prop.default if prop.has_default else None), (f"{key}.default",
+                                                                                    block.get("default"))):
+        if problem := _literal_value_problem(value):
+            found.append(f"{where} {problem}")
+    for where, values in (("jsonSchema.enum", (prop.get("jsonSchema") or {}).get("enum")
+                           if isinstance(prop.get("jsonSchema"), dict) else None), (f"{key}.value", block.get("value"))):
+        for value in values if isinstance(values, list) else ():
+            if problem := _literal_value_problem(str(value)):
+                found.append(f"{where} {problem}")
+    return [DefinitionProblem(message, model.source, model.name, prop.name) for message in found]
+
+
+def _is_sql_scalar(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                                      and math.isfinite(value))
+
+
+def _literal_value_problem(value: Any) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a number SQL can store"
+    if isinstance(value, str):
+        return literal_problem(value)
+    return None
+
+
+def _shown(value: Any) -> str:
+    return repr(value)
+
+
+def _column_name_source(prop: PropertyDefinition, vendor: Vendor) -> str:
+    block = prop.connector(vendor.connector_key)
+    for key in ("column", "columnName", "field", "fieldName"):
+        if block.get(key):
+            return f"{vendor.connector_key}.{key}"
+    return "name" if isinstance(prop.get("name"), str) and prop.get("name") else "the property name"
+
+
+def _table_name_source(model: ModelDefinition, vendor: Vendor, keys: tuple[str, ...], fallback: str) -> str:
+    block = model.connector(vendor.connector_key)
+    for key in keys:
+        if block.get(key):
+            return f"{vendor.connector_key}.{key}"
+    return fallback
+
+
+def _unsafe_sql(table: Table, model: ModelDefinition, vendor: Vendor) -> list[DefinitionProblem]:
+    """Every name, type and default of `table` that fails the identifier or fragment rule."""
+    found: list[tuple[str, str | None]] = []
+    # Column names of properties were checked property by property (_property_problems); a key, index
+    # or foreign key naming one of them would only repeat that problem.
+    property_columns = [vendor.column_name(p) for p in model.properties]
+
+    def name(what: str, value: Any, prop: str | None = None) -> None:
+        if problem := vendor.identifier_problem(value):
+            found.append((f"{what}: {problem}", prop))
+
+    name(f"table name (from {_table_name_source(model, vendor, ('table', 'tableName'), 'the model name')})",
+         table.name)
+    if table.schema is not None:
+        name(f"schema name (from {_table_name_source(model, vendor, ('schema', 'schemaName'), 'schema')})",
+             table.schema)
+    for column in table.columns:
+        prop = _prop_of(column.origin)
+        name("column name", column.name, prop)
+        if problem := vendor.type_problem(column.type):
+            found.append((f"column type {_shown(column.type)} {problem}", prop))
+        if column.default is not None and (problem := vendor.default_problem(column.default)):
+            found.append((f"column default {_shown(column.default)} {problem}", prop))
+    for column in table.primary_key:
+        if column not in property_columns:
+            name("primary key column", column)
+    for index in table.indexes:
+        prop = _prop_of(index.origin)
+        name("index name", index.name, prop)
+        for column in index.columns:
+            if column not in property_columns:
+                name(f"index {_shown(index.name)} column", column, prop)
+    for fk in table.foreign_keys:
+        prop = _prop_of(fk.origin)
+        name("foreign key name", fk.name, prop)
+        name(f"foreign key {_shown(fk.name)} entity table", fk.ref_table, prop)
+        if fk.ref_schema is not None:
+            name(f"foreign key {_shown(fk.name)} entity schema", fk.ref_schema, prop)
+        for column in fk.columns:
+            if column not in property_columns:
+                name(f"foreign key {_shown(fk.name)} column", column, prop)
+        for column in fk.ref_columns:
+            name(f"foreign key {_shown(fk.name)} entity column", column, prop)
+    for sequence_name in table.sequence or ():
+        name("sequence/trigger name (from the model name)", sequence_name)
+    seen: set = set()
+    out = []
+    for message, prop in found:
+        if (message, prop) not in seen:
+            seen.add((message, prop))
+            out.append(DefinitionProblem(message, model.source, model.name, prop))
+    return out
+
+
+def _prop_of(origin: str | None) -> str | None:
+    """"Model.prop" -> "prop"; "Model.indexes.key" -> "indexes.key"."""
+    return origin.split(".", 1)[1] if origin and "." in origin else None

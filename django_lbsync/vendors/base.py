@@ -43,6 +43,7 @@ class Vendor:
     #: the NULL-only one too, resets it) rather than passed to Django's editor, which writes COLLATE
     #: where the database needs it (PostgreSQL's ALTER TYPE, SQLite's CREATE TABLE).
     collation_in_column_type = False
+
     # -- what types mean for the values (preflight.py, vendors/datatypes.py, docs/risk.md) ---------
     #: Type key (`VARCHAR`, `INT UNSIGNED`, `TIMESTAMP WITH TIME ZONE`) -> value family.
     type_families: Mapping[str, str] = {}
@@ -83,13 +84,57 @@ class Vendor:
         """What a column type is, by family and size (from the normalized type text)."""
         return datatypes.parse(self.normalize_type(type_text), self.type_families)
 
+    #: What starts a comment outside string literals (MySQL adds `#`).
+    comment_starts: tuple[str, ...] = ("--", "/*")
+    #: Written before a string literal that holds a backslash, which is then doubled (PostgreSQL `E`),
+    #: so the literal ends in the same place whatever the server's string settings.
+    backslash_literal_prefix = ""
+    #: How the server may read a backslash in a string literal (True: as an escape). PostgreSQL and
+    #: MySQL each have a setting that switches it; a fragment must be safe under every reading.
+    literal_readings: tuple[bool, ...] = (False,)
+    #: Words a length may be instead of a number (SQL Server `max`).
+    size_words: tuple[str, ...] = ()
+    #: Whether a top-level `dataType` (outside the connector block) reaches the column type (MySQL §3.2).
+    reads_top_level_data_type = False
 
     # -- untrusted strings (sqlrules.py, docs/sql-safety.md) -------------------------------------
     def identifier_problem(self, name: object) -> str | None:
         return sqlrules.identifier_problem(name, self.identifier_quotes)
 
     def quote_literal(self, value: str) -> str:
-        return sqlrules.quote_literal(value, backslash_escapes=self.backslash_escapes)
+        return sqlrules.quote_literal(value, backslash_escapes=self.backslash_escapes,
+                                      backslash_prefix=self.backslash_literal_prefix)
+
+    def type_problem(self, type_text: object) -> str | None:
+        return sqlrules.type_expression_problem(type_text, quotes=self.identifier_quotes,
+                                                comment_starts=self.comment_starts, readings=self.literal_readings)
+
+    def default_problem(self, expression: object) -> str | None:
+        return sqlrules.default_expression_problem(expression, quotes=self.identifier_quotes,
+                                                   comment_starts=self.comment_starts,
+                                                   readings=self.literal_readings)
+
+    def size_problem(self, value: object) -> str | None:
+        return sqlrules.size_problem(value, self.size_words)
+
+    def literal_default(self, prop: PropertyDefinition) -> str | None:
+        """A LoopBack `default` as an SQL literal (PostgreSQL's rule, §5), or None when it has none.
+
+        Objects and functions have no literal. A Date default of "now"/"$now" is applied by the juggler
+        at insert time; written into DDL it would freeze the moment of the migration, so it is skipped.
+        """
+        if not prop.has_default or prop.default is None:
+            return None
+        value = prop.default
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        if isinstance(value, str):
+            if prop.type == "Date" and value.lower() in ("now", "$now"):
+                return None
+            return self.quote_literal(value)
+        return None
 
     # -- names (§2) ---------------------------------------------------------------------------
     def db_name(self, name: str) -> str:
@@ -206,30 +251,6 @@ class Vendor:
             return None
         action = str(value).strip().upper()
         return action if action in self.fk_actions else None
-
-
-def quote_sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def literal_default(prop: PropertyDefinition) -> str | None:
-    """A LoopBack `default` as an SQL literal (PostgreSQL's rule, §5), or None when it has none.
-
-    Objects and functions have no literal. A Date default of "now"/"$now" is applied by the juggler
-    at insert time; written into DDL it would freeze the moment of the migration, so it is skipped.
-    """
-    if not prop.has_default or prop.default is None:
-        return None
-    value = prop.default
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        if prop.type == "Date" and value.lower() in ("now", "$now"):
-            return None
-        return quote_sql_string(value)
-    return None
 
 
 def _balanced(text: str) -> bool:

@@ -14,6 +14,7 @@ class MssqlVendor(Vendor):
     auto_suffix = "IDENTITY(1,1)"
     case_insensitive_columns = True
     identifier_quotes = '[]"'
+    size_words = ("MAX",)
     fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:

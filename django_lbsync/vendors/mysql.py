@@ -1,11 +1,13 @@
 """loopback-connector-mysql 8.x/9.x rules (§2-§7). Names keep their case."""
 from __future__ import annotations
 
+import re
+
 from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
-from .base import Vendor, quote_sql_string
+from .base import Vendor
 
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT")
 NO_DEFAULT_TYPES = ("BLOB", "JSON", "TEXT")
@@ -20,6 +22,9 @@ class MysqlVendor(Vendor):
     identifier_quotes = "`"
     backslash_escapes = True
     collation_in_column_type = True
+    comment_starts = ("--", "/*", "#")
+    literal_readings = (True, False)  # NO_BACKSLASH_ESCAPES off / on
+    reads_top_level_data_type = True
     type_families = datatypes.MYSQL_FAMILIES
     integer_ranges = datatypes.MYSQL_INTEGER_RANGES
     string_limits = datatypes.MYSQL_STRING_LIMITS
@@ -73,7 +78,7 @@ class MysqlVendor(Vendor):
         type_word = str(block["dataType"]).upper()
         if type_word == "ENUM":
             values = (prop.get("jsonSchema") or {}).get("enum") or block.get("value") or []
-            return "ENUM(" + ",".join(quote_sql_string(str(v)) for v in values) + ")"
+            return "ENUM(" + ",".join(self.quote_literal(str(v)) for v in values) + ")"
         length = self.length_of(prop, block)
         precision = block.get("dataPrecision") or prop.get("precision")
         scale = block.get("dataScale") if block.get("dataScale") is not None else prop.get("scale")
@@ -126,12 +131,59 @@ class MysqlVendor(Vendor):
             return repr(value)
         if str(value).upper() in ("CURRENT_TIMESTAMP", "NOW"):
             return "CURRENT_TIMESTAMP"
-        return quote_sql_string(str(value))
+        return self.quote_literal(str(value))
 
     def property_index_name(self, table, column, prop):
         return column  # §6.2: MySQL names a property index after its column
+
+    def _normalize_type(self, type_text: str) -> str:
+        # ENUM/SET values keep their case, spelled one way: MariaDB's catalog escapes a newline as
+        # `\\n` where we write it as it is.
+        literals: list[str] = []
+
+        def hold(match):
+            value = _literal_value(match.group())
+            literals.append(self.quote_literal(value) if value is not None and "\x00" not in value else match.group())
+            return f"\x00{len(literals) - 1}\x00"
+
+        text = super()._normalize_type(_LITERAL.sub(hold, type_text))
+        return re.sub("\x00(\\d+)\x00", lambda m: literals[int(m.group(1))], text)
+
+    def normalize_default(self, default):
+        # MariaDB shows a literal default escaped its own way (`'a\\nb'` for a newline); ours doubles
+        # only backslashes and quotes (sqlrules.quote_literal). Compare the values, spelled one way.
+        value = _literal_value(default.strip()) if default else None
+        if value is not None and "\x00" not in value:
+            default = self.quote_literal(value)
+        return super().normalize_default(default)
 
     def normalize_fk_action(self, action):
         # InnoDB: NO ACTION is RESTRICT, and that is what it reports.
         action = super().normalize_fk_action(action)
         return "RESTRICT" if action == "NO ACTION" else action
+
+
+_LITERAL = re.compile(r"'(?:[^'\\]|''|\\.)*'", re.S)
+#: MySQL's backslash escapes in string literals; `\\%` and `\\_` keep their backslash (LIKE patterns).
+_ESCAPES = {"0": "\x00", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
+
+
+def _literal_value(text: str) -> str | None:
+    """The value of one MySQL string literal `'...'` (backslash escapes, doubled quotes), or None."""
+    if len(text) < 2 or text[0] != "'":
+        return None
+    out, i, end = [], 1, len(text) - 1
+    while i < end:
+        ch = text[i]
+        if ch == "\\" and i + 1 < end:
+            out.append(_ESCAPES.get(text[i + 1], text[i + 1]))
+            i += 2
+        elif ch == "'":
+            if text[i + 1] != "'" or i + 1 >= end:
+                return None  # the literal ended before the text did
+            out.append("'")
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out) if i == end and text[end] == "'" else None

@@ -1,9 +1,11 @@
 """loopback-connector-postgresql 8.x/9.x rules (§2-§7)."""
 from __future__ import annotations
 
+import re
+
 from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
-from .base import Vendor, literal_default
+from .base import Vendor
 
 # Types that take no length: LoopBack writes `INTEGER(22)` when a length is set (a syntax error,
 # PG#284); we leave the length off instead.
@@ -18,6 +20,8 @@ class PostgresqlVendor(Vendor):
     django_vendor = "postgresql"
     connector_key = "postgresql"
     default_schema = "public"
+    backslash_literal_prefix = "E"
+    literal_readings = (False, True)  # standard_conforming_strings on / off
     type_families = datatypes.POSTGRESQL_FAMILIES
     integer_ranges = datatypes.POSTGRESQL_INTEGER_RANGES
     string_limits = datatypes.POSTGRESQL_STRING_LIMITS
@@ -43,6 +47,11 @@ class PostgresqlVendor(Vendor):
 
     def db_name(self, name: str) -> str:
         return name.lower()
+
+    def normalize_default(self, default: str | None) -> str | None:
+        # Our literals holding a backslash are written E'a\\b' (sqlrules.quote_literal); the catalog
+        # shows the same value as 'a\b'.
+        return super().normalize_default(_standard_literal(default) if default else default)
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("postgresql")
@@ -88,7 +97,7 @@ class PostgresqlVendor(Vendor):
             # LoopBack uses uuid_generate_v4() and creates the uuid-ossp extension before every table
             # (PG#448); gen_random_uuid() is built in since PostgreSQL 13 and needs no privilege.
             return "gen_random_uuid()"
-        return literal_default(prop)
+        return self.literal_default(prop)
 
 
 def _time_type(type_word: str, precision) -> str:
@@ -97,3 +106,12 @@ def _time_type(type_word: str, precision) -> str:
     base = "TIMESTAMP" if type_word.startswith("TIMESTAMP") else "TIME"
     precision_sql = f"({precision}) " if isinstance(precision, int) and precision < 6 else ""
     return f"{base} {precision_sql}{'WITH' if with_zone else 'WITHOUT'} TIME ZONE"
+
+
+def _standard_literal(text: str) -> str:
+    """`E'a\\b''c'` as the standard literal `'a\b''c'`; anything else unchanged."""
+    match = re.fullmatch(r"E'((?:[^'\\]|''|\\[\\'])*)'", text.strip())
+    if not match:
+        return text
+    value = re.sub(r"\\([\\'])", r"\1", match.group(1).replace("''", "'"))
+    return "'" + value.replace("'", "''") + "'"

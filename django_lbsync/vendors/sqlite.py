@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
-from .base import Vendor, literal_default
+from .base import Vendor
 
 
 class SqliteVendor(Vendor):
@@ -54,4 +54,4 @@ class SqliteVendor(Vendor):
         db_default = prop.connector("sqlite3").get("dbDefault")
         if db_default is not None:
             return str(db_default)
-        return literal_default(prop)
+        return self.literal_default(prop)

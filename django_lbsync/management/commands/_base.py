@@ -12,6 +12,7 @@ from ...locking import table_lock_wait_exceeded
 from ...exceptions import (
     ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsupportedDatabase,
 )
+from ...sqlrules import UnsafeLiveName, printable
 
 #: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
 EXIT_ERROR = 1
@@ -60,7 +61,7 @@ class LbsyncCommand(BaseCommand):
             count = len(error.problems)
             head = f"Invalid LoopBack definitions ({count} problem{'s' if count != 1 else ''}):"
             return CommandError(head + "\n" + "\n".join(f"  {p}" for p in error.problems), returncode=EXIT_INVALID)
-        if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase)):
+        if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase, UnsafeLiveName)):
             return CommandError(str(error), returncode=EXIT_INVALID)
         if isinstance(error, ChangesRefused):
             return CommandError(str(error), returncode=EXIT_REFUSED)
@@ -100,10 +101,10 @@ class LbsyncCommand(BaseCommand):
     def write_plan(self, plan, verbosity: int = 1) -> None:
         """The plan as migrate-like lines: `+` adds, `-` drops, `~` alters; notes after."""
         for line in plan.describe():
-            self.stdout.write(f"  {line}")
+            self.stdout.write(f"  {printable(line)}")  # live names may hold anything: shown escaped
         if verbosity >= 1:
             for note in plan.notes:
-                self.stdout.write(f"  ! {note.table}: {note.message}")
+                self.stdout.write(f"  ! {printable(f'{note.table}: {note.message}')}")
 
     def ask(self, question: str) -> bool:
         if not sys.stdin or not sys.stdin.isatty():
