@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connections
@@ -23,6 +25,7 @@ from django_lbsync.discovery import (
     UnsafeLiveName, discover_model_definitions, discover_model_properties, discover_schemas, model_file_stems,
     write_models,
 )
+from django_lbsync.loader import NOT_MODEL_FILES
 from django_lbsync.loader import load_definitions
 
 from . import live_schema
@@ -240,6 +243,18 @@ def test_file_names_stay_inside_the_folder_and_are_distinct_without_case(tmp_pat
 ])
 def test_file_stems(names, expected):
     assert [stem for stem, _ in model_file_stems(names)] == expected
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12) | st.sampled_from(HOSTILE_MODELS), unique=True, max_size=12))
+def test_any_model_names_get_safe_distinct_file_names(models):
+    stems = [stem for stem, _ in model_file_stems(models)]
+    keys = [unicodedata.normalize("NFKC", stem).casefold() for stem in stems]
+    assert len(set(keys)) == len(stems) and "model-config" not in keys
+    for stem in stems:
+        assert stem and all((ch.isalnum() and ch.isprintable()) or ch in "-_" for ch in stem), stem
+        assert len(stem.encode()) <= 210 and not stem.casefold().startswith(NOT_MODEL_FILES)
+        assert stem.casefold() not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
 
 
 def test_an_existing_symlink_is_replaced_not_followed(tmp_path):
