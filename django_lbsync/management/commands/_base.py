@@ -8,10 +8,10 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from ... import conf
 from ...connecting import DatabaseUnreachable, reachable
-from ...locking import table_lock_wait_exceeded
 from ...exceptions import (
     ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsupportedDatabase,
 )
+from ...locking import table_lock_wait_exceeded
 from ...sqlrules import UnsafeLiveName, printable
 
 #: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
