@@ -7,16 +7,25 @@ from .api import (  # noqa: E402
     AutomigrateResult, AutoupdateResult, Cancelled, ModelNames, attached_models, automigrate, autoupdate, db_names,
     desired_schema, get_plan, is_actual,
 )
-from .apply import ApplyFailed  # noqa: E402
+from .apply import ApplyFailed, DataChanged  # noqa: E402
+from .connecting import DatabaseUnreachable  # noqa: E402
+from .dependents import AutomigrateRefused  # noqa: E402
+from .rebuild import RebuildRefused  # noqa: E402
 from .batch import StatementFailed, TooManyRelations  # noqa: E402
 from .changes import Risk  # noqa: E402
 from .discovery import discover_model_definitions, discover_model_properties, discover_schemas, write_models  # noqa
-from .exceptions import ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel  # noqa: E402
+from .exceptions import (  # noqa: E402
+    ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsafeLiveName,
+)
 from .locking import LockTimeout  # noqa: E402
 from .plan import Plan  # noqa: E402
 
 __all__ = [
     "ApplyFailed",
+    "AutomigrateRefused",
+    "DataChanged",
+    "DatabaseUnreachable",
+    "RebuildRefused",
     "AutoupdateResult",
     "ChangesRefused",
     "LockTimeout",
@@ -39,6 +48,7 @@ __all__ = [
     "DefinitionError",
     "LbsyncError",
     "UnknownModel",
+    "UnsafeLiveName",
     "attached_models",
     "automigrate",
     "desired_schema",

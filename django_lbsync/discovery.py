@@ -21,10 +21,11 @@ from typing import Any, Callable, Iterable, Union
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from .exceptions import LbsyncError
+from .exceptions import LbsyncError, UnsafeLiveName
 from .introspect import introspect
 from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
+from .sqlrules import shown
 from .vendors import vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -138,22 +139,6 @@ Using = Union[str, BaseDatabaseSchemaEditor]
 
 # -- live names are untrusted (DESIGN decision 9; docs/discovery-safety.md) -----------------------------
 
-class UnsafeLiveName(LbsyncError):
-    """Live names that fail the identifier rule; discovery wrote and returned nothing (exit 2)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        count = len(self.problems)
-        super().__init__(
-            f"Discovery refused {count} live name{'s' if count != 1 else ''} that cannot be used as identifiers "
-            "(nothing was written; name the other tables to discover them):\n"
-            + "\n".join(f"  {p}" for p in self.problems))
-
-
-def _shown(name: str) -> str:
-    """A name as it may appear in a message: as is when printable, else its escaped repr."""
-    return name if isinstance(name, str) and name.isprintable() and name else repr(name)
-
 
 class _NameCheck:
     """Collects every live name of one discovery call that fails the vendor's identifier rule."""
@@ -165,10 +150,10 @@ class _NameCheck:
     def __call__(self, what: str, name: Any, *where: str) -> None:
         problem = self.vendor.identifier_problem(name)
         if problem:
-            self.problems.append(f"{'.'.join(self._shown(w) for w in where)}: {what} {problem}")
+            self.problems.append(f"{'.'.join(self.shown(w) for w in where)}: {what} {problem}")
 
-    def _shown(self, name: Any) -> str:
-        return repr(name) if self.vendor.identifier_problem(name) else _shown(name)
+    def shown(self, name: Any) -> str:
+        return repr(name) if self.vendor.identifier_problem(name) else shown(name)
 
     def table(self, owner: str, table: Table, columns: bool = True) -> None:
         self("schema", owner, owner)
@@ -178,7 +163,8 @@ class _NameCheck:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise UnsafeLiveName(self.problems)
+            raise UnsafeLiveName(self.problems, consequence="discovery wrote nothing; name the other tables to "
+                                                            "discover them")
 
 
 def _connection(using: Using):
@@ -348,8 +334,8 @@ def _model_names(live: Schema, keep_names: bool, default_owner: str,
             while f"{base}{number}" in taken or f"{base}{number}" in all_wanted:
                 number += 1
             renamed = f"{base}{number}"
-            message = (f"table {_shown(table.schema or default_owner)}.{_shown(table.name)}: model name "
-                       f"{_shown(renamed)}, because {_shown(name)} is taken")
+            message = (f"table {shown(table.schema or default_owner)}.{shown(table.name)}: model name "
+                       f"{shown(renamed)}, because {shown(name)} is taken")
             logger.warning("%s", message)
             if report:
                 report(message)
@@ -533,7 +519,7 @@ def _unique_model_names(definitions: Iterable[dict]) -> list[str]:
 def _table_of(definition: dict) -> str | None:
     for block in (definition.get("options") or {}).values():
         if isinstance(block, dict) and "table" in block:
-            return f"{_shown(str(block.get('schema')))}.{_shown(str(block['table']))}"
+            return f"{shown(str(block.get('schema')))}.{shown(str(block['table']))}"
     return None
 
 

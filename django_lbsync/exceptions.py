@@ -59,5 +59,19 @@ class ChangesRefused(LbsyncError):
         super().__init__(head + "".join(f"\n  {c.describe()}: {c.reason}" for c in self.changes))
 
 
+class UnsafeLiveName(LbsyncError):
+    """Live catalog names that fail the identifier rule (docs/sql-safety.md); exit 2.
+
+    Raised before anything is sent or written: `consequence` says what was not done.
+    """
+
+    def __init__(self, problems: list[str], *, consequence: str):
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(
+            f"Refused {count} live name{'s' if count != 1 else ''} that cannot be used in SQL safely; {consequence}:\n"
+            + "\n".join(f"  {p}" for p in self.problems))
+
+
 class UnsupportedDatabase(LbsyncError):
     """The database backend cannot do what was asked (e.g. read a live Oracle schema)."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .exceptions import LbsyncError
+from .exceptions import UnsafeLiveName
 
 # NUL and every control character (C0, DEL, C1). A newline in a name or fragment lets batched
 # statements run together; NUL truncates strings in C drivers.
@@ -348,18 +348,6 @@ def _type_group(tokens: list[tuple[str, str]], i: int) -> int:
 
 # -- live names ----------------------------------------------------------------------------------
 
-class UnsafeLiveName(LbsyncError):
-    """Live catalog names that fail the identifier rule, in tables a plan would change (exit 2)."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        count = len(self.problems)
-        super().__init__(
-            f"Refused: {count} live name{'s' if count != 1 else ''} in tables this run would change cannot be "
-            "used in SQL safely; nothing was sent to the database. Rename them by hand first:\n"
-            + "\n".join(f"  {p}" for p in self.problems))
-
-
 def shown(name: object) -> str:
     """A name as it may appear in output: as is when printable, else its escaped repr (no spoofing)."""
     return name if isinstance(name, str) and name and name.isprintable() else repr(name)
@@ -377,7 +365,7 @@ def refuse_unsafe_live_names(live, plan, vendor) -> None:
         if table is not None:
             problems.extend(live_name_problems(table, vendor.identifier_problem))
     if problems:
-        raise UnsafeLiveName(problems)
+        raise UnsafeLiveName(problems, consequence="nothing was sent to the database; rename them by hand first")
 
 
 def live_name_problems(table, identifier_problem) -> list[str]:

@@ -9,10 +9,11 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from ... import conf
 from ...connecting import DatabaseUnreachable, reachable
 from ...exceptions import (
-    ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsupportedDatabase,
+    ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsafeLiveName,
+    UnsupportedDatabase,
 )
 from ...locking import table_lock_wait_exceeded
-from ...sqlrules import UnsafeLiveName, printable
+from ...sqlrules import printable
 
 #: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
 EXIT_ERROR = 1

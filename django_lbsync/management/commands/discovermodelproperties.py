@@ -6,9 +6,9 @@ import json
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from ...exceptions import UnsupportedDatabase
+from ...exceptions import UnsafeLiveName, UnsupportedDatabase
 
-from ...discovery import UnsafeLiveName, discover_model_properties
+from ...discovery import discover_model_properties
 from ._base import LbsyncCommand
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from ...exceptions import UnsupportedDatabase
+from ...exceptions import UnsafeLiveName, UnsupportedDatabase
 
-from ...discovery import UnsafeLiveName, WrittenFile, discover_schemas, write_models
+from ...discovery import WrittenFile, discover_schemas, write_models
 from ._base import LbsyncCommand
 
 
