@@ -299,9 +299,11 @@ def _actions_sql(fk: ForeignKey) -> str:
 
 
 def _inline_fk_sql(fk: ForeignKey) -> str:
-    """SQLite cannot ALTER TABLE ADD CONSTRAINT: the FK goes on the column, named."""
+    """SQLite cannot ALTER TABLE ADD CONSTRAINT: the FK goes on the column, named (a live FK that SQLite
+    stored without a name stays unnamed through a table rebuild)."""
     q = _sqlite_quote
-    return (f"CONSTRAINT {q(fk.name)} REFERENCES {q(fk.ref_table)} ({', '.join(q(c) for c in fk.ref_columns)})"
+    name = f"CONSTRAINT {q(fk.name)} " if fk.name else ""
+    return (f"{name}REFERENCES {q(fk.ref_table)} ({', '.join(q(c) for c in fk.ref_columns)})"
             + _actions_sql(fk))
 
 

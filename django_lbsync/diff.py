@@ -3,6 +3,7 @@ type aliases (`character varying` / `VARCHAR`, `int(11)` / `INT`), cast defaults
 never show as drift. Undeclared indexes and FKs are noted and kept unless `prune`."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, TypeVar
 
 from .changes import (
@@ -83,6 +84,21 @@ def _fk_key(fk: ForeignKey, vendor: Vendor) -> str:
     return vendor.identifier_key(fk.name) if fk.name else "(" + ",".join(_keyed(fk.columns, vendor)) + ")"
 
 
+def _named_like_desired(live_fks, desired_fks, vendor: Vendor) -> tuple[ForeignKey, ...]:
+    """A live FK without a name (SQLite: written without CONSTRAINT <name>, as Django and hand-written
+    schemas do) is the desired FK of the same shape, whatever name the model gives it: a name SQLite
+    never stored is no difference worth rebuilding a table for."""
+    unclaimed = {_fk_shape(fk, vendor): fk for fk in desired_fks}
+    for fk in live_fks:
+        if fk.name:
+            unclaimed.pop(_fk_shape(fk, vendor), None)
+    out = []
+    for fk in live_fks:
+        twin = None if fk.name else unclaimed.pop(_fk_shape(fk, vendor), None)
+        out.append(replace(fk, name=twin.name) if twin is not None else fk)
+    return tuple(out)
+
+
 def _fk_shape(fk: ForeignKey, vendor: Vendor) -> tuple:
     return (_keyed(fk.columns, vendor), fk.ref_schema, fk.ref_table, _keyed(fk.ref_columns, vendor),
             vendor.normalize_fk_action(fk.on_delete),
@@ -103,7 +119,8 @@ def _index_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, not
 
 def _fk_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes: list[Note]) -> list[Change]:
     return _object_changes(
-        live, desired, live.foreign_keys, desired.foreign_keys, lambda f: _fk_key(f, vendor),
+        live, desired, _named_like_desired(live.foreign_keys, desired.foreign_keys, vendor), desired.foreign_keys,
+        lambda f: _fk_key(f, vendor),
         lambda f: _fk_shape(f, vendor), AddForeignKey, DropForeignKey, prune, notes,
         label=lambda f: f"foreign key {f.name or _fk_key(f, vendor)}",
     )

@@ -379,7 +379,9 @@ def live_name_problems(table, identifier_problem) -> list[str]:
         names.append(("index", index.name))
         names += [(f"index {shown(index.name)} column", name) for name in index.columns if name]
     for fk in table.foreign_keys:
-        names += [("foreign key", fk.name), (f"foreign key {shown(fk.name)} references table", fk.ref_table)]
+        if fk.name:  # SQLite keeps no name for an FK written without CONSTRAINT <name>; none is rendered
+            names.append(("foreign key", fk.name))
+        names.append((f"foreign key {shown(fk.name)} references table", fk.ref_table))
         names += [(f"foreign key {shown(fk.name)} column", name) for name in fk.columns + fk.ref_columns]
         if fk.ref_schema is not None:
             names.append((f"foreign key {shown(fk.name)} references schema", fk.ref_schema))
