@@ -40,18 +40,22 @@ logger = logging.getLogger("django_lbsync")
 #: progress(action, table) is called with action "drop", "create" before each step, and
 #: "dropped", "created" after it.
 Progress = Callable[[str, Table], None]
-#: confirm(tables_with_rows: {table key: rows}) -> bool, asked before dropping tables that hold rows or
-#: that other objects depend on; the mapping's `.dependents` names every object the drop takes along
-#: (PostgreSQL CASCADE: views, materialized views, other tables' foreign keys ...; dependents.py).
+#: confirm(tables_with_rows: {table key: rows}) -> bool, asked before dropping tables that hold rows,
+#: that other objects depend on, or that carry what no model re-creates; the mapping's `.dependents`
+#: names every object the drop takes along (PostgreSQL CASCADE: views, materialized views, other
+#: tables' foreign keys ...), and `.lost` what belongs to the tables and is not re-created (triggers,
+#: rules, policies, row level security, grants, comments; dependents.py).
 Confirm = Callable[[dict[str, int]], bool]
 
 
 class TablesToDrop(dict):
-    """{table key: rows} of the tables automigrate drops, and `.dependents`: what goes with them."""
+    """{table key: rows} of the tables automigrate drops, `.dependents`: other objects that go with them,
+    and `.lost`: what belongs to the tables themselves and does not come back."""
 
-    def __init__(self, rows: dict[str, int], dependents: list[str]):
+    def __init__(self, rows: dict[str, int], dependents: list[str], lost: list[str] = ()):
         super().__init__(rows)
         self.dependents = list(dependents)
+        self.lost = list(lost)
 
 
 class Cancelled(LbsyncError):
@@ -66,6 +70,7 @@ class AutomigrateResult:
     row_counts: dict[str, int] = field(default_factory=dict)
     sql: list[str] = field(default_factory=list)  # only with dry_run
     dependents: list[str] = field(default_factory=list)  # other objects the drop takes along (named)
+    lost: list[str] = field(default_factory=list)  # parts of the tables no model re-creates (named)
     restored_foreign_keys: list[str] = field(default_factory=list)  # other tables' FKs created again
 
 
@@ -158,7 +163,8 @@ def automigrate(
     tables = desired_schema(models, using=alias).in_dependency_order()
     if assume_empty or given is not None:
         return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress)
-    with reachable(connection), database_lock(connection, timeout=lock_timeout, on_wait=on_wait):
+    with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
+                                                                      on_wait=on_wait):
         with nullcontext() if dry_run else strict_session(connection):  # MySQL: refuse, never clamp
             return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress)
 
@@ -171,12 +177,13 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
             result.row_counts = row_counts(connection, result.dropped)
     effects = _drop_effects(connection, alias, result.dropped)
     result.dependents = effects.dependents
+    result.lost = effects.lost
     result.restored_foreign_keys = [f"{fk.name} on table {table.key}" for table, fk in effects.fks_to_restore]
     if not dry_run:
         refuse_orphans(connection, effects)
     holding_rows = {key: n for key, n in result.row_counts.items() if n}
-    if ((holding_rows or effects.dependents) and not dry_run and confirm is not None
-            and not confirm(TablesToDrop(holding_rows, effects.dependents))):
+    if ((holding_rows or effects.dependents or effects.lost) and not dry_run and confirm is not None
+            and not confirm(TablesToDrop(holding_rows, effects.dependents, effects.lost))):
         raise Cancelled("Automigrate cancelled; nothing was changed.")
     result.created = tables
     report = progress or (lambda action, table: None)
@@ -312,7 +319,8 @@ def autoupdate(
     if given is not None:
         return _autoupdate(models, alias, given, given.collect_sql, allow_destructive, only_safe, prune, confirm,
                            progress)
-    with reachable(connection), database_lock(connection, timeout=lock_timeout, on_wait=on_wait):
+    with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
+                                                                      on_wait=on_wait):
         return _autoupdate(models, alias, None, dry_run, allow_destructive, only_safe, prune, confirm, progress)
 
 

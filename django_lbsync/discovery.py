@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Union
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
+from .connecting import reachable
 from .exceptions import LbsyncError, UnsafeLiveName
 from .introspect import introspect
 from .loader import NOT_MODEL_FILES
@@ -195,9 +196,13 @@ def _all_schemas(connection) -> list[str]:
 
 
 def read_live(connection, *, schema: str | None = None, all_schemas: bool = False, views: bool = False) -> Schema:
-    """The live tables one discovery call is about: the default schema, one `schema`, or all."""
-    schemas = _all_schemas(connection) if all_schemas else ([schema] if schema else [])
-    live = introspect(connection, schemas=schemas, views=views)
+    """The live tables one discovery call is about: the default schema, one `schema`, or all.
+
+    The first query of every discovery call: it opens the connection, with the connect timeout and
+    as read-only work (a missing SQLite file is DatabaseUnreachable, never created)."""
+    with reachable(connection):
+        schemas = _all_schemas(connection) if all_schemas else ([schema] if schema else [])
+        live = introspect(connection, schemas=schemas, views=views)
     if schema and not all_schemas:
         default = _default_owner(connection)
         wanted = None if schema == default else schema

@@ -15,6 +15,7 @@ from django.db import connections, transaction
 from django.core.management import call_command
 
 from django_lbsync import automigrate, autoupdate, get_plan, is_actual
+from django_lbsync.api import Cancelled
 from django_lbsync.dependents import AutomigrateRefused
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
@@ -457,3 +458,107 @@ def test_automigrate_prompt_names_rows_and_dependents(live, use_models, model_di
         assert "Dropping them also drops these objects" in question
         assert "stranger_parent" in question and "fk_child_parent" in question
     assert execute(live, f"SELECT label FROM {p}") == [("a",)]  # "no" changed nothing
+
+
+# -- automigrate: what belongs to the dropped table itself is named, and really is gone afterwards ------
+
+
+def add_parts_no_model_declares(alias, table):
+    """A trigger on every database; comments on PostgreSQL and MySQL; a rule, row level security, a policy
+    and grants (table and column) on PostgreSQL. Returns what automigrate must name, in its order."""
+    t = q(alias, table)
+    kind = vendor(alias)
+    execute(alias, "CREATE TABLE audit (label varchar(40))")
+    if kind == "postgresql":
+        execute(alias, "CREATE FUNCTION thing_audit() RETURNS trigger LANGUAGE plpgsql AS "
+                       "$$ BEGIN INSERT INTO audit VALUES (NEW.label); RETURN NEW; END $$")
+        execute(alias, f"CREATE TRIGGER thing_audit AFTER INSERT ON {t} FOR EACH ROW EXECUTE FUNCTION thing_audit()")
+        execute(alias, f"CREATE RULE thing_keep AS ON DELETE TO {t} WHERE OLD.label = 'keep' DO INSTEAD NOTHING")
+        execute(alias, f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
+        execute(alias, f"CREATE POLICY am_pol ON {t} USING (label <> 'secret')")
+        execute(alias, f"GRANT SELECT, INSERT ON {t} TO PUBLIC")
+        execute(alias, f"GRANT UPDATE (label) ON {t} TO PUBLIC")
+        execute(alias, f"COMMENT ON TABLE {t} IS 'the things'")
+        execute(alias, f"COMMENT ON COLUMN {t}.label IS 'what it says'")
+        return [f"trigger thing_audit on table {table}", f"rule thing_keep on table {table}",
+                f"policy am_pol on table {table}", f"row level security (enabled) on table {table}",
+                f"grant INSERT, SELECT to PUBLIC on table {table}", f"grant UPDATE (label) to PUBLIC on table {table}",
+                f"comment on table {table}", f"comment on column label of table {table}"]
+    if kind == "mysql":
+        execute(alias, f"CREATE TRIGGER thing_audit AFTER INSERT ON {t} FOR EACH ROW INSERT INTO audit VALUES (NEW.label)")
+        execute(alias, f"ALTER TABLE {t} COMMENT = 'the things'")
+        execute(alias, f"ALTER TABLE {t} MODIFY label varchar(40) NULL COMMENT 'what it says'")
+        return [f"trigger thing_audit on table {table}", f"comment on table {table}",
+                f"comment on column label of table {table}"]
+    execute(alias, f"CREATE TRIGGER thing_audit AFTER INSERT ON {t} BEGIN INSERT INTO audit VALUES (NEW.label); END")
+    return [f"trigger thing_audit on table {table}"]
+
+
+def parts_left(alias, table):
+    """What of add_parts_no_model_declares the catalog still holds for `table` (raw catalog SQL)."""
+    kind = vendor(alias)
+    if kind == "postgresql":
+        return execute(alias, (
+            "SELECT (SELECT count(*) FROM pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal), "
+            "(SELECT count(*) FROM pg_rewrite WHERE ev_class = c.oid AND rulename <> '_RETURN'), "
+            "(SELECT count(*) FROM pg_policy WHERE polrelid = c.oid), c.relrowsecurity, "
+            "(SELECT count(*) FROM aclexplode(c.relacl) a WHERE a.grantee <> c.relowner), "
+            "(SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL), "
+            "(SELECT count(*) FROM pg_description d WHERE d.objoid = c.oid) "
+            "FROM pg_class c WHERE c.oid = %s::regclass"), [table])[0]
+    if kind == "mysql":
+        return (execute(alias, "SELECT count(*) FROM information_schema.triggers WHERE event_object_schema = DATABASE() "
+                               "AND event_object_table = %s", [table])[0][0],
+                execute(alias, "SELECT table_comment FROM information_schema.tables WHERE table_schema = DATABASE() "
+                               "AND table_name = %s", [table])[0][0],
+                execute(alias, "SELECT count(*) FROM information_schema.columns WHERE table_schema = DATABASE() "
+                               "AND table_name = %s AND column_comment <> ''", [table])[0][0])
+    return execute(alias, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])[0]
+
+
+NOTHING_LEFT = {"postgresql": (0, 0, 0, False, 0, 0, 0), "mysql": (0, "", 0), "sqlite": (0,)}
+
+
+def test_automigrate_names_the_parts_of_a_table_no_model_recreates(live, use_models, model_dir):
+    use_models(live, thing(model_dir, {"label": {"type": "string", "length": 40}}))
+    automigrate(using=live)
+    table = table_name(live)
+    expected = add_parts_no_model_declares(live, table)
+    assert parts_left(live, table) != NOTHING_LEFT[vendor(live)]
+
+    # The table holds no rows and nothing else depends on it: the question is still asked, for these.
+    asked = []
+    with pytest.raises(Cancelled):
+        automigrate(using=live, confirm=lambda tables: asked.append(tables) or False)
+    assert asked[0] == {} and asked[0].lost == expected and asked[0].dependents == []
+    left = parts_left(live, table)
+    assert left != NOTHING_LEFT[vendor(live)]  # "no" changed nothing
+
+    result = automigrate(using=live, confirm=lambda tables: True)
+    assert result.lost == expected and result.dependents == []
+    assert parts_left(live, table) == NOTHING_LEFT[vendor(live)]  # really gone, as named
+    assert is_actual(using=live)
+
+
+def test_automigrate_command_names_lost_parts_in_the_prompt_and_with_noinput(live, use_models, model_dir,
+                                                                             monkeypatch):
+    from django_lbsync.management.commands.automigrate import Command
+
+    use_models(live, thing(model_dir, {"label": {"type": "string", "length": 40}}))
+    automigrate(using=live)
+    table = table_name(live)
+    expected = add_parts_no_model_declares(live, table)
+    questions = []
+    monkeypatch.setattr(Command, "ask", lambda self, question: questions.append(question) or False)
+    with pytest.raises(Exception, match="cancelled"):
+        call_command("automigrate", database=live, stdout=StringIO())
+    (question,) = questions
+    assert "These belong to the tables and are lost" in question
+    assert "".join(f"  {name}\n" for name in expected) in question
+
+    out = StringIO()
+    call_command("automigrate", "--noinput", database=live, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line for line in lines if "Lost with them" in line] == [
+        f"  Lost with them (not re-created): {name}" for name in expected]
+    assert parts_left(live, table) == NOTHING_LEFT[vendor(live)]

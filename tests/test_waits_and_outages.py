@@ -530,3 +530,117 @@ def test_mysql_lock_is_taken_under_the_database_name(live):
         assert holder == ours and server_wide_holder != ours
     finally:
         observer.close()
+
+
+# --- a SQLite file that is missing, or is not a database ------------------------------------------------
+
+NOT_A_DATABASE = b"these bytes are not a SQLite database\n" * 50
+
+
+def sqlite_aliases(tmp_path: Path) -> dict[str, dict]:
+    """`sqlite_new`: its folder exists, the file does not; `sqlite_junk`: a file that is not a database;
+    `sqlite_fresh_a` / `_b`: missing files that automigrate / autoupdate create."""
+    (tmp_path / "junk.sqlite3").write_bytes(NOT_A_DATABASE)
+    return {name: {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / f"{name}.sqlite3")}
+            for name in ("sqlite_new", "sqlite_fresh_a", "sqlite_fresh_b")} | {
+        "sqlite_junk": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "junk.sqlite3")}}
+
+
+def run_calls(tmp_path: Path, aliases: dict, target: str, calls: list[list]) -> list:
+    """Run each call in one fresh Django process whose settings hold `aliases`, with the customer_v1 models
+    attached to `target`: ["command", name, args, alias] gives (code, out, err, seconds); ["api", function,
+    alias] gives "ok" or the exception's class and text."""
+    (tmp_path / "outage_settings.py").write_text(
+        "from tests.settings import *  # noqa\n"
+        f"DATABASES = {{**DATABASES, **{aliases!r}}}\n"
+        f"LBSYNC = {{'MODELS': [{str(FIXTURES / 'customer_v1')!r}], 'DATASOURCES': {{'db': {target!r}}}}}\n"
+    )
+    script = (
+        "import json, sys, django\n"
+        "django.setup()\n"
+        "import django_lbsync, django_lbsync.discovery as discovery\n"
+        "from tests.test_waits_and_outages import run_command\n"
+        "out = []\n"
+        "for call in json.loads(sys.argv[1]):\n"
+        "    if call[0] == 'command':\n"
+        "        extra = {} if call[1] == 'check' else {'database': call[3]}\n"
+        "        out.append(list(run_command(call[1], *call[2], **extra)))\n"
+        "        continue\n"
+        "    function = getattr(django_lbsync, call[1], None) or getattr(discovery, call[1])\n"
+        "    try:\n"
+        "        function(using=call[2])\n"
+        "        out.append('ok')\n"
+        "    except Exception as exc:\n"
+        "        out.append(f'{type(exc).__name__}: {exc}')\n"
+        "print(json.dumps(out))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, json.dumps(calls)], env=cli_env(tmp_path),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+READ_ONLY_COMMANDS = {
+    "isactual": [],
+    "discovermodels": [],
+    "discovermodelproperties": ["customertest"],
+    "discoverschema": [],
+    "automigrate": ["--sql"],
+    "autoupdate": ["--sql"],
+}
+READ_ONLY_API = ["get_plan", "is_actual", "discover_model_definitions", "discover_schemas"]
+
+
+def sqlite_tables(path: Path) -> list[str]:
+    """Read with the sqlite3 module directly, not through Django or django-lbsync."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+
+
+def test_read_only_work_never_creates_a_missing_sqlite_file_and_automigrate_does(tmp_path):
+    aliases = sqlite_aliases(tmp_path)
+    new = Path(aliases["sqlite_new"]["NAME"])
+    calls = [["command", name, args, "sqlite_new"] for name, args in READ_ONLY_COMMANDS.items()]
+    calls += [["api", function, "sqlite_new"] for function in READ_ONLY_API]
+    calls += [["command", "check", ["--database", "sqlite_new"], "sqlite_new"]]
+    results = run_calls(tmp_path, aliases, "sqlite_new", calls)
+
+    for call, result in zip(calls[:len(READ_ONLY_COMMANDS)], results):
+        code, out, err, _ = result
+        assert code == EXIT_UNREACHABLE, (call, result)
+        assert err.strip().splitlines() == [
+            f"cannot connect to database 'sqlite_new' (sqlite {new}): no such database file"], (call, result)
+    for call, result in zip(calls[len(READ_ONLY_COMMANDS):], results[len(READ_ONLY_COMMANDS):-1]):
+        assert result.startswith("DatabaseUnreachable: ") and "no such database file" in result, (call, result)
+    code, out, err, _ = results[-1]
+    assert code == 0 and "lbsync.W002" in err and "no such database file" in err, results[-1]
+    assert not new.exists() and list(tmp_path.glob("sqlite_new*")) == []  # nothing at all was created
+
+    # automigrate and autoupdate start a new SQLite database: that is how one is made.
+    for command, alias in (("automigrate", "sqlite_fresh_a"), ("autoupdate", "sqlite_fresh_b")):
+        (result,) = run_calls(tmp_path, aliases, alias, [["command", command, ["--noinput"], alias]])
+        assert result[0] == 0, result
+        assert sqlite_tables(Path(aliases[alias]["NAME"])) == ["CustomerTest"]
+
+
+def test_a_file_that_is_not_a_sqlite_database_is_unreachable_on_every_command(tmp_path):
+    aliases = sqlite_aliases(tmp_path)
+    junk = Path(aliases["sqlite_junk"]["NAME"])
+    calls = [["command", name, args, "sqlite_junk"] for name, args in [*COMMANDS.items(), *READ_ONLY_COMMANDS.items()]]
+    calls += [["api", function, "sqlite_junk"] for function in ("automigrate", "autoupdate", *READ_ONLY_API)]
+    calls += [["command", "check", ["--database", "sqlite_junk"], "sqlite_junk"]]
+    results = run_calls(tmp_path, aliases, "sqlite_junk", calls)
+    for call, result in zip(calls, results):
+        if call[0] == "api":
+            assert result.startswith("DatabaseUnreachable: ") and "file is not a database" in result, (call, result)
+        elif call[1] == "check":
+            code, out, err, _ = result
+            assert code == 0 and "lbsync.W002" in err and "file is not a database" in err, result
+        else:
+            code, out, err, _ = result
+            assert code == EXIT_UNREACHABLE, (call, result)
+            assert err.strip().splitlines() == [
+                f"cannot connect to database 'sqlite_junk' (sqlite {junk}): file is not a database"], (call, result)
+    assert junk.read_bytes() == NOT_A_DATABASE  # untouched

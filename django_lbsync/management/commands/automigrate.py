@@ -8,6 +8,7 @@ from ...api import Cancelled, automigrate
 from ...dependents import AutomigrateRefused
 from ...batch import StatementFailed
 from ...exceptions import LbsyncError
+from ...sqlrules import printable
 from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
 
 
@@ -71,7 +72,9 @@ class Command(LbsyncCommand):
         elif verbosity >= 1:
             # Said with or without a prompt (--noinput): what went with the tables, what came back.
             for name in result.dependents:
-                self.stdout.write(f"  Dropped with them: {name}")
+                self.stdout.write(f"  Dropped with them: {printable(name)}")
+            for name in result.lost:
+                self.stdout.write(f"  Lost with them (not re-created): {printable(name)}")
             for name in result.restored_foreign_keys:
                 self.stdout.write(f"  Re-created foreign key {name}")
             self.stdout.write(f"Automigrated {len(result.created)} table(s) on database {database!r}.")
@@ -86,7 +89,11 @@ class Command(LbsyncCommand):
         if dependents:
             question += ("Dropping them also drops these objects (foreign keys declared by attached models are "
                          "created again; the rest is gone):\n"
-                         + "\n".join(f"  {name}" for name in dependents) + "\n")
+                         + "\n".join(f"  {printable(name)}" for name in dependents) + "\n")
+        lost = getattr(tables_with_rows, "lost", [])
+        if lost:
+            question += ("These belong to the tables and are lost: the new tables get only what the models "
+                         "declare:\n" + "\n".join(f"  {printable(name)}" for name in lost) + "\n")
         return self.ask(f"{question}Type 'yes' to continue, or 'no' to cancel: ")
 
     def progress(self, action: str, table) -> None:
