@@ -20,6 +20,7 @@ from .changes import (
     AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn, DropForeignKey,
     DropIndex, Risk,
 )
+from .batch import driver_message
 from .exceptions import LbsyncError
 from .plan import Plan
 from .preflight import count as preflight_count
@@ -37,7 +38,7 @@ class ApplyFailed(LbsyncError):
                  f"Applied before the failure ({len(applied)}): " + ("; ".join(c.describe() for c in applied) or
                                                                     "nothing")
                  + ". Not applied: the failed step and those after it. Fix the cause and run autoupdate again.")
-        super().__init__(f"{failed.describe()} failed: {error}\n{state}")
+        super().__init__(f"{failed.describe()} failed: {driver_message(error)}\n{state}")
 
 
 class DataChanged(LbsyncError):

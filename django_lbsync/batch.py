@@ -21,6 +21,14 @@ _ADD_FK = re.compile(r"^ALTER TABLE (`(?:[^`]|``)+`) ADD (CONSTRAINT `(?:[^`]|``
                      r"REFERENCES (`(?:[^`]|``)+`) .*?);?$", re.S)
 
 
+def driver_message(error: Exception) -> str:
+    """A driver error as one line: MySQL's (1005, 'Can't create ...') reads `1005: Can't create ...`."""
+    args = getattr(error, "args", ())
+    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        return f"{args[0]}: {args[1]}"
+    return str(error)
+
+
 class StatementFailed(LbsyncError):
     """A statement failed. `executed` were sent before it (and stay done where DDL cannot roll back)."""
 
@@ -32,7 +40,7 @@ class StatementFailed(LbsyncError):
                  f"{len(executed)} statement(s) ran before the failure"
                  + (f", creating {', '.join(created)}" if created else "")
                  + "; this database cannot roll DDL back. Fix the cause and run again.")
-        super().__init__(f"{error}\nFailed statement: {failed.strip()[:300]}\n{state}")
+        super().__init__(f"{driver_message(error)}\nFailed statement: {failed.strip()[:300]}\n{state}")
 
 
 def fold_mysql_indexes(statements: list[str]) -> list[str]:

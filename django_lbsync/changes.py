@@ -77,6 +77,10 @@ def _column_sql(column: Column) -> str:
     return text + (f" DEFAULT {column.default}" if column.default is not None else "")
 
 
+def _shown_default(column: Column) -> str:
+    return column.default if column.default is not None else "(none)"
+
+
 @dataclass(frozen=True)
 class CreateTable(Change):
     symbol = "+"
@@ -132,7 +136,7 @@ class AlterColumn(Change):
         if ColumnChange.NULL in self.kinds:
             parts.append("NOT NULL" if not self.desired.null else "NULL allowed")
         if ColumnChange.DEFAULT in self.kinds:
-            parts.append(f"default {self.live.default} -> {self.desired.default}")
+            parts.append(f"default {_shown_default(self.live)} -> {_shown_default(self.desired)}")
         return f"Alter column {self.table.key}.{self.desired.name}: {', '.join(parts)}"
 
 

@@ -25,10 +25,11 @@ from .changes import (
     DropIndex, Probe, Risk,
 )
 from .plan import Plan
-from .schema import Column, Schema, Table
+from .schema import Column, ForeignKey, Index, Schema, Table
 from .vendors import vendor_for
 from .vendors.datatypes import (
-    BOOLEAN, BYTES, CHARS, DATE, DATETIME, DECIMAL, FIXED_STRING, FLOAT, INTEGER, STRING, TIME, DataType,
+    BOOLEAN, BYTES, CHARS, DATE, DATETIME, DECIMAL, FIXED_STRING, FLOAT, INTEGER, SQLITE_NUMBER_CAST,
+    SQLITE_TEXT_AS_NUMBER_DIFFERS, STRING, TIME, DataType, sqlite_value_changes,
 )
 
 _TEXT = (STRING, FIXED_STRING)
@@ -50,9 +51,16 @@ def measure(plan: Plan, connection) -> Plan:
 
 
 def count(connection, probe: Probe) -> int:
+    if not probe.sql:
+        raise ValueError(f"a certain risk has nothing to count: {probe.what}")
     with connection.cursor() as cursor:
         cursor.execute(probe.sql, list(probe.params) if probe.params else None)
         return int(cursor.fetchone()[0])
+
+
+def certain(risk: Risk, what: str) -> Probe:
+    """A risk the plan alone decides, whatever the data (no SQL: never counted, never re-checked)."""
+    return Probe(risk, what, "")
 
 
 def _static(change: Change, probes: list[Probe]) -> Change:
@@ -61,17 +69,19 @@ def _static(change: Change, probes: list[Probe]) -> Change:
     if not probes:
         return change.with_risk(Risk.SAFE, None, "", measured=False, probes=(), **extra)
     risk = max(p.risk for p in probes)
-    reason = "; ".join(p.what for p in probes) + f" ({_NOT_COUNTED})"
+    counted = [p.what for p in probes if p.sql]
+    reason = "; ".join([p.what for p in probes if not p.sql]
+                       + ([f"{'; '.join(counted)} ({_NOT_COUNTED})"] if counted else []))
     return change.with_risk(risk, None, reason, measured=False, probes=tuple(probes), **extra)
 
 
 def _measured(change: Change, connection) -> Change:
-    probes = tuple(replace(p, rows=count(connection, p)) for p in change.probes)
-    found = [p for p in probes if p.rows]
+    probes = tuple(replace(p, rows=count(connection, p)) if p.sql else p for p in change.probes)
+    found = [p for p in probes if p.rows or not p.sql]
     if not found:
         return replace(change, risk=Risk.SAFE, rows=0 if probes else None, reason="", measured=True, probes=probes)
-    worst = max(found, key=lambda p: (p.risk, p.rows))
-    reason = "; ".join(f"{p.rows} {p.what}" for p in found)
+    worst = max(found, key=lambda p: (p.risk, p.rows or 0))
+    reason = "; ".join(f"{p.rows} {p.what}" if p.sql else p.what for p in found)
     return replace(change, risk=worst.risk, rows=worst.rows, reason=reason, measured=True, probes=probes)
 
 
@@ -83,7 +93,11 @@ class _Rules:
         self.sql_vendor = connection.vendor
         self.q = connection.ops.quote_name
         self.live = live
-        self.created = {c.table.key for c in plan.changes if isinstance(c, CreateTable)}
+        self.created_tables = {c.table.key: c.table for c in plan.changes if isinstance(c, CreateTable)}
+        self.created = set(self.created_tables)
+        # InnoDB accepts any index the referenced columns lead; the others need a unique key.
+        self.any_index_key = getattr(self.vendor, "fk_target_any_index", False)
+        self.indexes_after = self._indexes_after(plan)
         self.after = self._values_after(plan)
         self._dispatch: dict[type, Callable[[Change], list[Probe]]] = {
             CreateTable: self._nothing, DropForeignKey: self._nothing, DropIndex: self._nothing,
@@ -134,6 +148,22 @@ class _Rules:
                 fill = self.fill_sql(change.desired)
                 if fill is not None:
                     after[(change.table.key, change.live.name)] = f"COALESCE({self.col(change.live.name)}, {fill})"
+        return after
+
+    def _indexes_after(self, plan: Plan) -> dict[str, tuple[Index, ...]]:
+        """Table key -> its indexes once the plan ran: live (or created) ones, minus those the plan
+        drops (or drops a column of), plus those it adds."""
+        after = {key: table.indexes for key, table in self.live.tables.items()}
+        for change in plan.changes:
+            key, indexes = change.table.key, after.get(change.table.key, ())
+            if isinstance(change, CreateTable):
+                after[key] = change.table.indexes
+            elif isinstance(change, DropIndex):
+                after[key] = tuple(i for i in indexes if i.name != change.index.name)
+            elif isinstance(change, DropColumn):
+                after[key] = tuple(i for i in indexes if change.column.name not in i.columns)
+            elif isinstance(change, AddIndex):
+                after[key] = tuple(i for i in indexes if i.name != change.index.name) + (change.index,)
         return after
 
     def value(self, table: Table, column: str) -> str:
@@ -199,6 +229,32 @@ class _Rules:
                                       f"({', '.join(columns)}); remove the duplicates first", sql, table=table)
 
     def _add_foreign_key(self, change: AddForeignKey) -> list[Probe]:
+        unkeyed = self._referenced_key_problem(change.fk)
+        if unkeyed:
+            return [certain(Risk.IMPOSSIBLE, unkeyed)]
+        return self._orphans(change)
+
+    def _referenced_key_problem(self, fk: ForeignKey) -> str | None:
+        """Why the database would refuse the FK whatever the data: its referenced columns are not a
+        key of the referenced table as the plan leaves it. PostgreSQL, SQLite, Oracle and SQL Server
+        need exactly the primary key's or a unique index's columns; InnoDB any index they lead."""
+        ref_key = Table(fk.ref_table, fk.ref_schema, (), ()).key
+        ref = self.live.tables.get(ref_key) or self.created_tables.get(ref_key)
+        if ref is None:
+            return None  # the database itself names the missing table
+        name = self.vendor.identifier_key
+        wanted = [name(c) for c in fk.ref_columns]
+        keys = [ref.primary_key] + [i.columns for i in self.indexes_after.get(ref_key, ())
+                                    if not i.opaque and (i.unique or self.any_index_key)]
+        for columns in ([name(c) for c in k] for k in keys if k):
+            if columns[:len(wanted)] == wanted if self.any_index_key else sorted(columns) == sorted(wanted):
+                return None
+        needed = ("an index whose leading columns they are" if self.any_index_key else
+                  "its primary key or a unique index on exactly them")
+        return (f"{fk.ref_table} ({', '.join(fk.ref_columns)}) is not {needed} once this plan ran, so the "
+                "database would refuse the foreign key; give them a unique index in its model first")
+
+    def _orphans(self, change: AddForeignKey) -> list[Probe]:
         fk = change.fk
         keys = [f"k{i}" for i in range(len(fk.columns))]
         values = ", ".join(f"{self.value(change.table, c)} AS {k}" for c, k in zip(fk.columns, keys))
@@ -225,6 +281,8 @@ class _TypeRules:
         self.old = self.vendor.data_type(change.live.type)
         self.new = self.vendor.data_type(change.desired.type)
         self.column = rules.col(change.live.name)
+        # SQLite converts values by the column's affinity, whatever the declared size (sqlite.py).
+        self.by_affinity = getattr(self.vendor, "stores_by_affinity", False)
 
     def probe(self, risk: Risk, what: str, where: str, truncate_to: int | None = None) -> Probe:
         return self.rules.probe(self.change, risk, what, f"{self.column} IS NOT NULL AND ({where})", truncate_to)
@@ -240,8 +298,10 @@ class _TypeRules:
             return self.text_to_text()
         if old in _TEXT:
             return self.from_text()
+        if self.by_affinity:
+            return self.affinity_change()
         if not self.vendor.enforces_declared_sizes:
-            return []  # SQLite keeps a non-text value as it is in any column
+            return []  # a database that keeps every value as it is, in any column
         if new in _TEXT:
             return self.to_text()
         same = {
@@ -300,12 +360,16 @@ class _TypeRules:
     def from_text(self) -> list[Probe]:
         new = self.new
         exact = f"CAST({self.column} AS {self.vendor.exact_number_type})"
+        reads_back = self.number_reads_back_as_written()
+        note = " (SQLite stores the number, not the text: '1.10' would read back 1.1)" if reads_back else ""
         if new.family == INTEGER and new.key in self.vendor.integer_ranges:
             low, high = self.vendor.integer_ranges[new.key]
+            checks = [f"{exact} BETWEEN {low} AND {high}"] + ([reads_back] if reads_back else [])
             fits = (f"CASE WHEN {self.matches(_INTEGER_TEXT)} THEN "
-                    f"CASE WHEN {exact} BETWEEN {low} AND {high} THEN 1 ELSE 0 END ELSE 0 END = 0")
+                    f"CASE WHEN {' AND '.join(checks)} THEN 1 ELSE 0 END ELSE 0 END = 0")
             return [self.probe(Risk.IMPOSSIBLE, f"value(s) are not whole numbers in {low}..{high} written plainly, "
-                                                f"so converting them to {new.text} would fail or change them", fits)]
+                                                f"so converting them to {new.text} would fail or change them{note}",
+                               fits)]
         if new.family in (DECIMAL, FLOAT):
             precision, scale = self.decimal_size(new)
             checks = []
@@ -313,15 +377,37 @@ class _TypeRules:
                 checks.append(f"ABS({exact}) < {10 ** (precision - scale)}")
             if scale is not None and self.vendor.enforces_declared_sizes:
                 checks.append(f"{exact} = ROUND({exact}, {scale})")
+            if reads_back:
+                checks.append(reads_back)
             inner = " AND ".join(checks) or "1 = 1"
             fits = (f"CASE WHEN {self.matches(_DECIMAL_TEXT)} THEN "
                     f"CASE WHEN {inner} THEN 1 ELSE 0 END ELSE 0 END = 0")
             return [self.probe(Risk.IMPOSSIBLE, f"value(s) are not plain numbers that {new.text} holds exactly, "
-                                                "so the conversion would fail or change them", fits)]
+                                                f"so the conversion would fail or change them{note}", fits)]
         # Dates, booleans and other types parse text by rules we cannot check row by row without
         # risking an error: any value at all makes the change impossible here.
         return [self.probe(Risk.IMPOSSIBLE, f"value(s) would have to be parsed as {new.text}; django-lbsync cannot "
                                             "show that this keeps them (convert the data first)", "1 = 1")]
+
+    def number_reads_back_as_written(self) -> str | None:
+        """SQLite: the text equals the number it is stored as, read back as text. Elsewhere None: a
+        DECIMAL keeps the value's digits, so '1.10' in numeric(5,2) is the same number."""
+        if not self.by_affinity:
+            return None
+        cast = SQLITE_NUMBER_CAST.get(self.vendor.affinity(self.change.desired.type))
+        if cast is None:
+            return None
+        return f"NOT ({SQLITE_TEXT_AS_NUMBER_DIFFERS.replace('{cast}', cast).format(self.column)})"
+
+    # -- SQLite: a change of affinity ----------------------------------------------------------
+    def affinity_change(self) -> list[Probe]:
+        """SQLite's table rebuild copies each value into the new column, which converts it by the new
+        affinity alone: count the values that would read back differently (vendors/datatypes.py)."""
+        old = self.vendor.affinity(self.change.live.type)
+        new = self.vendor.affinity(self.change.desired.type)
+        return [self.probe(Risk.DESTRUCTIVE, f"value(s) would {what} once stored as {self.change.desired.type} "
+                                             f"({new} affinity, was {old})", condition.format(self.column))
+                for condition, what in sqlite_value_changes(old, new)]
 
     # -- other -> text ----------------------------------------------------------------------------
     def to_text(self) -> list[Probe]:

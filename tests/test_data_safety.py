@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from django_lbsync import ApplyFailed, ChangesRefused, automigrate, autoupdate, is_actual
+from django_lbsync import ApplyFailed, ChangesRefused, automigrate, autoupdate, get_plan, is_actual
 from django_lbsync import preflight
 from django_lbsync.changes import Risk
 
@@ -311,6 +311,87 @@ def test_text_to_boolean_or_date_is_impossible_over_values(target, use_models, m
     assert_refused(alias, target[1], 2)
 
 
+def test_text_to_decimal_keeps_a_value_only_if_it_reads_back_the_same(target, use_models, model_dir):
+    """PostgreSQL and MariaDB keep every digit of a number that fits; SQLite stores a number, not the
+    text, so '1.10' reads back 1.1, '2.00' 2, and 18 decimals or 21 digits are rounded to a double."""
+    alias = prepare(target, use_models, model_dir,
+                    {"v": typed("text", "text", "text")},
+                    [{"v": "1.123456789012345678"}, {"v": "123456789012345678901"}, {"v": "1.10"}, {"v": "2.00"},
+                     {"v": None}],
+                    ({"v": typed("numeric(30,18)", "decimal(30,18)", "decimal(30,18)", type="number")}, {}))
+    assert_refused(alias, target[1], 1 if sized(alias) else 4)  # 21 integer digits do not fit in (30,18)
+    # SQLite's stored values, by typeof(): still the text as written
+    if not sized(alias):
+        table = quote(alias, table_name(alias))
+        assert execute(alias, f"SELECT typeof(v), v FROM {table} ORDER BY id") == [
+            ("text", "1.123456789012345678"), ("text", "123456789012345678901"), ("text", "1.10"),
+            ("text", "2.00"), ("null", None)]
+
+
+def test_text_to_decimal_when_every_value_reads_back_the_same_is_safe(target, use_models, model_dir):
+    alias = prepare(target, use_models, model_dir,
+                    {"v": typed("text", "text", "text")},
+                    [{"v": "1.5"}, {"v": "12"}, {"v": "-3"}, {"v": "0.25"}, {"v": None}],
+                    ({"v": typed("numeric(30,18)", "decimal(30,18)", "decimal(30,18)", type="number")}, {}))
+    assert_safe(alias, target[1])
+
+
+# -- numbers stored as a double ------------------------------------------------------------------------------
+BEYOND_2_53 = 2 ** 53 + 1  # the first integer a double cannot hold: it becomes 2^53
+
+
+def to_double(row):
+    if row["v"] is not None:
+        row["v"] = normalize(float(Decimal(row["v"])))
+    return row
+
+
+@pytest.mark.parametrize("source", ["bigint", "decimal(20,0)"])
+def test_an_integer_beyond_2_53_becomes_a_double_only_with_consent(target, use_models, model_dir, source):
+    before = (typed("bigint", "bigint", "integer", type="number") if source == "bigint" else
+              typed("numeric(20,0)", "decimal(20,0)", "decimal(20,0)", type="number"))
+    alias = prepare(target, use_models, model_dir,
+                    {"v": before}, [{"v": BEYOND_2_53}, {"v": 5}, {"v": -BEYOND_2_53 + 2}, {"v": None}],
+                    ({"v": typed("double precision", "double", "real", type="number")}, {}))
+    # decimal(20,0) -> double is a conversion of every value on PostgreSQL and MariaDB (20 digits > 15);
+    # SQLite counts the integers its REAL affinity changes: 2^53 + 1 (2^53 - 1 fits).
+    count = 3 if source != "bigint" and sized(alias) else 1
+    assert_destructive(alias, target[1], count, to_double)
+    assert read(alias)[0]["v"] == str(2 ** 53)
+    if not sized(alias):
+        table = quote(alias, table_name(alias))
+        assert execute(alias, f"SELECT typeof(v) FROM {table} ORDER BY id") == [
+            ("real",), ("real",), ("real",), ("null",)]
+
+
+def test_an_integer_within_2_53_becomes_a_double_safely(target, use_models, model_dir):
+    alias = prepare(target, use_models, model_dir,
+                    {"v": typed("bigint", "bigint", "integer", type="number")},
+                    [{"v": 2 ** 53}, {"v": -(2 ** 53)}, {"v": None}],
+                    ({"v": typed("double precision", "double", "real", type="number")}, {}))
+    assert_safe(alias, target[1], to_double)  # counted: no value lies beyond 2^53
+
+
+def test_sqlite_real_to_text_that_loses_digits_is_destructive(target, use_models, model_dir):
+    """SQLite writes a REAL as text with 15 significant digits: 0.30000000000000004 becomes '0.3'."""
+    alias = target[0]
+    if sized(alias):
+        pytest.skip("SQLite's affinity conversion")
+    alias = prepare(target, use_models, model_dir,
+                    {"v": typed("double precision", "double", "real", type="number")},
+                    [{"v": 0.1 + 0.2}, {"v": 1.5}, {"v": None}],
+                    ({"v": typed("text", "text", "text")}, {}))
+
+    def as_text(row):
+        row["v"] = {"0.30000000000000004": "0.3"}.get(row["v"], row["v"])
+        return row
+
+    assert_destructive(alias, target[1], 1, as_text)
+    table = quote(alias, table_name(alias))
+    assert execute(alias, f"SELECT typeof(v), v FROM {table} ORDER BY id") == [
+        ("text", "0.3"), ("text", "1.5"), ("null", None)]
+
+
 # -- defaults under a unique index ---------------------------------------------------------------------
 def unique_code(**more):
     return {"type": "string", "length": 20, "postgresql": {"dataType": "varchar", "dataLength": 20},
@@ -385,6 +466,122 @@ def test_foreign_key_over_orphans_is_impossible(target, use_models, model_dir):
     use_models(alias, model_dir({**files, "thing.json": {**files["thing.json"], **fk}}))
     set_mode(alias, mode)
     assert_refused(alias, mode, 1, models=("Thing", "Box"))
+
+
+def fk_models(index=None, fk=True, oldcol=True):
+    """Parent Fkp(code) and child Fkc(pcode, oldcol); the FK references Fkp.code, not its id."""
+    code = {"type": "string", "length": 10, **({"index": index} if index is not None else {})}
+    child = {"pcode": {"type": "string", "length": 10}, **({"oldcol": "string"} if oldcol else {})}
+    options = {"foreignKeys": {"fk_fkc_fkp": {"name": "fk_fkc_fkp", "entity": "Fkp", "foreignKey": "pcode",
+                                              "entityKey": "code"}}} if fk else {}
+    return {"fkp.json": {"name": "Fkp", "properties": {"code": code}},
+            "fkc.json": {"name": "Fkc", "properties": child, **options}}
+
+
+def prepare_fk(target, use_models, model_dir, index):
+    alias, mode = target
+    use_models(alias, model_dir(fk_models(fk=False)))
+    automigrate(using=alias)
+    execute(alias, f"INSERT INTO {quote(alias, table_name(alias, 'Fkp'))} ({quote(alias, 'code')}) VALUES ('a')")
+    execute(alias, f"INSERT INTO {quote(alias, table_name(alias, 'Fkc'))} ({quote(alias, 'pcode')}, "
+                   f"{quote(alias, 'oldcol')}) VALUES ('a', 'precious')")
+    use_models(alias, model_dir(fk_models(index=index, oldcol=False)))
+    set_mode(alias, mode)
+    return alias
+
+
+def test_foreign_key_to_columns_without_a_unique_key_is_refused_before_anything_runs(target, use_models, model_dir):
+    """No primary key, no unique index on Fkp.code: every database refuses the FK (MySQL: no index at
+    all). The plan also drops Fkc.oldcol, which must not happen half-way."""
+    alias = prepare_fk(target, use_models, model_dir, index=None)
+    plan = get_plan(using=alias)  # static: no data needed, nothing counted
+    fk_change = next(c for c in plan.changes if c.kind == "add_foreign_key")
+    assert fk_change.risk == Risk.IMPOSSIBLE and "unique" in fk_change.reason
+    refused = assert_refused(alias, target[1], None, models=("Fkp", "Fkc"))
+    assert [c.kind for c in refused.changes] == ["add_foreign_key"]
+    child = quote(alias, table_name(alias, "Fkc"))
+    assert execute(alias, f"SELECT {quote(alias, 'oldcol')} FROM {child}") == [("precious",)]
+    assert schema_of(alias, "Fkc").foreign_keys == {}
+
+
+@pytest.mark.parametrize("index", [True, {"unique": True}], ids=["plain-index", "unique-index"])
+def test_foreign_key_to_columns_the_plan_indexes(target, use_models, model_dir, index):
+    """The plan's own index counts: a unique one satisfies every database, a plain one only MySQL's InnoDB."""
+    alias = prepare_fk(target, use_models, model_dir, index=index)
+    if index is True and vendor(alias) != "mysql":
+        assert_refused(alias, target[1], None, models=("Fkp", "Fkc"))
+        return
+    autoupdate(using=alias, allow_destructive=True)
+    fks = schema_of(alias, "Fkc").foreign_keys
+    assert [(cols, ref.lower(), ref_cols) for cols, ref, ref_cols, *_ in fks.values()] == [
+        (("pcode",), "fkp", ("code",))]
+    assert execute(alias, f"SELECT {quote(alias, 'pcode')} FROM {quote(alias, table_name(alias, 'Fkc'))}") == [
+        ("a",)]
+
+
+@pytest.mark.parametrize("alias", ["oracle", "mssql"])
+@pytest.mark.parametrize("index", [None, True, {"unique": True}], ids=["no-index", "plain-index", "unique-index"])
+def test_foreign_key_key_rule_offline(alias, index, use_models, model_dir, monkeypatch):
+    """Oracle and SQL Server need a primary key or unique key too; classify decides it with no query."""
+    from django_lbsync.api import desired_schema
+    from django_lbsync.diff import diff
+    from django_lbsync.vendors import vendor_for
+
+    require_alias(alias)
+    connection = connections[alias]
+    monkeypatch.setattr(connection, "cursor", lambda *a, **k: pytest.fail("classify sent a query"))
+    use_models(alias, model_dir(fk_models(fk=False)))
+    live = desired_schema(using=alias)
+    use_models(alias, model_dir(fk_models(index=index, oldcol=False)))
+    plan = diff(live, desired_schema(using=alias), vendor_for(connection), database=alias)
+    fk_change = next(c for c in preflight.classify(plan, connection, live).changes if c.kind == "add_foreign_key")
+    if index == {"unique": True}:
+        assert [p.what.lower() for p in fk_change.probes] == ["row(s) reference a missing fkp row"]  # counted
+    else:
+        assert fk_change.risk == Risk.IMPOSSIBLE and [p.sql for p in fk_change.probes] == [""]
+        assert "unique index" in fk_change.reason and "not counted" not in fk_change.reason
+
+
+# -- driver errors read as "code: message" -------------------------------------------------------------------
+def test_driver_error_tuples_are_shown_as_code_and_message():
+    from django.db.utils import OperationalError
+
+    from django_lbsync import StatementFailed
+    from django_lbsync.changes import DropIndex
+    from django_lbsync.schema import Index, Table
+
+    error = OperationalError(1005, "Can't create table `t`.`fkc` (errno: 150 \"Foreign key constraint is "
+                                   "incorrectly formed\")")
+    change = DropIndex(Table("fkc", None, (), ()), index=Index("i", ("a",), ("ASC",)))
+    for text in (str(ApplyFailed([], change, error, False)), str(StatementFailed([], "ALTER TABLE x", error, False))):
+        assert "1005: Can't create table `t`.`fkc` (errno: 150" in text
+        assert "(1005," not in text
+    plain = OperationalError("no such table: x")
+    assert "failed: no such table: x" in str(ApplyFailed([], change, plain, True))
+
+
+def test_mysql_refusal_our_preflight_missed_reads_as_code_and_message(target, use_models, model_dir, monkeypatch):
+    """With preflight told to see nothing, MariaDB itself refuses the FK: the message is readable."""
+    alias = target[0]
+    if vendor(alias) != "mysql" or target[1] is not None:
+        pytest.skip("MariaDB's errno 150")
+    prepare_fk(target, use_models, model_dir, index=None)
+    monkeypatch.setattr(preflight._Rules, "_referenced_key_problem", lambda self, fk: None)
+    with pytest.raises(ApplyFailed) as failed:
+        autoupdate(using=alias, allow_destructive=True)
+    assert "failed: 1005: " in str(failed.value) and "(1005," not in str(failed.value)
+
+
+def test_a_default_added_or_removed_reads_none_not_python_none():
+    from django_lbsync.changes import AlterColumn, ColumnChange
+    from django_lbsync.schema import Column, Table
+
+    plain, with_default = Column("v", "TEXT", True), Column("v", "TEXT", True, default="'z'")
+    table = Table("t", None, (), ())
+    added = AlterColumn(table, live=plain, desired=with_default, kinds=ColumnChange.DEFAULT)
+    removed = AlterColumn(table, live=with_default, desired=plain, kinds=ColumnChange.DEFAULT)
+    assert added.describe() == "Alter column t.v: default (none) -> 'z'"
+    assert removed.describe() == "Alter column t.v: default 'z' -> (none)"
 
 
 # -- drops ------------------------------------------------------------------------------------------------

@@ -95,3 +95,54 @@ SQLITE_FAMILIES = {
 }
 SQLITE_INTEGER_RANGES = {name: _signed(64) for name, family in SQLITE_FAMILIES.items() if family == INTEGER}
 SQLITE_STRING_LIMITS = {name: (None, CHARS) for name, family in SQLITE_FAMILIES.items() if family == STRING}
+
+# SQLite converts a value when it is stored, by the column's affinity (sqlite.org/datatype3.html §3.1):
+# the first rule whose word the declared type contains decides.
+TEXT_AFFINITY, NUMERIC_AFFINITY, REAL_AFFINITY, BLOB_AFFINITY = "TEXT", "NUMERIC", "REAL", "BLOB"
+_SQLITE_AFFINITY_WORDS = (
+    (("INT",), NUMERIC_AFFINITY),  # INTEGER affinity stores values exactly as NUMERIC does (only CAST differs)
+    (("CHAR", "CLOB", "TEXT"), TEXT_AFFINITY),
+    (("BLOB",), BLOB_AFFINITY),
+    (("REAL", "FLOA", "DOUB"), REAL_AFFINITY),
+)
+
+
+def sqlite_affinity(normalized: str) -> str:
+    """How SQLite stores values in a column of this (upper-cased) declared type."""
+    if not normalized.strip():
+        return BLOB_AFFINITY
+    for words, affinity in _SQLITE_AFFINITY_WORDS:
+        if any(word in normalized for word in words):
+            return affinity
+    return NUMERIC_AFFINITY
+
+
+#: The CAST that gives what a well-formed number in text becomes when stored under the affinity.
+SQLITE_NUMBER_CAST = {NUMERIC_AFFINITY: "NUMERIC", REAL_AFFINITY: "REAL"}
+# Conditions (`{0}` is the quoted column) under which a stored value differs after the table rebuild
+# copies it into a column of another affinity (INSERT ... SELECT applies the new affinity):
+#: an integer stored as a REAL is rounded beyond 2^53 (SQLite compares INTEGER with REAL exactly)
+SQLITE_INTEGER_ROUNDED = "typeof({0}) = 'integer' AND CAST({0} AS REAL) <> {0}"
+#: a REAL written as text keeps 15 significant digits (0.30000000000000004 becomes '0.3')
+SQLITE_REAL_AS_TEXT_DIFFERS = "typeof({0}) = 'real' AND CAST(CAST({0} AS TEXT) AS REAL) <> {0}"
+#: a text stored as a number reads back differently ('1.10' -> 1.1, '2.00' -> 2, '007' -> 7).
+#: Text that is no number stays text, but is counted too: refusing is the side we err on.
+SQLITE_TEXT_AS_NUMBER_DIFFERS = "typeof({0}) = 'text' AND CAST(CAST({0} AS {cast}) AS TEXT) <> {0}"
+
+
+def sqlite_value_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """(condition, what happens) for each way a change of affinity from `old` to `new` can change a
+    stored value."""
+    if old == new or new == BLOB_AFFINITY:
+        return ()  # the same conversion again changes nothing; BLOB converts nothing
+    if new == TEXT_AFFINITY:  # integers become their exact decimal text
+        return ((SQLITE_REAL_AS_TEXT_DIFFERS, "lose digits as text (a REAL is written with 15 significant digits)"),)
+    changes = []
+    if new == REAL_AFFINITY:
+        changes.append((SQLITE_INTEGER_ROUNDED, "be rounded (integers beyond 2^53 as a REAL)"))
+    if old in (TEXT_AFFINITY, BLOB_AFFINITY):
+        changes.append((SQLITE_TEXT_AS_NUMBER_DIFFERS.replace("{cast}", SQLITE_NUMBER_CAST[new]),
+                        "change (text stored as a number reads back differently, e.g. '1.10' as 1.1)"))
+    # REAL -> NUMERIC: an integral REAL becomes the equal INTEGER; a NUMERIC column holds no
+    # well-formed number as text, so no text there is converted.
+    return tuple(changes)

@@ -25,6 +25,12 @@ class SqliteVendor(Vendor):
     regex_match_sql = "{value} REGEXP {pattern}"  # Django registers REGEXP on its SQLite connections
     exact_number_type = "NUMERIC"
     substring_sql = "SUBSTR({col}, 1, {n})"
+    #: Values are converted on storage by the column's affinity, not by its type (preflight.py):
+    #: a type change is judged by what the new affinity does to the values already stored.
+    stores_by_affinity = True
+
+    def affinity(self, type_text: str) -> str:
+        return datatypes.sqlite_affinity(self.normalize_type(type_text))
 
     def schema_name(self, model):
         return None
