@@ -16,11 +16,19 @@ from .exceptions import UnsupportedDatabase
 from .schema import Column, ForeignKey, Index, Schema, Table
 
 
-def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False) -> Schema:
+def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, reader: str = "fast") -> Schema:
     """Every table of the connection's default schema (and of `schemas`), with columns, keys and indexes.
 
     Tables of the default schema have `schema=None`. With `views`, views are read too (`Table.view`).
+    `reader="generic"` reads through Django's introspection API instead (introspect_generic.py,
+    docs/introspection.md); the same snapshot, more queries.
     """
+    if reader == "generic":
+        from .introspect_generic import introspect_generic
+
+        return introspect_generic(connection, schemas=schemas, views=views)
+    if reader != "fast":
+        raise ValueError(f"unknown schema reader {reader!r}: 'fast' or 'generic'")
     reader = _READERS.get(connection.vendor)
     if reader is None:
         raise UnsupportedDatabase(
