@@ -29,7 +29,7 @@ from .schema import Column, ForeignKey, Index, Schema, Table
 from .vendors import vendor_for
 from .vendors.datatypes import (
     BOOLEAN, BYTES, CHARS, DATE, DATETIME, DECIMAL, FIXED_STRING, FLOAT, INTEGER, SQLITE_NUMBER_CAST,
-    SQLITE_TEXT_AS_NUMBER_DIFFERS, STRING, TIME, DataType, sqlite_value_changes,
+    SQLITE_TEXT_AS_NUMBER_DIFFERS, STRING, TEXT_AFFINITY, TIME, DataType, sqlite_value_changes,
 )
 
 _TEXT = (STRING, FIXED_STRING)
@@ -294,6 +294,9 @@ class _TypeRules:
 
     def probes(self) -> list[Probe]:
         old, new = self.old.family, self.new.family
+        if self.by_affinity and self.vendor.affinity(self.change.live.type) == TEXT_AFFINITY == \
+                self.vendor.affinity(self.change.desired.type):
+            return []  # SQLite: text stays the same text in any TEXT-affinity column, whatever the type's name
         if old in _TEXT and new in _TEXT:
             return self.text_to_text()
         if old in _TEXT:

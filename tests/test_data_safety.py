@@ -336,6 +336,16 @@ def test_text_to_decimal_when_every_value_reads_back_the_same_is_safe(target, us
     assert_safe(alias, target[1])
 
 
+def test_sqlite_text_to_another_text_affinity_type_is_safe(target, use_models, model_dir):
+    """`nvarchar` is no type our families know, but SQLite gives it TEXT affinity: no value changes."""
+    if sized(target[0]):
+        pytest.skip("SQLite's affinity")
+    alias = prepare(target, use_models, model_dir, {"v": typed("text", "text", "varchar(20)")},
+                    [{"v": "1.10"}, {"v": "abc"}, {"v": None}], ({"v": typed("text", "text", "nvarchar(10)")}, {}))
+    assert [c.risk for c in get_plan(using=alias).changes] == [Risk.SAFE]
+    assert_safe(alias, target[1])
+
+
 # -- numbers stored as a double ------------------------------------------------------------------------------
 BEYOND_2_53 = 2 ** 53 + 1  # the first integer a double cannot hold: it becomes 2^53
 
