@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import re
-import tempfile
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,18 +211,29 @@ def read_live(connection, *, schema: str | None = None, all_schemas: bool = Fals
 
 
 def discover_model_definitions(using: Using = DEFAULT_DB_ALIAS, *, schema: str | None = None, all_schemas: bool = False,
-                               views: bool = False) -> list[dict[str, str]]:
-    """[{type: 'table'|'view', name, owner}], like `discoverModelDefinitions()`."""
+                               views: bool = False, mark_unsafe: bool = False) -> list[dict[str, str]]:
+    """[{type: 'table'|'view', name, owner}], like `discoverModelDefinitions()`.
+
+    A name that fails the identifier rule raises UnsafeLiveName; with `mark_unsafe` (a plain listing,
+    as `discovermodels` prints it) its row is kept and gets `unsafe`: what is wrong with which name.
+    """
     connection = _connection(using)
     live = read_live(connection, schema=schema, all_schemas=all_schemas, views=views)
     default_owner = _default_owner(connection)
     check = _NameCheck(connection)
-    tables = sorted(live.tables.values(), key=lambda t: (t.schema or "", t.name))
-    for table in tables:
-        check.table(table.schema or default_owner, table, columns=False)
-    check.raise_if_any()
-    return [{"type": "view" if t.view else "table", "name": t.name, "owner": t.schema or default_owner}
-            for t in tables]
+    rows = []
+    for table in sorted(live.tables.values(), key=lambda t: (t.schema or "", t.name)):
+        owner = table.schema or default_owner
+        row = {"type": "view" if table.view else "table", "name": table.name, "owner": owner}
+        problems = [f"{what} {problem}" for what, name in (("schema", owner), (row["type"], table.name))
+                    if (problem := check.vendor.identifier_problem(name))]
+        if problems:
+            row["unsafe"] = "; ".join(problems)
+        check.table(owner, table, columns=False)
+        rows.append(row)
+    if not mark_unsafe:
+        check.raise_if_any()
+    return rows
 
 
 # -- discoverModelProperties ----------------------------------------------------------------------------
@@ -483,22 +494,44 @@ class WrittenFile:
     note: str | None = None  # why the file name differs from LoopBack's `<model>.json`, if it does
 
 
+class OtherModelFiles(LbsyncError):
+    """The output folder holds model files this run would not write: the generated model-config.json
+    (whose sources include the folder) would load them with the new ones. Nothing was written."""
+
+    def __init__(self, folder: Path, files: list[Path]):
+        self.folder, self.files = folder, files
+        listed = "\n".join(f"  {shown(f.name)}" for f in files)
+        super().__init__(
+            f"{shown(str(folder))} already holds {len(files)} model file{'s' if len(files) != 1 else ''} this "
+            "discovery would not write; the model-config.json written there would load "
+            f"{'them' if len(files) != 1 else 'it'} with the discovered models. Nothing was written. Remove "
+            f"{'them' if len(files) != 1 else 'it'}, choose an empty folder, or pass --force to write anyway:\n"
+            + listed)
+
+
 def write_models(schemas: dict[str, dict], folder: Path, datasource: str = "db",
-                 report: Callable[[WrittenFile], None] | None = None) -> list[Path]:
+                 report: Callable[[WrittenFile], None] | None = None, force: bool = False) -> list[Path]:
     """One `<model>.json` per schema plus a model-config.json that attaches them to `datasource`.
 
     Every file lands directly in `folder`, whatever the model or table is called; file names that
     would clash on a case-insensitive file system, or with model-config.json, get a distinct name and
-    a note. `report` hears of each file written.
+    a note. `report` hears of each file written. Files of an earlier run with the same names are
+    replaced; any other file the loader would read as a model raises OtherModelFiles before anything
+    is written, unless `force`.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    config: dict[str, Any] = {"_meta": {"sources": ["loopback/common/models", "./"]}}
     definitions = list(schemas.values())
     names = _unique_model_names(definitions)
+    stems = model_file_stems(names)
+    targets = [_inside(folder, stem + ".json") for stem, _ in stems] + [_inside(folder, "model-config.json")]
+    others = other_model_files(folder, targets)
+    if others and not force:
+        raise OtherModelFiles(folder, others)
+    folder.mkdir(parents=True, exist_ok=True)
+    config: dict[str, Any] = {"_meta": {"sources": ["loopback/common/models", "./"]}}
     paths = []
-    for definition, name, (stem, note) in zip(definitions, names, model_file_stems(names)):
-        written = WrittenFile(_inside(folder, stem + ".json"), name, _table_of(definition), note)
+    for definition, name, (stem, note), target in zip(definitions, names, stems, targets):
+        written = WrittenFile(target, name, _table_of(definition), note)
         _write_json(written.path, definition)
         paths.append(written.path)
         config[name] = {"dataSource": datasource}
@@ -536,10 +569,33 @@ def _inside(folder: Path, file_name: str) -> Path:
     return path
 
 
+def other_model_files(folder: Path, targets: list[Path]) -> list[Path]:
+    """Files in `folder` that the loader reads as models (its own rule: `*.json`, not configuration)
+    and that writing `targets` does not replace (compared as the file system compares names)."""
+    if not folder.is_dir():
+        return []
+    names = {target.name for target in targets}
+    others = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith(NOT_MODEL_FILES) or path.name in names:
+            continue
+        if any(_same_file(path, target) for target in targets):  # `Customer.json` on a case-insensitive disk
+            continue
+        others.append(path)
+    return others
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _write_json(path: Path, data: Any) -> None:
     """Write through a temporary file in the same folder, then rename over the target: a symlink
     already sitting at `path` is replaced, never followed out of the folder."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lbsync-", suffix=".tmp")
+    fd, temporary = _new_temporary_file(path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(json.dumps(data, indent=2) + "\n")
@@ -547,6 +603,20 @@ def _write_json(path: Path, data: Any) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_temporary_file(folder: Path) -> tuple[int, Path]:
+    """A new, empty file in `folder`, created with the mode open() would give it (0666 less the umask;
+    tempfile.mkstemp makes 0600, which other users and tools reading the models could not read).
+    O_EXCL never follows or reuses an existing entry."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        candidate = folder / f".lbsync-{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(candidate, flags, 0o666), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name in {folder}")
 
 
 # Device names Windows reserves with any extension (`CON.json`, `nul.json`, `COM1.json`).

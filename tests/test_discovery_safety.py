@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from django_lbsync import automigrate, is_actual
 from django_lbsync.discovery import (
-    UnsafeLiveName, discover_model_definitions, discover_model_properties, discover_schemas, model_file_stems,
+    OtherModelFiles, UnsafeLiveName, discover_model_definitions, discover_model_properties, discover_schemas, model_file_stems,
     write_models,
 )
 from django_lbsync.loader import NOT_MODEL_FILES
@@ -117,14 +117,38 @@ def test_whole_schema_discovery_refuses_every_unsafe_name_and_writes_nothing(hos
     assert not out_dir.exists()
 
 
-@pytest.mark.parametrize("command", ["discovermodels", "discovermodelproperties"])
-def test_listing_commands_refuse_too(hostile, command):
+def test_discovermodelproperties_refuses_too(hostile):
     alias, names = hostile
-    args = ("cols",) if command == "discovermodelproperties" else ()
     with pytest.raises(CommandError) as raised:
-        call(command, *args, database=alias)
+        call("discovermodelproperties", "cols", database=alias)
     assert raised.value.returncode == 2
-    assert repr(names["bad"] if command == "discovermodels" else names["quote_col"]) in str(raised.value)
+    assert repr(names["quote_col"]) in str(raised.value)
+
+
+def test_discovermodels_lists_every_table_with_unsafe_names_escaped_and_marked(hostile):
+    """A plain listing builds no SQL from the names: it shows them all, the unsafe ones escaped and marked."""
+    alias, names = hostile
+    bad_nl = "tab\nle"  # a newline in a table name: it must not start an output line of its own
+    create(alias, bad_nl)
+    try:
+        out, err = call("discovermodels", database=alias)
+        rows = json.loads(call("discovermodels", "--format", "json", database=alias)[0])
+        with pytest.raises(UnsafeLiveName):
+            discover_model_definitions(alias)  # the API still refuses unless asked to mark
+    finally:
+        drop(alias, bad_nl)
+    lines = out.splitlines()
+    listed = {line.split("  (")[0].split(".", 1)[1] for line in lines}
+    assert listed == {"good", "cols", "refers", repr(names["bad"]), repr(bad_nl)}, out
+    assert user_tables(alias) - {bad_nl} == {"good", "cols", "refers", names["bad"]}  # the catalog agrees
+    marked = [line for line in lines if "UNSAFE NAME: table name" in line]
+    assert sorted(line.split("  (")[0].split(".", 1)[1] for line in marked) == sorted([repr(names["bad"]),
+                                                                                        repr(bad_nl)])
+    assert "2 names marked UNSAFE NAME" in err
+    by_name = {row["name"]: row for row in rows}
+    assert set(by_name) == {"good", "cols", "refers", names["bad"], bad_nl}  # JSON keeps the real names
+    assert {n for n, row in by_name.items() if "unsafe" in row} == {names["bad"], bad_nl}
+    assert "quote character" in by_name[names["bad"]]["unsafe"] and "control" in by_name[bad_nl]["unsafe"]
 
 
 def test_naming_safe_tables_discovers_them(hostile):
@@ -324,3 +348,53 @@ def test_awkward_names_round_trip(live, use_models, tmp_path, keep_names):
         assert (rebuilt.columns, rebuilt.primary_key, rebuilt.foreign_keys) == (
             original[table].columns, original[table].primary_key, original[table].foreign_keys), table
     drop(live, *reversed(tables))
+
+
+# -- written files: the mode open() gives, and no stale model file loaded with them -------------------
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o002], ids=oct)
+def test_written_files_get_the_mode_open_would_give(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        written = write_models({"public.customer": definition("Customer")}, tmp_path / "out")
+        with open(tmp_path / "plain.json", "w"):  # what any tool writing a file gets
+            pass
+    finally:
+        os.umask(previous)
+    expected = 0o666 & ~umask
+    assert os.stat(tmp_path / "plain.json").st_mode & 0o777 == expected
+    assert [os.stat(p).st_mode & 0o777 for p in written] == [expected, expected]
+    assert [p.name for p in (tmp_path / "out").iterdir()] and not list((tmp_path / "out").glob(".lbsync-*"))
+
+
+def test_output_dir_with_other_model_files_is_refused_unless_forced(live, tmp_path):
+    create(live, "lbsync_now", "v")
+    folder = tmp_path / "out"
+    try:
+        call("discoverschema", "lbsync_now", "--output-dir", str(folder), database=live)
+        first = {p.name: p.read_bytes() for p in folder.iterdir()}
+        assert sorted(first) == ["lbsync-now.json", "model-config.json"]
+        call("discoverschema", "lbsync_now", "--output-dir", str(folder), database=live)  # a refresh: same files
+        # A model file of something else (a table dropped since, or a hand-written model whose base is gone):
+        # the generated model-config.json would load it with the rest, and it breaks loading.
+        stale = {"name": "Gone", "base": "NoSuchBase", "properties": {"x": "string"}}
+        (folder / "gone.json").write_text(json.dumps(stale))
+        (folder / "datasources.json").write_text("{}")  # configuration, not a model: allowed
+        with pytest.raises(CommandError) as raised:
+            call("discoverschema", "lbsync_now", "--output-dir", str(folder), database=live)
+        assert raised.value.returncode == 2
+        message = str(raised.value)
+        assert "gone.json" in message and "--force" in message and "Nothing was written" in message
+        assert "datasources.json" not in message and "lbsync-now.json" not in message
+        assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in first} == first  # untouched
+        assert sorted(p.name for p in folder.iterdir()) == ["datasources.json", "gone.json", "lbsync-now.json",
+                                                            "model-config.json"]
+        out, err = call("discoverschema", "lbsync_now", "--output-dir", str(folder), "--force", database=live)
+        assert "gone.json was already there; model-config.json loads it too" in err
+        assert json.loads((folder / "gone.json").read_text()) == stale  # --force writes, and deletes nothing
+        with pytest.raises(OtherModelFiles) as refused:  # the API refuses the same way, before writing
+            write_models({"public.x": definition("X")}, folder)
+        assert [p.name for p in refused.value.files] == ["gone.json", "lbsync-now.json"]
+        assert not (folder / "x.json").exists()
+    finally:
+        drop(live, "lbsync_now")

@@ -562,3 +562,19 @@ def test_automigrate_command_names_lost_parts_in_the_prompt_and_with_noinput(liv
     assert [line for line in lines if "Lost with them" in line] == [
         f"  Lost with them (not re-created): {name}" for name in expected]
     assert parts_left(live, table) == NOTHING_LEFT[vendor(live)]
+
+
+def test_postgresql_names_rules_and_policies_of_other_tables_that_the_cascade_drops(live, use_models, model_dir):
+    if vendor(live) != "postgresql":
+        pytest.skip("DROP TABLE ... CASCADE is PostgreSQL's")
+    use_models(live, thing(model_dir, {"label": {"type": "string", "length": 40}}))
+    automigrate(using=live)
+    execute(live, "CREATE TABLE audit (label varchar(40))")
+    execute(live, "CREATE RULE audit_copy AS ON INSERT TO audit DO ALSO INSERT INTO thing (label) VALUES (NEW.label)")
+    execute(live, "CREATE POLICY audit_pol ON audit USING (label IN (SELECT label FROM thing))")
+    asked = []
+    automigrate(using=live, confirm=lambda tables: asked.append(tables) or True)
+    assert asked[0].dependents == ["policy audit_pol on table audit", "rule audit_copy on table audit"]
+    assert asked[0].lost == []
+    assert execute(live, "SELECT count(*) FROM pg_rewrite WHERE rulename = 'audit_copy'") == [(0,)]  # as named
+    assert execute(live, "SELECT count(*) FROM pg_policy WHERE polname = 'audit_pol'") == [(0,)]

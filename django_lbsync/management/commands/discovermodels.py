@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS
 from ...exceptions import UnsafeLiveName, UnsupportedDatabase
 
 from ...discovery import discover_model_definitions
+from ...sqlrules import shown
 from ._base import LbsyncCommand
 
 
@@ -26,11 +27,21 @@ class Command(LbsyncCommand):
     def handle(self, *args, database, schema, all, views, format, **options):
         self.check_database(database)
         try:
-            rows = discover_model_definitions(database, schema=schema, all_schemas=all, views=views)
+            rows = discover_model_definitions(database, schema=schema, all_schemas=all, views=views, mark_unsafe=True)
         except (UnsupportedDatabase, UnsafeLiveName) as exc:
             raise CommandError(str(exc), returncode=2) from None
         if format == "json":
             self.stdout.write(json.dumps(rows, indent=2))
             return
         for row in rows:
-            self.stdout.write(f"{row['owner']}.{row['name']}  ({row['type']})")
+            # A name that fails the identifier rule is listed, escaped (repr), and marked: no SQL is built
+            # from this listing, but discoverschema and discovermodelproperties refuse it.
+            unsafe = row.get("unsafe", "")
+            owner = repr(row["owner"]) if unsafe.startswith("schema ") else shown(row["owner"])
+            name = repr(row["name"]) if f"{row['type']} name " in unsafe else shown(row["name"])
+            mark = f"  UNSAFE NAME: {unsafe}" if unsafe else ""
+            self.stdout.write(f"{owner}.{name}  ({row['type']}){mark}")
+        marked = sum(1 for row in rows if row.get("unsafe"))
+        if marked:
+            self.stderr.write(f"{marked} name{'s' if marked != 1 else ''} marked UNSAFE NAME cannot be used in SQL "
+                              "safely: discoverschema and discovermodelproperties refuse them.")

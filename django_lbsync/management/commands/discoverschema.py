@@ -9,7 +9,8 @@ from django.db import DEFAULT_DB_ALIAS
 
 from ...exceptions import UnsafeLiveName, UnsupportedDatabase
 
-from ...discovery import WrittenFile, discover_schemas, write_models
+from ...discovery import OtherModelFiles, WrittenFile, discover_schemas, other_model_files, write_models
+from ...sqlrules import shown
 from ._base import LbsyncCommand
 
 
@@ -26,10 +27,13 @@ class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when u
                             help="Keep table and column names as model and property names (no Pascal/camel case).")
         parser.add_argument("--output-dir", type=Path,
                             help="Write one <model>.json per table and a model-config.json that loads them.")
+        parser.add_argument("--force", action="store_true",
+                            help="Write into --output-dir even when it holds other model files (*.json) that the "
+                                 "written model-config.json would load too.")
         parser.add_argument("--datasource", default="db", help="The datasource name in model-config.json.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, tables, all, schema, relations, keep_names, output_dir, datasource, database,
+    def handle(self, *args, tables, all, schema, relations, keep_names, output_dir, datasource, database, force,
                **options):
         try:
             schemas = discover_schemas(tables or None, using=database, schema=schema, all_schemas=all,
@@ -40,9 +44,13 @@ class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when u
             raise CommandError(str(exc), returncode=2) from None
         if output_dir:
             try:
-                write_models(schemas, output_dir, datasource, report=self.wrote)
+                written = write_models(schemas, output_dir, datasource, report=self.wrote, force=force)
+            except OtherModelFiles as exc:
+                raise CommandError(str(exc), returncode=2) from None
             except OSError as exc:
                 raise CommandError(f"Cannot write to {output_dir}: {exc.strerror or exc}", returncode=2) from None
+            for other in other_model_files(output_dir, written):  # only with --force
+                self.stderr.write(f"  Note: {shown(other.name)} was already there; model-config.json loads it too")
         else:
             self.stdout.write(json.dumps(schemas, indent=2))
 
