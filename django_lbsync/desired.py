@@ -49,7 +49,7 @@ def build_schema(
                 )
             )
             continue
-        _check_lengths(table, max_name_length, problems)
+        _check_lengths(table, max_name_length, vendor, problems)
         if not table.primary_key:
             # LoopBack can make a table without a key (a model with `idInjection: false` whose own `id`
             # property is not an id); Django's schema editor cannot.
@@ -204,16 +204,26 @@ def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems
     return out
 
 
-def _check_lengths(table: Table, limit: int | None, problems: list) -> None:
-    if not limit:
+def _check_lengths(table: Table, django_limit: int | None, vendor: Vendor, problems: list) -> None:
+    """Every name within the database's limit, counted as the database counts (vendor.name_limit_unit).
+
+    PostgreSQL counts bytes and cuts a longer name without an error; 32 x "é" + "a" is 33 characters
+    but 65 bytes. The smaller of Django's max_name_length and the vendor's own limit applies.
+    """
+    limits = [n for n in (django_limit, vendor.name_limit) if n]
+    if not limits:
         return
+    limit = min(limits)
+    in_bytes = vendor.name_limit_unit == "bytes"
 
     def check(name: str, what: str, prop: str | None = None) -> None:
-        if isinstance(name, str) and len(name) > limit:
-            problems.append(
-                DefinitionProblem(f'{what} name "{name}" is {len(name)} characters; this database allows {limit}',
-                                  table.source, table.model, prop)
-            )
+        if not isinstance(name, str) or vendor.name_size(name) <= limit:
+            return
+        size = (f"{vendor.name_size(name)} bytes in UTF-8 ({len(name)} characters)" if in_bytes
+                else f"{len(name)} characters")
+        problems.append(DefinitionProblem(
+            f'{what} name "{name}" is {size}; this database allows {limit}{" bytes" if in_bytes else ""}',
+            table.source, table.model, prop))
 
     check(table.name, "table")
     for column in table.columns:
@@ -221,7 +231,7 @@ def _check_lengths(table: Table, limit: int | None, problems: list) -> None:
     for index in table.indexes:
         check(index.name, "index", (index.origin or "").split(".", 1)[-1])
     for fk in table.foreign_keys:
-        check(fk.name, "foreign key")
+        check(fk.name, "foreign key", (fk.origin or "").split(".", 1)[-1] or None)
     for name in table.sequence or ():
         check(name, "sequence/trigger")
 

@@ -97,6 +97,13 @@ class Vendor:
     #: Whether a top-level `dataType` (outside the connector block) reaches the column type (MySQL §3.2).
     reads_top_level_data_type = False
 
+    # -- how long a name may be (desired._check_lengths, docs/sql-safety.md) ------------------------
+    #: The longest name the database keeps whole, or None for no limit. A longer one is not refused by
+    #: every database: PostgreSQL cuts it silently, so two names can become one.
+    name_limit: int | None = None
+    #: What `name_limit` counts: "characters", or "bytes" of the name in UTF-8.
+    name_limit_unit = "characters"
+
     # -- untrusted strings (sqlrules.py, docs/sql-safety.md) -------------------------------------
     def identifier_problem(self, name: object) -> str | None:
         return sqlrules.identifier_problem(name, self.identifier_quotes)
@@ -116,6 +123,35 @@ class Vendor:
 
     def size_problem(self, value: object) -> str | None:
         return sqlrules.size_problem(value, self.size_words)
+
+    def name_size(self, name: str) -> int:
+        """The length of `name` as the database counts it against `name_limit`."""
+        return len(name.encode("utf-8")) if self.name_limit_unit == "bytes" else len(name)
+
+    # -- type text: words change case, string literals never do (ENUM('yes','No')) ---------------
+    @property
+    def literal_pattern(self) -> "re.Pattern[str]":
+        """One string literal as this database reads it (MySQL: `\\'` does not end it)."""
+        return _BACKSLASH_LITERAL if self.backslash_escapes else _STANDARD_LITERAL
+
+    def type_words_upper(self, type_text: str) -> str:
+        """`type_text` with its words upper-cased and its string literals as written."""
+        return self._outside_literals(type_text, str.upper)
+
+    def type_words_lower(self, type_text: str) -> str:
+        """`type_text` with its words lower-cased and its string literals as written."""
+        return self._outside_literals(type_text, str.lower)
+
+    def _outside_literals(self, text: str, change) -> str:
+        parts, end = [], 0
+        for match in self.literal_pattern.finditer(text):
+            parts += [change(text[end:match.start()]), match.group()]
+            end = match.end()
+        return "".join(parts + [change(text[end:])])
+
+    def _type_literal(self, literal: str) -> str:
+        """One spelling of a string literal inside a type, for comparing (MySQL reads escapes)."""
+        return literal
 
     def literal_default(self, prop: PropertyDefinition) -> str | None:
         """A LoopBack `default` as an SQL literal (PostgreSQL's rule, §5), or None when it has none.
@@ -208,13 +244,22 @@ class Vendor:
         return normalized
 
     def _normalize_type(self, type_text: str) -> str:
-        text = re.sub(r"\s+", " ", type_text.strip().upper())
+        # String literals (ENUM and SET values) are held aside, so neither case nor spacing changes in
+        # them: ENUM('yes') and ENUM('YES') are different columns.
+        literals: list[str] = []
+
+        def hold(match: "re.Match[str]") -> str:
+            literals.append(self._type_literal(match.group()))
+            return f"\x00{len(literals) - 1}\x00"
+
+        text = type_text if "\x00" in type_text else self.literal_pattern.sub(hold, type_text)
+        text = re.sub(r"\s+", " ", text.strip().upper())
         text = re.sub(r"\s*\(\s*", "(", text)
         text = re.sub(r"\s*,\s*", ",", text)
         text = re.sub(r"\s*\)", ")", text)
         for pattern, replacement in self.type_aliases:
             text = re.sub(pattern, replacement, text)
-        return text
+        return re.sub("\x00(\\d+)\x00", lambda m: literals[int(m.group(1))], text) if literals else text
 
     def normalize_default(self, default: str | None) -> str | None:
         """One spelling per default: casts, wrapping parentheses and NOW() spellings removed."""
@@ -251,6 +296,10 @@ class Vendor:
             return None
         action = str(value).strip().upper()
         return action if action in self.fk_actions else None
+
+
+_STANDARD_LITERAL = re.compile(r"'(?:[^']|'')*'")
+_BACKSLASH_LITERAL = re.compile(r"'(?:[^'\\]|''|\\.)*'", re.S)
 
 
 def _balanced(text: str) -> bool:

@@ -15,13 +15,14 @@ class MssqlVendor(Vendor):
     case_insensitive_columns = True
     identifier_quotes = '[]"'
     size_words = ("MAX",)
+    name_limit = 128  # characters (sysname is nvarchar(128))
     fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("mssql")
         data_type = block.get("dataType")
         if data_type:
-            type_word = str(data_type).upper()
+            type_word = self.type_words_upper(str(data_type))
             precision, scale = block.get("dataPrecision"), block.get("dataScale")
             length = block.get("dataLength") or prop.get("length")
             if precision and scale:  # JavaScript truthiness, as LoopBack: scale 0 gives TYPE(p)

@@ -1,8 +1,6 @@
 """loopback-connector-mysql 8.x/9.x rules (§2-§7). Names keep their case."""
 from __future__ import annotations
 
-import re
-
 from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
@@ -25,6 +23,7 @@ class MysqlVendor(Vendor):
     comment_starts = ("--", "/*", "#")
     literal_readings = (True, False)  # NO_BACKSLASH_ESCAPES off / on
     reads_top_level_data_type = True
+    name_limit = 64  # characters, whatever their bytes
     type_families = datatypes.MYSQL_FAMILIES
     integer_ranges = datatypes.MYSQL_INTEGER_RANGES
     string_limits = datatypes.MYSQL_STRING_LIMITS
@@ -49,6 +48,7 @@ class MysqlVendor(Vendor):
         (r"^(DOUBLE PRECISION|REAL)$", "DOUBLE"),
         (r"^CHARACTER VARYING", "VARCHAR"),
         (r"^CHAR$", "CHAR(1)"),
+        (r"^(DATETIME|TIMESTAMP|TIME)\(0\)", r"\1"),  # 0 digits is what no precision keeps; MySQL says datetime
     )
 
     def schema_name(self, model):
@@ -75,7 +75,7 @@ class MysqlVendor(Vendor):
         return "TEXT"
 
     def _override(self, prop: PropertyDefinition, block: Mapping[str, Any]) -> str:
-        type_word = str(block["dataType"]).upper()
+        type_word = self.type_words_upper(str(block["dataType"]))  # ENUM('yes','No') keeps its values
         if type_word == "ENUM":
             values = (prop.get("jsonSchema") or {}).get("enum") or block.get("value") or []
             return "ENUM(" + ",".join(self.quote_literal(str(v)) for v in values) + ")"
@@ -92,25 +92,24 @@ class MysqlVendor(Vendor):
 
     def _top_level_override(self, prop: PropertyDefinition) -> str:
         """§3.2: without `mysql.dataType` the builder honours a top-level `dataType` and its knobs."""
-        type_word = str(prop.get("dataType"))
-        lower = type_word.lower()
-        if "(" in lower:
-            return type_word.upper()
+        type_word = self.type_words_upper(str(prop.get("dataType")))  # string literals keep their case
+        if "(" in type_word:
+            return type_word
         length, precision, scale = prop.get("length"), prop.get("precision"), prop.get("scale")
-        if lower in ("decimal", "numeric"):
-            return f"{type_word}({precision or 9},{scale if scale is not None else 2})".upper()
-        if lower in ("float", "double"):
+        if type_word in ("DECIMAL", "NUMERIC"):
+            return f"{type_word}({precision or 9},{scale if scale is not None else 2})"
+        if type_word in ("FLOAT", "DOUBLE"):
             if precision and scale is not None:
-                return f"{type_word}({precision},{scale})".upper()
-            return (f"{type_word}({precision})" if precision else type_word).upper()
-        if lower == "char":
+                return f"{type_word}({precision},{scale})"
+            return f"{type_word}({precision})" if precision else type_word
+        if type_word == "CHAR":
             return f"CHAR({length or 255})"
-        if lower == "varchar":
+        if type_word == "VARCHAR":
             return f"VARCHAR({length or (512 if prop.type == 'String' else 4096)})"
-        if lower in ("text", "mediumtext", "longtext", "tinytext"):
-            return type_word.upper()
-        suffix = " UNSIGNED" if prop.get("unsigned") and lower in [t.lower() for t in INTEGER_TYPES] else ""
-        return (f"{type_word}({length})" if length else type_word).upper() + suffix
+        if type_word in ("TEXT", "MEDIUMTEXT", "LONGTEXT", "TINYTEXT"):
+            return type_word
+        suffix = " UNSIGNED" if prop.get("unsigned") and type_word in INTEGER_TYPES else ""
+        return (f"{type_word}({length})" if length else type_word) + suffix
 
     def auto_increment(self, prop, model, column_type):
         if prop.generated and len(model.ids) == 1 and column_type.split("(")[0].split()[0] in INTEGER_TYPES:
@@ -123,7 +122,8 @@ class MysqlVendor(Vendor):
         LoopBack drops a falsy default such as 0 (MY#445); we keep it.
         """
         value = prop.connector("mysql").get("default")
-        if value is None or any(word in column_type for word in NO_DEFAULT_TYPES):
+        type_words = self.literal_pattern.sub("''", column_type)  # ENUM('TEXT') is no TEXT column
+        if value is None or any(word in type_words for word in NO_DEFAULT_TYPES):
             return None
         if isinstance(value, bool):
             return "1" if value else "0"
@@ -136,18 +136,11 @@ class MysqlVendor(Vendor):
     def property_index_name(self, table, column, prop):
         return column  # §6.2: MySQL names a property index after its column
 
-    def _normalize_type(self, type_text: str) -> str:
-        # ENUM/SET values keep their case, spelled one way: MariaDB's catalog escapes a newline as
-        # `\\n` where we write it as it is.
-        literals: list[str] = []
-
-        def hold(match):
-            value = _literal_value(match.group())
-            literals.append(self.quote_literal(value) if value is not None and "\x00" not in value else match.group())
-            return f"\x00{len(literals) - 1}\x00"
-
-        text = super()._normalize_type(_LITERAL.sub(hold, type_text))
-        return re.sub("\x00(\\d+)\x00", lambda m: literals[int(m.group(1))], text)
+    def _type_literal(self, literal: str) -> str:
+        # ENUM/SET values spelled one way: MariaDB's catalog escapes a newline as `\\n` where we
+        # write it as it is. Their case is kept (base._normalize_type).
+        value = _literal_value(literal)
+        return self.quote_literal(value) if value is not None and "\x00" not in value else literal
 
     def normalize_default(self, default):
         # MariaDB shows a literal default escaped its own way (`'a\\nb'` for a newline); ours doubles
@@ -163,7 +156,6 @@ class MysqlVendor(Vendor):
         return "RESTRICT" if action == "NO ACTION" else action
 
 
-_LITERAL = re.compile(r"'(?:[^'\\]|''|\\.)*'", re.S)
 #: MySQL's backslash escapes in string literals; `\\%` and `\\_` keep their backslash (LIKE patterns).
 _ESCAPES = {"0": "\x00", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
 

@@ -15,6 +15,9 @@ class OracleVendor(Vendor):
     substring_sql = "SUBSTR({col}, 1, {n})"
     fk_on_update = False  # Oracle has ON DELETE only
     fk_actions = ("CASCADE", "SET NULL")
+    # 128 bytes since 12.2 (30 before). Django's ops.max_name_length() may say 30; the smaller applies.
+    name_limit = 128
+    name_limit_unit = "bytes"
     type_aliases = (
         (r"^VARCHAR\(", "VARCHAR2("),  # Oracle stores VARCHAR as VARCHAR2
         (r"^INTEGER$", "NUMBER(38)"),
@@ -31,7 +34,7 @@ class OracleVendor(Vendor):
             if prop.type == "String":
                 return f"VARCHAR2({prop.get('length') or 1024})"
             return {"Number": "NUMBER", "Boolean": "CHAR(1)", "Date": "DATE"}.get(prop.type, "VARCHAR2(1024)")
-        type_word = str(data_type).upper()
+        type_word = self.type_words_upper(str(data_type))
         length = block.get("dataLength") or prop.get("length")
         precision, scale = block.get("dataPrecision"), block.get("dataScale")
         if type_word in ("NUMBER", "DECIMAL", "NUMERIC") and precision:

@@ -27,6 +27,10 @@ class PostgresqlVendor(Vendor):
     string_limits = datatypes.POSTGRESQL_STRING_LIMITS
     # SHARE ROW EXCLUSIVE blocks INSERT/UPDATE/DELETE but not reads, and only one session holds it.
     block_writers_sql = "LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"
+    # NAMEDATALEN - 1. A longer name is cut to 63 bytes with only a NOTICE, so two long names can
+    # become one, and the cut name never matches the model again.
+    name_limit = 63
+    name_limit_unit = "bytes"
     type_aliases = (
         (r"^CHARACTER VARYING", "VARCHAR"),
         (r"^CHARACTER\b", "CHAR"),
@@ -39,10 +43,13 @@ class PostgresqlVendor(Vendor):
         (r"^FLOAT4$", "REAL"),
         (r"^DECIMAL", "NUMERIC"),
         (r"^NUMERIC\((\d+)\)$", r"NUMERIC(\1,0)"),  # a precision alone means scale 0; PostgreSQL says (p,0)
-        (r"^TIMESTAMPTZ$", "TIMESTAMP WITH TIME ZONE"),
-        (r"^TIMESTAMP(\(\d\))?$", r"TIMESTAMP\1 WITHOUT TIME ZONE"),
-        (r"^TIMETZ$", "TIME WITH TIME ZONE"),
-        (r"^TIME(\(\d\))?$", r"TIME\1 WITHOUT TIME ZONE"),
+        (r"^TIMESTAMPTZ(\(\d+\))?$", r"TIMESTAMP\1 WITH TIME ZONE"),
+        (r"^TIMESTAMP(\(\d+\))?$", r"TIMESTAMP\1 WITHOUT TIME ZONE"),
+        (r"^TIMETZ(\(\d+\))?$", r"TIME\1 WITH TIME ZONE"),
+        (r"^TIME(\(\d+\))?$", r"TIME\1 WITHOUT TIME ZONE"),
+        # 6 digits is what a time type without a precision keeps, and the most there is: the catalog
+        # says timestamp(6) for a column declared so, timestamp for one declared without.
+        (r"^(TIMESTAMP|TIME)\((?:[6-9]|\d\d+)\)( WITH| WITHOUT)", r"\1\2"),
     )
 
     def db_name(self, name: str) -> str:
@@ -64,7 +71,7 @@ class PostgresqlVendor(Vendor):
                 "GeoPoint": "POINT",
                 "Point": "POINT",
             }.get(prop.type, "TEXT")
-        type_word = str(data_type).upper()
+        type_word = self.type_words_upper(str(data_type))
         length = self.length_of(prop, block)
         precision, scale = block.get("dataPrecision"), block.get("dataScale")
         if type_word == "CHARACTER VARYING":
@@ -73,8 +80,9 @@ class PostgresqlVendor(Vendor):
             return f"{type_word}({length})"
         if precision and scale and type_word not in NO_LENGTH_TYPES:  # JS truthiness, as LoopBack
             return f"{type_word}({precision},{scale})"
-        if type_word.startswith("TIME"):
-            return _time_type(type_word, precision)
+        time_type = _time_type(type_word, precision)
+        if time_type:
+            return time_type
         if precision and type_word not in NO_LENGTH_TYPES:
             return f"{type_word}({precision})"
         return type_word
@@ -100,12 +108,24 @@ class PostgresqlVendor(Vendor):
         return self.literal_default(prop)
 
 
-def _time_type(type_word: str, precision) -> str:
-    """§3.2: TIMESTAMP/TIMESTAMPTZ/TIME... become the long forms; (p) only below 6."""
-    with_zone = "WITH TIME ZONE" in type_word or type_word in ("TIMESTAMPTZ", "TIMETZ")
-    base = "TIMESTAMP" if type_word.startswith("TIMESTAMP") else "TIME"
-    precision_sql = f"({precision}) " if isinstance(precision, int) and precision < 6 else ""
-    return f"{base} {precision_sql}{'WITH' if with_zone else 'WITHOUT'} TIME ZONE"
+#: A time type as written in `dataType`: TIMESTAMP(0), timestamptz(3), time (2) with time zone ...
+_TIME_TYPE = re.compile(r"(?P<base>TIMESTAMP|TIME)(?P<tz>TZ)?(?: ?\( ?(?P<precision>\d+) ?\))?"
+                        r"(?: (?P<zone>WITH|WITHOUT) TIME ZONE)?")
+
+
+def _time_type(type_word: str, data_precision) -> str | None:
+    """§3.2: TIMESTAMP/TIMESTAMPTZ/TIME... become the long forms; (p) only below 6.
+
+    A precision written in the type wins over `dataPrecision`; 6 and more is what no precision keeps.
+    """
+    match = _TIME_TYPE.fullmatch(re.sub(r"\s+", " ", type_word))
+    if match is None or (match["tz"] and match["zone"]):
+        return None  # not a time type (or TIMESTAMPTZ WITH TIME ZONE, which the database refuses)
+    with_zone = bool(match["tz"]) or match["zone"] == "WITH"
+    precision = match["precision"] if match["precision"] is not None else data_precision
+    digits = None if isinstance(precision, bool) or not str(precision).isdigit() else int(precision)
+    precision_sql = f"({digits})" if digits is not None and digits < 6 else ""
+    return f"{match['base']}{precision_sql} {'WITH' if with_zone else 'WITHOUT'} TIME ZONE"
 
 
 def _standard_literal(text: str) -> str:
