@@ -96,7 +96,7 @@ class _Rules:
         self.created_tables = {c.table.key: c.table for c in plan.changes if isinstance(c, CreateTable)}
         self.created = set(self.created_tables)
         # InnoDB accepts any index the referenced columns lead; the others need a unique key.
-        self.any_index_key = getattr(self.vendor, "fk_target_any_index", False)
+        self.any_index_key = self.vendor.fk_target_any_index
         self.indexes_after = self._indexes_after(plan)
         self.after = self._values_after(plan)
         self._dispatch: dict[type, Callable[[Change], list[Probe]]] = {
@@ -282,7 +282,7 @@ class _TypeRules:
         self.new = self.vendor.data_type(change.desired.type)
         self.column = rules.col(change.live.name)
         # SQLite converts values by the column's affinity, whatever the declared size (sqlite.py).
-        self.by_affinity = getattr(self.vendor, "stores_by_affinity", False)
+        self.by_affinity = self.vendor.stores_by_affinity
 
     def probe(self, risk: Risk, what: str, where: str, truncate_to: int | None = None) -> Probe:
         return self.rules.probe(self.change, risk, what, f"{self.column} IS NOT NULL AND ({where})", truncate_to)

@@ -39,6 +39,12 @@ class Vendor:
     identifier_quotes = '"'
     #: Whether string literals read `\\` as an escape (MySQL/MariaDB), so it must be doubled too.
     backslash_escapes = False
+    #: Whether an FK may reference columns that merely lead an index (InnoDB); else the primary key
+    #: or a unique index is needed (preflight.py, docs/risk.md).
+    fk_target_any_index = False
+    #: Whether a column keeps any value whatever its declared size, converting only by type affinity
+    #: (SQLite), so risk follows the affinity, not the size (preflight.py, docs/risk.md).
+    stores_by_affinity = False
     #: Whether a kept column collation must be written into the column type (MySQL: every MODIFY,
     #: the NULL-only one too, resets it) rather than passed to Django's editor, which writes COLLATE
     #: where the database needs it (PostgreSQL's ALTER TYPE, SQLite's CREATE TABLE).

@@ -34,6 +34,8 @@ class MysqlVendor(Vendor):
     text_type = "CHAR"
     microseconds_sql = "MICROSECOND({})"
     fraction_reduction = "rounded (MySQL) or truncated (MariaDB)"
+    #: InnoDB takes an FK whose referenced columns lead any index, unique or not (preflight.py).
+    fk_target_any_index = True
     # STRICT_ALL_TABLES: a value that does not fit is an error, not a warning with a clamped value.
     # Not NO_BACKSLASH_ESCAPES: our literals escape backslashes (sqlrules.quote_literal).
     strict_sql_mode = "STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION"
