@@ -12,7 +12,6 @@ from typing import Iterable
 
 from . import sqlite_ddl, sqlrules
 from .bridge import db_table
-from .exceptions import UnsupportedDatabase
 from .schema import Column, ForeignKey, Index, Schema, Table
 
 
@@ -23,20 +22,16 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     `reader="generic"` reads through Django's introspection API instead (introspect_generic.py,
     docs/introspection.md); the same snapshot, more queries.
     """
-    if reader == "generic":
+    if reader not in ("fast", "generic"):
+        raise ValueError(f"unknown schema reader {reader!r}: 'fast' or 'generic'")
+    fast_reader = _READERS.get(connection.vendor)
+    if reader == "generic" or fast_reader is None:
+        # Oracle, SQL Server and any other backend: Django's introspection API plus the vendor's gap hooks.
         from .introspect_generic import introspect_generic
 
         return introspect_generic(connection, schemas=schemas, views=views)
-    if reader != "fast":
-        raise ValueError(f"unknown schema reader {reader!r}: 'fast' or 'generic'")
-    reader = _READERS.get(connection.vendor)
-    if reader is None:
-        raise UnsupportedDatabase(
-            f"django-lbsync cannot yet read a live {connection.vendor} schema (autoupdate, isactual and discovery "
-            "need it); automigrate works there"
-        )
     with connection.cursor() as cursor:
-        tables = reader(cursor, sorted(set(schemas)), views)
+        tables = fast_reader(cursor, sorted(set(schemas)), views)
     schema = Schema(connection.vendor)
     for table in tables:
         schema.add(table)

@@ -76,6 +76,7 @@ def _table(hooks, facts, schema, name, view, description, constraints) -> Table:
         foreign_keys=tuple(sorted(fks, key=lambda f: hooks.name_order(f.name))) if hooks.sort_fks else tuple(fks),
         view=view,
         checks=hooks.table_checks(facts, name),
+        sequence=hooks.table_sequence(facts, name),
     )
 
 
@@ -188,6 +189,10 @@ class GapHooks:
 
     def table_checks(self, facts, table) -> tuple[str, ...]:
         return ()
+
+    def table_sequence(self, facts, table) -> tuple[str, str] | None:
+        """Oracle: the (sequence, trigger) that fill the generated id."""
+        return None
 
 
 class PostgreSQLHooks(GapHooks):
@@ -431,13 +436,269 @@ class SQLiteHooks(GapHooks):
         return tuple(ddl.checks) if ddl else ()
 
 
+class OracleHooks(GapHooks):
+    """Django's Oracle introspection lower-cases every name (`identifier_converter`), gives an oracledb
+    type object instead of the type text, knows identity columns only, one referenced column and no
+    delete rule per foreign key, and hides a DESC or function index's columns behind `SYS_NC...$`.
+    All of it is in the user's own catalog (`user_*` views; Django reads only the login schema)."""
+
+    def current_schema(self):
+        return self._rows("SELECT SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL")[0][0]
+
+    def true_name(self, name):
+        return self.facts["tables"].get(name, name)
+
+    def schema_facts(self):
+        facts: dict = {"tables": {}, "columns": {}, "types": {}, "names": {}, "expressions": {}, "sequences": {},
+                       "fks": defaultdict(dict)}
+        self.facts = facts
+        for table, column, data_type, length, char_length, char_used, precision, scale in self._rows(
+            "SELECT table_name, column_name, data_type, data_length, char_length, char_used, data_precision, "
+            "data_scale FROM user_tab_columns ORDER BY table_name, column_id"
+        ):
+            facts["tables"][table.lower()] = table
+            facts["columns"][(table, column.lower())] = column
+            facts["types"][(table, column)] = _oracle_type(data_type, length, char_length, char_used, precision,
+                                                           scale)
+        # Constraint and index names as created ("fk_order_customerId" is quoted, so case-sensitive).
+        for table, name in self._rows(
+            "SELECT table_name, constraint_name FROM user_constraints WHERE constraint_type IN ('P', 'U', 'R') "
+            "UNION ALL SELECT table_name, index_name FROM user_indexes"
+        ):
+            facts["names"].setdefault((table, name.lower()), set()).add(name)
+        # DESC columns and expressions of an index are hidden SYS_NC...$ columns; their text is here.
+        for table, index, position, expression in self._rows(
+            "SELECT table_name, index_name, column_position, column_expression FROM user_ind_expressions"
+        ):
+            facts["expressions"][(table, index, position)] = expression
+        # LoopBack's generated id: a sequence and a BEFORE INSERT row trigger that writes :new.<id> from it.
+        for table, trigger, sequence, column in self._rows(
+            "SELECT t.table_name, t.trigger_name, d.referenced_name, c.column_name "
+            "FROM user_triggers t "
+            "JOIN user_dependencies d ON d.name = t.trigger_name AND d.type = 'TRIGGER' "
+            "  AND d.referenced_type = 'SEQUENCE' AND d.referenced_owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') "
+            "JOIN user_trigger_cols c ON c.trigger_name = t.trigger_name AND c.table_name = t.table_name "
+            "  AND c.column_usage LIKE 'NEW%%OUT' "
+            "WHERE t.base_object_type = 'TABLE' AND t.trigger_type = 'BEFORE EACH ROW' "
+            "  AND t.triggering_event LIKE '%%INSERT%%' AND t.status = 'ENABLED' "
+            "ORDER BY t.table_name, t.trigger_name"
+        ):
+            facts["sequences"].setdefault(table, (column, sequence, trigger))
+        for table, name, delete_rule, column, ref_owner, ref_table, ref_column in self._rows(
+            "SELECT c.table_name, c.constraint_name, c.delete_rule, cc.column_name, r.owner, r.table_name, "
+            "  rc.column_name "
+            "FROM user_constraints c JOIN user_cons_columns cc ON cc.constraint_name = c.constraint_name "
+            "JOIN all_constraints r ON r.owner = c.r_owner AND r.constraint_name = c.r_constraint_name "
+            "JOIN all_cons_columns rc ON rc.owner = r.owner AND rc.constraint_name = r.constraint_name "
+            "  AND rc.position = cc.position "
+            "WHERE c.constraint_type = 'R' ORDER BY c.table_name, c.constraint_name, cc.position"
+        ):
+            entry = facts["fks"][table].setdefault(name, ([], ref_owner, ref_table, [], delete_rule))
+            entry[0].append(column)
+            entry[3].append(ref_column)
+        return facts
+
+    def _column_name(self, table, name):
+        return self.facts["columns"].get((table, name), name)
+
+    def _object_name(self, table, name):
+        """The catalog's spelling of a lower-cased constraint or index name; kept lower-cased when two
+        names of the table differ only in case (then the diff sees it as another name, never a wrong one)."""
+        spellings = self.facts["names"].get((table, name), ())
+        return next(iter(spellings)) if len(spellings) == 1 else name
+
+    def primary_key(self, facts, table, django_columns):
+        return tuple(self._column_name(table, c) for c in django_columns)
+
+    def is_auto(self, facts, table, info):
+        sequence = facts["sequences"].get(table)
+        return bool(info.is_autofield) or (sequence is not None and sequence[0] == self._column_name(table, info.name))
+
+    def column(self, facts, table, info, primary_key):
+        name = self._column_name(table, info.name)
+        column = super().column(facts, table, info._replace(name=name), primary_key)
+        return _with(column, collation=info.collation if _plain_word(info.collation) else None)
+
+    def index(self, facts, table, name, entry):
+        name = self._object_name(table, name)
+        columns = []
+        for position, column in enumerate(entry["columns"], 1):
+            expression = facts["expressions"].get((table, name, position))
+            if expression is not None:  # a DESC key is the expression `"COL"`; anything else is a function
+                match = re.fullmatch(r'"((?:[^"]|"")+)"', expression.strip())
+                column = match.group(1).replace('""', '"') if match else ""  # "": opaque (GapHooks.index)
+            else:
+                column = self._column_name(table, column)
+            columns.append(column)
+        index = super().index(facts, table, name, {**entry, "columns": columns})
+        # bitmap, domain, reverse-key indexes: not something a model writes or autoupdate may rebuild
+        return _with(index, opaque=index.opaque or entry.get("type") not in (None, "idx", "function-based normal"))
+
+    def foreign_keys(self, facts, table, entries):
+        return [
+            ForeignKey(name, tuple(columns), ref_table, self.ref_schema(ref_owner), tuple(ref_columns),
+                       None if delete_rule == "NO ACTION" else delete_rule, None)
+            for name, (columns, ref_owner, ref_table, ref_columns, delete_rule) in facts["fks"].get(table, {}).items()
+        ]
+
+    def table_sequence(self, facts, table):
+        sequence = facts["sequences"].get(table)
+        return sequence[1:] if sequence else None
+
+
+def _oracle_type(data_type, length, char_length, char_used, precision, scale) -> str:
+    """user_tab_columns -> the type as LoopBack writes it: VARCHAR2(n), NUMBER(p,s), NUMBER, DATE, CLOB.
+
+    A character length is the declared one, in characters (CHAR semantics) or bytes; the unit itself
+    is not part of the text (a model cannot say it, so it is never a difference)."""
+    if data_type in ("VARCHAR2", "CHAR", "NVARCHAR2", "NCHAR"):
+        return f"{data_type}({char_length if char_used == 'C' else length})"
+    if data_type in ("RAW",):
+        return f"{data_type}({length})"
+    if data_type == "NUMBER":
+        if precision is None:
+            return "NUMBER" if scale is None else "NUMBER(*,0)"  # INTEGER is stored as NUMBER(*,0)
+        return f"NUMBER({precision},{scale or 0})"
+    if data_type == "FLOAT":
+        return "FLOAT" if precision in (None, 126) else f"FLOAT({precision})"
+    return data_type  # DATE, CLOB, BLOB, NCLOB, BINARY_DOUBLE, TIMESTAMP(6) ...: as stored
+
+
+class MssqlHooks(GapHooks):
+    """mssql-django gives pyodbc type codes (nvarchar below 4000 as SQL_WCHAR), strips at most two levels
+    of parentheses from a default (breaking `((1)+(2))`), lists DEFAULT constraints and an index's included
+    columns as if they were keys, says nothing of filtered indexes, and one referenced column and no rules
+    per foreign key. sys.* has all of it. Django reads SCHEMA_NAME() only (or SCHEMA_TO_INSPECT)."""
+
+    _IN_SCHEMA = "o.schema_id = SCHEMA_ID() AND o.type IN ('U', 'V')"
+
+    def current_schema(self):
+        return self._rows("SELECT SCHEMA_NAME()")[0][0]
+
+    def schema_facts(self):
+        facts: dict = {"types": {}, "identity": set(), "defaults": {}, "included": defaultdict(set),
+                       "opaque": set(), "fks": defaultdict(dict)}
+        for table, column, type_name, max_length, precision, scale, identity, default in self._rows(
+            "SELECT o.name, c.name, ty.name, c.max_length, c.precision, c.scale, c.is_identity, dc.definition "
+            "FROM sys.columns c JOIN sys.objects o ON o.object_id = c.object_id "
+            "JOIN sys.types ty ON ty.user_type_id = c.user_type_id "
+            "LEFT JOIN sys.default_constraints dc ON dc.object_id = c.default_object_id "
+            f"WHERE {self._IN_SCHEMA} ORDER BY o.name, c.column_id"
+        ):
+            facts["types"][(table, column)] = _mssql_type(type_name, max_length, precision, scale)
+            if identity:
+                facts["identity"].add((table, column))
+            facts["defaults"][(table, column)] = _unwrapped(default)
+        for table, index, column, included, filtered, kind in self._rows(
+            "SELECT o.name, i.name, c.name, ic.is_included_column, i.has_filter, i.type "
+            "FROM sys.indexes i JOIN sys.objects o ON o.object_id = i.object_id "
+            "JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id "
+            "JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id "
+            f"WHERE {self._IN_SCHEMA} AND (ic.is_included_column = 1 OR i.has_filter = 1 OR i.type NOT IN (1, 2))"
+        ):
+            if included:
+                facts["included"][(table, index)].add(column)
+            if filtered or kind not in (1, 2):  # filtered, or columnstore / XML / spatial
+                facts["opaque"].add((table, index))
+        for table, name, on_delete, on_update, column, ref_schema, ref_table, ref_column in self._rows(
+            "SELECT o.name, fk.name, fk.delete_referential_action_desc, fk.update_referential_action_desc, "
+            "  pc.name, SCHEMA_NAME(r.schema_id), r.name, rc.name "
+            "FROM sys.foreign_keys fk JOIN sys.objects o ON o.object_id = fk.parent_object_id "
+            "JOIN sys.foreign_key_columns fkc ON fkc.constraint_object_id = fk.object_id "
+            "JOIN sys.columns pc ON pc.object_id = fkc.parent_object_id AND pc.column_id = fkc.parent_column_id "
+            "JOIN sys.objects r ON r.object_id = fkc.referenced_object_id "
+            "JOIN sys.columns rc ON rc.object_id = fkc.referenced_object_id AND rc.column_id = fkc.referenced_column_id "
+            f"WHERE {self._IN_SCHEMA} ORDER BY o.name, fk.name, fkc.constraint_column_id"
+        ):
+            entry = facts["fks"][table].setdefault(name, ([], ref_schema, ref_table, [], _mssql_action(on_delete),
+                                                          _mssql_action(on_update)))
+            entry[0].append(column)
+            entry[3].append(ref_column)
+        return facts
+
+    def is_auto(self, facts, table, info):
+        return (table, info.name) in facts["identity"]
+
+    def column(self, facts, table, info, primary_key):
+        # Django's default lost its parentheses unevenly; the catalog's definition, unwrapped whole.
+        info = info._replace(default=facts["defaults"].get((table, info.name), info.default))
+        column = super().column(facts, table, info, primary_key)
+        return _with(column, collation=None)  # the database's own collation is reported for every column
+
+    def index(self, facts, table, name, entry):
+        included = facts["included"].get((table, name), set())
+        if included:
+            keys = [(c, o) for c, o in zip(entry["columns"], entry.get("orders") or ["ASC"] * len(entry["columns"]))
+                    if c not in included]
+            entry = {**entry, "columns": [c for c, _ in keys], "orders": [o for _, o in keys]}
+        return super().index(facts, table, name, entry)
+
+    def foreign_keys(self, facts, table, entries):
+        return [
+            ForeignKey(name, tuple(columns), ref_table, self.ref_schema(ref_schema), tuple(ref_columns),
+                       on_delete, on_update)
+            for name, (columns, ref_schema, ref_table, ref_columns, on_delete, on_update)
+            in facts["fks"].get(table, {}).items()
+        ]
+
+
+def _mssql_type(type_name: str, max_length: int, precision: int, scale: int) -> str:
+    """sys.columns -> the type as LoopBack and SSMS write it: nvarchar(n), nvarchar(max), decimal(p,s), int."""
+    if type_name in ("nvarchar", "nchar"):
+        return f"{type_name}({'max' if max_length == -1 else max_length // 2})"
+    if type_name in ("varchar", "char", "varbinary", "binary"):
+        return f"{type_name}({'max' if max_length == -1 else max_length})"
+    if type_name in ("decimal", "numeric"):
+        return f"{type_name}({precision},{scale})"
+    if type_name in ("datetime2", "time", "datetimeoffset"):
+        return type_name if scale == 7 else f"{type_name}({scale})"
+    if type_name == "float":
+        return "float" if precision == 53 else f"float({precision})"
+    return type_name  # int, bigint, bit, datetime, text, ntext, uniqueidentifier ...
+
+
+def _mssql_action(action: str | None) -> str | None:
+    """sys.foreign_keys spells NO_ACTION, SET_NULL; the default (NO ACTION) is None as in the model."""
+    return None if action in (None, "NO_ACTION") else action.replace("_", " ")
+
+
+def _unwrapped(default: str | None) -> str | None:
+    """SQL Server stores a default wrapped: `((0))`, `('x')`, `(getdate())`. Parentheses around the
+    whole expression are removed, however many; `((1)+(2))` gives `(1)+(2)`."""
+    if default is None:
+        return None
+    text = default.strip()
+    while text.startswith("(") and _closes_at_end(text):
+        text = text[1:-1].strip()
+    return text
+
+
+def _closes_at_end(text: str) -> bool:
+    """Whether the `(` at text[0] is closed by the last character (quotes skipped)."""
+    depth, quoted = 0, False
+    for i, ch in enumerate(text):
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted:
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                return i == len(text) - 1
+    return False
+
+
+def _plain_word(text: str | None) -> bool:
+    return bool(text) and re.fullmatch(r"[A-Za-z0-9_]+", text) is not None
+
+
 def _with(obj, **changes):
     return replace(obj, **changes)
 
 
-#: Oracle and SQL Server hooks come with issue 11's vendor object (docs/introspection.md lists their gaps).
+#: Keyed by Django's `connection.vendor` (mssql-django says "microsoft").
 GAP_HOOKS: dict[str, type[GapHooks]] = {
     "postgresql": PostgreSQLHooks,
     "mysql": MySQLHooks,
     "sqlite": SQLiteHooks,
+    "oracle": OracleHooks,
+    "microsoft": MssqlHooks,
 }
