@@ -16,9 +16,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from . import conf
 from .apply import apply, strict_session
 from .batch import check_lock_capacity, fold_mysql_indexes, relations_touched, send
-from .bridge import (
-    add_foreign_key_sql, oracle_drop_sequence_sql, oracle_sequence_sql, render_models, statements_as_written,
-)
+from .bridge import add_foreign_key_sql, render_models, statements_as_written
 from .changes import Change, CreateTable, Risk
 from .dependents import DropEffects, drop_effects, drop_foreign_key_sql, refuse_orphans
 from .connecting import reachable
@@ -26,7 +24,7 @@ from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
 from .exceptions import ChangesRefused, LbsyncError, UnknownModel
-from .introspect import existing_tables, introspect, row_counts
+from .reading import existing_tables, read_schema, row_counts
 from .loader import load_definitions
 from .locking import database_lock
 from .plan import Plan
@@ -187,7 +185,8 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         raise Cancelled("Automigrate cancelled; nothing was changed.")
     result.created = tables
     report = progress or (lambda action, table: None)
-    if given is not None or connection.vendor not in BATCHED_VENDORS:
+    vendor = vendor_for(connection)
+    if given is not None or not vendor.batches_ddl:
         # In a migration, or on SQLite (whose editor must switch FK checks off around the run),
         # Django's editor executes as it renders.
         with _editor(connection, given, dry_run) as editor:
@@ -204,7 +203,7 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
     with connection.schema_editor(collect_sql=True, atomic=False) as editor:
         _render_automigrate(editor, result, tables, lambda action, table: events.append((action, table)), effects)
     statements = list(editor.collected_sql)
-    if connection.vendor == "mysql":
+    if vendor.folds_indexes_into_create_table:
         statements = fold_mysql_indexes(statements)
     result.sql = statements
     if not dry_run:
@@ -215,21 +214,17 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
     return result
 
 
-#: Databases whose automigrate DDL is rendered first, then sent in batches (batch.py).
-BATCHED_VENDORS = ("postgresql", "mysql")
-
-
 def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
     """What dropping `dropped` takes along on this database, and which FKs to put back (catalog reads)."""
     if not dropped:
         return DropEffects()
-    live = introspect(connection, schemas={t.schema for t in dropped if t.schema})
+    live = read_schema(connection, schemas={t.schema for t in dropped if t.schema})
     return drop_effects(connection, live, dropped, desired_schema(using=alias), vendor_for(connection))
 
 
 def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], report: Progress,
                         effects: DropEffects | None = None) -> None:
-    vendor = editor.connection.vendor
+    vendor = vendor_for(editor.connection)
     effects = effects or DropEffects()
     model_classes = render_models(vendor, tables)
     for table, fk in effects.fks_to_drop_first:  # MySQL refuses to drop a table other tables' FKs point at
@@ -238,26 +233,26 @@ def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], 
         report("drop", table)
         editor.delete_model(model_classes[table.key])
         if table.sequence:
-            editor.execute(oracle_drop_sequence_sql(table))
+            editor.execute(vendor.drop_sequence_sql(table))
         logger.info("dropped table %s", table.key)
         report("dropped", table)
-    for schema_name in sorted({t.schema for t in tables if t.schema}) if vendor == "postgresql" else ():
-        editor.execute(f"CREATE SCHEMA IF NOT EXISTS {editor.quote_name(schema_name)}")
+    for schema_name in sorted({t.schema for t in tables if t.schema}) if vendor.sql_create_schema else ():
+        editor.execute(vendor.sql_create_schema.format(schema=editor.quote_name(schema_name)))
     for table in tables:
         report("create", table)
         editor.create_model(model_classes[table.key])
         if table.sequence:
-            for sql in oracle_sequence_sql(editor, table):
+            for sql in vendor.sequence_sql(editor.quote_name, table):
                 editor.execute(sql)
         logger.info("created table %s", table.key)
         report("created", table)
-    if vendor != "sqlite":  # SQLite's FKs are part of CREATE TABLE (bridge.model_state)
+    if not vendor.inline_foreign_keys:  # else they are part of CREATE TABLE (bridge.model_state)
         for table in tables:
             for fk in table.foreign_keys:
                 # Deferred, so they run after every table and index exists, like Django's own FKs.
-                editor.deferred_sql.append(add_foreign_key_sql(editor, table, fk))
+                editor.deferred_sql.append(add_foreign_key_sql(editor, vendor, table, fk))
         for table, fk in effects.fks_to_restore:  # other managed tables' FKs the drop removed
-            editor.deferred_sql.append(add_foreign_key_sql(editor, table, fk))
+            editor.deferred_sql.append(add_foreign_key_sql(editor, vendor, table, fk))
 
 
 @dataclass
@@ -271,7 +266,7 @@ class AutoupdateResult:
 def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
     connection = connections[alias]
     desired = desired_schema(models, using=alias)
-    live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
+    live = read_schema(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
     plan = diff(live, desired, vendor_for(connection), database=alias, prune=prune)
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
     return live, classify(plan, connection, live)
@@ -366,9 +361,7 @@ class ModelNames:
     columns: dict[str, str]  # property -> column
 
     def quoted_table(self, connection) -> str:
-        from .bridge import db_table
-
-        return connection.ops.quote_name(db_table(connection.vendor, Table(self.table, self.schema, (), ())))
+        return connection.ops.quote_name(vendor_for(connection).db_table(Table(self.table, self.schema, (), ())))
 
 
 def db_names(model: str, *, using: Using = DEFAULT_DB_ALIAS) -> ModelNames:

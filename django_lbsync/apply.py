@@ -13,12 +13,10 @@ from typing import Callable, Iterator
 
 from django.db import models
 
-from .bridge import (
-    UniqueIndex, add_foreign_key_sql, db_table, field_names_for, oracle_sequence_sql, render_models,
-)
+from .bridge import UniqueIndex, add_foreign_key_sql, field_names_for, render_models
 from .changes import (
-    AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn, DropForeignKey,
-    DropIndex, Risk,
+    PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
+    DropForeignKey, DropIndex, Risk, require_handlers,
 )
 from .batch import driver_message
 from .exceptions import LbsyncError
@@ -26,7 +24,7 @@ from .plan import Plan
 from .preflight import count as preflight_count
 from . import rebuild
 from .schema import Schema, Table, keeping_live_attributes
-from .vendors import VENDORS, vendor_for
+from .vendors import vendor_for
 
 
 class ApplyFailed(LbsyncError):
@@ -92,15 +90,14 @@ def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change],
 class _Applier:
     def __init__(self, editor, live: Schema):
         self.editor = editor
-        self.vendor = editor.connection.vendor
-        self.rules = VENDORS[self.vendor]()
+        self.vendor = vendor_for(editor.connection)
         rebuild.install(editor)  # SQLite: table rebuilds keep triggers, partial/expression indexes (rebuild.py)
         self.current: dict[str, Table] = dict(live.tables)
         self._rendered: dict[int, tuple[Table, type]] = {}
 
     # -- plumbing ------------------------------------------------------------------------------
-    #: The step for each change type, named so tests can replace one. A type missing here fails
-    #: loudly instead of being skipped.
+    #: The step for each change type, named so tests can replace one. Checked when this module loads
+    #: (check_steps): a change type without a step is an error then, never a skipped change.
     STEPS: dict[type, str] = {
         CreateTable: "_create_table", AddColumn: "_add_column", DropColumn: "_drop_column",
         AlterColumn: "_alter_column", AddIndex: "_add_index", DropIndex: "_drop_index",
@@ -110,7 +107,7 @@ class _Applier:
     def run(self, change: Change) -> None:
         try:
             step = self.STEPS[type(change)]
-        except KeyError:
+        except KeyError:  # a type outside PHASES (the load-time check covers those)
             raise TypeError(f"apply has no step for {type(change).__name__}") from None
         getattr(self, step)(change)
 
@@ -121,7 +118,7 @@ class _Applier:
             return
         connection = self.editor.connection
         # Outside a transaction (a non-atomic migration) a lock would end at once: count without it.
-        block = self.rules.block_writers_sql if connection.in_atomic_block else None
+        block = self.vendor.block_writers_sql if connection.in_atomic_block else None
         with connection.cursor() as cursor:
             for table in sorted({p.table for p in counted}) if block else ():
                 # Held until the transaction ends, so the count below stays true for the step.
@@ -155,11 +152,11 @@ class _Applier:
     # -- one function per change type -----------------------------------------------------------
     def _create_table(self, change: CreateTable) -> None:
         table = change.table
-        if self.vendor == "postgresql" and table.schema:
-            self.editor.execute(f"CREATE SCHEMA IF NOT EXISTS {self.editor.quote_name(table.schema)}")
+        if self.vendor.sql_create_schema and table.schema:
+            self.editor.execute(self.vendor.sql_create_schema.format(schema=self.editor.quote_name(table.schema)))
         self.editor.create_model(self.model(table))
         if table.sequence:
-            for sql in oracle_sequence_sql(self.editor, table):
+            for sql in self.vendor.sequence_sql(self.editor.quote_name, table):
                 self.editor.execute(sql)
         self.current[table.key] = table
 
@@ -187,7 +184,7 @@ class _Applier:
         desired = keeping_live_attributes(replace(change.desired, name=live_name), change.live)
         if desired.auto:
             # SERIAL is no type ALTER accepts, and the generator is left as it is.
-            desired = replace(desired, type=self.rules.normalize_type(desired.type), auto=change.live.auto)
+            desired = replace(desired, type=self.vendor.normalize_type(desired.type), auto=change.live.auto)
         after = before.evolve(columns=tuple(desired if c.name == live_name else c for c in before.columns))
         if change.truncate_to is not None and change.risk >= Risk.DESTRUCTIVE:
             self._truncate(before, live_name, change.truncate_to)
@@ -201,11 +198,11 @@ class _Applier:
         Only for string types (preflight sets `truncate_to` there alone): a date or a number is
         never cut as text."""
         q = self.editor.quote_name
-        col = q(column if self.vendor != "oracle" else f'"{column}"')
-        length = self.rules.char_length_sql.format(col)
-        cut = self.rules.substring_sql.format(col=col, n=int(limit))
+        col = q(self.vendor.db_column(column))
+        length = self.vendor.char_length_sql.format(col)
+        cut = self.vendor.substring_sql.format(col=col, n=int(limit))
         self.editor.execute(
-            f"UPDATE {q(db_table(self.vendor, table))} SET {col} = {cut} WHERE {length} > {int(limit)}"
+            f"UPDATE {q(self.vendor.db_table(table))} SET {col} = {cut} WHERE {length} > {int(limit)}"
         )
 
     def _add_index(self, change: AddIndex) -> None:
@@ -234,24 +231,32 @@ class _Applier:
         before = self.state(change)
         after = before.evolve(foreign_keys=tuple(f for f in before.foreign_keys if f.name != change.fk.name)
                               + (change.fk,))
-        if self.vendor == "sqlite":
-            self._sqlite_rebuild_column(before, after, change.fk.columns[0])
+        if self.vendor.inline_foreign_keys:
+            self._rebuild_column(before, after, change.fk.columns[0])
         else:
-            self.editor.execute(add_foreign_key_sql(self.editor, before, change.fk))
+            self.editor.execute(add_foreign_key_sql(self.editor, self.vendor, before, change.fk))
         self.current[before.key] = after
 
     def _drop_foreign_key(self, change: DropForeignKey) -> None:
         before = self.state(change)
         after = before.evolve(foreign_keys=tuple(f for f in before.foreign_keys if f != change.fk))
-        if self.vendor == "sqlite":
-            self._sqlite_rebuild_column(before, after, change.fk.columns[0])
+        if self.vendor.inline_foreign_keys:
+            self._rebuild_column(before, after, change.fk.columns[0])
         else:
             q = self.editor.quote_name
-            self.editor.execute(self.editor.sql_delete_fk % {"table": q(db_table(self.vendor, before)),
+            self.editor.execute(self.editor.sql_delete_fk % {"table": q(self.vendor.db_table(before)),
                                                             "name": q(change.fk.name)})
         self.current[before.key] = after
 
-    def _sqlite_rebuild_column(self, before: Table, after: Table, column: str) -> None:
-        """SQLite's FKs live in the column definition: Django rebuilds the table to change one."""
+    def _rebuild_column(self, before: Table, after: Table, column: str) -> None:
+        """An inline FK lives in the column definition (SQLite): Django rebuilds the table to change one."""
         self.editor.alter_field(self.model(before), self.field(before, column), self.field(after, column),
                                 strict=False)
+
+
+def check_steps(steps: dict[type, str] = _Applier.STEPS, change_types=PHASES) -> None:
+    """Every change type has an applier: a step named in `steps` that `_Applier` defines."""
+    require_handlers("applier", {t: getattr(_Applier, name, None) for t, name in steps.items()}, change_types)
+
+
+check_steps()

@@ -13,6 +13,7 @@ import re
 from django.db import transaction
 
 from .exceptions import LbsyncError
+from .vendors import vendor_for
 
 BATCH = 200
 _CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX (`(?:[^`]|``)+`) ON (`(?:[^`]|``)+`) \((.*)\);?$", re.S)
@@ -68,7 +69,7 @@ def fold_mysql_indexes(statements: list[str]) -> list[str]:
 
 def send(connection, statements: list[str]) -> None:
     """Execute rendered statements; one transaction where the database can roll DDL back."""
-    if connection.vendor == "postgresql":
+    if vendor_for(connection).sends_ddl_in_one_transaction:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             for start in range(0, len(statements), BATCH):
                 chunk = statements[start:start + BATCH]
@@ -88,7 +89,7 @@ def send(connection, statements: list[str]) -> None:
 def check_lock_capacity(connection, relations: int) -> None:
     """PostgreSQL holds a lock per relation a transaction touches until it ends; past the lock table's
     size the run dies half-way with "out of shared memory". Refuse before anything runs instead."""
-    if connection.vendor != "postgresql" or not relations:
+    if not vendor_for(connection).limits_locks_per_transaction or not relations:
         return
     with connection.cursor() as cursor:
         cursor.execute(

@@ -3,7 +3,7 @@
 Models live in a private ProjectState registry, never the global one. Each column is an
 `ExactTypeField` whose `db_type()` is the exact LoopBack type. Two things Django 5.2 cannot say
 are written here as SQL, through the editor so `collect_sql` still sees them: named foreign keys
-with ON DELETE / ON UPDATE, and Oracle's LoopBack sequence + trigger (§4).
+with ON DELETE / ON UPDATE (here), and Oracle's LoopBack sequence + trigger (§4, vendors/oracle.py).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.db.models.constraints import BaseConstraint
 from django.db.models.expressions import Value
 
 from .schema import Column, ForeignKey, Table
-from .vendors import VENDORS
+from .vendors import Vendor, as_vendor
 
 APP_LABEL = "django_lbsync_runtime"
 
@@ -164,19 +164,14 @@ class KeptCheck(BaseConstraint):
         return isinstance(other, KeptCheck) and (self.name, self.sql) == (other.name, other.sql)
 
 
-def db_table(vendor: str, table: Table) -> str:
-    """The `db_table` for Django: pre-quoted where the name must stay exactly as LoopBack wrote it."""
-    if vendor == "microsoft":
-        return f"[{table.schema}].[{table.name}]" if table.schema else table.name
-    if table.schema:
-        return f'"{table.schema}"."{table.name}"'
-    if vendor == "oracle":
-        return f'"{table.name}"'  # Django would upper-case (and hash-truncate) an unquoted name
-    return table.name
+def db_table(vendor: Vendor | str, table: Table) -> str:
+    """The `db_table` for Django: pre-quoted where the name must stay exactly as LoopBack wrote it
+    (Vendor.db_table). `vendor` may still be a `connection.vendor` name (introspect.py)."""
+    return as_vendor(vendor).db_table(table)
 
 
-def db_column(vendor: str, name: str) -> str:
-    return f'"{name}"' if vendor == "oracle" else name
+def db_column(vendor: Vendor | str, name: str) -> str:
+    return as_vendor(vendor).db_column(name)
 
 
 def field_name(column: str) -> str:
@@ -201,11 +196,11 @@ def field_names_for(table: Table) -> dict[str, str]:
     return names
 
 
-def model_state(vendor: str, table: Table) -> ModelState:
+def model_state(vendor: Vendor, table: Table) -> ModelState:
     """One Table as a ModelState."""
     field_names = field_names_for(table)
-    inline_fks = {fk.columns[0]: fk for fk in table.foreign_keys} if vendor == "sqlite" else {}
-    auto_suffix = VENDORS[vendor].auto_suffix
+    inline_fks = {fk.columns[0]: fk for fk in table.foreign_keys} if vendor.inline_foreign_keys else {}
+    auto_suffix = vendor.auto_suffix
     fields = []
     single_pk = len(table.primary_key) == 1
     for column in table.columns:
@@ -226,11 +221,11 @@ def model_state(vendor: str, table: Table) -> ModelState:
                 ExactTypeField(
                     exact_type=column.type,
                     type_suffix=suffix,
-                    db_column=db_column(vendor, column.name),
+                    db_column=vendor.db_column(column.name),
                     null=column.null and not is_pk,
                     primary_key=is_pk,
                     kept_sql=kept_column_sql(vendor, column),
-                    collation=None if VENDORS[vendor].collation_in_column_type else column.collation,
+                    collation=None if vendor.collation_in_column_type else column.collation,
                     **kwargs,
                 ),
             )
@@ -252,32 +247,32 @@ def model_state(vendor: str, table: Table) -> ModelState:
         cls = UniqueIndex if index.unique else models.Index
         indexes.append(cls(fields=names, name=index.name))
     constraints.extend(KeptCheck(name=f"check_{n}", sql=sql) for n, sql in enumerate(table.checks))
-    options = {"db_table": db_table(vendor, table), "indexes": indexes, "constraints": constraints, "managed": True}
+    options = {"db_table": vendor.db_table(table), "indexes": indexes, "constraints": constraints, "managed": True}
     # Distinct per table: `a/b` and `a\\b`, or `Customer` and `customer` (the registry ignores case),
     # must not become one model class.
     class_name = "T" + "".join(ch if ch.isalnum() else "_" for ch in table.key) + "_" + table.key.encode().hex()
     return ModelState(APP_LABEL, class_name, fields, options=options)
 
 
-def kept_column_sql(vendor: str, column: Column) -> str:
+def kept_column_sql(vendor: Vendor, column: Column) -> str:
     """The column's live-only attributes as SQL, after its type. Only the live reader of the database
     that has an attribute ever sets it (COMMENT and ON UPDATE: MySQL; CHECK: SQLite), and each was
     checked there: a MySQL collation is a plain word, ON UPDATE one of the CURRENT_TIMESTAMP spellings,
     a CHECK one balanced clause. Elsewhere the collation goes to Django's editor (`collation`). The
     comment is a value, quoted with the vendor's full escaping."""
     parts = []
-    if column.collation and VENDORS[vendor].collation_in_column_type:
+    if column.collation and vendor.collation_in_column_type:
         parts.append(f"COLLATE {column.collation}")
     if column.on_update:
         parts.append(f"ON UPDATE {column.on_update}")
     if column.comment:
-        parts.append(f"COMMENT {VENDORS[vendor]().quote_literal(column.comment)}")
+        parts.append(f"COMMENT {vendor.quote_literal(column.comment)}")
     if column.check:
         parts.append(column.check)
     return " ".join(parts)
 
 
-def render_models(vendor: str, tables: list[Table]) -> dict[str, type[models.Model]]:
+def render_models(vendor: Vendor, tables: list[Table]) -> dict[str, type[models.Model]]:
     """Django model classes for the tables, keyed by table key, in a private apps registry."""
     state = ProjectState()
     names = {}
@@ -311,49 +306,18 @@ def _sqlite_quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def add_foreign_key_sql(editor, table: Table, fk: ForeignKey) -> str:
+def add_foreign_key_sql(editor, vendor: Vendor, table: Table, fk: ForeignKey) -> str:
     """`ALTER TABLE .. ADD CONSTRAINT <name> FOREIGN KEY .. ON DELETE .. ON UPDATE ..` (§7).
 
     Django 5.2 can neither name an FK constraint nor give it database-level actions, so this one
     statement is ours; it runs through `editor.execute` like every other.
     """
-    vendor = editor.connection.vendor
     q = editor.quote_name
-    quote_column = (lambda c: q(db_column(vendor, c)))
-    return (
-        f"ALTER TABLE {q(db_table(vendor, table))} ADD CONSTRAINT {q(fk.name)} "
-        f"FOREIGN KEY ({', '.join(quote_column(c) for c in fk.columns)}) "
-        f"REFERENCES {_ref_table(vendor, fk, q)} ({', '.join(quote_column(c) for c in fk.ref_columns)})"
-        + _actions_sql(fk)
-    )
-
-
-def _ref_table(vendor: str, fk: ForeignKey, quote) -> str:
+    quote_column = (lambda c: q(vendor.db_column(c)))
     ref = Table(fk.ref_table, fk.ref_schema, (), ())
-    return quote(db_table(vendor, ref))
-
-
-def oracle_sequence_sql(editor, table: Table) -> list[str]:
-    """§4: LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model."""
-    sequence, trigger = table.sequence
-    id_column = table.primary_key[0]
-    quoted_table = editor.quote_name(db_table("oracle", table))
-    return [
-        f'CREATE SEQUENCE "{sequence}" START WITH 1 INCREMENT BY 1 CACHE 100',
-        f'CREATE OR REPLACE TRIGGER "{trigger}" BEFORE INSERT ON {quoted_table} FOR EACH ROW\n'
-        f'WHEN (new."{id_column}" IS NULL)\n'
-        f"BEGIN\n"
-        f'  SELECT "{sequence}".NEXTVAL INTO :new."{id_column}" FROM dual;\n'
-        f"END;",
-    ]
-
-
-def oracle_drop_sequence_sql(table: Table) -> str:
-    """Drop the LoopBack sequence if it is there (LoopBack ignores ORA-02289 the same way)."""
-    literal = VENDORS["oracle"]().quote_literal
-    sequence = table.sequence[0]
-    drop = literal('DROP SEQUENCE "' + sequence + '"')
     return (
-        "DECLARE i INTEGER; BEGIN SELECT COUNT(1) INTO i FROM USER_SEQUENCES "
-        f"WHERE SEQUENCE_NAME = {literal(sequence)}; IF i = 1 THEN EXECUTE IMMEDIATE {drop}; END IF; END;"
+        f"ALTER TABLE {q(vendor.db_table(table))} ADD CONSTRAINT {q(fk.name)} "
+        f"FOREIGN KEY ({', '.join(quote_column(c) for c in fk.columns)}) "
+        f"REFERENCES {q(vendor.db_table(ref))} ({', '.join(quote_column(c) for c in fk.ref_columns)})"
+        + _actions_sql(fk)
     )

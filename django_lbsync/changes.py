@@ -205,3 +205,27 @@ class Note:
 #: The order changes are applied in (migra / Django's autodetector): drops of constraints first,
 #: then creates and alters, then column drops, then new indexes and FKs (all tables exist by then).
 PHASES = (DropForeignKey, DropIndex, CreateTable, AddColumn, AlterColumn, DropColumn, AddIndex, AddForeignKey)
+
+
+# -- dispatch by type, checked when a module loads ------------------------------------------------------
+
+class MissingHandler(TypeError):
+    """A change type has no risk assessor, applier or describer: raised when the module loads, so a new
+    change type can never pass as SAFE or be skipped at run time."""
+
+
+def require_handlers(role: str, handlers, change_types=PHASES) -> None:
+    """Every type of `change_types` has an entry in `handlers` (type -> handler)."""
+    missing = [t.__name__ for t in change_types if handlers.get(t) is None]
+    if missing:
+        raise MissingHandler(f"no {role} for change type(s): {', '.join(missing)}")
+
+
+def require_describers(change_types=PHASES) -> None:
+    """Every type of `change_types` says what it does (its own `describe`)."""
+    require_handlers("describer", {t: t.describe for t in change_types if t.describe is not Change.describe},
+                     change_types)
+
+
+require_describers()
+

@@ -27,11 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import conf
 from .exceptions import LbsyncError
-
-#: The driver's connect-timeout parameter (whole seconds), per Django vendor. SQLite opens a local
-#: file; Oracle and SQL Server are only rendered offline here.
-CONNECT_TIMEOUT_PARAMETER = {"postgresql": "connect_timeout", "mysql": "connect_timeout"}
-
+from .vendors import Vendor, vendor_for
 
 class DatabaseUnreachable(LbsyncError):
     """The database could not be connected to: refused, timed out, unknown host, authentication."""
@@ -59,14 +55,15 @@ def reachable(connection, *, may_create: bool = False) -> Iterator[None]:
         return
     timeout = conf.connect_timeout()
     open_connection = connection.get_new_connection
+    vendor = vendor_for(connection)
 
     def get_new_connection(conn_params):
-        check = OPEN_CHECKS.get(connection.vendor)
+        check = sqlite_file_problem if vendor.database_is_local_file else None
         problem = check(connection, conn_params, get_new_connection.may_create) if check else None
         if problem:
             raise DatabaseUnreachable(connection.alias, cannot_connect_message(connection, problem, timeout))
         try:
-            return open_connection(with_connect_timeout(connection.vendor, conn_params, timeout))
+            return open_connection(with_connect_timeout(vendor, conn_params, timeout))
         except connection.Database.Error as exc:
             raise DatabaseUnreachable(connection.alias, cannot_connect_message(connection, exc, timeout)) from exc
 
@@ -120,12 +117,8 @@ def sqlite_file_path(name) -> str | None:
     return unquote(parts.path)
 
 
-#: Per Django vendor: (connection, conn_params, may_create) -> why it must not be opened, or None.
-OPEN_CHECKS = {"sqlite": sqlite_file_problem}
-
-
-def with_connect_timeout(vendor: str, conn_params: dict, timeout: float) -> dict:
-    parameter = CONNECT_TIMEOUT_PARAMETER.get(vendor)
+def with_connect_timeout(vendor: Vendor, conn_params: dict, timeout: float) -> dict:
+    parameter = vendor.connect_timeout_parameter
     if parameter is None or parameter in conn_params:  # the alias's OPTIONS decide
         return conn_params
     return {**conn_params, parameter: max(1, math.ceil(timeout))}
@@ -139,7 +132,7 @@ def cannot_connect_message(connection, error: BaseException | str, timeout: floa
         where = f"{connection.vendor} at {settings['HOST']}" + (f":{settings['PORT']}" if settings.get("PORT") else "")
     else:
         where = f"{connection.vendor} {settings.get('NAME')!s}"
-    if connection.vendor in CONNECT_TIMEOUT_PARAMETER:
+    if vendor_for(connection).connect_timeout_parameter:
         where += f", connect timeout {max(1, math.ceil(timeout))} s"
     return f"cannot connect to database {connection.alias!r} ({where}): {driver_reason(error)}"
 

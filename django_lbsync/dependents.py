@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .bridge import db_column, db_table
 from .exceptions import LbsyncError
 from .schema import ForeignKey, Schema, Table
 from .sqlrules import shown
+from .vendors import vendor_for
 
 
 class AutomigrateRefused(LbsyncError):
@@ -52,7 +52,7 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
     referencing = [(table, fk) for table in live.tables.values() if table.key not in dropped_keys and not table.view
                    for fk in table.foreign_keys if _ref_key(fk) in dropped_keys]
     effects = DropEffects()
-    style = _STYLES.get(connection.vendor, "keeps")
+    style = vendor.drop_table_dependents
     effects.lost = lost_with_tables(connection, dropped)
     if style == "cascade":
         effects.dependents = _postgresql_dependents(connection, dropped)
@@ -80,11 +80,12 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
 def refuse_orphans(connection, effects: DropEffects) -> None:
     """Refuse the run when rows of another table point into a table it empties (counts the rows)."""
     quote = connection.ops.quote_name
+    vendor = vendor_for(connection)
     problems = []
     with connection.cursor() as cursor:
         for table, fk in effects.fks_to_check:
-            condition = " OR ".join(f"{quote(db_column(connection.vendor, c))} IS NOT NULL" for c in fk.columns)
-            cursor.execute(f"SELECT COUNT(*) FROM {quote(db_table(connection.vendor, table))} WHERE {condition}")
+            condition = " OR ".join(f"{quote(vendor.db_column(c))} IS NOT NULL" for c in fk.columns)
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(vendor.db_table(table))} WHERE {condition}")
             rows = cursor.fetchone()[0]
             if rows:
                 problems.append(f"  foreign key {fk.name or ', '.join(fk.columns)} of table {table.key}: {rows} "
@@ -100,15 +101,13 @@ def refuse_orphans(connection, effects: DropEffects) -> None:
 def drop_foreign_key_sql(editor, table: Table, fk: ForeignKey) -> str:
     """`ALTER TABLE .. DROP FOREIGN KEY ..`; both names passed the identifier rule in drop_effects."""
     quote = editor.quote_name
-    return editor.sql_delete_fk % {"table": quote(db_table(editor.connection.vendor, table)), "name": quote(fk.name)}
+    table_sql = quote(vendor_for(editor.connection).db_table(table))
+    return editor.sql_delete_fk % {"table": table_sql, "name": quote(fk.name)}
 
 
 def _ref_key(fk: ForeignKey) -> str:
     return f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table
 
-
-#: How DROP TABLE treats objects that depend on the table.
-_STYLES = {"postgresql": "cascade", "mysql": "refuses", "sqlite": "keeps"}
 
 # Everything DROP ... CASCADE removes, recursively: objects that depend on a dropped object normally
 # ('n') or automatically ('a'), and the owner of a dropped internal part ('i': a view owns its rule).
@@ -168,7 +167,7 @@ def _postgresql_dependents(connection, dropped: list[Table]) -> list[str]:
 def lost_with_tables(connection, dropped: list[Table]) -> list[str]:
     """Triggers, rules, policies, row level security, grants and comments of the tables that DROP TABLE
     removes with them and CREATE TABLE does not bring back (catalog reads, bound parameters)."""
-    reader = _LOST_READERS.get(connection.vendor)
+    reader = _LOST_READERS.get(vendor_for(connection).catalog)
     if reader is None or not dropped:
         return []
     with connection.cursor() as cursor:
@@ -282,4 +281,5 @@ def _sqlite_lost(cursor, dropped: list[Table]) -> list[tuple]:
     return lost
 
 
-_LOST_READERS = {"postgresql": _postgresql_lost, "mysql": _mysql_lost, "sqlite": _sqlite_lost}
+#: Per system catalog (Vendor.catalog): the reader of what a dropped table takes along.
+_LOST_READERS = {"pg_catalog": _postgresql_lost, "mysql_information_schema": _mysql_lost, "sqlite_master": _sqlite_lost}

@@ -83,12 +83,12 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list)
         seen[column.name.casefold()] = prop.name
         columns.append(column)
     primary_key = tuple(vendor.column_name(p) for p in ids)
-    if vendor.django_vendor == "mysql" and len(primary_key) == 1:
+    if vendor.primary_key_first and len(primary_key) == 1:
         # §13: MySQL hoists a single primary key to the first position.
         columns.sort(key=lambda c: c.name != primary_key[0])
     indexes = _property_indexes(model, vendor, name) + _model_indexes(model, vendor, name, problems)
     sequence = None
-    if vendor.django_vendor == "oracle" and any(c.auto for c in columns):
+    if vendor.uses_sequences_and_triggers and any(c.auto for c in columns):
         sequence = vendor.sequence_names(model)
     return Table(
         name=name,

@@ -28,7 +28,7 @@ def differences(live: dict[str, T], desired: dict[str, T]) -> tuple[list[str], l
 def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", prune: bool = False) -> Plan:
     changes: list[Change] = []
     notes: list[Note] = []
-    inline_fks = vendor.django_vendor == "sqlite"  # SQLite FKs are part of CREATE TABLE
+    inline_fks = vendor.inline_foreign_keys  # then FKs are part of CREATE TABLE
     for table in desired.in_dependency_order():
         live_table = live.tables.get(table.key)
         if live_table is None:
@@ -107,7 +107,8 @@ def _fk_shape(fk: ForeignKey, vendor: Vendor) -> tuple:
 
 def _index_changes(live: Table, desired: Table, vendor: Vendor, prune: bool, notes: list[Note]) -> list[Change]:
     # MySQL creates an index for each FK that has none, named after the FK: not ours to report.
-    implicit = {vendor.identifier_key(fk.name) for fk in live.foreign_keys} if vendor.django_vendor == "mysql" else set()
+    implicit = ({vendor.identifier_key(fk.name) for fk in live.foreign_keys} if vendor.creates_implicit_fk_indexes
+                else set())
     return _object_changes(
         live, desired, live.indexes, desired.indexes, lambda i: vendor.identifier_key(i.name),
         lambda i: _index_shape(i, vendor), AddIndex, DropIndex, prune, notes,

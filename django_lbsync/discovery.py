@@ -23,17 +23,14 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from .connecting import reachable
 from .exceptions import LbsyncError, UnsafeLiveName
-from .introspect import introspect
 from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
 from .sqlrules import shown
-from .vendors import vendor_for
+from .reading import read_schema
+from .vendors import Vendor, vendor_for
 
 logger = logging.getLogger("django_lbsync")
 
-# The LoopBack connector key per Django vendor.
-CONNECTOR = {"postgresql": "postgresql", "mysql": "mysql", "sqlite": "sqlite3", "oracle": "oracle",
-             "microsoft": "mssql"}
 _INTEGER_WORDS = {"integer", "int", "bigint", "smallint", "tinyint", "mediumint", "int2", "int4", "int8"}
 
 
@@ -51,7 +48,7 @@ class ColumnTypeInfo:
 _TYPE_TEXT = re.compile(r"^(?P<head>[a-z][a-z0-9_ ]*?)\s*(?:\((?P<args>[^)]*)\))?(?P<tail>(?: [a-z ]+)?)$")
 
 
-def parse_type(vendor: str, type_text: str) -> ColumnTypeInfo:
+def parse_type(vendor: Vendor, type_text: str) -> ColumnTypeInfo:
     text = type_text.strip()
     lower = text.lower()
     if "[]" in lower or lower.startswith(("enum(", "set(")) or " unsigned" in lower or " zerofill" in lower:
@@ -76,24 +73,12 @@ def parse_type(vendor: str, type_text: str) -> ColumnTypeInfo:
     return ColumnTypeInfo(data_type, precision=numbers[0], scale=numbers[1] if len(numbers) > 1 else 0)
 
 
-def loopback_type(vendor: str, info: ColumnTypeInfo) -> str:
-    """§11 `buildPropertyType`, per connector."""
+def loopback_type(vendor: Vendor, info: ColumnTypeInfo) -> str:
+    """§11 `buildPropertyType`: the connector's own rules (Vendor.discovered_loopback_type), then the shared ones."""
     t = info.data_type.upper()
-    if vendor == "mysql":
-        if t == "TINYINT" and info.precision == 1:
-            return "Number"  # treatTINYINT1AsTinyInt defaults to true
-        if t == "CHAR" and info.length == 1:
-            return "Boolean"  # treatCHAR1AsString defaults to false
-        if t.endswith("BLOB") or t in ("BINARY", "VARBINARY", "BIT"):
-            return "Buffer"
-        if t in ("BOOL", "BOOLEAN"):
-            return "Boolean"
-        if t == "JSON":
-            return "Object"
-    if vendor == "oracle" and t == "CHAR" and info.length == 1:
-        return "Boolean"
-    if t in ("BOOLEAN", "BOOL", "BIT") and vendor != "mysql":
-        return "Boolean"
+    own = vendor.discovered_loopback_type(t, info.length, info.precision)
+    if own is not None:
+        return own
     if t in ("BYTEA", "BLOB", "LONG", "CLOB", "NCLOB", "BINARY", "VARBINARY", "IMAGE", "RAW"):
         return "Buffer"
     if t.split()[0] in ("SMALLINT", "INTEGER", "INT", "BIGINT", "MEDIUMINT", "TINYINT", "DECIMAL", "NUMERIC",
@@ -177,21 +162,16 @@ def _connection(using: Using):
 def _default_owner(connection) -> str:
     """The owner of tables whose `schema` is None: the connection's schema or database (one query)."""
     with connection.cursor() as cursor:
-        cursor.execute({"postgresql": "SELECT current_schema()", "mysql": "SELECT DATABASE()"}.get(
-            connection.vendor, "SELECT 'main'"))
+        cursor.execute(vendor_for(connection).sql_current_schema)
         return cursor.fetchone()[0]
 
 
 def _all_schemas(connection) -> list[str]:
+    sql = vendor_for(connection).sql_list_schemas
+    if sql is None:
+        return []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', "
-                           "'information_schema') AND nspname NOT LIKE 'pg_toast%%' AND nspname NOT LIKE 'pg_temp%%'")
-        elif connection.vendor == "mysql":
-            cursor.execute("SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN "
-                           "('mysql', 'information_schema', 'performance_schema', 'sys')")
-        else:
-            return []
+        cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -202,7 +182,7 @@ def read_live(connection, *, schema: str | None = None, all_schemas: bool = Fals
     as read-only work (a missing SQLite file is DatabaseUnreachable, never created)."""
     with reachable(connection):
         schemas = _all_schemas(connection) if all_schemas else ([schema] if schema else [])
-        live = introspect(connection, schemas=schemas, views=views)
+        live = read_schema(connection, schemas=schemas, views=views)
     if schema and not all_schemas:
         default = _default_owner(connection)
         wanted = None if schema == default else schema
@@ -255,18 +235,13 @@ def discover_model_properties(table: str, *, using: Using = DEFAULT_DB_ALIAS, sc
     check = _NameCheck(connection)
     check.table(owner, found)
     check.raise_if_any()
-    return [_property_row(connection.vendor, owner, found, column) for column in found.columns]
+    vendor = vendor_for(connection)
+    return [_property_row(vendor, owner, found, column) for column in found.columns]
 
 
-def _property_row(vendor: str, owner: str, table: Table, column: Column) -> dict[str, Any]:
+def _property_row(vendor: Vendor, owner: str, table: Table, column: Column) -> dict[str, Any]:
     info = parse_type(vendor, column.type)
-    data_type = info.data_type
-    precision = info.precision
-    if vendor == "postgresql":
-        if data_type in ("real", "double precision"):
-            data_type = "float"  # as LoopBack's PostgreSQL discovery reports them
-        if data_type in ("integer", "bigint", "smallint"):
-            precision = None  # PG#284: a precision on an integer breaks autoupdate
+    data_type, precision = vendor.discovered_data_type(info.data_type, info.precision)
     row: dict[str, Any] = {
         "owner": owner,
         "tableName": table.name,
@@ -275,11 +250,10 @@ def _property_row(vendor: str, owner: str, table: Table, column: Column) -> dict
         "dataLength": info.length,
         "dataPrecision": precision,
         "dataScale": info.scale,
-        "nullable": {"mysql": "Y", "oracle": "Y"}.get(vendor, "YES") if column.null else
-        {"mysql": "N", "oracle": "N"}.get(vendor, "NO"),
+        "nullable": vendor.discovery_nullable[0] if column.null else vendor.discovery_nullable[1],
         "type": loopback_type(vendor, info),
     }
-    if vendor == "mysql":
+    if vendor.discovery_reports_column_type:
         row["generated"] = 1 if column.auto else 0
         row["columnType"] = column.type
     else:
@@ -301,14 +275,15 @@ def discover_schemas(tables: list[str] | None = None, *, using: Using = DEFAULT_
     connection = _connection(using)
     live = read_live(connection, schema=schema, all_schemas=all_schemas, views=views or bool(tables))
     chosen = [_find(live, name) for name in tables] if tables else [t for t in live.tables.values() if not t.view]
-    key = CONNECTOR[connection.vendor]
+    vendor = vendor_for(connection)
+    key = vendor.connector_key
     default_owner = _default_owner(connection)
     _refuse_unsafe_names(connection, chosen, live, default_owner)
     names = _model_names(live, keep_names, default_owner, report)
     out = {}
     for table in chosen:
         owner = table.schema or default_owner
-        out[f"{owner}.{table.name}"] = _schema_for(connection.vendor, key, table, owner, names, live, relations,
+        out[f"{owner}.{table.name}"] = _schema_for(vendor, key, table, owner, names, live, relations,
                                                    keep_names)
     return out
 
@@ -319,7 +294,7 @@ def _refuse_unsafe_names(connection, chosen: list[Table], live: Schema, default_
     for table in chosen:
         owner = table.schema or default_owner
         check.table(owner, table)
-        for index in _written_indexes(connection.vendor, table):
+        for index in _written_indexes(check.vendor, table):
             check("index", index.name, owner, table.name, index.name)
         for fk, ref in _written_foreign_keys(table, live):
             if fk.name:  # SQLite reports a constraint made without CONSTRAINT <name> as ""
@@ -377,9 +352,9 @@ def _property_names(table: Table, keep_names: bool) -> dict[str, str]:
     return names
 
 
-def _written_indexes(vendor: str, table: Table) -> list:
+def _written_indexes(vendor: Vendor, table: Table) -> list:
     """The indexes LoopBack JSON can say: not expression/partial ones, not MySQL's implicit FK indexes."""
-    fk_names = {fk.name for fk in table.foreign_keys} if vendor == "mysql" else set()
+    fk_names = {fk.name for fk in table.foreign_keys} if vendor.creates_implicit_fk_indexes else set()
     return [index for index in table.indexes if not index.opaque and index.name not in fk_names]
 
 
@@ -430,7 +405,7 @@ def _schema_for(vendor, key, table: Table, owner, model_names, live: Schema, rel
     return definition
 
 
-def _property(vendor: str, key: str, table: Table, column: Column) -> dict[str, Any]:
+def _property(vendor: Vendor, key: str, table: Table, column: Column) -> dict[str, Any]:
     info = parse_type(vendor, column.type)
     row = _property_row(vendor, "", table, column)
     prop: dict[str, Any] = {
@@ -457,31 +432,22 @@ def _property(vendor: str, key: str, table: Table, column: Column) -> dict[str, 
         "dataScale": info.scale,
         "nullable": row["nullable"],
     }
-    if info.data_type == "enum" and vendor == "mysql":
+    if info.data_type == "enum" and vendor.has_enum_type:
         values = re.findall(r"'((?:[^']|'')*)'", column.type)
         prop["jsonSchema"] = {"enum": [v.replace("''", "'") for v in values]}
         block["dataType"] = "enum"
     default = _default_for(vendor, column)
     if default is not None:
-        block["default" if vendor == "mysql" else "dbDefault"] = default
+        block[vendor.discovered_default_key] = default
     prop[key] = block
     return prop
 
 
-def _default_for(vendor: str, column: Column) -> Any:
+def _default_for(vendor: Vendor, column: Column) -> Any:
     """The live default as the connector block that re-creates it: `dbDefault` SQL, or MySQL's `default`."""
     if column.default is None or column.auto:
         return None
-    if vendor != "mysql":
-        return column.default
-    text = column.default
-    if re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return int(text) if "." not in text else float(text)
-    if text.lower() in ("current_timestamp()", "current_timestamp"):
-        return "CURRENT_TIMESTAMP"
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return text[1:-1].replace("''", "'")
-    return text
+    return vendor.discovered_default(column.default)
 
 
 # -- writing files: only inside the folder, one distinct file per model (docs/discovery-safety.md) -------

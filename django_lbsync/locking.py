@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from .exceptions import LbsyncError
+from .vendors import vendor_for
 
 logger = logging.getLogger("django_lbsync")
 
@@ -42,7 +43,7 @@ class LockTimeout(LbsyncError):
 @contextmanager
 def database_lock(connection, *, timeout: float = 60.0, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the database's django-lbsync lock, with table-lock waits bounded by `timeout`, for the block."""
-    guard = _GUARDS.get(connection.vendor, _Guard)(connection)
+    guard = _GUARDS.get(vendor_for(connection).lock_strategy, _Guard)(connection)
     _acquire(guard, connection, timeout, on_wait)
     try:
         previous = guard.bound_table_lock_waits(timeout)
@@ -242,4 +243,6 @@ def _try_lock_file(handle: int) -> bool:
         return False
 
 
-_GUARDS: dict[str, type[_Guard]] = {"postgresql": _PostgresGuard, "mysql": _MysqlGuard, "sqlite": _SqliteGuard}
+#: Per Vendor.lock_strategy: how runs on one database are serialized.
+_GUARDS: dict[str, type[_Guard]] = {"advisory_lock": _PostgresGuard, "named_lock": _MysqlGuard,
+                                    "lock_file": _SqliteGuard}

@@ -17,12 +17,10 @@ through the connection's quote_name; values (patterns, LIKE masks) are bound par
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
 
-from .bridge import db_column, db_table
 from .changes import (
-    AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn, DropForeignKey,
-    DropIndex, Probe, Risk,
+    PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
+    DropForeignKey, DropIndex, Probe, Risk, require_handlers,
 )
 from .plan import Plan
 from .schema import Column, ForeignKey, Index, Schema, Table
@@ -90,7 +88,6 @@ class _Rules:
 
     def __init__(self, connection, live: Schema, plan: Plan):
         self.vendor = vendor_for(connection)
-        self.sql_vendor = connection.vendor
         self.q = connection.ops.quote_name
         self.live = live
         self.created_tables = {c.table.key: c.table for c in plan.changes if isinstance(c, CreateTable)}
@@ -99,17 +96,19 @@ class _Rules:
         self.any_index_key = self.vendor.fk_target_any_index
         self.indexes_after = self._indexes_after(plan)
         self.after = self._values_after(plan)
-        self._dispatch: dict[type, Callable[[Change], list[Probe]]] = {
-            CreateTable: self._nothing, DropForeignKey: self._nothing, DropIndex: self._nothing,
-            AddColumn: self._add_column, DropColumn: self._drop_column, AlterColumn: self._alter_column,
-            AddIndex: self._add_index, AddForeignKey: self._add_foreign_key,
-        }
+
+    #: The risk assessor of each change type. Checked when this module loads (check_assessors): a change
+    #: type nobody assessed must never pass as safe.
+    ASSESSORS: dict[type, str] = {
+        CreateTable: "_nothing", DropForeignKey: "_nothing", DropIndex: "_nothing",
+        AddColumn: "_add_column", DropColumn: "_drop_column", AlterColumn: "_alter_column",
+        AddIndex: "_add_index", AddForeignKey: "_add_foreign_key",
+    }
 
     def probes(self, change: Change) -> list[Probe]:
         try:
-            rule = self._dispatch[type(change)]
-        except KeyError:
-            # A change type nobody assessed must never pass as safe.
+            rule = getattr(self, self.ASSESSORS[type(change)])
+        except KeyError:  # a type outside PHASES (the load-time check covers those): never safe
             raise TypeError(f"preflight has no risk rule for {type(change).__name__}") from None
         if change.table.key not in self.live.tables:
             return []  # a table this plan creates holds no rows
@@ -117,10 +116,10 @@ class _Rules:
 
     # -- names and values ------------------------------------------------------------------------
     def table_sql(self, table: Table) -> str:
-        return self.q(db_table(self.sql_vendor, table))
+        return self.q(self.vendor.db_table(table))
 
     def col(self, name: str) -> str:
-        return self.q(db_column(self.sql_vendor, name))
+        return self.q(self.vendor.db_column(name))
 
     def literal(self, value) -> str | None:
         if isinstance(value, bool):
@@ -527,3 +526,12 @@ class _TypeRules:
         return [self.probe(Risk.DESTRUCTIVE, f"value(s) would be converted from {self.change.live.type} to "
                                              f"{self.change.desired.type}; some may change or the conversion may "
                                              "fail", "1 = 1")]
+
+
+def check_assessors(assessors: dict[type, str] = _Rules.ASSESSORS, change_types=PHASES) -> None:
+    """Every change type has a risk assessor: a method named in `assessors` that `_Rules` defines."""
+    require_handlers("risk assessor", {t: getattr(_Rules, name, None) for t, name in assessors.items()},
+                     change_types)
+
+
+check_assessors()

@@ -607,10 +607,10 @@ def test_offline_quotes_in_legal_names_render_as_reviewed(alias, model_dir, sett
         expected.write_text(sql)
     assert sql == expected.read_text()
     if alias == "oracle":
-        from django_lbsync.bridge import oracle_drop_sequence_sql
         from django_lbsync.schema import Table
+        from django_lbsync.vendors.oracle import OracleVendor
 
-        drop = oracle_drop_sequence_sql(Table("O'BRIEN", None, (), (), sequence=("O'Brien_ID_SEQUENCE", "t")))
+        drop = OracleVendor().drop_sequence_sql(Table("O'BRIEN", None, (), (), sequence=("O'Brien_ID_SEQUENCE", "t")))
         assert "SEQUENCE_NAME = 'O''Brien_ID_SEQUENCE'" in drop
         assert "'DROP SEQUENCE \"O''Brien_ID_SEQUENCE\"'" in drop
         assert re.sub(r"'(?:[^']|'')*'", "''", drop).count(";") == 5  # no ; outside a literal but the block's

@@ -299,8 +299,9 @@ def test_options_set_by_the_project_win(live, settings):
     connection.close()
     params = connection.get_connection_params()
     from django_lbsync.connecting import with_connect_timeout
+    from django_lbsync.vendors import vendor_for
 
-    assert with_connect_timeout(connection.vendor, {**params, "connect_timeout": 7}, 3)["connect_timeout"] == 7
+    assert with_connect_timeout(vendor_for(connection), {**params, "connect_timeout": 7}, 3)["connect_timeout"] == 7
 
 
 @pytest.mark.parametrize("value", [0, -1, "nan", "soon"])

@@ -16,8 +16,10 @@ FK_ACTIONS = ("RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
 
 
 class Vendor:
-    #: Django's `connection.vendor` this class serves.
+    #: Django's `connection.vendor` this class serves (its name in plans and registries).
     django_vendor = ""
+    #: The Django DatabaseWrapper classes (dotted paths) this class serves, and so their subclasses.
+    django_backends: tuple[str, ...] = ()
     #: The key of the per-connector block in model JSON (`"postgresql": {...}`).
     connector_key = ""
     #: Schema used when a model names none (None: the connection's own).
@@ -85,6 +87,50 @@ class Vendor:
     #: Taken before a re-count inside the apply transaction, so no writer changes the table between
     #: the re-count and the change (PostgreSQL). None: the database needs none or cannot.
     block_writers_sql: str | None = None
+
+    # -- DDL capabilities and templates (api.py, apply.py, diff.py, batch.py) ------------------------
+    #: Whether FKs are part of the column definition in CREATE TABLE (SQLite): no ALTER TABLE ADD
+    #: CONSTRAINT; adding or dropping one rebuilds the table.
+    inline_foreign_keys = False
+    #: Creates a named schema a table lives in before CREATE TABLE; `{schema}` is the quoted name.
+    #: None: the database has no schemas of its own to create (or we leave them to the DBA).
+    sql_create_schema: str | None = None
+    #: Whether automigrate renders all its DDL first, then sends it in as few round trips as it can
+    #: (batch.py); else Django's editor executes as it renders (SQLite switches FK checks off around it).
+    batches_ddl = False
+    #: Whether many DDL statements go in one round trip, inside one transaction (batch.send).
+    sends_ddl_in_one_transaction = False
+    #: Whether CREATE INDEX and ADD FOREIGN KEY of a new table are folded into its CREATE TABLE
+    #: (MySQL: one InnoDB table rebuild saved per index and FK).
+    folds_indexes_into_create_table = False
+    #: Whether one transaction can hold only so many relation locks (PostgreSQL's lock table).
+    limits_locks_per_transaction = False
+    #: Whether the database creates an index for each FK that has none, named after the FK (InnoDB):
+    #: no model's index, never reported or discovered.
+    creates_implicit_fk_indexes = False
+    #: Whether a single-column primary key moves to the first column (§13, MySQL).
+    primary_key_first = False
+    #: Whether a generated id is fed by a sequence and a BEFORE INSERT trigger named after the model (§4, Oracle).
+    uses_sequences_and_triggers = False
+    #: How DROP TABLE treats other objects that depend on the table: "cascade" (drops them, we name
+    #: them), "refuses" (their FKs are dropped first and restored), "keeps" (they stay and must hold).
+    drop_table_dependents = "keeps"
+
+    # -- sessions, locks, catalogs (connecting.py, locking.py, dependents.py, discovery.py) -----------
+    #: The driver's connect-timeout parameter (whole seconds), or None (a local file, or not connected here).
+    connect_timeout_parameter: str | None = None
+    #: Whether the database is a local file the driver would create on open (SQLite).
+    database_is_local_file = False
+    #: How runs on one database are serialized (locking.py): "advisory_lock", "named_lock", "lock_file",
+    #: or None where we take no lock (databases only rendered offline).
+    lock_strategy: str | None = None
+    #: The system catalog our own catalog queries read (dependents.py): "pg_catalog",
+    #: "mysql_information_schema", "sqlite_master", or None (no such queries here).
+    catalog: str | None = None
+    #: The schema (or database) that owns tables written without one.
+    sql_current_schema = "SELECT 'main'"
+    #: Every user schema, for discovery over all of them; None: one schema only.
+    sql_list_schemas: str | None = None
 
     def data_type(self, type_text: str) -> "datatypes.DataType":
         """What a column type is, by family and size (from the normalized type text)."""
@@ -290,6 +336,46 @@ class Vendor:
 
     def normalize_fk_action(self, action: str | None) -> str:
         return (action or self.default_fk_action).upper()
+
+    # -- names as Django's editor takes them (bridge.py) ------------------------------------------
+    def db_table(self, table) -> str:
+        """The `db_table` for Django: pre-quoted where the name must stay exactly as LoopBack wrote it."""
+        return f'"{table.schema}"."{table.name}"' if table.schema else table.name
+
+    def db_column(self, name: str) -> str:
+        """The `db_column` for Django (pre-quoted where Django would change the name's case)."""
+        return name
+
+    def sequence_sql(self, quote_name, table) -> list[str]:
+        """The statements that create the generator of `table`'s id (uses_sequences_and_triggers)."""
+        return []
+
+    def drop_sequence_sql(self, table) -> str | None:
+        """The statement that drops the generator `sequence_sql` made, if it is there."""
+        return None
+
+    # -- discovery: the database's catalog -> LoopBack's property rows (discovery.py, §11) ---------
+    #: How discovery spells a nullable / NOT NULL column in `nullable`.
+    discovery_nullable = ("YES", "NO")
+    #: Whether discovery rows give `generated` as 1/0 and the full `columnType` (LoopBack's MySQL discovery).
+    discovery_reports_column_type = False
+    #: Whether ENUM('a','b') is a type of its own, discovered as `jsonSchema.enum` (MySQL).
+    has_enum_type = False
+    #: The connector-block key a discovered default is written to.
+    discovered_default_key = "dbDefault"
+
+    def discovered_loopback_type(self, type_word: str, length: int | None, precision: int | None) -> str | None:
+        """The LoopBack type this database's discovery gives an upper-cased type word, where it has a rule
+        of its own; None: the shared rules decide (discovery.loopback_type)."""
+        return "Boolean" if type_word in ("BOOLEAN", "BOOL", "BIT") else None
+
+    def discovered_data_type(self, data_type: str, precision: int | None) -> tuple[str, int | None]:
+        """`dataType` and `dataPrecision` as this connector's discovery reports them."""
+        return data_type, precision
+
+    def discovered_default(self, default: str):
+        """A live default as the connector block that re-creates it."""
+        return default
 
     # -- helpers --------------------------------------------------------------------------------
     @staticmethod

@@ -7,6 +7,7 @@ from .base import Vendor
 
 class MssqlVendor(Vendor):
     django_vendor = "microsoft"
+    django_backends = ("mssql.base.DatabaseWrapper",)
     connector_key = "mssql"
     char_length_sql = "LEN({})"
     byte_length_sql = "DATALENGTH({})"
@@ -58,6 +59,9 @@ class MssqlVendor(Vendor):
         if spec.get("name"):
             return spec["name"]
         return f"{prop.name}_{str(spec.get('kind') or 'NONCLUSTERED').upper()}_{str(spec.get('type') or 'ASC').upper()}_idx"
+
+    def db_table(self, table) -> str:
+        return f"[{table.schema}].[{table.name}]" if table.schema else table.name
 
     def model_index_name(self, table, key, spec, columns):
         # §6.2: the model's index key is ignored; the name is built from the columns.

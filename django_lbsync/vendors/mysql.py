@@ -1,6 +1,7 @@
 """loopback-connector-mysql 8.x/9.x rules (§2-§7). Names keep their case."""
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
@@ -13,7 +14,23 @@ NO_DEFAULT_TYPES = ("BLOB", "JSON", "TEXT")
 
 class MysqlVendor(Vendor):
     django_vendor = "mysql"
+    django_backends = ("django.db.backends.mysql.base.DatabaseWrapper",)
     connector_key = "mysql"
+    batches_ddl = True
+    folds_indexes_into_create_table = True
+    creates_implicit_fk_indexes = True  # InnoDB, named after the FK
+    primary_key_first = True  # §13
+    drop_table_dependents = "refuses"  # an FK of another table blocks DROP TABLE
+    connect_timeout_parameter = "connect_timeout"  # bounds the TCP connect and the server's greeting
+    lock_strategy = "named_lock"  # GET_LOCK, server-wide names carrying the database name
+    catalog = "mysql_information_schema"
+    sql_current_schema = "SELECT DATABASE()"
+    sql_list_schemas = ("SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN "
+                        "('mysql', 'information_schema', 'performance_schema', 'sys')")
+    discovery_nullable = ("Y", "N")
+    discovery_reports_column_type = True
+    has_enum_type = True
+    discovered_default_key = "default"  # §5: only `mysql.default` becomes a DB default
     auto_suffix = "AUTO_INCREMENT"
     default_fk_action = "RESTRICT"
     case_insensitive_columns = True
@@ -137,6 +154,30 @@ class MysqlVendor(Vendor):
 
     def property_index_name(self, table, column, prop):
         return column  # §6.2: MySQL names a property index after its column
+
+    def discovered_loopback_type(self, type_word, length, precision):
+        # LoopBack's MySQL discovery: no BIT-as-Boolean rule, its own TINYINT(1)/CHAR(1) settings.
+        if type_word == "TINYINT" and precision == 1:
+            return "Number"  # treatTINYINT1AsTinyInt defaults to true
+        if type_word == "CHAR" and length == 1:
+            return "Boolean"  # treatCHAR1AsString defaults to false
+        if type_word.endswith("BLOB") or type_word in ("BINARY", "VARBINARY", "BIT"):
+            return "Buffer"
+        if type_word in ("BOOL", "BOOLEAN"):
+            return "Boolean"
+        if type_word == "JSON":
+            return "Object"
+        return None
+
+    def discovered_default(self, default):
+        """A MySQL default as `mysql.default` takes it: numbers as numbers, strings unquoted."""
+        if re.fullmatch(r"-?\d+(\.\d+)?", default):
+            return int(default) if "." not in default else float(default)
+        if default.lower() in ("current_timestamp()", "current_timestamp"):
+            return "CURRENT_TIMESTAMP"
+        if len(default) >= 2 and default[0] == default[-1] == "'":
+            return default[1:-1].replace("''", "'")
+        return default
 
     def _type_literal(self, literal: str) -> str:
         # ENUM/SET values spelled one way: MariaDB's catalog escapes a newline as `\\n` where we

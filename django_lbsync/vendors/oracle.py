@@ -9,7 +9,10 @@ BARE_TYPES = ("CLOB", "BLOB", "NCLOB", "DATE", "NUMBER", "INTEGER", "FLOAT", "BI
 
 class OracleVendor(Vendor):
     django_vendor = "oracle"
+    django_backends = ("django.db.backends.oracle.base.DatabaseWrapper",)
     connector_key = "oracle"
+    uses_sequences_and_triggers = True  # §4
+    discovery_nullable = ("Y", "N")
     char_length_sql = "LENGTH({})"
     byte_length_sql = "LENGTHB({})"
     substring_sql = "SUBSTR({col}, 1, {n})"
@@ -56,3 +59,39 @@ class OracleVendor(Vendor):
 
     def property_index_name(self, table, column, prop):
         return f"{table}_{column}_IDX"
+
+    def db_table(self, table) -> str:
+        # Quoted: Django would upper-case (and hash-truncate) an unquoted name.
+        return super().db_table(table) if table.schema else f'"{table.name}"'
+
+    def db_column(self, name: str) -> str:
+        return f'"{name}"'
+
+    def sequence_sql(self, quote_name, table) -> list[str]:
+        """§4: LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model."""
+        sequence, trigger = table.sequence
+        id_column = table.primary_key[0]
+        quoted_table = quote_name(self.db_table(table))
+        return [
+            f'CREATE SEQUENCE "{sequence}" START WITH 1 INCREMENT BY 1 CACHE 100',
+            f'CREATE OR REPLACE TRIGGER "{trigger}" BEFORE INSERT ON {quoted_table} FOR EACH ROW\n'
+            f'WHEN (new."{id_column}" IS NULL)\n'
+            f"BEGIN\n"
+            f'  SELECT "{sequence}".NEXTVAL INTO :new."{id_column}" FROM dual;\n'
+            f"END;",
+        ]
+
+    def drop_sequence_sql(self, table) -> str:
+        """Drop the LoopBack sequence if it is there (LoopBack ignores ORA-02289 the same way)."""
+        literal = self.quote_literal
+        sequence = table.sequence[0]
+        drop = literal('DROP SEQUENCE "' + sequence + '"')
+        return (
+            "DECLARE i INTEGER; BEGIN SELECT COUNT(1) INTO i FROM USER_SEQUENCES "
+            f"WHERE SEQUENCE_NAME = {literal(sequence)}; IF i = 1 THEN EXECUTE IMMEDIATE {drop}; END IF; END;"
+        )
+
+    def discovered_loopback_type(self, type_word, length, precision):
+        if type_word == "CHAR" and length == 1:
+            return "Boolean"
+        return super().discovered_loopback_type(type_word, length, precision)

@@ -18,7 +18,19 @@ NO_LENGTH_TYPES = {
 
 class PostgresqlVendor(Vendor):
     django_vendor = "postgresql"
+    django_backends = ("django.db.backends.postgresql.base.DatabaseWrapper",)
     connector_key = "postgresql"
+    sql_create_schema = "CREATE SCHEMA IF NOT EXISTS {schema}"
+    batches_ddl = True
+    sends_ddl_in_one_transaction = True  # transactional DDL: a failed batch rolls everything back
+    limits_locks_per_transaction = True  # max_locks_per_transaction
+    drop_table_dependents = "cascade"  # Django's editor writes DROP TABLE ... CASCADE
+    connect_timeout_parameter = "connect_timeout"  # libpq
+    lock_strategy = "advisory_lock"  # a session advisory lock, per database by nature
+    catalog = "pg_catalog"
+    sql_current_schema = "SELECT current_schema()"
+    sql_list_schemas = ("SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', "
+                        "'information_schema') AND nspname NOT LIKE 'pg_toast%%' AND nspname NOT LIKE 'pg_temp%%'")
     default_schema = "public"
     backslash_literal_prefix = "E"
     literal_readings = (False, True)  # standard_conforming_strings on / off
@@ -54,6 +66,13 @@ class PostgresqlVendor(Vendor):
 
     def db_name(self, name: str) -> str:
         return name.lower()
+
+    def discovered_data_type(self, data_type, precision):
+        if data_type in ("real", "double precision"):
+            data_type = "float"  # as LoopBack's PostgreSQL discovery reports them
+        if data_type in ("integer", "bigint", "smallint"):
+            precision = None  # PG#284: a precision on an integer breaks autoupdate
+        return data_type, precision
 
     def normalize_default(self, default: str | None) -> str | None:
         # Our literals holding a backslash are written E'a\\b' (sqlrules.quote_literal); the catalog

@@ -12,7 +12,12 @@ from .base import Vendor
 
 class SqliteVendor(Vendor):
     django_vendor = "sqlite"
+    django_backends = ("django.db.backends.sqlite3.base.DatabaseWrapper",)
     connector_key = "sqlite3"
+    inline_foreign_keys = True  # SQLite cannot ALTER TABLE ADD CONSTRAINT
+    database_is_local_file = True
+    lock_strategy = "lock_file"  # an OS lock on a file beside the database file
+    catalog = "sqlite_master"
     auto_suffix = "AUTOINCREMENT"
     case_insensitive_columns = True
     type_families = datatypes.SQLITE_FAMILIES
