@@ -89,6 +89,18 @@ def test_isactual_and_autoupdate_round_trip_through_the_subclass(cockroachish, s
     assert api.is_actual(using=ALIAS) is True
 
 
+@pytest.mark.parametrize("alias", ["default", "postgresql", "mysql", "oracle", "mssql"])
+def test_every_supported_backend_is_matched_by_its_class(alias):
+    """By the class alone (never opened), not by the `vendor` name the fallback would read."""
+    require_alias(alias)
+    from django_lbsync.vendors import vendor_class_for
+
+    connection = connections[alias]
+    expected = {"sqlite": "SqliteVendor", "postgresql": "PostgresqlVendor", "mysql": "MysqlVendor",
+                "oracle": "OracleVendor", "microsoft": "MssqlVendor"}[connection.vendor]
+    assert vendor_class_for(type(connection)).__name__ == expected
+
+
 class _NoSuchBackend(BaseDatabaseWrapper):
     vendor = "nosuchdb"
 
