@@ -158,20 +158,33 @@ class Vendor:
 
     # -- untrusted strings (sqlrules.py, docs/sql-safety.md) -------------------------------------
     def identifier_problem(self, name: object) -> str | None:
-        return sqlrules.identifier_problem(name, self.identifier_quotes)
+        return self._checked("identifier", name, lambda: sqlrules.identifier_problem(name, self.identifier_quotes))
 
     def quote_literal(self, value: str) -> str:
         return sqlrules.quote_literal(value, backslash_escapes=self.backslash_escapes,
                                       backslash_prefix=self.backslash_literal_prefix)
 
     def type_problem(self, type_text: object) -> str | None:
-        return sqlrules.type_expression_problem(type_text, quotes=self.identifier_quotes,
-                                                comment_starts=self.comment_starts, readings=self.literal_readings)
+        return self._checked("type", type_text, lambda: sqlrules.type_expression_problem(
+            type_text, quotes=self.identifier_quotes, comment_starts=self.comment_starts,
+            readings=self.literal_readings))
 
     def default_problem(self, expression: object) -> str | None:
-        return sqlrules.default_expression_problem(expression, quotes=self.identifier_quotes,
-                                                   comment_starts=self.comment_starts,
-                                                   readings=self.literal_readings)
+        return self._checked("default", expression, lambda: sqlrules.default_expression_problem(
+            expression, quotes=self.identifier_quotes, comment_starts=self.comment_starts,
+            readings=self.literal_readings))
+
+    def _checked(self, rule: str, text: object, check) -> str | None:
+        """A rule's verdict on one string, remembered: 500 models repeat a handful of types, defaults
+        and names thousands of times, and the grammar check reads each one under two backslash readings.
+        The verdict depends only on the string and this vendor's (constant) quoting data."""
+        if not isinstance(text, str):
+            return check()
+        cache = self.__dict__.setdefault("_rule_verdicts", {})
+        key = (rule, text)
+        if key not in cache:
+            cache[key] = check()
+        return cache[key]
 
     def size_problem(self, value: object) -> str | None:
         return sqlrules.size_problem(value, self.size_words)
