@@ -24,7 +24,7 @@ from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
 from .exceptions import ChangesRefused, LbsyncError, UnknownModel
-from .reading import existing_tables, read_schema, row_counts
+from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
 from .plan import Plan
@@ -73,7 +73,8 @@ class AutomigrateResult:
 
 
 def attached_models(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> list[ModelDefinition]:
-    """The resolved definitions of the models attached to the database `using` (§1.8).
+    """The resolved definitions of the models attached to the database `using`
+    (docs/loopback-rules/models.md#datasources-and-attachment).
 
     With `models`, exactly those, in attach order; a name that is not attached is an error.
     """
@@ -218,7 +219,7 @@ def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
     """What dropping `dropped` takes along on this database, and which FKs to put back (catalog reads)."""
     if not dropped:
         return DropEffects()
-    live = read_schema(connection, schemas={t.schema for t in dropped if t.schema})
+    live = introspect(connection, schemas={t.schema for t in dropped if t.schema})
     return drop_effects(connection, live, dropped, desired_schema(using=alias), vendor_for(connection))
 
 
@@ -266,7 +267,7 @@ class AutoupdateResult:
 def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
     connection = connections[alias]
     desired = desired_schema(models, using=alias)
-    live = read_schema(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
+    live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
     plan = diff(live, desired, vendor_for(connection), database=alias, prune=prune)
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
     return live, classify(plan, connection, live)

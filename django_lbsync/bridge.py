@@ -3,7 +3,8 @@
 Models live in a private ProjectState registry, never the global one. Each column is an
 `ExactTypeField` whose `db_type()` is the exact LoopBack type. Two things Django 5.2 cannot say
 are written here as SQL, through the editor so `collect_sql` still sees them: named foreign keys
-with ON DELETE / ON UPDATE (here), and Oracle's LoopBack sequence + trigger (§4, vendors/oracle.py).
+with ON DELETE / ON UPDATE (here), and Oracle's LoopBack sequence + trigger (vendors/oracle.py;
+docs/loopback-rules/types.md#ids-and-generated-ids).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.db.models.constraints import BaseConstraint
 from django.db.models.expressions import Value
 
 from .schema import Column, ForeignKey, Table
-from .vendors import Vendor, as_vendor
+from .vendors import Vendor
 
 APP_LABEL = "django_lbsync_runtime"
 
@@ -164,16 +165,6 @@ class KeptCheck(BaseConstraint):
         return isinstance(other, KeptCheck) and (self.name, self.sql) == (other.name, other.sql)
 
 
-def db_table(vendor: Vendor | str, table: Table) -> str:
-    """The `db_table` for Django: pre-quoted where the name must stay exactly as LoopBack wrote it
-    (Vendor.db_table). `vendor` may still be a `connection.vendor` name (introspect.py)."""
-    return as_vendor(vendor).db_table(table)
-
-
-def db_column(vendor: Vendor | str, name: str) -> str:
-    return as_vendor(vendor).db_column(name)
-
-
 def field_name(column: str) -> str:
     """A Django field name for a column, stable across snapshots of the same table.
 
@@ -307,7 +298,8 @@ def _sqlite_quote(name: str) -> str:
 
 
 def add_foreign_key_sql(editor, vendor: Vendor, table: Table, fk: ForeignKey) -> str:
-    """`ALTER TABLE .. ADD CONSTRAINT <name> FOREIGN KEY .. ON DELETE .. ON UPDATE ..` (§7).
+    """`ALTER TABLE .. ADD CONSTRAINT <name> FOREIGN KEY .. ON DELETE .. ON UPDATE ..`
+    (docs/loopback-rules/indexes-and-keys.md#foreign-keys).
 
     Django 5.2 can neither name an FK constraint nor give it database-level actions, so this one
     statement is ours; it runs through `editor.execute` like every other.

@@ -1,4 +1,4 @@
-"""The reverse direction: a live database -> LoopBack model JSON (loopback-semantics.md §11).
+"""The reverse direction: a live database -> LoopBack model JSON (docs/loopback-rules/discovery.md).
 
 `discover_model_definitions`, `discover_model_properties` and `discover_schemas` mirror the
 juggler's discoverModelDefinitions / discoverModelProperties / discoverSchemas, with the field names
@@ -22,11 +22,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from .connecting import reachable
+from .introspect import introspect
 from .exceptions import LbsyncError, UnsafeLiveName
 from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
 from .sqlrules import shown
-from .reading import read_schema
 from .vendors import Vendor, vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -74,7 +74,7 @@ def parse_type(vendor: Vendor, type_text: str) -> ColumnTypeInfo:
 
 
 def loopback_type(vendor: Vendor, info: ColumnTypeInfo) -> str:
-    """§11 `buildPropertyType`: the connector's own rules (Vendor.discovered_loopback_type), then the shared ones."""
+    """`buildPropertyType` (docs/loopback-rules/discovery.md#loopback-type-of-a-column): the connector's own rules (Vendor.discovered_loopback_type), then the shared ones."""
     t = info.data_type.upper()
     own = vendor.discovered_loopback_type(t, info.length, info.precision)
     if own is not None:
@@ -182,7 +182,7 @@ def read_live(connection, *, schema: str | None = None, all_schemas: bool = Fals
     as read-only work (a missing SQLite file is DatabaseUnreachable, never created)."""
     with reachable(connection):
         schemas = _all_schemas(connection) if all_schemas else ([schema] if schema else [])
-        live = read_schema(connection, schemas=schemas, views=views)
+        live = introspect(connection, schemas=schemas, views=views)
     if schema and not all_schemas:
         default = _default_owner(connection)
         wanted = None if schema == default else schema
@@ -227,7 +227,7 @@ def _find(live: Schema, table: str) -> Table:
 
 def discover_model_properties(table: str, *, using: Using = DEFAULT_DB_ALIAS, schema: str | None = None
                               ) -> list[dict[str, Any]]:
-    """One row per column, with the field names and value conventions of LoopBack's connector (§11)."""
+    """One row per column, with the field names and value conventions of LoopBack's connector (docs/loopback-rules/discovery.md#property-rows)."""
     connection = _connection(using)
     live = read_live(connection, schema=schema, views=True)
     found = _find(live, table)

@@ -11,8 +11,8 @@ from collections import defaultdict
 from typing import Iterable
 
 from . import sqlite_ddl, sqlrules
-from .bridge import db_table
 from .schema import Column, ForeignKey, Index, Schema, Table
+from .vendors import vendor_for
 
 
 def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, reader: str = "fast") -> Schema:
@@ -24,7 +24,10 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     """
     if reader not in ("fast", "generic"):
         raise ValueError(f"unknown schema reader {reader!r}: 'fast' or 'generic'")
-    fast_reader = _READERS.get(connection.vendor)
+    # Keyed by the vendor chosen from the backend's class: a backend that subclasses a supported one
+    # (PostGIS, django-tenants) reports another `connection.vendor` but reads the same catalog.
+    vendor_name = vendor_for(connection).django_vendor
+    fast_reader = _READERS.get(vendor_name)
     if reader == "generic" or fast_reader is None:
         # Oracle, SQL Server and any other backend: Django's introspection API plus the vendor's gap hooks.
         from .introspect_generic import introspect_generic
@@ -32,7 +35,7 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
         return introspect_generic(connection, schemas=schemas, views=views)
     with connection.cursor() as cursor:
         tables = fast_reader(cursor, sorted(set(schemas)), views)
-    schema = Schema(connection.vendor)
+    schema = Schema(vendor_name)
     for table in tables:
         schema.add(table)
     return schema
@@ -52,11 +55,7 @@ def existing_tables(connection, tables: Iterable[Table]) -> list[Table]:
 
 def _qualified_tables(connection, cursor, schemas: list[str]) -> set[tuple[str, str]]:
     placeholders = ", ".join(["%s"] * len(schemas))
-    if connection.vendor == "oracle":
-        sql = f"SELECT owner, table_name FROM all_tables WHERE owner IN ({placeholders})"
-    else:
-        sql = f"SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ({placeholders})"
-    cursor.execute(sql, schemas)
+    cursor.execute(vendor_for(connection).sql_tables_in_schemas.format(placeholders=placeholders), schemas)
     return {(row[0], row[1]) for row in cursor.fetchall()}
 
 
@@ -64,9 +63,10 @@ def row_counts(connection, tables: Iterable[Table]) -> dict[str, int]:
     """Rows per table, for the confirmation question. One query per table asked about."""
     counts = {}
     quote = connection.ops.quote_name
+    vendor = vendor_for(connection)
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"SELECT COUNT(*) FROM {quote(db_table(connection.vendor, table))}")
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(vendor.db_table(table))}")
             counts[table.key] = cursor.fetchone()[0]
     return counts
 

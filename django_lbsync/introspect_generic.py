@@ -24,17 +24,19 @@ from . import sqlite_ddl, sqlrules
 from .exceptions import UnsupportedDatabase
 from .introspect import _PG_ACTIONS, _ZERO_DATE, _mysql_kept_attributes, _sqlite_fk_name
 from .schema import Column, ForeignKey, Index, Schema, Table
+from .vendors import vendor_for
 
 
 def introspect_generic(connection, *, schemas: Iterable[str] = (), views: bool = False) -> Schema:
     """Same contract as `introspect.introspect`: the default schema's tables (`schema=None`) and those of
     `schemas`; views too with `views`."""
-    hooks_class = GAP_HOOKS.get(connection.vendor)
+    vendor_name = vendor_for(connection).django_vendor  # by the backend's class, as introspect.py
+    hooks_class = GAP_HOOKS.get(vendor_name)
     if hooks_class is None:
         raise UnsupportedDatabase(
-            f"django-lbsync has no catalog hooks for the generic reader on {connection.vendor} yet"
+            f"django-lbsync has no catalog hooks for the generic reader on {vendor_name} yet"
         )
-    schema = Schema(connection.vendor)
+    schema = Schema(vendor_name)
     with connection.cursor() as cursor:
         hooks = hooks_class(connection, cursor)
         for wanted in [None] + [s for s in sorted(set(schemas)) if s != hooks.default_schema]:

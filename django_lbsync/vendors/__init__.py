@@ -1,4 +1,4 @@
-"""One class per database: LoopBack's rules for it (§2-§7), and the one place a connection gets its vendor.
+"""One class per database: LoopBack's rules for it (docs/loopback-rules/README.md), and the one place a connection gets its vendor.
 
 A connection's vendor is chosen from its Django backend's class hierarchy (DESIGN Part 1, decision 10):
 a backend that subclasses a supported one (PostGIS, django-tenants, django-cockroachdb, which report
@@ -27,7 +27,6 @@ _BACKENDS: dict[str, type[Vendor]] = {
 }
 
 _BUILT: "weakref.WeakKeyDictionary[object, Vendor]" = weakref.WeakKeyDictionary()
-_BY_NAME: dict[str, Vendor] = {}
 
 
 def vendor_class_for(backend_class: type) -> type[Vendor] | None:
@@ -67,18 +66,4 @@ def vendor_for(connection) -> Vendor:
     return vendor
 
 
-def vendor_named(name: str) -> Vendor:
-    """The rules for a `connection.vendor` name, for callers that still hold only the name (introspect.py).
-    An unknown name gets the base rules (what PostgreSQL-compatible backends share)."""
-    vendor = _BY_NAME.get(name)
-    if vendor is None:
-        vendor = _BY_NAME[name] = VENDORS.get(name, Vendor)()
-    return vendor
-
-
-def as_vendor(vendor: "Vendor | str") -> Vendor:
-    """`vendor` itself, or the rules named by a `connection.vendor` string."""
-    return vendor if isinstance(vendor, Vendor) else vendor_named(vendor)
-
-
-__all__ = ["Vendor", "VENDORS", "as_vendor", "vendor_class_for", "vendor_for", "vendor_named"]
+__all__ = ["Vendor", "VENDORS", "vendor_class_for", "vendor_for"]

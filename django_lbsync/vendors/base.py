@@ -1,6 +1,6 @@
 """What every LoopBack SQL connector does the same way; subclasses override what differs.
 
-The rules are loopback-semantics.md §2-§7. A vendor turns one resolved property into a column
+The rules are in docs/loopback-rules/README.md. A vendor turns one resolved property into a column
 (name, exact type, nullability, default) and names indexes; it never talks to a database.
 """
 from __future__ import annotations
@@ -108,9 +108,9 @@ class Vendor:
     #: Whether the database creates an index for each FK that has none, named after the FK (InnoDB):
     #: no model's index, never reported or discovered.
     creates_implicit_fk_indexes = False
-    #: Whether a single-column primary key moves to the first column (§13, MySQL).
+    #: Whether a single-column primary key moves to the first column (MySQL; docs/loopback-rules/models.md#column-order).
     primary_key_first = False
-    #: Whether a generated id is fed by a sequence and a BEFORE INSERT trigger named after the model (§4, Oracle).
+    #: Whether a generated id is fed by a sequence and a BEFORE INSERT trigger named after the model (Oracle; docs/loopback-rules/types.md#ids-and-generated-ids).
     uses_sequences_and_triggers = False
     #: How DROP TABLE treats other objects that depend on the table: "cascade" (drops them, we name
     #: them), "refuses" (their FKs are dropped first and restored), "keeps" (they stay and must hold).
@@ -129,6 +129,9 @@ class Vendor:
     catalog: str | None = None
     #: The schema (or database) that owns tables written without one.
     sql_current_schema = "SELECT 'main'"
+    #: The (schema, table) pairs of the tables in the given schemas; `{placeholders}` is one %s per schema.
+    sql_tables_in_schemas = ("SELECT table_schema, table_name FROM information_schema.tables "
+                             "WHERE table_schema IN ({placeholders})")
     #: Every user schema, for discovery over all of them; None: one schema only.
     sql_list_schemas: str | None = None
 
@@ -146,7 +149,7 @@ class Vendor:
     literal_readings: tuple[bool, ...] = (False,)
     #: Words a length may be instead of a number (SQL Server `max`).
     size_words: tuple[str, ...] = ()
-    #: Whether a top-level `dataType` (outside the connector block) reaches the column type (MySQL §3.2).
+    #: Whether a top-level `dataType` (outside the connector block) reaches the column type (docs/loopback-rules/types.md#mysql).
     reads_top_level_data_type = False
 
     # -- how long a name may be (desired._check_lengths, docs/sql-safety.md) ------------------------
@@ -219,7 +222,7 @@ class Vendor:
         return literal
 
     def literal_default(self, prop: PropertyDefinition) -> str | None:
-        """A LoopBack `default` as an SQL literal (PostgreSQL's rule, §5), or None when it has none.
+        """A LoopBack `default` as an SQL literal (PostgreSQL's rule, docs/loopback-rules/types.md#defaults), or None when it has none.
 
         Objects and functions have no literal. A Date default of "now"/"$now" is applied by the juggler
         at insert time; written into DDL it would freeze the moment of the migration, so it is skipped.
@@ -237,7 +240,7 @@ class Vendor:
             return self.quote_literal(value)
         return None
 
-    # -- names (§2) ---------------------------------------------------------------------------
+    # -- names (docs/loopback-rules/names.md) ---------------------------------------------------------
     def db_name(self, name: str) -> str:
         """The connector's case rule for names nobody mapped explicitly."""
         return name
@@ -262,7 +265,7 @@ class Vendor:
             return prop.get("name")
         return self.db_name(prop.name)
 
-    # -- columns (§3-§5) -----------------------------------------------------------------------
+    # -- columns (docs/loopback-rules/types.md) -------------------------------------------------------
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         raise NotImplementedError
 
@@ -274,7 +277,7 @@ class Vendor:
         return None
 
     def is_nullable(self, prop: PropertyDefinition) -> bool:
-        """LBC 7 `isNullable` (§5): id and required are NOT NULL, and so are nullable:false/'N'/'NO'/0."""
+        """LBC 7 `isNullable` (docs/loopback-rules/types.md#not-null): id and required are NOT NULL, and so are nullable:false/'N'/'NO'/0."""
         if prop.required or prop.id:
             return False
         settings = prop.settings
@@ -289,7 +292,7 @@ class Vendor:
     def default_sql(self, prop: PropertyDefinition, column_type: str) -> str | None:
         return None
 
-    # -- indexes (§6) -------------------------------------------------------------------------
+    # -- indexes (docs/loopback-rules/indexes-and-keys.md#index-names) -------------------------------
     def property_index_name(self, table: str, column: str, prop: PropertyDefinition) -> str:
         return f"{table}_{column}_idx"
 
@@ -367,7 +370,7 @@ class Vendor:
         """The statement that drops the generator `sequence_sql` made, if it is there."""
         return None
 
-    # -- discovery: the database's catalog -> LoopBack's property rows (discovery.py, §11) ---------
+    # -- discovery: the database's catalog -> LoopBack's property rows (discovery.py, docs/loopback-rules/discovery.md)
     #: How discovery spells a nullable / NOT NULL column in `nullable`.
     discovery_nullable = ("YES", "NO")
     #: Whether discovery rows give `generated` as 1/0 and the full `columnType` (LoopBack's MySQL discovery).

@@ -1,4 +1,4 @@
-"""loopback-connector-oracle 4.x rules (§2-§7). Names are upper-cased."""
+"""loopback-connector-oracle 4.x rules (docs/loopback-rules/README.md). Names are upper-cased."""
 from __future__ import annotations
 
 from ..definitions import ModelDefinition, PropertyDefinition
@@ -11,7 +11,7 @@ class OracleVendor(Vendor):
     django_vendor = "oracle"
     django_backends = ("django.db.backends.oracle.base.DatabaseWrapper",)
     connector_key = "oracle"
-    uses_sequences_and_triggers = True  # §4
+    uses_sequences_and_triggers = True  # docs/loopback-rules/types.md#ids-and-generated-ids
     discovery_nullable = ("Y", "N")
     char_length_sql = "LENGTH({})"
     byte_length_sql = "LENGTHB({})"
@@ -21,6 +21,7 @@ class OracleVendor(Vendor):
     # 128 bytes since 12.2 (30 before). Django's ops.max_name_length() may say 30; the smaller applies.
     name_limit = 128
     name_limit_unit = "bytes"
+    sql_tables_in_schemas = "SELECT owner, table_name FROM all_tables WHERE owner IN ({placeholders})"
     type_aliases = (
         (r"^VARCHAR\(", "VARCHAR2("),  # Oracle stores VARCHAR as VARCHAR2
         (r"^INTEGER$", "NUMBER(38)"),
@@ -48,13 +49,13 @@ class OracleVendor(Vendor):
         return type_word
 
     def auto_increment(self, prop, model, column_type):
-        # §4: a sequence + trigger when there is exactly one id and it is generated.
+        # A sequence + trigger when there is exactly one id and it is generated (docs/loopback-rules/types.md#ids-and-generated-ids).
         if prop.generated and len(model.ids) == 1:
             return column_type
         return None
 
     def sequence_names(self, model: ModelDefinition) -> tuple[str, str]:
-        """§4: named after the *model*, quoted, so case-sensitive: "User_ID_SEQUENCE"."""
+        """Named after the *model* (docs/loopback-rules/names.md#oracle-sequence-and-trigger), quoted, so case-sensitive: "User_ID_SEQUENCE"."""
         return f"{model.name}_ID_SEQUENCE", f"{model.name}_ID_TRIGGER"
 
     def property_index_name(self, table, column, prop):
@@ -68,7 +69,7 @@ class OracleVendor(Vendor):
         return f'"{name}"'
 
     def sequence_sql(self, quote_name, table) -> list[str]:
-        """§4: LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model."""
+        """LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model (docs/loopback-rules/types.md#ids-and-generated-ids)."""
         sequence, trigger = table.sequence
         id_column = table.primary_key[0]
         quoted_table = quote_name(self.db_table(table))
