@@ -1,4 +1,4 @@
-"""LoopBack vocabulary, resolved: what the juggler would hand to a connector (§1).
+"""LoopBack vocabulary, resolved: what the juggler would hand to a connector (docs/loopback-rules/models.md).
 
 These are plain frozen records. Loading, inheritance and relations live in loader.py;
 naming and types per database live in vendors/.
@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-# The connector keys LoopBack uses in model JSON (§2), plus "sqlite3" for the community connector.
+# The connector keys LoopBack uses in model JSON, plus "sqlite3" for the community connector
+# (docs/loopback-rules/names.md).
 CONNECTOR_KEYS = ("postgresql", "mysql", "oracle", "mssql", "sqlite3")
 
-# §1.6: the only type names the juggler recognises (case-insensitive). Anything else is an
-# embedded/placeholder model and falls into each connector's default (text-ish) branch.
+# The only type names the juggler recognises, case-insensitive (docs/loopback-rules/models.md#property-types).
+# Anything else is an embedded/placeholder model and falls into each connector's default (text-ish) branch.
 KNOWN_TYPES = {
     "string": "String",
     "number": "Number",
@@ -67,7 +68,7 @@ class RelationDefinition:
 class ModelDefinition:
     name: str
     properties: tuple[PropertyDefinition, ...]
-    settings: Mapping[str, Any]  # top-level keys and `options`, merged (§1.1) and inherited (§1.2)
+    settings: Mapping[str, Any]  # top-level keys and `options`, merged and inherited (docs/loopback-rules/models.md)
     source: Path | str | None = None
     datasource: str | None = None
 

@@ -1,4 +1,4 @@
-"""Resolved ModelDefinitions -> the Schema LoopBack's connector would create (§2-§7)."""
+"""Resolved ModelDefinitions -> the Schema LoopBack's connector would create (docs/loopback-rules/README.md)."""
 from __future__ import annotations
 
 import logging
@@ -84,7 +84,7 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list)
         columns.append(column)
     primary_key = tuple(vendor.column_name(p) for p in ids)
     if vendor.primary_key_first and len(primary_key) == 1:
-        # §13: MySQL hoists a single primary key to the first position.
+        # MySQL hoists a single primary key to the first position (docs/loopback-rules/models.md#column-order).
         columns.sort(key=lambda c: c.name != primary_key[0])
     indexes = _property_indexes(model, vendor, name) + _model_indexes(model, vendor, name, problems)
     sequence = None
@@ -129,7 +129,8 @@ def _fill_value(prop: PropertyDefinition):
 
 
 def _property_indexes(model: ModelDefinition, vendor: Vendor, table: str) -> list[Index]:
-    """`index: true` / `index: {unique: true}` on a property (§6). `index: {}` is a plain index
+    """`index: true` / `index: {unique: true}` on a property
+    (docs/loopback-rules/indexes-and-keys.md#index-definitions). `index: {}` is a plain index
     (LoopBack's PostgreSQL connector makes it UNIQUE by mistake)."""
     out = []
     for prop in model.properties:
@@ -150,7 +151,8 @@ def _property_indexes(model: ModelDefinition, vendor: Vendor, table: str) -> lis
 
 
 def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems: list) -> list[Index]:
-    """Model-level `indexes` in every form (§6.1), mapped from property names to column names."""
+    """Model-level `indexes` in every form, mapped from property names to column names
+    (docs/loopback-rules/indexes-and-keys.md#index-definitions)."""
     out = []
     for key, spec in (model.settings.get("indexes") or {}).items():
         pairs = index_keys(spec)
@@ -171,12 +173,14 @@ def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems:
 
 
 def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems: list) -> list[ForeignKey]:
-    """`foreignKeys` (§7), with `foreignKey` and `entityKey` mapped to their real columns."""
+    """`foreignKeys`, with `foreignKey` and `entityKey` mapped to their real columns
+    (docs/loopback-rules/indexes-and-keys.md#foreign-keys)."""
     out = []
     for key, spec in (model.settings.get("foreignKeys") or {}).items():
         entity = models.get(spec.get("entity"))
         if entity is None:
-            # §7: LoopBack skips an FK whose entity is not attached to the same datasource.
+            # LoopBack skips an FK whose entity is not attached to the same datasource
+            # (docs/loopback-rules/indexes-and-keys.md#foreign-keys).
             logger.warning("%s: foreign key %s skipped: %s has no table on this database", model.name, key,
                            spec.get("entity"))
             continue

@@ -74,7 +74,8 @@ def parse_type(vendor: Vendor, type_text: str) -> ColumnTypeInfo:
 
 
 def loopback_type(vendor: Vendor, info: ColumnTypeInfo) -> str:
-    """`buildPropertyType` (docs/loopback-rules/discovery.md#loopback-type-of-a-column): the connector's own rules (Vendor.discovered_loopback_type), then the shared ones."""
+    """`buildPropertyType`: the connector's own rules (Vendor.discovered_loopback_type), then the shared ones
+    (docs/loopback-rules/discovery.md#loopback-type-of-a-column)."""
     t = info.data_type.upper()
     own = vendor.discovered_loopback_type(t, info.length, info.precision)
     if own is not None:
@@ -227,7 +228,8 @@ def _find(live: Schema, table: str) -> Table:
 
 def discover_model_properties(table: str, *, using: Using = DEFAULT_DB_ALIAS, schema: str | None = None
                               ) -> list[dict[str, Any]]:
-    """One row per column, with the field names and value conventions of LoopBack's connector (docs/loopback-rules/discovery.md#property-rows)."""
+    """One row per column, with the field names and value conventions of LoopBack's connector
+    (docs/loopback-rules/discovery.md#property-rows)."""
     connection = _connection(using)
     live = read_live(connection, schema=schema, views=True)
     found = _find(live, table)

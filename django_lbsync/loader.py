@@ -1,4 +1,4 @@
-"""LoopBack model JSON -> resolved ModelDefinitions (loopback-semantics.md §1, §12).
+"""LoopBack model JSON -> resolved ModelDefinitions (docs/loopback-rules/models.md).
 
 Sources are a LoopBack `model-config.json` (with `_meta.sources` and `dataSource` per model, plus
 `datasources.json` beside it when present), or folders / files of model JSON. Every problem is
@@ -18,8 +18,8 @@ from .jsonfiles import read_json
 
 BUILTIN_DIR = Path(__file__).with_name("builtin_models")
 
-# The roots of every LoopBack model chain. Both carry an injected `id` (§1.3: the root Model is
-# itself defined with idInjection on, so `idInjection: false` on a child does not remove it).
+# The roots of every LoopBack model chain. Both carry an injected `id`: the root Model is itself defined
+# with idInjection on, so `idInjection: false` on a child does not remove it (docs/loopback-rules/models.md#idinjection).
 ROOT_MODELS = ("Model", "PersistedModel")
 
 # loopback-boot's default when model-config.json has no `_meta.sources`.
@@ -31,7 +31,8 @@ SQL_CONNECTORS = {"postgresql", "mysql", "oracle", "mssql", "sqlite3", "sqlite"}
 # Files in a model folder that are configuration, not model definitions (loopback-boot's names).
 NOT_MODEL_FILES = ("model-config", "datasources", "config", "component-config", "middleware")
 
-# §1.1: settings that are not copied from the top level of the JSON.
+# Settings that are not copied from the top level of the JSON
+# (docs/loopback-rules/models.md#settings-top-level-and-options).
 NOT_SETTINGS = {"name", "properties", "options"}
 
 
@@ -92,7 +93,9 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
             )
             continue
         if datasource is None or not _is_sql(datasources.get(datasource, "")):
-            continue  # `dataSource: null` or a non-SQL connector: no table (§12: Email on `mail`)
+            # `dataSource: null` or a non-SQL connector: no table (Email on `mail`;
+            # docs/loopback-rules/models.md#datasources-and-attachment)
+            continue
         model = resolver.resolve(name)
         if model is not None:
             loaded.models[name] = _with_datasource(model, datasource)
@@ -198,7 +201,8 @@ class _Registry:
 
 
 def _model_settings(data: dict) -> dict:
-    """§1.1: top-level keys become settings; `options` wins over the top level."""
+    """Top-level keys become settings; `options` wins over the top level
+    (docs/loopback-rules/models.md#settings-top-level-and-options)."""
     settings = {k: copy.deepcopy(v) for k, v in data.items() if k not in NOT_SETTINGS}
     options = data.get("options")
     if isinstance(options, dict):
@@ -207,7 +211,8 @@ def _model_settings(data: dict) -> dict:
 
 
 def _merge_settings(base: Mapping, child: Mapping) -> dict:
-    """§1.2: loopback's merge policy for a child's settings over its base's."""
+    """loopback's merge policy for a child's settings over its base's
+    (docs/loopback-rules/models.md#base-chains-and-property-deletion)."""
     merged = copy.deepcopy(dict(base))
     for key, value in child.items():
         if key in ("hidden", "protected") and isinstance(value, list) and isinstance(merged.get(key), (list, type(None))):
@@ -236,7 +241,8 @@ _INJECTED_ID = {"type": "number", "id": 1, "generated": True}
 
 
 class _Resolver:
-    """Resolves `base` chains, property deletion, idInjection and the generated-id type (§1.2-§1.4)."""
+    """Resolves `base` chains, property deletion, idInjection and the generated-id type
+    (docs/loopback-rules/models.md)."""
 
     def __init__(self, registry: _Registry, problems: list[DefinitionProblem]):
         self.registry = registry
@@ -287,7 +293,9 @@ class _Resolver:
         deleted: set[str] = set()
         for prop_name, prop_json in properties_json.items():
             if prop_json is False or prop_json is None:
-                deleted.add(prop_name)  # §1.2: `"realm": false` removes an inherited property
+                # `"realm": false` removes an inherited property
+                # (docs/loopback-rules/models.md#base-chains-and-property-deletion)
+                deleted.add(prop_name)
                 continue
             prop = self._property(raw, prop_name, prop_json)
             if prop is not None:
@@ -351,7 +359,8 @@ class _Resolver:
         )
 
     def _type_name(self, raw: RawModel, prop: str, declared: Any) -> str | None:
-        """§1.6: known names are case-insensitive; arrays and anonymous objects are allowed."""
+        """Known names are case-insensitive; arrays and anonymous objects are allowed
+        (docs/loopback-rules/models.md#property-types)."""
         if isinstance(declared, list):
             return "Array"
         if isinstance(declared, dict):
@@ -392,7 +401,8 @@ def _id_name(properties: list[PropertyDefinition]) -> str | None:
 
 
 def _force_generated_id_type(properties: list[PropertyDefinition]) -> list[PropertyDefinition]:
-    """§1.4: a generated id becomes the connector's default id type, Number, for every SQL connector.
+    """A generated id becomes the connector's default id type, Number, for every SQL connector
+    (docs/loopback-rules/models.md#generated-id-typing).
 
     juggler >= 4 honours `useDefaultIdType: false`; we do too (it is current LoopBack).
     """
@@ -443,7 +453,8 @@ def _camel_id(model_name: str) -> str:
 
 
 def _add_relation_properties(loaded: LoadedDefinitions, resolver: _Resolver, problems: list) -> None:
-    """§1.5: relations add foreign-key properties, after all other properties, at attach time."""
+    """Relations add foreign-key properties, after all other properties, at attach time
+    (docs/loopback-rules/models.md#relations-add-foreign-key-properties)."""
     models = loaded.models
     for model in list(models.values()):
         for rel in _relations(model, problems):
@@ -503,7 +514,8 @@ def _definition(name: str, models: dict, resolver: _Resolver) -> ModelDefinition
 
 
 def _add_fk_property(models: dict, model_name: str, fk: str, target: ModelDefinition | None) -> None:
-    """Add `fk` typed like the target's id, copying its connector dataType/dataLength (§1.5)."""
+    """Add `fk` typed like the target's id, copying its connector dataType/dataLength
+    (docs/loopback-rules/models.md#relations-add-foreign-key-properties)."""
     target_id = target.ids[0] if target is not None and target.ids else None
     fk_type = target_id.type if target_id is not None else "Number"
     model = models[model_name]
@@ -542,7 +554,8 @@ def _replace_property(models: dict, model_name: str, prop: PropertyDefinition) -
 
 
 def _add_through_model(loaded, source: ModelDefinition, target: ModelDefinition, rel, resolver) -> None:
-    """§1.5: hasAndBelongsToMany without `through` defines `<From><To>` with two belongsTo FKs."""
+    """hasAndBelongsToMany without `through` defines `<From><To>` with two belongsTo FKs
+    (docs/loopback-rules/models.md#relations-add-foreign-key-properties)."""
     models = loaded.models
     through_name = rel.settings.get("through")
     if not through_name:
@@ -613,7 +626,8 @@ INDEX_OPTION_KEYS = {"keys", "options", "columns", "kind", "type", "unique", "na
 
 
 def index_keys(spec: Any) -> list[tuple[str, str]]:
-    """The (property, "ASC"|"DESC") pairs of a model-level index in any of its forms (§6.1).
+    """The (property, "ASC"|"DESC") pairs of a model-level index in any of its forms
+    (docs/loopback-rules/indexes-and-keys.md#index-definitions).
 
     keys+options: `{"keys": {"a": 1, "b": -1}}`, `{"keys": "a DESC, b"}`, `{"keys": ["a DESC", "b"]}`;
     shorthand: `{"a": 1, "b": -1}`; MySQL style: `{"columns": "a,b", "kind": "unique"}`.

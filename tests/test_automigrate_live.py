@@ -1,4 +1,4 @@
-"""automigrate against real databases: the created tables are what loopback-semantics.md §3-§7
+"""automigrate against real databases: the created tables are what docs/loopback-rules/README.md
 (and Appendix A for the built-ins) say LoopBack creates. SQLite follows the documented Django types."""
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def test_seed_customer_test_v1(live, use_models):
     table = describe(live, name)
     assert table.columns == by_vendor(
         live,
-        # §3.1: PostgreSQL ignores `length` on strings (TEXT); MySQL honours it.
+        # PostgreSQL ignores `length` on strings (TEXT); MySQL honours it
+        # (docs/loopback-rules/types.md#default-mapping).
         postgresql=[("id", "text", False), ("name", "text", True), ("email", "text", True), ("age", "integer", True)],
         mysql=[("id", "VARCHAR(20)", False), ("name", "VARCHAR(40)", True), ("email", "VARCHAR(40)", True),
                ("age", "INT(11)", True)],
@@ -82,7 +83,7 @@ def test_builtins_appendix_a(live, use_models):
             ("id", "VARCHAR(255)", False), ("ttl", "INT(11)", True), ("scopes", "TEXT", True),
             ("created", "DATETIME", True), ("userId", "INT(11)", True),
         ]
-        assert token.defaults == {}  # §5: MySQL emits only `mysql.default`
+        assert token.defaults == {}  # MySQL emits only `mysql.default` (docs/loopback-rules/types.md#defaults)
         assert mapping.columns == [
             ("id", "INT(11)", False), ("principalType", "VARCHAR(512)", True),
             ("principalId", "VARCHAR(255)", True), ("roleId", "INT(11)", True),
@@ -105,7 +106,8 @@ def test_builtins_appendix_a(live, use_models):
         assert table.auto == {"id"}
     assert token.auto == set()
     assert all(t.primary_key == ("id",) for t in (user, token, acl, mapping, role))
-    assert all(not t.foreign_keys for t in (user, token, acl, mapping, role))  # built-ins declare none (§7)
+    # Built-ins declare none (docs/loopback-rules/indexes-and-keys.md#foreign-keys).
+    assert all(not t.foreign_keys for t in (user, token, acl, mapping, role))
 
 
 def test_composite_key(live, use_models):
@@ -116,7 +118,8 @@ def test_composite_key(live, use_models):
                    sqlite=("productId", "locationId"))
     assert table.primary_key == pk
     assert table.auto == set()
-    assert [c[0] for c in table.columns][:2] == list(pk)  # §4: the trailing PRIMARY KEY keeps property order
+    # The trailing PRIMARY KEY keeps property order (docs/loopback-rules/models.md#column-order).
+    assert [c[0] for c in table.columns][:2] == list(pk)
     assert table.not_null == set(pk)
 
 
@@ -213,7 +216,8 @@ def test_every_index_form(live, use_models):
         }
     assert table.indexes == expected
     if live == "mysql":
-        # §3.1: an indexed string without a length gets VARCHAR(255); a length wins
+        # An indexed string without a length gets VARCHAR(255); a length wins
+        # (docs/loopback-rules/types.md#default-mapping)
         assert table.column_types["name"] == "VARCHAR(255)" and table.column_types["zip"] == "VARCHAR(10)"
 
 
@@ -222,16 +226,17 @@ def test_foreign_keys_and_relation_columns(live, use_models):
     automigrate(using=live)
     name = (lambda n: n.lower()) if live == "postgresql" else (lambda n: n)
     order = describe(live, name("Order"))
-    # §1.5: belongsTo adds `customerId` (hasMany on Customer adds the same) and `shippingAddressId`,
-    # typed like the target id (Address.code is a VARCHAR(12) string id), after the injected id.
+    # belongsTo adds `customerId` (hasMany on Customer adds the same) and `shippingAddressId`, typed like the
+    # target id (Address.code is a VARCHAR(12) string id), after the injected id
+    # (docs/loopback-rules/models.md#relations-add-foreign-key-properties).
     tail = ["total", "customerId", "shippingAddressId"] if live == "mysql" else ["id", "customerId", "shippingAddressId"]
     assert [c[0] for c in order.columns][-3:] == [name(c) for c in tail]
     # Only the target id's connector dataType/dataLength are copied: PostgreSQL's block makes VARCHAR(12);
     # MySQL and SQLite see a plain String.
     assert order.column_types[name("shippingAddressId")] == by_vendor(
         live, postgresql="character varying(12)", mysql="VARCHAR(512)", sqlite="text")
-    # §7, with `foreignKey` mapped to its real (lower-cased on PostgreSQL) column: LoopBack quotes it
-    # verbatim on PostgreSQL and fails (PG#732).
+    # `foreignKeys` (docs/loopback-rules/indexes-and-keys.md#foreign-keys), with `foreignKey` mapped to its real
+    # (lower-cased on PostgreSQL) column: LoopBack quotes it verbatim on PostgreSQL and fails (PG#732).
     assert order.foreign_keys[by_vendor(live, postgresql="fk_order_customerId", mysql="fk_order_customerId",
                                         sqlite="fk_order_customerId")] == (
         (name("customerId"),), name("Customer"), ("id",), "CASCADE", "SET NULL")
@@ -250,10 +255,11 @@ def test_base_chain_inheritance_and_deletion(live, use_models):
     admin = describe(live, "admin_user")
     app = describe(live, "app_user")
     name = (lambda n: n.lower()) if live == "postgresql" else (lambda n: n)
-    # Own properties first, then the base's (minus the deleted `realm`), then the inherited id (§1.2, §1.3):
+    # Own properties first, then the base's (minus the deleted `realm`), then the inherited id
+    # (docs/loopback-rules/models.md#base-chains-and-property-deletion, #idinjection):
     # `idInjection: false` does not remove the id every PersistedModel inherits.
     inherited = ["nickname", "username", "password", "email", "emailVerified", "verificationToken"]
-    if live == "mysql":  # §13: MySQL hoists the single primary key
+    if live == "mysql":  # MySQL hoists the single primary key (docs/loopback-rules/models.md#column-order)
         assert [c[0] for c in app.columns] == ["id"] + inherited
         assert [c[0] for c in admin.columns] == ["id", "level"] + inherited
     else:
@@ -283,7 +289,8 @@ def test_rerun_drops_and_recreates_only_its_tables(live, use_models):
 
 
 def test_schema_option(live, use_models):
-    """§2: `postgresql.schema` qualifies the table (the schema is created); MySQL ignores `schema`."""
+    """`postgresql.schema` qualifies the table (the schema is created); MySQL ignores `schema`
+    (docs/loopback-rules/names.md#schema)."""
     use_models(live, "pg_schema")
     automigrate(using=live)
     automigrate(using=live)  # the second run finds the qualified table and re-creates it

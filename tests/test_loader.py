@@ -1,4 +1,4 @@
-"""Loading LoopBack JSON (§1): no database needed."""
+"""Loading LoopBack JSON (docs/loopback-rules/models.md): no database needed."""
 from __future__ import annotations
 
 import pytest
@@ -19,12 +19,13 @@ def test_builtins_resolve_like_loopback():
     loaded = load_definitions(FIXTURES / "builtins" / "model-config.json")
     assert list(loaded.models) == ["User", "AccessToken", "ACL", "RoleMapping", "Role"]
     user, token, acl, mapping, role = loaded.models.values()
-    # §1.3: the injected id comes last; §1.5: User hasMany accessTokens adds AccessToken.userId
+    # The injected id comes last (docs/loopback-rules/models.md#idinjection); User hasMany accessTokens adds
+    # AccessToken.userId (docs/loopback-rules/models.md#relations-add-foreign-key-properties)
     assert names(user) == ["realm", "username", "password", "email", "emailVerified", "verificationToken", "id"]
     assert names(token) == ["id", "ttl", "scopes", "created", "userId"]
     assert token.property("userId").type == "Number"
     assert token.property("scopes").type == "Array"
-    # §1.4: a generated string id becomes Number
+    # A generated string id becomes Number (docs/loopback-rules/models.md#generated-id-typing)
     assert mapping.property("id").type == "Number" and role.property("id").type == "Number"
     assert token.property("id").type == "String"  # not generated: stays a string
     assert names(mapping) == ["id", "principalType", "principalId", "roleId"]

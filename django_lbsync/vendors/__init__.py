@@ -1,4 +1,5 @@
-"""One class per database: LoopBack's rules for it (docs/loopback-rules/README.md), and the one place a connection gets its vendor.
+"""One class per database: LoopBack's rules for it (docs/loopback-rules/README.md), and the one place a connection
+gets its vendor.
 
 A connection's vendor is chosen from its Django backend's class hierarchy (DESIGN Part 1, decision 10):
 a backend that subclasses a supported one (PostGIS, django-tenants, django-cockroachdb, which report

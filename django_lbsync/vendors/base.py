@@ -110,7 +110,8 @@ class Vendor:
     creates_implicit_fk_indexes = False
     #: Whether a single-column primary key moves to the first column (MySQL; docs/loopback-rules/models.md#column-order).
     primary_key_first = False
-    #: Whether a generated id is fed by a sequence and a BEFORE INSERT trigger named after the model (Oracle; docs/loopback-rules/types.md#ids-and-generated-ids).
+    #: Whether a generated id is fed by a sequence and a BEFORE INSERT trigger named after the model
+    #: (Oracle; docs/loopback-rules/types.md#ids-and-generated-ids).
     uses_sequences_and_triggers = False
     #: How DROP TABLE treats other objects that depend on the table: "cascade" (drops them, we name
     #: them), "refuses" (their FKs are dropped first and restored), "keeps" (they stay and must hold).
@@ -149,7 +150,8 @@ class Vendor:
     literal_readings: tuple[bool, ...] = (False,)
     #: Words a length may be instead of a number (SQL Server `max`).
     size_words: tuple[str, ...] = ()
-    #: Whether a top-level `dataType` (outside the connector block) reaches the column type (docs/loopback-rules/types.md#mysql).
+    #: Whether a top-level `dataType` (outside the connector block) reaches the column type
+    #: (docs/loopback-rules/types.md#mysql).
     reads_top_level_data_type = False
 
     # -- how long a name may be (desired._check_lengths, docs/sql-safety.md) ------------------------
@@ -222,7 +224,8 @@ class Vendor:
         return literal
 
     def literal_default(self, prop: PropertyDefinition) -> str | None:
-        """A LoopBack `default` as an SQL literal (PostgreSQL's rule, docs/loopback-rules/types.md#defaults), or None when it has none.
+        """A LoopBack `default` as an SQL literal, or None when it has none (PostgreSQL's rule,
+        docs/loopback-rules/types.md#defaults).
 
         Objects and functions have no literal. A Date default of "now"/"$now" is applied by the juggler
         at insert time; written into DDL it would freeze the moment of the migration, so it is skipped.
@@ -277,7 +280,8 @@ class Vendor:
         return None
 
     def is_nullable(self, prop: PropertyDefinition) -> bool:
-        """LBC 7 `isNullable` (docs/loopback-rules/types.md#not-null): id and required are NOT NULL, and so are nullable:false/'N'/'NO'/0."""
+        """LBC 7 `isNullable`: id and required are NOT NULL, and so are nullable:false/'N'/'NO'/0
+        (docs/loopback-rules/types.md#not-null)."""
         if prop.required or prop.id:
             return False
         settings = prop.settings

@@ -96,7 +96,7 @@ SQLITE_FAMILIES = {
 SQLITE_INTEGER_RANGES = {name: _signed(64) for name, family in SQLITE_FAMILIES.items() if family == INTEGER}
 SQLITE_STRING_LIMITS = {name: (None, CHARS) for name, family in SQLITE_FAMILIES.items() if family == STRING}
 
-# SQLite converts a value when it is stored, by the column's affinity (sqlite.org/datatype3.html §3.1):
+# SQLite converts a value when it is stored, by the column's affinity (SQLite docs, sqlite.org/datatype3.html §3.1):
 # the first rule whose word the declared type contains decides.
 TEXT_AFFINITY, NUMERIC_AFFINITY, REAL_AFFINITY, BLOB_AFFINITY = "TEXT", "NUMERIC", "REAL", "BLOB"
 _SQLITE_AFFINITY_WORDS = (

@@ -1,4 +1,4 @@
-"""loopback-connector-mssql 3.8 rules (§2-§7), through mssql-django. Names keep their case."""
+"""loopback-connector-mssql 3.8 rules (docs/loopback-rules/README.md), through mssql-django. Names keep their case."""
 from __future__ import annotations
 
 from ..definitions import ModelDefinition, PropertyDefinition
@@ -38,13 +38,15 @@ class MssqlVendor(Vendor):
         )
 
     def auto_increment(self, prop, model, column_type):
-        # §4: IDENTITY whenever a Number id is not `generated: false` (even when `generated` is absent).
+        # IDENTITY whenever a Number id is not `generated: false`, even when `generated` is absent
+        # (docs/loopback-rules/types.md#ids-and-generated-ids).
         if prop.type == "Number" and prop.generated is not False and len(model.ids) == 1:
             return column_type
         return None
 
     def is_nullable(self, prop):
-        """§5: MSSQL's own rule: NOT NULL iff required, id, or nullable/allowNull/null === false."""
+        """MSSQL's own rule: NOT NULL iff required, id, or nullable/allowNull/null === false
+        (docs/loopback-rules/types.md#not-null)."""
         if prop.required or prop.id:
             return False
         return not any(prop.get(key) is False for key in ("nullable", "null", "allowNull"))
@@ -64,7 +66,8 @@ class MssqlVendor(Vendor):
         return f"[{table.schema}].[{table.name}]" if table.schema else table.name
 
     def model_index_name(self, table, key, spec, columns):
-        # §6.2: the model's index key is ignored; the name is built from the columns.
+        # The model's index key is ignored; the name is built from the columns
+        # (docs/loopback-rules/indexes-and-keys.md#index-names).
         unique = bool(spec.get("unique")) or str(spec.get("kind") or "").upper() == "UNIQUE" or bool(
             (spec.get("options") or {}).get("unique")
         )

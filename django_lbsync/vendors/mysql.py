@@ -1,4 +1,4 @@
-"""loopback-connector-mysql 8.x/9.x rules (§2-§7). Names keep their case."""
+"""loopback-connector-mysql 8.x/9.x rules (docs/loopback-rules/README.md). Names keep their case."""
 from __future__ import annotations
 
 import re
@@ -19,7 +19,7 @@ class MysqlVendor(Vendor):
     batches_ddl = True
     folds_indexes_into_create_table = True
     creates_implicit_fk_indexes = True  # InnoDB, named after the FK
-    primary_key_first = True  # §13
+    primary_key_first = True  # docs/loopback-rules/models.md#column-order
     drop_table_dependents = "refuses"  # an FK of another table blocks DROP TABLE
     connect_timeout_parameter = "connect_timeout"  # bounds the TCP connect and the server's greeting
     lock_strategy = "named_lock"  # GET_LOCK, server-wide names carrying the database name
@@ -30,7 +30,8 @@ class MysqlVendor(Vendor):
     discovery_nullable = ("Y", "N")
     discovery_reports_column_type = True
     has_enum_type = True
-    discovered_default_key = "default"  # §5: only `mysql.default` becomes a DB default
+    # Only `mysql.default` becomes a DB default (docs/loopback-rules/types.md#defaults).
+    discovered_default_key = "default"
     auto_suffix = "AUTO_INCREMENT"
     default_fk_action = "RESTRICT"
     case_insensitive_columns = True
@@ -71,7 +72,9 @@ class MysqlVendor(Vendor):
     )
 
     def schema_name(self, model):
-        return None  # §2: the connector ignores `schema` in DDL; the table lives in the connection's database
+        # The connector ignores `schema` in DDL (docs/loopback-rules/names.md#schema); the table lives in the
+        # connection's database.
+        return None
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("mysql")
@@ -110,7 +113,8 @@ class MysqlVendor(Vendor):
         return type_word
 
     def _top_level_override(self, prop: PropertyDefinition) -> str:
-        """§3.2: without `mysql.dataType` the builder honours a top-level `dataType` and its knobs."""
+        """Without `mysql.dataType` the builder honours a top-level `dataType` and its knobs
+        (docs/loopback-rules/types.md#mysql)."""
         type_word = self.type_words_upper(str(prop.get("dataType")))  # string literals keep their case
         if "(" in type_word:
             return type_word
@@ -136,7 +140,8 @@ class MysqlVendor(Vendor):
         return None
 
     def default_sql(self, prop, column_type):
-        """§5: only `mysql.default` becomes a DB default (LoopBack's `default` is applied in JS).
+        """Only `mysql.default` becomes a DB default; LoopBack's `default` is applied in JS
+        (docs/loopback-rules/types.md#defaults).
 
         LoopBack drops a falsy default such as 0 (MY#445); we keep it.
         """
@@ -153,7 +158,8 @@ class MysqlVendor(Vendor):
         return self.quote_literal(str(value))
 
     def property_index_name(self, table, column, prop):
-        return column  # §6.2: MySQL names a property index after its column
+        # MySQL names a property index after its column (docs/loopback-rules/indexes-and-keys.md#index-names)
+        return column
 
     def discovered_loopback_type(self, type_word, length, precision):
         # LoopBack's MySQL discovery: no BIT-as-Boolean rule, its own TINYINT(1)/CHAR(1) settings.

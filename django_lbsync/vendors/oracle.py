@@ -49,13 +49,15 @@ class OracleVendor(Vendor):
         return type_word
 
     def auto_increment(self, prop, model, column_type):
-        # A sequence + trigger when there is exactly one id and it is generated (docs/loopback-rules/types.md#ids-and-generated-ids).
+        # A sequence + trigger when there is exactly one id and it is generated
+        # (docs/loopback-rules/types.md#ids-and-generated-ids).
         if prop.generated and len(model.ids) == 1:
             return column_type
         return None
 
     def sequence_names(self, model: ModelDefinition) -> tuple[str, str]:
-        """Named after the *model* (docs/loopback-rules/names.md#oracle-sequence-and-trigger), quoted, so case-sensitive: "User_ID_SEQUENCE"."""
+        """Named after the *model*, quoted, so case-sensitive: "User_ID_SEQUENCE"
+        (docs/loopback-rules/names.md#oracle-sequence-and-trigger)."""
         return f"{model.name}_ID_SEQUENCE", f"{model.name}_ID_TRIGGER"
 
     def property_index_name(self, table, column, prop):
@@ -69,7 +71,8 @@ class OracleVendor(Vendor):
         return f'"{name}"'
 
     def sequence_sql(self, quote_name, table) -> list[str]:
-        """LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model (docs/loopback-rules/types.md#ids-and-generated-ids)."""
+        """LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model
+        (docs/loopback-rules/types.md#ids-and-generated-ids)."""
         sequence, trigger = table.sequence
         id_column = table.primary_key[0]
         quoted_table = quote_name(self.db_table(table))

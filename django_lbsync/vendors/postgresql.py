@@ -1,4 +1,4 @@
-"""loopback-connector-postgresql 8.x/9.x rules (§2-§7)."""
+"""loopback-connector-postgresql 8.x/9.x rules (docs/loopback-rules/README.md)."""
 from __future__ import annotations
 
 import re
@@ -133,7 +133,7 @@ _TIME_TYPE = re.compile(r"(?P<base>TIMESTAMP|TIME)(?P<tz>TZ)?(?: ?\( ?(?P<precis
 
 
 def _time_type(type_word: str, data_precision) -> str | None:
-    """§3.2: TIMESTAMP/TIMESTAMPTZ/TIME... become the long forms; (p) only below 6.
+    """docs/loopback-rules/types.md#postgresql: TIMESTAMP/TIMESTAMPTZ/TIME... become the long forms; (p) only below 6.
 
     A precision written in the type wins over `dataPrecision`; 6 and more is what no precision keeps.
     """
