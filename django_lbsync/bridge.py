@@ -18,7 +18,7 @@ from django.db.models.constraints import BaseConstraint
 from django.db.models.expressions import Value
 
 from .schema import Column, ForeignKey, Table
-from .vendors import Vendor
+from .vendors import Vendor, vendor_for
 
 APP_LABEL = "django_lbsync_runtime"
 
@@ -55,6 +55,10 @@ def statements_as_written(editor) -> Iterator[None]:
         return execute(sql, params if params else None)
 
     patches = {"execute": execute_as_written}
+    # Names reach the database whole (Oracle: Vendor.editor_quote_name).
+    quote_name = vendor_for(editor.connection).editor_quote_name(editor.quote_name)
+    if quote_name is not None:
+        patches["quote_name"] = quote_name
     set_field_new_type = getattr(editor, "_set_field_new_type", None)
     if set_field_new_type is not None:
         def formatting_default_again(*args, **kwargs):
@@ -70,6 +74,10 @@ def statements_as_written(editor) -> Iterator[None]:
     try:
         yield
     finally:
+        if "quote_name" in patches:
+            # Deferred statements (indexes) would quote their names when the editor closes, after this
+            # context: render them now, while names are quoted whole.
+            editor.deferred_sql[:] = [str(sql) for sql in editor.deferred_sql]
         for name, previous in before.items():
             if previous is None:
                 del vars(editor)[name]  # the class's own method again

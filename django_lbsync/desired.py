@@ -209,12 +209,15 @@ def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems
 
 
 def _check_lengths(table: Table, django_limit: int | None, vendor: Vendor, problems: list) -> None:
-    """Every name within the database's limit, counted as the database counts (vendor.name_limit_unit).
+    """Every name within the database's limit, counted as the database counts (vendor.name_limit_unit),
+    and every declared string size within what the database accepts (vendor.declared_size_limit).
 
     PostgreSQL counts bytes and cuts a longer name without an error; 32 x "é" + "a" is 33 characters
-    but 65 bytes. The smaller of Django's max_name_length and the vendor's own limit applies.
+    but 65 bytes. The smaller of Django's max_name_length and the vendor's own limit applies, unless
+    the vendor's replaces Django's (Oracle: Django's 30 is the limit of releases it no longer supports).
     """
-    limits = [n for n in (django_limit, vendor.name_limit) if n]
+    _check_declared_sizes(table, vendor, problems)
+    limits = [n for n in (None if vendor.name_limit_replaces_django else django_limit, vendor.name_limit) if n]
     if not limits:
         return
     limit = min(limits)
@@ -238,6 +241,21 @@ def _check_lengths(table: Table, django_limit: int | None, vendor: Vendor, probl
         check(fk.name, "foreign key", (fk.origin or "").split(".", 1)[-1] or None)
     for name in table.sequence or ():
         check(name, "sequence/trigger")
+
+
+def _check_declared_sizes(table: Table, vendor: Vendor, problems: list) -> None:
+    """`VARCHAR2(5000)`, `nvarchar(5000)`: the server would refuse the CREATE or ALTER half-way through a
+    run (LoopBack sends it as it is), so it is refused here, naming the property
+    (docs/loopback-rules/types.md#sizes-over-the-limit)."""
+    for column in table.columns:
+        data_type = vendor.data_type(column.type)
+        limit = vendor.declared_size_limit(data_type.key)
+        if limit is None or not data_type.args or data_type.args[0] <= limit:
+            continue
+        problems.append(DefinitionProblem(
+            f'column "{column.name}" would be {column.type}, but {data_type.key} holds at most {limit} on this '
+            f"database; give a length up to {limit}, or {vendor.oversize_advice}",
+            table.source, table.model, (column.origin or "").split(".", 1)[-1] or None))
 
 
 # -- the identifier and fragment rules (sqlrules.py, docs/sql-safety.md) ----------------------------

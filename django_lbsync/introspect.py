@@ -45,12 +45,26 @@ def existing_tables(connection, tables: Iterable[Table]) -> list[Table]:
     """The given tables that exist in the database, in the given order (one catalog query)."""
     tables = list(tables)
     with connection.cursor() as cursor:
-        plain = set(connection.introspection.table_names(cursor))
+        plain = _own_tables(connection, cursor, [t.name for t in tables if not t.schema])
         schemas = sorted({t.schema for t in tables if t.schema})
         qualified: set[tuple[str, str]] = set()
         if schemas:
             qualified = _qualified_tables(connection, cursor, schemas)
     return [t for t in tables if ((t.schema, t.name) in qualified if t.schema else t.name in plain)]
+
+
+def _own_tables(connection, cursor, names: list[str]) -> set[str]:
+    """Which of `names` are tables of the connection's own schema, spelled as the catalog keeps them."""
+    sql = vendor_for(connection).sql_user_tables
+    if sql is None:
+        return set(connection.introspection.table_names(cursor))
+    found: set[str] = set()
+    unique = sorted(set(names))
+    for start in range(0, len(unique), 500):  # Oracle takes at most 1000 values in one IN list
+        chunk = unique[start:start + 500]
+        cursor.execute(sql.format(placeholders=", ".join(["%s"] * len(chunk))), chunk)
+        found.update(row[0] for row in cursor.fetchall())
+    return found
 
 
 def _qualified_tables(connection, cursor, schemas: list[str]) -> set[tuple[str, str]]:

@@ -233,7 +233,7 @@ def test_mariadb_counts_characters_and_sqlite_has_no_limit(live, model_dir, sett
 
 @pytest.mark.parametrize("vendor_name, limit, fits, too_long", [
     ("postgresql", 63, "é" * 31 + "a", "é" * 32),           # 63 bytes / 64 bytes
-    ("oracle", 30, "é" * 15, "é" * 15 + "a"),                # Django's 30, counted in bytes
+    ("oracle", 30, "é" * 64, "é" * 64 + "a"),                # 128 bytes even where Django says 30
     ("oracle", None, "é" * 64, "é" * 64 + "a"),              # the vendor's own 128 bytes
     ("microsoft", 128, "é" * 128, "é" * 129),                # characters
     ("mysql", 64, "é" * 64, "é" * 65),                       # characters

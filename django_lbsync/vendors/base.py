@@ -135,6 +135,10 @@ class Vendor:
                              "WHERE table_schema IN ({placeholders})")
     #: Every user schema, for discovery over all of them; None: one schema only.
     sql_list_schemas: str | None = None
+    #: Which of the given table names exist in the connection's own schema, spelled as the catalog keeps
+    #: them; `{placeholders}` is one %s per name. None: Django's `introspection.table_names()` spells
+    #: them right (Oracle's lower-cases them, so "USER" would never be found).
+    sql_user_tables: str | None = None
 
     def data_type(self, type_text: str) -> "datatypes.DataType":
         """What a column type is, by family and size (from the normalized type text)."""
@@ -160,6 +164,27 @@ class Vendor:
     name_limit: int | None = None
     #: What `name_limit` counts: "characters", or "bytes" of the name in UTF-8.
     name_limit_unit = "characters"
+    #: Whether `name_limit` replaces Django's `ops.max_name_length()` rather than meeting it (Oracle:
+    #: Django says 30, the limit before 12.2, though Django 5.2 supports only Oracle 19 and later).
+    name_limit_replaces_django = False
+
+    # -- how large a declared size may be (desired._check_lengths, docs/loopback-rules/types.md) ------
+    #: Type key -> the largest size the database accepts in `TYPE(n)`; a larger one is a definition
+    #: error naming the property, before any SQL runs (LoopBack sends it and the server refuses it).
+    declared_size_limits: Mapping[str, int] = {}
+    #: What to write instead when a size is over the limit (for the error message).
+    oversize_advice = ""
+
+    def declared_size_limit(self, type_key: str) -> int | None:
+        """The largest `n` this database accepts in `type_key(n)`, or None where we know no limit."""
+        return self.declared_size_limits.get(type_key)
+
+    def editor_quote_name(self, django_quote_name):
+        """The quote_name our schema editors use (bridge.statements_as_written), or None for Django's.
+
+        Oracle: Django's shortens an unquoted name over 30 characters with a hash, so an index or
+        foreign-key name of ours would not be the name we checked, compared and reported."""
+        return None
 
     # -- untrusted strings (sqlrules.py, docs/sql-safety.md) -------------------------------------
     def identifier_problem(self, name: object) -> str | None:

@@ -18,6 +18,15 @@ class MssqlVendor(Vendor):
     size_words = ("MAX",)
     name_limit = 128  # characters (sysname is nvarchar(128))
     fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
+    # The schema unqualified names resolve to, and every schema but the system ones (guest,
+    # INFORMATION_SCHEMA, sys) and the fixed database-role schemas (db_owner ..., ids 16384 and up).
+    sql_current_schema = "SELECT SCHEMA_NAME()"
+    sql_list_schemas = ("SELECT name FROM sys.schemas WHERE schema_id < 16384 "
+                        "AND name NOT IN ('guest', 'INFORMATION_SCHEMA', 'sys') ORDER BY name")
+    # n in nvarchar(n)/nchar(n) counts 2-byte units, in varchar/char/varbinary/binary bytes; 8000-byte pages.
+    declared_size_limits = {"NVARCHAR": 4000, "NCHAR": 4000, "VARCHAR": 8000, "CHAR": 8000,
+                            "VARBINARY": 8000, "BINARY": 8000}
+    oversize_advice = 'give "mssql": {"dataType": "nvarchar", "dataLength": "max"} for longer text'
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("mssql")
@@ -33,8 +42,10 @@ class MssqlVendor(Vendor):
             if prop.id and prop.generated and prop.get("useDefaultIdType") is False:
                 return "uniqueidentifier"
             return f"nvarchar({prop.get('length') or prop.get('limit') or 255})"
+        # LoopBack's datatype(): every other type (Object, Any, Array, Buffer, GeoPoint, JSON ...) is
+        # nvarchar sized like a String (docs/loopback-rules/types.md#default-mapping).
         return {"Number": "int", "Boolean": "bit", "Date": "datetime", "Text": "text", "Point": "float"}.get(
-            prop.type, "nvarchar(255)"
+            prop.type, f"nvarchar({prop.get('length') or prop.get('limit') or 255})"
         )
 
     def auto_increment(self, prop, model, column_type):

@@ -1,6 +1,8 @@
 """loopback-connector-oracle 4.x rules (docs/loopback-rules/README.md). Names are upper-cased."""
 from __future__ import annotations
 
+from django.conf import settings
+
 from ..definitions import ModelDefinition, PropertyDefinition
 from .base import Vendor
 
@@ -18,10 +20,24 @@ class OracleVendor(Vendor):
     substring_sql = "SUBSTR({col}, 1, {n})"
     fk_on_update = False  # Oracle has ON DELETE only
     fk_actions = ("CASCADE", "SET NULL")
-    # 128 bytes since 12.2 (30 before). Django's ops.max_name_length() may say 30; the smaller applies.
+    # 128 bytes since 12.2 (30 before). Django 5.2 supports Oracle 19 and later, but its
+    # ops.max_name_length() still says 30: ours applies (docs/loopback-rules/names.md#name-length).
     name_limit = 128
     name_limit_unit = "bytes"
+    name_limit_replaces_django = True
     sql_tables_in_schemas = "SELECT owner, table_name FROM all_tables WHERE owner IN ({placeholders})"
+    # The catalog keeps "USER" and "CustomerTest" as written; Django's table_names() lower-cases them.
+    sql_user_tables = "SELECT table_name FROM user_tables WHERE table_name IN ({placeholders})"
+    # The user's own schema: the one Django's introspection (user_tables) and sql_user_tables read.
+    sql_current_schema = "SELECT USER FROM dual"
+    # Every schema but those Oracle installs and maintains (SYS, SYSTEM, XDB, ...; ORACLE_MAINTAINED, 12c+).
+    sql_list_schemas = "SELECT username FROM all_users WHERE oracle_maintained = 'N' ORDER BY username"
+    # MAX_STRING_SIZE = STANDARD, the default: VARCHAR2 holds 4000 bytes. NVARCHAR2/NCHAR count
+    # characters of the national character set, AL16UTF16 by default (2 bytes each).
+    declared_size_limits = {"VARCHAR2": 4000, "NVARCHAR2": 2000, "CHAR": 2000, "NCHAR": 1000, "RAW": 2000}
+    #: With MAX_STRING_SIZE = EXTENDED (LBSYNC["ORACLE_MAX_STRING_SIZE"] = "EXTENDED").
+    extended_size_limits = {"VARCHAR2": 32767, "NVARCHAR2": 16383, "RAW": 32767}
+    oversize_advice = 'give "oracle": {"dataType": "CLOB"} for longer text'
     type_aliases = (
         (r"^VARCHAR\(", "VARCHAR2("),  # Oracle stores VARCHAR as VARCHAR2
         (r"^INTEGER$", "NUMBER(38)"),
@@ -34,12 +50,13 @@ class OracleVendor(Vendor):
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("oracle")
         data_type = block.get("dataType")
-        if not data_type:
-            if prop.type == "String":
-                return f"VARCHAR2({prop.get('length') or 1024})"
-            return {"Number": "NUMBER", "Boolean": "CHAR(1)", "Date": "DATE"}.get(prop.type, "VARCHAR2(1024)")
-        type_word = self.type_words_upper(str(data_type))
         length = block.get("dataLength") or prop.get("length")
+        if not data_type:
+            # LoopBack's columnDataType: every type but these three is VARCHAR2, sized by dataLength
+            # or length, else 1024 (docs/loopback-rules/types.md#default-mapping).
+            fixed = {"Number": "NUMBER", "Boolean": "CHAR(1)", "Date": "DATE"}.get(prop.type)
+            return fixed or f"VARCHAR2({length or 1024})"
+        type_word = self.type_words_upper(str(data_type))
         precision, scale = block.get("dataPrecision"), block.get("dataScale")
         if type_word in ("NUMBER", "DECIMAL", "NUMERIC") and precision:
             # LoopBack drops dataPrecision/dataScale (NUMBER(12,3) becomes NUMBER); we keep them.
@@ -47,6 +64,14 @@ class OracleVendor(Vendor):
         if length and type_word not in BARE_TYPES:
             return f"{type_word}({length})"
         return type_word
+
+    def declared_size_limit(self, type_key):
+        if str(_lbsync_setting("ORACLE_MAX_STRING_SIZE") or "STANDARD").upper() == "EXTENDED":
+            return self.extended_size_limits.get(type_key) or super().declared_size_limit(type_key)
+        return super().declared_size_limit(type_key)
+
+    def editor_quote_name(self, django_quote_name):
+        return exact_quote_name
 
     def auto_increment(self, prop, model, column_type):
         # A sequence + trigger when there is exactly one id and it is generated
@@ -99,3 +124,17 @@ class OracleVendor(Vendor):
         if type_word == "CHAR" and length == 1:
             return "Boolean"
         return super().discovered_loopback_type(type_word, length, precision)
+
+
+def exact_quote_name(name: str) -> str:
+    """Django's Oracle quote_name without its shortening of names over 30 characters: the same
+    quoting, `%` doubling and upper-casing (Django's own introspection lower-cases constraint names and
+    relies on it), so every name up to the 128 bytes we check reaches the database whole."""
+    if not name.startswith('"') and not name.endswith('"'):
+        name = f'"{name}"'
+    return name.replace("%", "%%").upper()
+
+
+def _lbsync_setting(key: str):
+    value = getattr(settings, "LBSYNC", None)
+    return value.get(key) if isinstance(value, dict) else None

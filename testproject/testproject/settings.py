@@ -1,12 +1,15 @@
 """Settings of the example project. Everything that varies comes from the environment:
 
     DATABASE_URL   the database (default: SQLite file testproject/db.sqlite3), e.g.
-                   postgres://postgres@127.0.0.1:5432/test or mysql://root@127.0.0.1:3306/test
+                   postgres://postgres@127.0.0.1:5432/test, mysql://root@127.0.0.1:3306/test,
+                   oracle://user:pass@host:1521/service_name or
+                   mssql://user:pass@host:1433/db?driver=ODBC+Driver+18+for+SQL+Server
     LBSYNC_MODELS  a LoopBack model-config.json, or a folder of model JSON
                    (default: the example app in testproject/loopback/)
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -18,8 +21,17 @@ ALLOWED_HOSTS: list[str] = []
 INSTALLED_APPS = ["django_lbsync"]
 USE_TZ = True
 
+
+
+def database(url: str) -> dict:
+    """dj-database-url's settings for `url`, except that mssql:// is mssql-django (ENGINE "mssql"): the
+    library maps it to the unmaintained django-pyodbc-azure ("sql_server.pyodbc")."""
+    engine = "mssql" if urlsplit(url).scheme == "mssql" else None
+    return dj_database_url.parse(url, engine=engine)
+
+
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 
 LBSYNC = {
