@@ -141,8 +141,13 @@ class Vendor:
     sql_user_tables: str | None = None
 
     def data_type(self, type_text: str) -> "datatypes.DataType":
-        """What a column type is, by family and size (from the normalized type text)."""
-        return datatypes.parse(self.normalize_type(type_text), self.type_families)
+        """What a column type is, by family and size (from the normalized type text); remembered per
+        type text, as normalize_type is (a schema repeats a handful of types thousands of times)."""
+        cache = self.__dict__.setdefault("_data_types", {})
+        found = cache.get(type_text)
+        if found is None:
+            found = cache[type_text] = datatypes.parse(self.normalize_type(type_text), self.type_families)
+        return found
 
     #: What starts a comment outside string literals (MySQL adds `#`).
     comment_starts: tuple[str, ...] = ("--", "/*")
