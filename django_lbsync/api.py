@@ -10,7 +10,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence, Union
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf
@@ -23,7 +23,7 @@ from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
-from .exceptions import ChangesRefused, LbsyncError, UnknownModel
+from .exceptions import Cancelled, ChangesRefused, StepFailed, UnknownModel
 from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
@@ -54,10 +54,6 @@ class TablesToDrop(dict):
         super().__init__(rows)
         self.dependents = list(dependents)
         self.lost = list(lost)
-
-
-class Cancelled(LbsyncError):
-    """The user answered no."""
 
 
 @dataclass
@@ -154,6 +150,8 @@ def automigrate(
     and changes nothing; `assume_empty` renders it without connecting (offline DDL). `using` may be
     a schema editor (in a migration): the run joins it, and its `collect_sql` decides `dry_run`.
     `lock_timeout` bounds, in seconds, the wait for another run and each wait for a table lock.
+    A statement that fails raises StepFailed (StatementFailed where statements are sent in batches),
+    saying whether the run was rolled back or which steps were done.
     """
     alias, connection, given = _target(using)
     lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
@@ -190,9 +188,18 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
     if given is not None or not vendor.batches_ddl:
         # In a migration, or on SQLite (whose editor must switch FK checks off around the run),
         # Django's editor executes as it renders.
-        with _editor(connection, given, dry_run) as editor:
-            collected_before = len(editor.collected_sql) if dry_run else 0
-            _render_automigrate(editor, result, tables, report, effects)
+        steps = _Steps(report)
+        try:
+            with _editor(connection, given, dry_run) as editor:
+                collected_before = len(editor.collected_sql) if dry_run else 0
+                _render_automigrate(editor, result, tables, steps, effects)
+        except DatabaseError as exc:
+            if dry_run:
+                raise
+            # Our own editor is atomic where DDL can roll back; a migration's, when the migration is.
+            atomic = given.atomic_migration if given is not None else True
+            raise StepFailed(steps.done, steps.running or "The run", exc,
+                             rolled_back=connection.features.can_rollback_ddl and atomic) from exc
         if dry_run:
             result.sql = list(editor.collected_sql[collected_before:])
         return result
@@ -202,7 +209,8 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
     events: list[tuple[str, Table]] = []
     with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-        _render_automigrate(editor, result, tables, lambda action, table: events.append((action, table)), effects)
+        _render_automigrate(editor, result, tables, _Steps(lambda action, table: events.append((action, table))),
+                            effects)
     statements = list(editor.collected_sql)
     if vendor.folds_indexes_into_create_table:
         statements = fold_mysql_indexes(statements)
@@ -223,30 +231,56 @@ def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
     return drop_effects(connection, live, dropped, desired_schema(using=alias), vendor_for(connection))
 
 
-def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], report: Progress,
+class _Steps:
+    """automigrate's steps as they run: passes each drop and create on to the caller's progress callback, and
+    keeps what was done and what is running, so a failure can say so (StepFailed)."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.done, self.running = progress, [], None
+
+    def __call__(self, action: str, table: Table) -> None:
+        if action in ("drop", "create"):
+            self.begin(f"{action.capitalize()} table {table.key}")
+        else:
+            self.end()
+        self.progress(action, table)
+
+    def begin(self, description: str) -> None:
+        self.running = description
+
+    def end(self) -> None:
+        self.done.append(self.running)
+        self.running = None
+
+
+def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], steps: _Steps,
                         effects: DropEffects | None = None) -> None:
     vendor = vendor_for(editor.connection)
     effects = effects or DropEffects()
     model_classes = render_models(vendor, tables)
     for table, fk in effects.fks_to_drop_first:  # MySQL refuses to drop a table other tables' FKs point at
+        steps.begin(f"Drop foreign key {fk.name} on table {table.key}")
         editor.execute(drop_foreign_key_sql(editor, table, fk))
+        steps.end()
     for table in result.dropped:
-        report("drop", table)
+        steps("drop", table)
         editor.delete_model(model_classes[table.key])
         if table.sequence:
             editor.execute(vendor.drop_sequence_sql(table))
         logger.info("dropped table %s", table.key)
-        report("dropped", table)
+        steps("dropped", table)
     for schema_name in sorted({t.schema for t in tables if t.schema}) if vendor.sql_create_schema else ():
+        steps.begin(f"Create schema {schema_name}")
         editor.execute(vendor.sql_create_schema.format(schema=editor.quote_name(schema_name)))
+        steps.end()
     for table in tables:
-        report("create", table)
+        steps("create", table)
         editor.create_model(model_classes[table.key])
         if table.sequence:
             for sql in vendor.sequence_sql(editor.quote_name, table):
                 editor.execute(sql)
         logger.info("created table %s", table.key)
-        report("created", table)
+        steps("created", table)
     if not vendor.inline_foreign_keys:  # else they are part of CREATE TABLE (bridge.model_state)
         for table in tables:
             for fk in table.foreign_keys:
@@ -254,6 +288,8 @@ def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], 
                 editor.deferred_sql.append(add_foreign_key_sql(editor, vendor, table, fk))
         for table, fk in effects.fks_to_restore:  # other managed tables' FKs the drop removed
             editor.deferred_sql.append(add_foreign_key_sql(editor, vendor, table, fk))
+    if editor.deferred_sql:  # run when our editor closes (a migration's: when the migration ends)
+        steps.begin("Create the indexes and foreign keys deferred to the end of the run")
 
 
 @dataclass
@@ -306,7 +342,7 @@ def autoupdate(
     changes the data makes impossible are always refused. Either way nothing is applied then
     (ChangesRefused). `only_safe` applies just the safe changes and leaves the rest in `skipped`
     (e.g. add the new columns, move data, then drop the old ones). One transaction on PostgreSQL
-    and SQLite; on MySQL a failure raises ApplyFailed naming the steps applied. Concurrent runs on
+    and SQLite; a failure raises ApplyFailed (a StepFailed) naming the steps applied where DDL cannot roll back. Concurrent runs on
     one database wait for each other. `using` may be a migration's schema editor. `lock_timeout`
     bounds, in seconds, the wait for another run and each wait for a table lock.
     """

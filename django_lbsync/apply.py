@@ -18,30 +18,12 @@ from .changes import (
     PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, Risk, require_handlers,
 )
-from .batch import driver_message
-from .exceptions import LbsyncError
+from .exceptions import ApplyFailed, DataChanged
 from .plan import Plan
 from .preflight import count as preflight_count
 from . import rebuild
 from .schema import Schema, Table, keeping_live_attributes
 from .vendors import vendor_for
-
-
-class ApplyFailed(LbsyncError):
-    """A step failed. `applied` were done (and stay done where DDL cannot be rolled back)."""
-
-    def __init__(self, applied: list[Change], failed: Change, error: Exception, rolled_back: bool):
-        self.applied, self.failed, self.error, self.rolled_back = applied, failed, error, rolled_back
-        state = ("The run was rolled back; the database is as it was." if rolled_back else
-                 f"Applied before the failure ({len(applied)}): " + ("; ".join(c.describe() for c in applied) or
-                                                                    "nothing")
-                 + ". Not applied: the failed step and those after it. Fix the cause and run autoupdate again.")
-        super().__init__(f"{failed.describe()} failed: {driver_message(error)}\n{state}")
-
-
-class DataChanged(LbsyncError):
-    """A count taken by the preflight no longer holds right before its step: a writer outside
-    django-lbsync changed the table in between. The step is not run."""
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import re
 
 from django.db import transaction
 
-from .exceptions import LbsyncError
+from .exceptions import StatementFailed, TooManyRelations, driver_message  # noqa: F401 - driver_message: old path
 from .vendors import vendor_for
 
 BATCH = 200
@@ -20,28 +20,6 @@ _CREATE_INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX (`(?:[^`]|``)+`) ON (`(?:[^
 _CREATE_TABLE = re.compile(r"^CREATE TABLE (`(?:[^`]|``)+`) \(", re.S)
 _ADD_FK = re.compile(r"^ALTER TABLE (`(?:[^`]|``)+`) ADD (CONSTRAINT `(?:[^`]|``)+` FOREIGN KEY \(.*?\) "
                      r"REFERENCES (`(?:[^`]|``)+`) .*?);?$", re.S)
-
-
-def driver_message(error: Exception) -> str:
-    """A driver error as one line: MySQL's (1005, 'Can't create ...') reads `1005: Can't create ...`."""
-    args = getattr(error, "args", ())
-    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
-        return f"{args[0]}: {args[1]}"
-    return str(error)
-
-
-class StatementFailed(LbsyncError):
-    """A statement failed. `executed` were sent before it (and stay done where DDL cannot roll back)."""
-
-    def __init__(self, executed: list[str], failed: str, error: Exception, rolled_back: bool):
-        self.executed, self.failed, self.error, self.rolled_back = executed, failed, error, rolled_back
-        created = [m.group(1) for s in executed if (m := _CREATE_TABLE.match(s) or re.match(
-            r'^CREATE TABLE ("(?:[^"]|"")+"|\S+)', s))]
-        state = ("The run was rolled back; the database is as it was." if rolled_back else
-                 f"{len(executed)} statement(s) ran before the failure"
-                 + (f", creating {', '.join(created)}" if created else "")
-                 + "; this database cannot roll DDL back. Fix the cause and run again.")
-        super().__init__(f"{driver_message(error)}\nFailed statement: {failed.strip()[:300]}\n{state}")
 
 
 def fold_mysql_indexes(statements: list[str]) -> list[str]:
@@ -76,7 +54,8 @@ def send(connection, statements: list[str]) -> None:
                 try:
                     cursor.execute("\n".join(chunk))
                 except Exception as exc:
-                    raise StatementFailed(statements[:start], "\n".join(chunk), exc, rolled_back=True) from exc
+                    raise StatementFailed(statements[:start], "\n".join(chunk), exc, rolled_back=True,
+                                          batch=chunk) from exc
         return
     with connection.cursor() as cursor:
         for i, statement in enumerate(statements):
@@ -105,10 +84,6 @@ def check_lock_capacity(connection, relations: int) -> None:
             "connections) with room for other sessions. Raise max_locks_per_transaction (and restart PostgreSQL), "
             "or run it in parts by naming the models (automigrate MODEL ...)."
         )
-
-
-class TooManyRelations(LbsyncError):
-    """One transaction would need more PostgreSQL locks than the server has; nothing was changed."""
 
 
 def relations_touched(tables) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
+from .exceptions import MissingHandler
 from .schema import Column, ForeignKey, Index, Table
 
 
@@ -207,12 +208,7 @@ class Note:
 PHASES = (DropForeignKey, DropIndex, CreateTable, AddColumn, AlterColumn, DropColumn, AddIndex, AddForeignKey)
 
 
-# -- dispatch by type, checked when a module loads ------------------------------------------------------
-
-class MissingHandler(TypeError):
-    """A change type has no risk assessor, applier or describer: raised when the module loads, so a new
-    change type can never pass as SAFE or be skipped at run time."""
-
+# -- dispatch by type, checked when a module loads (MissingHandler: exceptions.py) -------------------------
 
 def require_handlers(role: str, handlers, change_types=PHASES) -> None:
     """Every type of `change_types` has an entry in `handlers` (type -> handler)."""

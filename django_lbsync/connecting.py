@@ -26,15 +26,8 @@ from typing import Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import conf
-from .exceptions import LbsyncError
+from .exceptions import DatabaseUnreachable
 from .vendors import Vendor, vendor_for
-
-class DatabaseUnreachable(LbsyncError):
-    """The database could not be connected to: refused, timed out, unknown host, authentication."""
-
-    def __init__(self, alias: str, message: str):
-        self.alias = alias
-        super().__init__(message)
 
 
 @contextmanager

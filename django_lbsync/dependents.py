@@ -25,14 +25,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .exceptions import LbsyncError
+from .exceptions import AutomigrateRefused
 from .schema import ForeignKey, Schema, Table
 from .sqlrules import shown
 from .vendors import vendor_for
-
-
-class AutomigrateRefused(LbsyncError):
-    """automigrate would break what it cannot restore; nothing was changed."""
 
 
 @dataclass

@@ -23,7 +23,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from .connecting import reachable
 from .introspect import introspect
-from .exceptions import LbsyncError, UnsafeLiveName
+from .exceptions import OtherModelFiles, UnsafeLiveName
 from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
 from .sqlrules import shown
@@ -460,21 +460,6 @@ class WrittenFile:
     model: str | None = None  # None for model-config.json
     table: str | None = None  # "owner.table" as the schema's connector block names it
     note: str | None = None  # why the file name differs from LoopBack's `<model>.json`, if it does
-
-
-class OtherModelFiles(LbsyncError):
-    """The output folder holds model files this run would not write: the generated model-config.json
-    (whose sources include the folder) would load them with the new ones. Nothing was written."""
-
-    def __init__(self, folder: Path, files: list[Path]):
-        self.folder, self.files = folder, files
-        listed = "\n".join(f"  {shown(f.name)}" for f in files)
-        super().__init__(
-            f"{shown(str(folder))} already holds {len(files)} model file{'s' if len(files) != 1 else ''} this "
-            "discovery would not write; the model-config.json written there would load "
-            f"{'them' if len(files) != 1 else 'it'} with the discovered models. Nothing was written. Remove "
-            f"{'them' if len(files) != 1 else 'it'}, choose an empty folder, or pass --force to write anyway:\n"
-            + listed)
 
 
 def write_models(schemas: dict[str, dict], folder: Path, datasource: str = "db",

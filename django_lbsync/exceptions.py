@@ -1,4 +1,6 @@
-"""Exceptions of the public API. Every message names where the problem is."""
+"""Every exception django-lbsync raises on purpose, all here and all exported from `django_lbsync`
+(tests/test_exceptions.py checks both). Every message names where the problem is. The commands map each
+class to an exit code (management/commands/_base.py, docs/exit-codes-and-waits.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +8,8 @@ from pathlib import Path
 
 
 class LbsyncError(Exception):
-    """Base class of every error django-lbsync raises on purpose."""
+    """Base class of every error django-lbsync raises on purpose: `except LbsyncError` catches them all. A
+    class the commands do not map to another exit code is exit 1."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,9 @@ class DefinitionProblem:
 
 
 class DefinitionError(LbsyncError):
-    """The definitions are invalid. Holds every problem found, not only the first."""
+    """The LoopBack definitions are invalid (loading the JSON, or building the schema from it); raised before
+    anything connects or changes. `problems`: every DefinitionProblem found, not only the first. Commands
+    exit 2."""
 
     def __init__(self, problems: list[DefinitionProblem]):
         self.problems = list(problems)
@@ -38,17 +43,21 @@ class DefinitionError(LbsyncError):
 
 
 class UnknownModel(LbsyncError):
-    """A model name was asked for that is not attached to the database's datasources."""
+    """A model name was asked for (a command's MODEL argument, `models=`, `db_names()`) that is not attached
+    to the database's datasources; raised before anything changes. Commands exit 2."""
 
 
 class ConfigurationError(LbsyncError):
-    """The LBSYNC setting is missing or wrong."""
+    """The LBSYNC setting is missing or wrong, a bound such as `lock_timeout` or CONNECT_TIMEOUT is not a
+    usable number, or the database's backend is none of the supported ones (named in the message). Raised
+    before anything changes. Commands exit 2."""
 
 
 class ChangesRefused(LbsyncError):
     """Changes that would lose data were not confirmed, or the data makes them impossible.
 
-    Nothing was applied. `plan` is the whole plan; `changes` the ones refused.
+    Raised by autoupdate before any change; nothing was applied. `plan` is the whole plan; `changes` the
+    ones refused; `impossible` True when the data makes them impossible (no consent helps). Commands exit 3.
     """
 
     def __init__(self, plan, changes, impossible: bool):
@@ -62,7 +71,8 @@ class ChangesRefused(LbsyncError):
 class UnsafeLiveName(LbsyncError):
     """Live catalog names that fail the identifier rule (docs/sql-safety.md); exit 2.
 
-    Raised before anything is sent or written: `consequence` says what was not done.
+    Raised before anything is sent or written; the message says what was not done. `problems`: one line
+    per name refused.
     """
 
     def __init__(self, problems: list[str], *, consequence: str):
@@ -74,4 +84,150 @@ class UnsafeLiveName(LbsyncError):
 
 
 class UnsupportedDatabase(LbsyncError):
-    """The database backend cannot do what was asked (e.g. read a live Oracle schema)."""
+    """The database backend cannot do what was asked: the generic catalog reader has no hooks for it, or a
+    schema name to read cannot be used in SQL. Raised before anything changes. Commands exit 2."""
+
+
+# -- reaching the database, and waiting for it ----------------------------------------------------------------
+
+class DatabaseUnreachable(LbsyncError):
+    """The database could not be connected to: refused, timed out, unknown host, authentication, a SQLite file
+    that is missing (read-only work) or is not a database. Raised by `connecting.reachable()` while the
+    connection is being opened; commands exit 4. `alias` is the Django database alias."""
+
+    def __init__(self, alias: str, message: str):
+        self.alias = alias
+        super().__init__(message)
+
+
+class LockTimeout(LbsyncError):
+    """Another django-lbsync run held the database's lock for longer than `lock_timeout`
+    (`locking.database_lock`); nothing was done. Commands exit 1."""
+
+
+# -- refusals: raised before anything is changed ----------------------------------------------------------------
+
+class Cancelled(LbsyncError):
+    """automigrate asked for confirmation (tables with rows, dependents, lost objects) and the answer was no;
+    nothing was changed. Commands exit 1."""
+
+
+class AutomigrateRefused(LbsyncError):
+    """automigrate would break what it cannot restore (dependents.py): rows of another table point into a table
+    it empties, or (MySQL) a foreign key it must drop first has a name that fails the identifier rule. Raised
+    before any drop; nothing was changed. Commands exit 3."""
+
+
+class RebuildRefused(LbsyncError):
+    """SQLite: a table rebuild would lose an object the tool does not manage (a trigger, a partial or
+    expression index it cannot re-create; rebuild.py). The step is not run; the failure reaches the caller as
+    the `error` of an ApplyFailed."""
+
+
+class TooManyRelations(LbsyncError):
+    """PostgreSQL: one transaction would need more locks than the server's lock table holds with room for other
+    sessions (`batch.check_lock_capacity`); raised before anything runs, nothing was changed. Commands exit 1."""
+
+
+class DataChanged(LbsyncError):
+    """A count taken by the preflight no longer holds right before its step: a writer outside django-lbsync
+    changed the table in between. The step is not run; the failure reaches the caller as the `error` of an
+    ApplyFailed."""
+
+
+class OtherModelFiles(LbsyncError):
+    """Discovery: the output folder holds model files this run would not write, and the generated
+    model-config.json (whose sources include the folder) would load them with the new ones. Raised before
+    anything is written. `folder`: the output folder; `files`: those files. Commands exit 2."""
+
+    def __init__(self, folder: Path, files: list[Path]):
+        from .sqlrules import shown  # sqlrules imports this module: a top-level import would be a cycle
+
+        self.folder, self.files = folder, files
+        listed = "\n".join(f"  {shown(f.name)}" for f in files)
+        super().__init__(
+            f"{shown(str(folder))} already holds {len(files)} model file{'s' if len(files) != 1 else ''} this "
+            "discovery would not write; the model-config.json written there would load "
+            f"{'them' if len(files) != 1 else 'it'} with the discovered models. Nothing was written. Remove "
+            f"{'them' if len(files) != 1 else 'it'}, choose an empty folder, or pass --force to write anyway:\n"
+            + listed)
+
+
+class MissingHandler(LbsyncError, TypeError):
+    """A change type has no risk assessor, applier or describer (changes.require_handlers). Raised when a
+    module loads, so a new change type can never pass as SAFE or be skipped at run time. A TypeError too: it is
+    a programming error, not a condition of the database."""
+
+
+# -- a run that failed part-way ------------------------------------------------------------------------------------
+
+def driver_message(error: Exception) -> str:
+    """A driver error as one line: MySQL's (1005, 'Can't create ...') reads `1005: Can't create ...`."""
+    args = getattr(error, "args", ())
+    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        return f"{args[0]}: {args[1]}"
+    return str(error)
+
+
+class StepFailed(LbsyncError):
+    """A run that changes the schema stopped at a failing step. The one partial-failure type: automigrate and
+    autoupdate raise it (or its subclasses ApplyFailed and StatementFailed), and the commands print its message
+    as it is (exit 1).
+
+    Attributes:
+      `done`: the steps done before the failure, as readable descriptions ("Drop table customer", ...). They
+        stay done only where `rolled_back` is False.
+      `failed`: the step that failed, as a readable description.
+      `error`: the exception the step raised (the driver's error, or DataChanged / RebuildRefused).
+      `rolled_back`: True when the run was one transaction and the database rolled it back (PostgreSQL, SQLite),
+        so nothing of `done` remains; False where DDL cannot be rolled back (MySQL/MariaDB, Oracle, a
+        non-atomic migration).
+
+    The message: `<failed> failed: <driver message>`, then either "The run was rolled back; the database is
+    as it was." or `<n> step(s) done before the failure: <done>; this database cannot roll DDL back. Fix the
+    cause and run again.` (docs/exit-codes-and-waits.md, "When a run fails part-way").
+    """
+
+    def __init__(self, done: list[str], failed: str, error: Exception, rolled_back: bool):
+        self.done, self.failed, self.error, self.rolled_back = list(done), failed, error, rolled_back
+        super().__init__(f"{failed} failed: {driver_message(error)}\n{self.state()}")
+
+    def state(self) -> str:
+        """What the failure left: the second line of the message."""
+        if self.rolled_back:
+            return "The run was rolled back; the database is as it was."
+        count = len(self.done)
+        steps = f"{count} step{'s' if count != 1 else ''} done before the failure"
+        return (steps + (": " + "; ".join(self.done) if self.done else "")
+                + "; this database cannot roll DDL back. Fix the cause and run again.")
+
+
+class ApplyFailed(StepFailed):
+    """autoupdate: a change of the plan failed (apply.apply). `applied`: the Change objects done before it;
+    `change`: the Change that failed. `done` and `failed` describe them (Change.describe())."""
+
+    def __init__(self, applied: list, failed, error: Exception, rolled_back: bool):
+        self.applied, self.change = list(applied), failed
+        super().__init__([c.describe() for c in self.applied], failed.describe(), error, rolled_back)
+
+
+def statement_summary(sql: str) -> str:
+    """A statement as a step: its head up to the first parenthesis, on one line, at most 120 characters
+    (`CREATE TABLE "customer"`, `ALTER TABLE `t` ADD CONSTRAINT `f` FOREIGN KEY`)."""
+    head = " ".join(sql.split("(", 1)[0].split()).rstrip(";")
+    return head if len(head) <= 120 else head[:117] + "..."
+
+
+class StatementFailed(StepFailed):
+    """automigrate's batched send (batch.send) failed. `executed`: the SQL statements sent before the failing
+    one; `statement`: the failing SQL (on PostgreSQL, the `batch` of statements sent together in one round
+    trip, joined by newlines). `done` and `failed` describe them by their heads (statement_summary)."""
+
+    def __init__(self, executed: list[str], failed: str, error: Exception, rolled_back: bool, *,
+                 batch: list[str] | None = None):
+        self.executed, self.statement = list(executed), failed
+        batch = batch or [failed]
+        described = (f"Statement {statement_summary(batch[0])}" if len(batch) == 1 else
+                     f"The {len(batch)} statements sent together, {statement_summary(batch[0])} to "
+                     f"{statement_summary(batch[-1])},")
+        super().__init__([statement_summary(s) for s in self.executed], described, error, rolled_back)

@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from .exceptions import LbsyncError
+from .exceptions import LbsyncError, LockTimeout
 from .vendors import vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -34,10 +34,6 @@ PG_LOCK_KEY = 0x6C6273796E63  # "lbsync"
 #: MySQL refuses GET_LOCK names longer than this.
 MYSQL_LOCK_NAME_MAX = 64
 POLL_SECONDS = 0.2
-
-
-class LockTimeout(LbsyncError):
-    """Another django-lbsync run held the database for longer than the timeout."""
 
 
 @contextmanager

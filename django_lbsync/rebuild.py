@@ -28,11 +28,7 @@ from django.db import DatabaseError
 from django.db.backends.utils import strip_quotes
 
 from . import sqlite_ddl
-from .exceptions import LbsyncError
-
-
-class RebuildRefused(LbsyncError):
-    """A table rebuild would lose an object the tool does not manage; nothing was changed by it."""
+from .exceptions import RebuildRefused
 
 
 @dataclass(frozen=True)

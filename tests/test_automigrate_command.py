@@ -105,11 +105,12 @@ def test_failure_rolls_everything_back(live, use_models, model_dir):
         "customer-test.json": json.loads((FIXTURES / "customer_v1" / "customer-test.json").read_text()),
         "zz-broken.json": {"name": "ZzBroken", "properties": {
             "x": {"type": "number", "postgresql": {"dbDefault": "no_such_function()"},
-                  "sqlite3": {"dbDefault": "(no such syntax"}}}},
+                  "sqlite3": {"dbDefault": "(abc + 1)"}}}},  # refused by SQLite, not by the fragment rule
     })
     use_models(live, folder)
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="The run was rolled back; the database is as it was.") as caught:
         call_command("automigrate", "--noinput", database=live, stdout=StringIO())
+    assert caught.value.returncode == 1  # a database failure, not invalid definitions (2)
     assert rows(live) == ["Ann"]
     assert not any(t.lower() == "zzbroken" for t in tables(live))
 

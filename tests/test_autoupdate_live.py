@@ -318,7 +318,7 @@ def test_failure_in_the_middle_of_a_plan(live, use_models, monkeypatch):
     else:
         assert not caught.value.rolled_back
         applied = [c.describe() for c in caught.value.applied]
-        assert any("Drop column" in d for d in applied) and "Applied before the failure" in str(caught.value)
+        assert any("Drop column" in d for d in applied) and "done before the failure" in str(caught.value)
         monkeypatch.setattr(apply_module._Applier, "_drop_column", original)
         autoupdate(using=live, allow_destructive=True)  # a re-run finishes the job
     monkeypatch.setattr(apply_module._Applier, "_drop_column", original)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connections
+from django.db import DatabaseError
 
-from ...api import Cancelled, automigrate
-from ...dependents import AutomigrateRefused
-from ...batch import StatementFailed
-from ...exceptions import LbsyncError
+from ...api import automigrate
+from ...exceptions import AutomigrateRefused, Cancelled, LbsyncError, StepFailed
 from ...sqlrules import printable
 from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
 
@@ -34,7 +32,7 @@ class Command(LbsyncCommand):
         if assume_empty and not sql:
             raise CommandError("--assume-empty only makes sense with --sql.", returncode=2)
         self.verbosity = verbosity
-        self.pending, self.done = None, []
+        self.pending = None
         try:
             result = automigrate(
                 models or None,
@@ -50,22 +48,14 @@ class Command(LbsyncCommand):
             raise CommandError(str(exc), returncode=EXIT_ERROR) from None
         except AutomigrateRefused as exc:
             raise CommandError(str(exc), returncode=EXIT_REFUSED) from None
-        except StatementFailed as exc:
-            raise self.database_failure(exc, "Automigrate failed: ") from None
+        except StepFailed as exc:  # the API says what was done, or that it was rolled back
+            if self.pending and self.verbosity >= 1:  # end the "Creating table x..." line
+                self.stdout.write(self.style.ERROR(" FAILED"))
+            raise self.database_failure(exc) from None
         except LbsyncError as exc:
             raise self.fail(exc) from None
-        except DatabaseError as exc:
-            if self.pending:
-                self.stdout.write(self.style.ERROR(" FAILED"))
-            if not self.pending and not self.done:
-                state = "Nothing was changed."
-            elif connections[database].features.can_rollback_ddl:
-                state = "The run was rolled back; the database is as it was."
-            else:
-                done = ", ".join(self.done) or "nothing"
-                state = (f"This database cannot roll DDL back; steps done before the failure: {done}. "
-                         "Fix the cause and run automigrate again.")
-            raise self.database_failure(exc, "Automigrate failed: ", then=state) from None
+        except DatabaseError as exc:  # reading the catalog or counting rows: a failing step is a StepFailed
+            raise self.database_failure(exc, "Automigrate failed; nothing was changed: ") from None
         if sql:
             for statement in result.sql:
                 self.stdout.write(statement)
@@ -97,11 +87,8 @@ class Command(LbsyncCommand):
         return self.ask(f"{question}Type 'yes' to continue, or 'no' to cancel: ")
 
     def progress(self, action: str, table) -> None:
-        if action in ("drop", "create"):
-            self.pending = f"{action} {table.key}"
-        else:
-            self.done.append(self.pending)
-            self.pending = None
+        # Only to end a started line with FAILED: what was done is the API's to say (StepFailed).
+        self.pending = action in ("drop", "create")
         if self.verbosity < 1:
             return
         if action == "drop":

@@ -7,8 +7,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from ...api import autoupdate
-from ...apply import ApplyFailed
-from ...exceptions import ChangesRefused, LbsyncError
+from ...exceptions import ChangesRefused, LbsyncError, StepFailed
 from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
 
 
@@ -45,7 +44,7 @@ class Command(LbsyncCommand):
             if format == "json":
                 self.stdout.write(json.dumps({**exc.plan.as_dict(), "applied": False, "refused": True}, indent=2))
             raise CommandError(str(exc), returncode=EXIT_REFUSED) from None
-        except ApplyFailed as exc:
+        except StepFailed as exc:  # ApplyFailed: its message says what was applied, or that it was rolled back
             raise self.database_failure(exc) from None
         except LbsyncError as exc:
             raise self.fail(exc) from None

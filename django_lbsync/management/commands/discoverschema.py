@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from ...exceptions import UnsafeLiveName, UnsupportedDatabase
+from ...exceptions import OtherModelFiles, UnsafeLiveName, UnsupportedDatabase
 
-from ...discovery import OtherModelFiles, WrittenFile, discover_schemas, other_model_files, write_models
+from ...discovery import WrittenFile, discover_schemas, other_model_files, write_models
 from ...sqlrules import shown
 from ._base import LbsyncCommand
 
