@@ -184,6 +184,8 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         raise Cancelled("Automigrate cancelled; nothing was changed.")
     result.created = tables
     report = progress or (lambda action, table: None)
+    if not dry_run:
+        report = _logging(report)
     vendor = vendor_for(connection)
     if given is not None or not vendor.batches_ddl:
         # In a migration, or on SQLite (whose editor must switch FK checks off around the run),
@@ -221,6 +223,18 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         for action, table in events:
             report(action, table)
     return result
+
+
+def _logging(report: Progress) -> Progress:
+    """`report`, plus a log line for each table dropped or created: only for steps that really ran
+    (a dry run renders every step and runs none; a batched run renders first and reports after)."""
+
+    def logged(action: str, table: Table) -> None:
+        if action in ("dropped", "created"):
+            logger.info("%s table %s", action, table.key)
+        report(action, table)
+
+    return logged
 
 
 def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
@@ -267,7 +281,6 @@ def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], 
         editor.delete_model(model_classes[table.key])
         if table.sequence:
             editor.execute(vendor.drop_sequence_sql(table))
-        logger.info("dropped table %s", table.key)
         steps("dropped", table)
     for schema_name in sorted({t.schema for t in tables if t.schema}) if vendor.sql_create_schema else ():
         steps.begin(f"Create schema {schema_name}")
@@ -279,7 +292,6 @@ def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], 
         if table.sequence:
             for sql in vendor.sequence_sql(editor.quote_name, table):
                 editor.execute(sql)
-        logger.info("created table %s", table.key)
         steps("created", table)
     if not vendor.inline_foreign_keys:  # else they are part of CREATE TABLE (bridge.model_state)
         for table in tables:

@@ -301,3 +301,19 @@ def test_schema_option(live, use_models):
         assert "things" not in tables(live)  # not in public
     else:
         assert tables(live) == {"Thing"}
+
+
+def test_only_steps_that_ran_are_logged(live, use_models, caplog):
+    """A dry run renders every step and runs none: it logs no table as created. A real run logs each table
+    once, after it exists (on PostgreSQL and MySQL, after the batch was sent)."""
+    use_models(live, "foreign_keys")
+    with caplog.at_level("INFO", logger="django_lbsync"):
+        result = automigrate(using=live, dry_run=True)
+    assert result.sql and not [r for r in caplog.records if "created table" in r.getMessage()]
+    assert tables(live) == set()
+    caplog.clear()
+    with caplog.at_level("INFO", logger="django_lbsync"):
+        result = automigrate(using=live)
+    logged = sorted(r.getMessage() for r in caplog.records if "created table" in r.getMessage())
+    assert logged == sorted(f"created table {t.key}" for t in result.created)
+    assert {t.name for t in result.created} <= tables(live)
