@@ -14,16 +14,16 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf
-from .apply import apply, strict_session
-from .batch import check_lock_capacity, fold_mysql_indexes, relations_touched, send
-from .bridge import add_foreign_key_sql, render_models, statements_as_written
-from .changes import Change, CreateTable, Risk
-from .dependents import DropEffects, drop_effects, drop_foreign_key_sql, refuse_orphans
+from .apply import apply, apply_in_batches, strict_session
+from .batch import check_lock_capacity, relations_touched
+from .bridge import statements_as_written
+from .changes import AddForeignKey, Change, CreateTable, DropForeignKey, DropTable, Risk
+from .dependents import DropEffects, drop_effects, refuse_orphans
 from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
-from .exceptions import Cancelled, ChangesRefused, StepFailed, UnknownModel
+from .exceptions import Cancelled, ChangesRefused, UnknownModel
 from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
@@ -66,6 +66,7 @@ class AutomigrateResult:
     dependents: list[str] = field(default_factory=list)  # other objects the drop takes along (named)
     lost: list[str] = field(default_factory=list)  # parts of the tables no model re-creates (named)
     restored_foreign_keys: list[str] = field(default_factory=list)  # other tables' FKs created again
+    plan: Plan | None = None  # the steps run (or, with dry_run, rendered): automigrate_plan
 
 
 def attached_models(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> list[ModelDefinition]:
@@ -150,7 +151,8 @@ def automigrate(
     and changes nothing; `assume_empty` renders it without connecting (offline DDL). `using` may be
     a schema editor (in a migration): the run joins it, and its `collect_sql` decides `dry_run`.
     `lock_timeout` bounds, in seconds, the wait for another run and each wait for a table lock.
-    A statement that fails raises StepFailed (StatementFailed where statements are sent in batches),
+    It runs as a plan (automigrate_plan) through the applier autoupdate uses (apply.py). A step that fails
+    raises StepFailed (ApplyFailed step by step, StatementFailed where statements are sent in batches),
     saying whether the run was rolled back or which steps were done.
     """
     alias, connection, given = _target(using)
@@ -183,46 +185,64 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
             and not confirm(TablesToDrop(holding_rows, effects.dependents, effects.lost))):
         raise Cancelled("Automigrate cancelled; nothing was changed.")
     result.created = tables
+    vendor = vendor_for(connection)
+    plan, before = automigrate_plan(alias, vendor, tables, result.dropped, effects, result.row_counts, dry_run)
+    result.plan = plan
     report = progress or (lambda action, table: None)
     if not dry_run:
         report = _logging(report)
-    vendor = vendor_for(connection)
-    if given is not None or not vendor.batches_ddl:
-        # In a migration, or on SQLite (whose editor must switch FK checks off around the run),
-        # Django's editor executes as it renders.
-        steps = _Steps(report)
-        try:
-            with _editor(connection, given, dry_run) as editor:
-                collected_before = len(editor.collected_sql) if dry_run else 0
-                _render_automigrate(editor, result, tables, steps, effects)
-        except DatabaseError as exc:
-            if dry_run:
-                raise
-            # Our own editor is atomic where DDL can roll back; a migration's, when the migration is.
-            atomic = given.atomic_migration if given is not None else True
-            raise StepFailed(steps.done, steps.running or "The run", exc,
-                             rolled_back=connection.features.can_rollback_ddl and atomic) from exc
-        if dry_run:
-            result.sql = list(editor.collected_sql[collected_before:])
+    steps = _table_steps(report)
+    if given is None and vendor.batches_ddl:
+        # PostgreSQL and MySQL: the same steps render every statement, then they are sent in as few
+        # round trips as the database allows; progress is reported once they have run.
+        if not dry_run:
+            check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
+        statements = apply_in_batches(plan, connection, before, progress=steps, execute=not dry_run)
+        result.sql = [] if not dry_run else statements
         return result
-    # PostgreSQL and MySQL: Django renders every statement, then they are sent in as few round trips
-    # as the database allows; progress is reported once they have run.
-    if not dry_run:
-        check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
-    events: list[tuple[str, Table]] = []
-    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-        _render_automigrate(editor, result, tables, _Steps(lambda action, table: events.append((action, table))),
-                            effects)
-    statements = list(editor.collected_sql)
-    if vendor.folds_indexes_into_create_table:
-        statements = fold_mysql_indexes(statements)
-    result.sql = statements
-    if not dry_run:
-        send(connection, statements)
-        result.sql = []
-        for action, table in events:
-            report(action, table)
+    # In a migration, or on SQLite (whose editor must switch FK checks off around the run), Django's
+    # editor executes as it renders, step by step (a failure: ApplyFailed, a StepFailed).
+    with _editor(connection, given, dry_run) as editor:
+        collected_before = len(editor.collected_sql) if dry_run else 0
+        apply(plan, editor, before, progress=steps, prerender=True, indexes_after_tables=True)
+    if dry_run:
+        result.sql = list(editor.collected_sql[collected_before:])
     return result
+
+
+def automigrate_plan(alias: str, vendor, tables: list[Table], dropped: list[Table], effects: DropEffects,
+                     row_counts: dict[str, int] | None = None, dry_run: bool = True) -> tuple[Plan, Schema]:
+    """automigrate as a plan for apply: the FKs MySQL must drop first, a DropTable per existing table, a
+    CreateTable per table, then the FKs (where they are not inline): the tables' own and those of other
+    managed tables the drop removed. Also the schema the steps start from (what they alter or drop)."""
+    counts = row_counts or {}
+    changes: list[Change] = [DropForeignKey(table, fk) for table, fk in effects.fks_to_drop_first]
+    changes += [DropTable(t, risk=Risk.DESTRUCTIVE if counts.get(t.key) else Risk.SAFE,
+                          rows=counts.get(t.key), measured=not dry_run and t.key in counts) for t in dropped]
+    changes += [CreateTable(t) for t in tables]
+    if not vendor.inline_foreign_keys:  # else they are part of CREATE TABLE (bridge.model_state)
+        changes += [AddForeignKey(t, fk) for t in tables for fk in t.foreign_keys]
+        changes += [AddForeignKey(t, fk) for t, fk in effects.fks_to_restore]
+    before = Schema(vendor.django_vendor)
+    for table, _ in [*effects.fks_to_restore, *effects.fks_to_drop_first]:
+        before.add(table)
+    for table in dropped:
+        before.add(table)
+    return Plan(alias, vendor.django_vendor, tuple(changes)), before
+
+
+def _table_steps(report: Progress) -> Callable[[str, Change], None]:
+    """apply's progress (start / done / failed, per change) as automigrate's (drop, dropped, create, created,
+    per table)."""
+    names = {(DropTable, "start"): "drop", (DropTable, "done"): "dropped",
+             (CreateTable, "start"): "create", (CreateTable, "done"): "created"}
+
+    def step(state: str, change: Change) -> None:
+        action = names.get((type(change), state))
+        if action:
+            report(action, change.table)
+
+    return step
 
 
 def _logging(report: Progress) -> Progress:
@@ -243,65 +263,6 @@ def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
         return DropEffects()
     live = introspect(connection, schemas={t.schema for t in dropped if t.schema})
     return drop_effects(connection, live, dropped, desired_schema(using=alias), vendor_for(connection))
-
-
-class _Steps:
-    """automigrate's steps as they run: passes each drop and create on to the caller's progress callback, and
-    keeps what was done and what is running, so a failure can say so (StepFailed)."""
-
-    def __init__(self, progress: Progress):
-        self.progress, self.done, self.running = progress, [], None
-
-    def __call__(self, action: str, table: Table) -> None:
-        if action in ("drop", "create"):
-            self.begin(f"{action.capitalize()} table {table.key}")
-        else:
-            self.end()
-        self.progress(action, table)
-
-    def begin(self, description: str) -> None:
-        self.running = description
-
-    def end(self) -> None:
-        self.done.append(self.running)
-        self.running = None
-
-
-def _render_automigrate(editor, result: AutomigrateResult, tables: list[Table], steps: _Steps,
-                        effects: DropEffects | None = None) -> None:
-    vendor = vendor_for(editor.connection)
-    effects = effects or DropEffects()
-    model_classes = render_models(vendor, tables)
-    for table, fk in effects.fks_to_drop_first:  # MySQL refuses to drop a table other tables' FKs point at
-        steps.begin(f"Drop foreign key {fk.name} on table {table.key}")
-        editor.execute(drop_foreign_key_sql(editor, table, fk))
-        steps.end()
-    for table in result.dropped:
-        steps("drop", table)
-        editor.delete_model(model_classes[table.key])
-        if table.sequence:
-            editor.execute(vendor.drop_sequence_sql(table))
-        steps("dropped", table)
-    for schema_name in sorted({t.schema for t in tables if t.schema}) if vendor.sql_create_schema else ():
-        steps.begin(f"Create schema {schema_name}")
-        editor.execute(vendor.sql_create_schema.format(schema=editor.quote_name(schema_name)))
-        steps.end()
-    for table in tables:
-        steps("create", table)
-        editor.create_model(model_classes[table.key])
-        if table.sequence:
-            for sql in vendor.sequence_sql(editor.quote_name, table):
-                editor.execute(sql)
-        steps("created", table)
-    if not vendor.inline_foreign_keys:  # else they are part of CREATE TABLE (bridge.model_state)
-        for table in tables:
-            for fk in table.foreign_keys:
-                # Deferred, so they run after every table and index exists, like Django's own FKs.
-                editor.deferred_sql.append(add_foreign_key_sql(editor, vendor, table, fk))
-        for table, fk in effects.fks_to_restore:  # other managed tables' FKs the drop removed
-            editor.deferred_sql.append(add_foreign_key_sql(editor, vendor, table, fk))
-    if editor.deferred_sql:  # run when our editor closes (a migration's: when the migration ends)
-        steps.begin("Create the indexes and foreign keys deferred to the end of the run")
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Plan -> DDL through Django's schema editor: one small function per change type.
+"""Plan -> DDL through Django's schema editor: one small function per change type. autoupdate and
+automigrate (a plan of DropTable / CreateTable / foreign key changes) both run here, so dry runs,
+sqlmigrate, progress, logging and the StepFailed report are the same for both.
 
 Each table's state is tracked as the plan goes (`current`), and every step renders the model of
 that state, so Django (and SQLite's table rebuild) always sees the table as it is at that moment.
@@ -16,8 +18,9 @@ from django.db import models
 from .bridge import UniqueIndex, add_foreign_key_sql, field_names_for, render_models
 from .changes import (
     PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
-    DropForeignKey, DropIndex, Risk, require_handlers,
+    DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
+from .batch import fold_mysql_indexes, send
 from .exceptions import ApplyFailed, DataChanged
 from .plan import Plan
 from .preflight import count as preflight_count
@@ -45,21 +48,31 @@ def strict_session(connection) -> Iterator[None]:
             cursor.execute("SET SESSION sql_mode = %s", [saved])
 
 
-def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change], None] | None = None) -> list[Change]:
+def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change], None] | None = None,
+          prerender: bool = False, indexes_after_tables: bool = False) -> list[Change]:
     """Run the plan's changes in order through `editor`; returns the changes applied.
 
     A step whose data was counted re-checks its counts right before it runs (under a writer lock
-    where the database has one) and stops with ApplyFailed if they changed.
+    where the database has one) and stops with ApplyFailed if they changed. `prerender`: render the
+    models of every created table in one go (automigrate: hundreds of tables, one apps registry).
+    `indexes_after_tables`: a run of CreateTable steps leaves Django's deferred statements (indexes) until
+    its last table, as Django's migrate does (automigrate: its --sql keeps that order). Otherwise they run
+    after each step, so a failure where DDL cannot roll back names exactly the steps done.
     """
     report = progress or (lambda state, change: None)
     applier = _Applier(editor, live)
+    if prerender:
+        applier.prerender([c.table for c in plan.changes if isinstance(c, (CreateTable, DropTable))])
     applied: list[Change] = []
-    for change in plan.changes:
+    changes = plan.changes
+    for i, change in enumerate(changes):
         report("start", change)
         try:
             applier.recheck(change)
             applier.run(change)
-            applier.flush()
+            if not (indexes_after_tables and isinstance(change, CreateTable) and i + 1 < len(changes)
+                    and isinstance(changes[i + 1], CreateTable)):
+                applier.flush()
         except Exception as exc:  # noqa: BLE001 - re-raised with what was applied
             report("failed", change)
             raise ApplyFailed(applied, change, exc, editor.connection.features.can_rollback_ddl
@@ -69,6 +82,35 @@ def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change],
     return applied
 
 
+def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable[[str, Change], None] | None = None,
+                     execute: bool = True) -> list[str]:
+    """Render the whole plan through the same steps, then send the statements in as few round trips as
+    the database allows (batch.py; vendor.batches_ddl): for plans that count no data (automigrate).
+
+    Returns the statements (MySQL: indexes and FKs folded into their CREATE TABLE). With `execute`,
+    they are sent, and progress is reported once they ran; a failing statement raises StatementFailed
+    (a StepFailed). Without it (a dry run) nothing is sent and nothing reported.
+    """
+    if any(p.rows is not None for c in plan.changes for p in c.probes):
+        raise ValueError("a plan with counted data re-checks it step by step: use apply()")
+    vendor = vendor_for(connection)
+    try:
+        with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+            applied = apply(plan, editor, live, prerender=True, indexes_after_tables=True)
+    except ApplyFailed as failed:  # only rendered so far: nothing was sent, the database is as it was
+        raise ApplyFailed([], failed.change, failed.error, rolled_back=True) from failed.error
+    statements = list(editor.collected_sql)
+    if vendor.folds_indexes_into_create_table:
+        statements = fold_mysql_indexes(statements)
+    if execute:
+        send(connection, statements)
+        report = progress or (lambda state, change: None)
+        for change in applied:
+            report("start", change)
+            report("done", change)
+    return statements
+
+
 class _Applier:
     def __init__(self, editor, live: Schema):
         self.editor = editor
@@ -76,12 +118,19 @@ class _Applier:
         rebuild.install(editor)  # SQLite: table rebuilds keep triggers, partial/expression indexes (rebuild.py)
         self.current: dict[str, Table] = dict(live.tables)
         self._rendered: dict[int, tuple[Table, type]] = {}
+        self._schemas_created: set[str] = set()
+
+    def prerender(self, tables: list[Table]) -> None:
+        """Render these tables' models together, once (a model per table is slower for a whole run)."""
+        rendered = render_models(self.vendor, tables)
+        for table in tables:
+            self._rendered[id(table)] = (table, rendered[table.key])
 
     # -- plumbing ------------------------------------------------------------------------------
     #: The step for each change type, named so tests can replace one. Checked when this module loads
     #: (check_steps): a change type without a step is an error then, never a skipped change.
     STEPS: dict[type, str] = {
-        CreateTable: "_create_table", AddColumn: "_add_column", DropColumn: "_drop_column",
+        CreateTable: "_create_table", DropTable: "_drop_table", AddColumn: "_add_column", DropColumn: "_drop_column",
         AlterColumn: "_alter_column", AddIndex: "_add_index", DropIndex: "_drop_index",
         AddForeignKey: "_add_foreign_key", DropForeignKey: "_drop_foreign_key",
     }
@@ -134,13 +183,21 @@ class _Applier:
     # -- one function per change type -----------------------------------------------------------
     def _create_table(self, change: CreateTable) -> None:
         table = change.table
-        if self.vendor.sql_create_schema and table.schema:
+        if self.vendor.sql_create_schema and table.schema and table.schema not in self._schemas_created:
             self.editor.execute(self.vendor.sql_create_schema.format(schema=self.editor.quote_name(table.schema)))
+            self._schemas_created.add(table.schema)
         self.editor.create_model(self.model(table))
         if table.sequence:
             for sql in self.vendor.sequence_sql(self.editor.quote_name, table):
                 self.editor.execute(sql)
         self.current[table.key] = table
+
+    def _drop_table(self, change: DropTable) -> None:
+        table = change.table
+        self.editor.delete_model(self.model(table))
+        if table.sequence:  # Oracle: the sequence of the generated id is no part of the table
+            self.editor.execute(self.vendor.drop_sequence_sql(table))
+        self.current.pop(table.key, None)
 
     def _add_column(self, change: AddColumn) -> None:
         before = self.state(change)

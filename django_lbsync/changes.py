@@ -92,6 +92,17 @@ class CreateTable(Change):
 
 
 @dataclass(frozen=True)
+class DropTable(Change):
+    """automigrate: the table goes, with its rows (the confirmation names them before; api.automigrate)."""
+
+    symbol = "-"
+    kind = "drop_table"
+
+    def describe(self) -> str:
+        return f"Drop table {self.table.key}"
+
+
+@dataclass(frozen=True)
 class AddColumn(Change):
     column: Column
     symbol = "+"
@@ -205,7 +216,8 @@ class Note:
 
 #: The order changes are applied in (migra / Django's autodetector): drops of constraints first,
 #: then creates and alters, then column drops, then new indexes and FKs (all tables exist by then).
-PHASES = (DropForeignKey, DropIndex, CreateTable, AddColumn, AlterColumn, DropColumn, AddIndex, AddForeignKey)
+#: DropTable comes only from automigrate's plan (never from diff), after the FKs MySQL must drop first.
+PHASES = (DropForeignKey, DropTable, DropIndex, CreateTable, AddColumn, AlterColumn, DropColumn, AddIndex, AddForeignKey)
 
 
 # -- dispatch by type, checked when a module loads (MissingHandler: exceptions.py) -------------------------

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from .changes import (
     PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
-    DropForeignKey, DropIndex, Probe, Risk, require_handlers,
+    DropForeignKey, DropIndex, DropTable, Probe, Risk, require_handlers,
 )
 from .plan import Plan
 from .schema import Column, ForeignKey, Index, Schema, Table
@@ -102,7 +102,7 @@ class _Rules:
     ASSESSORS: dict[type, str] = {
         CreateTable: "_nothing", DropForeignKey: "_nothing", DropIndex: "_nothing",
         AddColumn: "_add_column", DropColumn: "_drop_column", AlterColumn: "_alter_column",
-        AddIndex: "_add_index", AddForeignKey: "_add_foreign_key",
+        AddIndex: "_add_index", AddForeignKey: "_add_foreign_key", DropTable: "_drop_table",
     }
 
     def probes(self, change: Change) -> list[Probe]:
@@ -175,6 +175,10 @@ class _Rules:
     # -- one rule per change type ---------------------------------------------------------------
     def _nothing(self, change: Change) -> list[Probe]:
         return []
+
+    def _drop_table(self, change: DropTable) -> list[Probe]:
+        # Every row goes with the table (automigrate counts them and asks before; api.automigrate).
+        return [self.probe(change, Risk.DESTRUCTIVE, "row(s) would be lost with the table", "1 = 1")]
 
     def _add_column(self, change: AddColumn) -> list[Probe]:
         column = change.column

@@ -200,8 +200,8 @@ def test_automigrate_failure_is_a_step_failure_that_tells_the_truth(live, use_mo
         assert customer in tables(live) and customer_rows(live) == []
     if vendor_for(connections[live]).batches_ddl:  # sent in batches: the statements are kept as sent
         assert isinstance(failure, StatementFailed)
-    else:  # SQLite's editor executes as it renders: the API names the steps as the progress callback does
-        assert type(failure) is StepFailed
+    else:  # SQLite's editor executes as it renders: the applier names the plan's steps (as autoupdate's)
+        assert isinstance(failure, ApplyFailed) and type(failure.change).__name__ == "CreateTable"
         assert failure.done == [f"Drop table {customer}", f"Create table {customer}"]
         assert failure.failed == "Create table ZzBroken"
 
