@@ -48,14 +48,22 @@ def fold_mysql_indexes(statements: list[str]) -> list[str]:
 def send(connection, statements: list[str]) -> None:
     """Execute rendered statements; one transaction where the database can roll DDL back."""
     if vendor_for(connection).sends_ddl_in_one_transaction:
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        alias = connection.alias
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
             for start in range(0, len(statements), BATCH):
                 chunk = statements[start:start + BATCH]
+                savepoint = transaction.savepoint(using=alias)
                 try:
                     cursor.execute("\n".join(chunk))
                 except Exception as exc:
-                    raise StatementFailed(statements[:start], "\n".join(chunk), exc, rolled_back=True,
-                                          batch=chunk) from exc
+                    transaction.savepoint_rollback(savepoint, using=alias)
+                    index, error = _failing_statement(cursor, chunk)
+                    if index is None:  # the chunk failed but no statement of it fails alone: name the chunk
+                        raise StatementFailed(statements[:start], "\n".join(chunk), exc, rolled_back=True,
+                                              batch=chunk) from exc
+                    raise StatementFailed(statements[:start + index], chunk[index], error,
+                                          rolled_back=True) from error
+                transaction.savepoint_commit(savepoint, using=alias)
         return
     with connection.cursor() as cursor:
         for i, statement in enumerate(statements):
@@ -63,6 +71,19 @@ def send(connection, statements: list[str]) -> None:
                 cursor.execute(statement)
             except Exception as exc:
                 raise StatementFailed(statements[:i], statement, exc, rolled_back=False) from exc
+
+
+def _failing_statement(cursor, chunk: list[str]) -> tuple[int | None, Exception | None]:
+    """Which statement of a failed round trip fails: replay the chunk one statement at a time, back at the
+    savepoint taken before it, so the error names one statement rather than a batch of up to BATCH. Only
+    runs after a failure, inside the transaction that is about to be rolled back, so the replay changes
+    nothing that stays."""
+    for index, statement in enumerate(chunk):
+        try:
+            cursor.execute(statement)
+        except Exception as exc:  # noqa: BLE001 - the driver's error, reported as the run's failure
+            return index, exc
+    return None, None
 
 
 def check_lock_capacity(connection, relations: int) -> None:

@@ -220,8 +220,10 @@ def statement_summary(sql: str) -> str:
 
 class StatementFailed(StepFailed):
     """automigrate's batched send (batch.send) failed. `executed`: the SQL statements sent before the failing
-    one; `statement`: the failing SQL (on PostgreSQL, the `batch` of statements sent together in one round
-    trip, joined by newlines). `done` and `failed` describe them by their heads (statement_summary)."""
+    one; `statement`: the failing SQL. PostgreSQL sends many statements per round trip; when one fails, the
+    round trip is replayed statement by statement from a savepoint to name the one (batch.send). Only if none
+    fails alone is `statement` the `batch` sent together, joined by newlines. `done` and `failed` describe
+    them by their heads (statement_summary)."""
 
     def __init__(self, executed: list[str], failed: str, error: Exception, rolled_back: bool, *,
                  batch: list[str] | None = None):

@@ -198,8 +198,11 @@ def test_automigrate_failure_is_a_step_failure_that_tells_the_truth(live, use_mo
                "this database cannot roll DDL back." in str(failure)
         assert failure.failed.startswith("Statement CREATE TABLE `ZzBroken`")
         assert customer in tables(live) and customer_rows(live) == []
-    if vendor_for(connections[live]).batches_ddl:  # sent in batches: the statements are kept as sent
+    if vendor_for(connections[live]).batches_ddl:  # sent in batches: the one failing statement is named
         assert isinstance(failure, StatementFailed)
+        broken = connections[live].ops.quote_name("zzbroken" if connections[live].vendor == "postgresql" else "ZzBroken")
+        assert failure.failed == f"Statement CREATE TABLE {broken}"
+        assert "sent together" not in str(failure)
     else:  # SQLite's editor executes as it renders: the applier names the plan's steps (as autoupdate's)
         assert isinstance(failure, ApplyFailed) and type(failure.change).__name__ == "CreateTable"
         assert failure.done == [f"Drop table {customer}", f"Create table {customer}"]
@@ -223,3 +226,31 @@ def test_automigrate_command_prints_the_step_failure_as_it_is(live, use_models, 
     assert str(caught.value) == str(api.value)  # the command adds nothing of its own
     if not vendor_for(connections[live]).batches_ddl:  # progress is live only where the editor executes
         assert "  Creating table ZzBroken... FAILED" in out.getvalue()
+
+
+def test_a_failed_round_trip_names_the_one_statement_that_failed(live):
+    """PostgreSQL sends many statements per round trip; the error names the failing one, not the batch, and
+    everything the transaction did is rolled back. (MySQL sends one by one: the same message shape.)"""
+    from django_lbsync.batch import send
+
+    connection = connections[live]
+    q = connection.ops.quote_name
+    statements = [f"CREATE TABLE {q('lbsync_ok_a')} ({q('x')} INT)", f"CREATE TABLE {q('lbsync_ok_b')} ({q('x')} INT)",
+                  f"CREATE TABLE {q('lbsync_ok_a')} ({q('y')} INT)", f"CREATE TABLE {q('lbsync_ok_c')} ({q('x')} INT)"]
+    try:
+        with pytest.raises(StatementFailed) as caught:
+            send(connection, statements)
+        failure = caught.value
+        assert failure.statement == statements[2] and failure.failed == f"Statement CREATE TABLE {q('lbsync_ok_a')}"
+        assert failure.executed == statements[:2]
+        assert "sent together" not in str(failure) and "lbsync_ok_c" not in str(failure)
+        left = {t.lower() for t in tables(live)} & {"lbsync_ok_a", "lbsync_ok_b", "lbsync_ok_c"}
+        if vendor_for(connection).sends_ddl_in_one_transaction:
+            assert failure.rolled_back and left == set()
+        else:
+            assert not failure.rolled_back and left == {"lbsync_ok_a", "lbsync_ok_b"}
+    finally:
+        with connection.cursor() as cursor:
+            for name in ("lbsync_ok_a", "lbsync_ok_b", "lbsync_ok_c"):
+                if name in {t.lower() for t in tables(live)}:
+                    cursor.execute(f"DROP TABLE {q(name)}")
