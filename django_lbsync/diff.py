@@ -44,7 +44,7 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
                                          f"({', '.join(table.primary_key)}); autoupdate does not change keys", True))
     order = {phase: i for i, phase in enumerate(PHASES)}
     changes.sort(key=lambda c: order[type(c)])  # stable: table order is kept within a phase
-    return Plan(database, vendor.django_vendor, tuple(changes), tuple(notes))
+    return Plan(database, vendor.django_vendor, tuple(changes), tuple(notes), tables_compared=len(desired.tables))
 
 
 def _keyed(names: Iterable[str], vendor: Vendor) -> tuple[str, ...]:

@@ -12,6 +12,9 @@ class Plan:
     vendor: str
     changes: tuple[Change, ...] = ()
     notes: tuple[Note, ...] = field(default=())
+    #: How many model tables were compared. 0 means no LoopBack model is attached to the database, which
+    #: is a configuration mistake for a command (it would call an empty database "in sync"), not a pass.
+    tables_compared: int = 0
 
     @property
     def is_empty(self) -> bool:

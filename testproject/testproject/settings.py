@@ -6,12 +6,18 @@
                    mssql://user:pass@host:1433/db?driver=ODBC+Driver+18+for+SQL+Server
     LBSYNC_MODELS  a LoopBack model-config.json, or a folder of model JSON
                    (default: the example app in testproject/loopback/)
+    LBSYNC_DATASOURCES
+                   LoopBack datasource -> Django alias, as DATASOURCE=ALIAS pairs: "db=default,tenantA=default".
+                   Without it, every SQL datasource in the app's datasources.json maps to "default" (and "db"
+                   does when there is no datasources.json), so any app runs without edits.
 """
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+
+from django_lbsync.datasources import parse_datasource_map, sql_datasources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,10 +40,16 @@ DATABASES = {
     "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 
-LBSYNC = {
-    "MODELS": os.environ.get("LBSYNC_MODELS") or str(BASE_DIR / "loopback" / "server" / "model-config.json"),
-    "DATASOURCES": {"db": "default"},
-}
+MODELS = os.environ.get("LBSYNC_MODELS") or str(BASE_DIR / "loopback" / "server" / "model-config.json")
+
+
+def datasources() -> dict[str, str]:
+    if os.environ.get("LBSYNC_DATASOURCES"):
+        return parse_datasource_map(os.environ["LBSYNC_DATASOURCES"])
+    return {name: "default" for name in sql_datasources(MODELS) or ["db"]}
+
+
+LBSYNC = {"MODELS": MODELS, "DATASOURCES": datasources()}
 
 LOGGING = {
     "version": 1,

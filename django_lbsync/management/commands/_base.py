@@ -70,6 +70,19 @@ class LbsyncCommand(BaseCommand):
             return CommandError(str(error), returncode=EXIT_UNREACHABLE)
         return self.database_failure(error)
 
+    def no_models(self, alias: str) -> CommandError:
+        """Exit 2 when no LoopBack model is attached to the database: a mistyped alias or datasource name
+        would otherwise make isactual say "in sync" over an empty database."""
+        mapped = conf.datasources_for(alias)
+        if mapped:
+            why = (f'LBSYNC["DATASOURCES"] maps datasource{"s" if len(mapped) > 1 else ""} '
+                   f'{", ".join(repr(d) for d in mapped)} to it, but no SQL model is attached to '
+                   f'{"them" if len(mapped) > 1 else "it"} (check the dataSource names in model-config.json)')
+        else:
+            why = 'LBSYNC["DATASOURCES"] maps no LoopBack datasource to it'
+        return CommandError(f"No LoopBack models are attached to database {alias!r}: {why}.",
+                            returncode=EXIT_INVALID)
+
     def database_failure(self, error: Exception, prefix: str = "", then: str = "") -> CommandError:
         """A failure once connected: exit 1, saying so when it was a wait for a table lock that ran out."""
         message = f"{prefix}{error}" + (f"\n{then}" if then else "")

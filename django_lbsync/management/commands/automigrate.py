@@ -56,6 +56,8 @@ class Command(LbsyncCommand):
             raise self.fail(exc) from None
         except DatabaseError as exc:  # reading the catalog or counting rows: a failing step is a StepFailed
             raise self.database_failure(exc, "Automigrate failed; nothing was changed: ") from None
+        if not result.created:  # every attached model's table is (re-)created: none means none attached
+            raise self.no_models(database)
         if sql:
             for statement in result.sql:
                 self.stdout.write(statement)

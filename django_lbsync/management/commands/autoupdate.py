@@ -51,6 +51,8 @@ class Command(LbsyncCommand):
         except DatabaseError as exc:  # reading the schema or counting rows, before any change
             raise self.database_failure(exc, "Autoupdate failed; nothing was changed: ") from None
         plan = result.plan
+        if not plan.tables_compared:
+            raise self.no_models(database)
         if format == "json":
             self.stdout.write(json.dumps({**plan.as_dict(), "applied": not sql and not plan.is_empty,
                                           "sql": result.sql if sql else None}, indent=2))

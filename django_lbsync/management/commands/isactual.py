@@ -27,6 +27,8 @@ class Command(LbsyncCommand):
             raise self.fail(exc) from None
         except DatabaseError as exc:  # connected, but the catalog could not be read
             raise self.database_failure(exc, "Could not read the schema: ") from None
+        if not plan.tables_compared:
+            raise self.no_models(database)
         if format == "json":
             self.stdout.write(json.dumps(plan.as_dict(), indent=2))
         elif plan.in_sync:
