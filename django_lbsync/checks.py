@@ -1,4 +1,5 @@
-"""System checks: lbsync.E001 invalid definitions (no database needed); lbsync.W001 a database not in sync.
+"""System checks: lbsync.E001 invalid definitions (no database needed); lbsync.E002-E005 mistakes in
+settings.LBSYNC (unknown key, wrong type, unknown alias, missing path); lbsync.W001 a database not in sync.
 
 W001 runs for the aliases given to `manage.py check --database ALIAS` (and to migrate), or for every
 mapped alias on every check when LBSYNC["CHECK_DATABASES"] is true. It stays a Warning: `migrate`
@@ -19,7 +20,15 @@ from .sqlrules import printable
 
 
 def _configured() -> bool:
-    return bool((getattr(settings, "LBSYNC", None) or {}).get("MODELS"))
+    """LBSYNC is set well enough to load definitions (its own mistakes are lbsync.E002-E005)."""
+    return not conf.settings_problems() and bool((getattr(settings, "LBSYNC", None) or {}).get("MODELS"))
+
+
+@register()
+def check_settings(app_configs=None, **kwargs):
+    """Settings mistakes that would otherwise pass silently: a mistyped key or alias leaves no model attached,
+    and isactual would then call an empty database "in sync"."""
+    return [Error(p.message, hint=p.hint or None, id=p.id) for p in conf.settings_problems()]
 
 
 @register(Tags.models)

@@ -4,11 +4,19 @@
         "MODELS": "path/to/server/model-config.json",   # or a folder of model JSON, or a list of either
         "DATASOURCES": {"db": "default"},                # LoopBack datasource -> Django database alias
         "CONNECT_TIMEOUT": 10,                           # seconds to wait for a connection (default 10)
+        "CHECK_DATABASES": False,                        # lbsync.W001 on every `check`, not only --database
+        "ORACLE_MAX_STRING_SIZE": "STANDARD",            # or "EXTENDED" (VARCHAR2 up to 32767 bytes)
     }
+
+A relative MODELS path is resolved against settings.BASE_DIR (as Django projects write paths); without
+BASE_DIR it is refused, because the current directory of `manage.py` is not a stable anchor.
+`settings_problems()` lists every mistake for the system checks (lbsync.E002-E005).
 """
 from __future__ import annotations
 
+import difflib
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -19,11 +27,40 @@ DEFAULT_DATASOURCES = {"db": "default"}
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
 
+#: Every key LBSYNC may hold; anything else is a typo the checks name (lbsync.E002).
+KNOWN_KEYS = ("MODELS", "DATASOURCES", "CONNECT_TIMEOUT", "CHECK_DATABASES", "ORACLE_MAX_STRING_SIZE")
+
+
 def _lbsync() -> dict:
     value = getattr(settings, "LBSYNC", None) or {}
     if not isinstance(value, dict):
-        raise ConfigurationError("settings.LBSYNC must be a dict")
+        raise ConfigurationError(f"settings.LBSYNC must be a dict, not {type(value).__name__}")
     return value
+
+
+def _source_list(sources) -> list:
+    if isinstance(sources, (str, Path)):
+        return [sources]
+    if isinstance(sources, (list, tuple)) and all(isinstance(s, (str, Path)) for s in sources):
+        return list(sources)
+    raise ConfigurationError(
+        'settings.LBSYNC["MODELS"] must be a path (str or Path) or a list of paths, not '
+        f"{type(sources).__name__}"
+    )
+
+
+def resolve_path(path: str | Path) -> Path:
+    """An absolute path as given; a relative one against settings.BASE_DIR, or a ConfigurationError."""
+    path = Path(path).expanduser()
+    if path.is_absolute():
+        return path
+    base = getattr(settings, "BASE_DIR", None)
+    if base is None:
+        raise ConfigurationError(
+            f'settings.LBSYNC["MODELS"] path {str(path)!r} is relative and settings define no BASE_DIR: '
+            "write an absolute path, e.g. BASE_DIR / " + repr(str(path))
+        )
+    return Path(base) / path
 
 
 def model_sources() -> list[Path]:
@@ -33,15 +70,14 @@ def model_sources() -> list[Path]:
         raise ConfigurationError(
             'settings.LBSYNC["MODELS"] is not set: point it at a LoopBack model-config.json or a folder of model JSON'
         )
-    if isinstance(sources, (str, Path)):
-        sources = [sources]
-    return [Path(s) for s in sources]
+    return [resolve_path(s) for s in _source_list(sources)]
 
 
 def datasource_map() -> dict[str, str]:
     mapping = _lbsync().get("DATASOURCES") or DEFAULT_DATASOURCES
-    if not isinstance(mapping, dict):
-        raise ConfigurationError('settings.LBSYNC["DATASOURCES"] must map datasource names to database aliases')
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise ConfigurationError('settings.LBSYNC["DATASOURCES"] must map datasource names to database aliases '
+                                 '(a dict of str to str, e.g. {"db": "default"})')
     return dict(mapping)
 
 
@@ -78,3 +114,81 @@ def seconds(value, what: str, *, allow_zero: bool = True) -> float:
         bound = "a number of seconds" + (" >= 0" if allow_zero else " > 0")
         raise ConfigurationError(f"{what} must be {bound}, not {value!r}")
     return number
+
+
+@dataclass(frozen=True)
+class SettingsProblem:
+    id: str  # lbsync.E002 ... E005
+    message: str
+    hint: str = ""
+
+
+def settings_problems() -> list[SettingsProblem]:
+    """Every mistake in settings.LBSYNC, for the system checks; [] when LBSYNC is absent (the app is installed
+    but not configured yet: the commands say what is missing when run).
+
+    E002 an unknown key (with "did you mean"); E003 a value of the wrong type or out of range; E004 a
+    DATASOURCES alias that DATABASES lacks; E005 a MODELS path that does not exist or cannot be anchored.
+    """
+    raw = getattr(settings, "LBSYNC", None)
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        return [SettingsProblem("lbsync.E003", f"settings.LBSYNC must be a dict, not {type(raw).__name__}",
+                                'LBSYNC = {"MODELS": BASE_DIR / "server" / "model-config.json"}')]
+    problems: list[SettingsProblem] = []
+    for key in raw:
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(str(key).upper(), KNOWN_KEYS, n=1, cutoff=0.6)
+            problems.append(SettingsProblem(
+                "lbsync.E002", f"settings.LBSYNC has an unknown key {key!r}",
+                f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(KNOWN_KEYS)}"))
+    if "MODELS" not in raw:
+        problems.append(SettingsProblem("lbsync.E003", 'settings.LBSYNC has no "MODELS"',
+                                        "point it at a LoopBack model-config.json or a folder of model JSON"))
+    else:
+        try:
+            for source in _source_list(raw["MODELS"]) if raw["MODELS"] else []:
+                try:
+                    path = resolve_path(source)
+                except ConfigurationError as exc:
+                    problems.append(SettingsProblem("lbsync.E005", str(exc)))
+                    continue
+                if not path.exists():
+                    problems.append(SettingsProblem("lbsync.E005", f'settings.LBSYNC["MODELS"]: {path} does not exist'))
+        except ConfigurationError as exc:
+            problems.append(SettingsProblem("lbsync.E003", str(exc)))
+    try:
+        mapping = datasource_map()
+    except ConfigurationError as exc:
+        problems.append(SettingsProblem("lbsync.E003", str(exc)))
+    else:
+        from django.db import connections
+
+        for datasource, alias in mapping.items():
+            if alias not in connections.settings:
+                close = difflib.get_close_matches(alias, list(connections.settings), n=1, cutoff=0.6)
+                problems.append(SettingsProblem(
+                    "lbsync.E004",
+                    f'settings.LBSYNC["DATASOURCES"] maps datasource {datasource!r} to database {alias!r}, '
+                    "which DATABASES does not define",
+                    f"did you mean {close[0]!r}?" if close else f"DATABASES defines: {', '.join(connections.settings)}"))
+    for key, check in (("CONNECT_TIMEOUT", lambda v: seconds(v, 'settings.LBSYNC["CONNECT_TIMEOUT"]', allow_zero=False)),
+                       ("CHECK_DATABASES", _boolean), ("ORACLE_MAX_STRING_SIZE", _string_size)):
+        if key in raw:
+            try:
+                check(raw[key])
+            except ConfigurationError as exc:
+                problems.append(SettingsProblem("lbsync.E003", str(exc)))
+    return problems
+
+
+def _boolean(value) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(f'settings.LBSYNC["CHECK_DATABASES"] must be True or False, not {value!r}')
+
+
+def _string_size(value) -> None:
+    if not (isinstance(value, str) and value.upper() in ("STANDARD", "EXTENDED")):
+        raise ConfigurationError(f'settings.LBSYNC["ORACLE_MAX_STRING_SIZE"] must be "STANDARD" or "EXTENDED", '
+                                 f"not {value!r}")
