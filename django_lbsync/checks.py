@@ -17,6 +17,7 @@ from . import conf
 from .connecting import DatabaseUnreachable, reachable
 from .exceptions import ConfigurationError, DefinitionError, LbsyncError
 from .sqlrules import printable
+from .vendors import vendor_for
 
 
 def _configured() -> bool:
@@ -46,6 +47,36 @@ def check_definitions(app_configs=None, **kwargs):
         return [Error(str(exc), id="lbsync.E001")]
     return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
                   id="lbsync.E001") for problem in problems]
+
+
+@register(Tags.models)
+def check_django_owned_tables(app_configs=None, **kwargs):
+    """lbsync.W003: a LoopBack model maps to a table a Django model (or the migration recorder) owns, so
+    automigrate would drop it and its rows. No database is contacted."""
+    if not _configured():
+        return []
+    from .api import desired_schema
+    from .django_owned import django_owned_tables, is_django_owned
+
+    warnings = []
+    for alias in sorted(set(conf.datasource_map().values())):
+        if alias not in connections.settings:
+            continue
+        try:
+            desired = desired_schema(using=alias)
+        except LbsyncError:
+            continue  # lbsync.E001 names the definitions' problems
+        owned = django_owned_tables(connections[alias])
+        own_schema = (None, vendor_for(connections[alias]).default_schema)
+        for table in desired.tables.values():
+            if table.schema in own_schema and is_django_owned(table.name, owned):
+                warnings.append(Warning(
+                    f"LoopBack model {table.model!r} maps to table {printable(table.name)!s} on database {alias!r}, "
+                    "which a Django model (or django_migrations) owns: automigrate would drop it and its rows",
+                    hint="Map the model to another table, or remove it from LBSYNC (a discovery of the whole "
+                         "database includes Django's tables only with --include-django).",
+                    obj=table.model, id="lbsync.W003"))
+    return warnings
 
 
 def _schema_problems() -> list:

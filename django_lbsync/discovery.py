@@ -26,6 +26,7 @@ from .introspect import introspect
 from .exceptions import OtherModelFiles, UnsafeLiveName
 from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
+from .django_owned import django_owned_tables, is_django_owned
 from .sqlrules import shown
 from .vendors import Vendor, vendor_for
 
@@ -192,18 +193,23 @@ def read_live(connection, *, schema: str | None = None, all_schemas: bool = Fals
 
 
 def discover_model_definitions(using: Using = DEFAULT_DB_ALIAS, *, schema: str | None = None, all_schemas: bool = False,
-                               views: bool = False, mark_unsafe: bool = False) -> list[dict[str, str]]:
+                               views: bool = False, mark_unsafe: bool = False,
+                               include_django: bool = False) -> list[dict[str, str]]:
     """[{type: 'table'|'view', name, owner}], like `discoverModelDefinitions()`.
 
     A name that fails the identifier rule raises UnsafeLiveName; with `mark_unsafe` (a plain listing,
     as `discovermodels` prints it) its row is kept and gets `unsafe`: what is wrong with which name.
+    The tables Django owns are left out unless `include_django` (discover_schemas says why).
     """
     connection = _connection(using)
     live = read_live(connection, schema=schema, all_schemas=all_schemas, views=views)
     default_owner = _default_owner(connection)
     check = _NameCheck(connection)
+    owned = set() if include_django else django_owned_tables(connection)
     rows = []
     for table in sorted(live.tables.values(), key=lambda t: (t.schema or "", t.name)):
+        if _django_owned(table, owned, default_owner):
+            continue
         owner = table.schema or default_owner
         row = {"type": "view" if table.view else "table", "name": table.name, "owner": owner}
         problems = [f"{what} {problem}" for what, name in (("schema", owner), (row["type"], table.name))
@@ -267,19 +273,26 @@ def _property_row(vendor: Vendor, owner: str, table: Table, column: Column) -> d
 
 def discover_schemas(tables: list[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, schema: str | None = None,
                      all_schemas: bool = False, relations: bool = False, keep_names: bool = False,
-                     views: bool = False, report: Callable[[str], None] | None = None) -> dict[str, dict]:
+                     views: bool = False, report: Callable[[str], None] | None = None,
+                     include_django: bool = False) -> dict[str, dict]:
     """LoopBack model definitions keyed `"<owner>.<table>"`, like `discoverSchemas()`.
 
     `keep_names` keeps table and column names as they are (LoopBack's `nameMapper: null`).
     A live name that fails the identifier rule raises `UnsafeLiveName` and nothing is returned.
     Model names that would clash get a number; `report` hears of each such rename.
+    Without `tables`, the tables Django owns (its models' and `django_migrations`, in the connection's own
+    schema) are left out unless `include_django`: as LoopBack models, the next automigrate would drop them.
     """
     connection = _connection(using)
     live = read_live(connection, schema=schema, all_schemas=all_schemas, views=views or bool(tables))
-    chosen = [_find(live, name) for name in tables] if tables else [t for t in live.tables.values() if not t.view]
+    default_owner = _default_owner(connection)
+    if tables:
+        chosen = [_find(live, name) for name in tables]
+    else:
+        owned = set() if include_django else django_owned_tables(connection)
+        chosen = [t for t in live.tables.values() if not t.view and not _django_owned(t, owned, default_owner)]
     vendor = vendor_for(connection)
     key = vendor.connector_key
-    default_owner = _default_owner(connection)
     _refuse_unsafe_names(connection, chosen, live, default_owner)
     names = _model_names(live, keep_names, default_owner, report)
     out = {}
@@ -288,6 +301,11 @@ def discover_schemas(tables: list[str] | None = None, *, using: Using = DEFAULT_
         out[f"{owner}.{table.name}"] = _schema_for(vendor, key, table, owner, names, live, relations,
                                                    keep_names)
     return out
+
+
+def _django_owned(table: Table, owned: set[str], default_owner: str) -> bool:
+    """A table of Django's own (django_owned.py), in the schema Django's connection uses."""
+    return (table.schema or default_owner) == default_owner and is_django_owned(table.name, owned)
 
 
 def _refuse_unsafe_names(connection, chosen: list[Table], live: Schema, default_owner: str) -> None:

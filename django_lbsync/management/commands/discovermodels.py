@@ -22,12 +22,15 @@ class Command(LbsyncCommand):
         group.add_argument("--schema", help="The owner/schema to list (default: the connection's).")
         group.add_argument("--all", action="store_true", help="Every schema.")
         parser.add_argument("--views", action="store_true", help="Include views.")
+        parser.add_argument("--include-django", action="store_true",
+                            help="Also list the tables of installed Django models and django_migrations.")
         self.add_format(parser)
 
-    def handle(self, *args, database, schema, all, views, format, **options):
+    def handle(self, *args, database, schema, all, views, format, include_django, **options):
         self.check_database(database)
         try:
-            rows = discover_model_definitions(database, schema=schema, all_schemas=all, views=views, mark_unsafe=True)
+            rows = discover_model_definitions(database, schema=schema, all_schemas=all, views=views, mark_unsafe=True,
+                                              include_django=include_django)
         except (UnsupportedDatabase, UnsafeLiveName) as exc:
             raise CommandError(str(exc), returncode=2) from None
         if format == "json":

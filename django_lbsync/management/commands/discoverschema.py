@@ -31,13 +31,17 @@ class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when u
                             help="Write into --output-dir even when it holds other model files (*.json) that the "
                                  "written model-config.json would load too.")
         parser.add_argument("--datasource", default="db", help="The datasource name in model-config.json.")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help='Database alias (default: "default").')
+        parser.add_argument("--include-django", action="store_true",
+                            help="Also discover the tables of installed Django models and django_migrations "
+                                 "(left out by default: as LoopBack models, automigrate would drop them).")
 
     def handle(self, *args, tables, all, schema, relations, keep_names, output_dir, datasource, database, force,
-               **options):
+               include_django, **options):
         try:
             schemas = discover_schemas(tables or None, using=database, schema=schema, all_schemas=all,
-                                       relations=relations, keep_names=keep_names, report=self.note)
+                                       relations=relations, keep_names=keep_names, report=self.note,
+                                       include_django=include_django)
         except LookupError as exc:
             raise CommandError(str(exc).strip('"'), returncode=2) from None
         except (UnsupportedDatabase, UnsafeLiveName) as exc:
