@@ -67,12 +67,18 @@ class AutoUpdate(_LbsyncOperation):
     migration_name_fragment = "lbsync_autoupdate"
 
     def __init__(self, models: Sequence[str] | None = None, allow_destructive: bool = False,
-                 hints: dict | None = None):
+                 hints: dict | None = None, fingerprint: str | None = None):
         super().__init__(models, hints)
         self.allow_destructive = allow_destructive
+        # What the definitions were when `lbsync_migration` wrote this operation (fingerprint.py): how the
+        # next run tells "No changes detected". The operation itself always replays the current JSON.
+        self.fingerprint = fingerprint
 
     def options(self) -> dict:
-        return {"allow_destructive": True} if self.allow_destructive else {}
+        options = {"allow_destructive": True} if self.allow_destructive else {}
+        if self.fingerprint:
+            options["fingerprint"] = self.fingerprint
+        return options
 
     def run(self, schema_editor) -> None:
         from .api import autoupdate

@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connections
 
 from django_lbsync import automigrate, is_actual
@@ -97,10 +97,35 @@ def test_generated_migration_applies_and_leaves_database_in_sync(live, use_model
         assert str(written) in out.getvalue()
         text = written.read_text()
         assert "django_lbsync.operations.AutoUpdate(" in text and "models=['CustomerTest']" in text
+        assert "fingerprint='sha256:" in text
         call_command("migrate", "lbsync_genapp", database=live, stdout=StringIO())
         assert is_actual(using=live)
-        call_command("lbsync_migration", "lbsync_genapp", "--name", "again", stdout=StringIO())
-        assert (app / "migrations" / "0002_again.py").exists()
+        # Like makemigrations: the same definitions again write nothing, and --check passes.
+        out = StringIO()
+        call_command("lbsync_migration", "lbsync_genapp", "CustomerTest", "--name", "again", stdout=out)
+        assert out.getvalue() == "No changes detected in app 'lbsync_genapp'\n"
+        call_command("lbsync_migration", "lbsync_genapp", "CustomerTest", "--check", stdout=StringIO())
+        assert not (app / "migrations" / "0002_again.py").exists()
+        # Another selection of models is another migration (its last fingerprint is none).
+        with pytest.raises(SystemExit) as checked:
+            call_command("lbsync_migration", "lbsync_genapp", "--check", stdout=StringIO())
+        assert checked.value.code == 1
+        # Changed definitions: --check exits 1 and --dry-run shows, neither writes; then a real run writes.
+        use_models(live, "customer_v2")
+        with pytest.raises(SystemExit) as checked:
+            call_command("lbsync_migration", "lbsync_genapp", "CustomerTest", "--check", stdout=StringIO())
+        assert checked.value.code == 1
+        out = StringIO()
+        call_command("lbsync_migration", "lbsync_genapp", "CustomerTest", "--dry-run", "--name", "again", stdout=out)
+        assert "0002_again.py" in out.getvalue() and not (app / "migrations" / "0002_again.py").exists()
+        call_command("lbsync_migration", "lbsync_genapp", "CustomerTest", "--name", "again", stdout=StringIO())
+        second = (app / "migrations" / "0002_again.py").read_text()
+        assert "dependencies = [\n        ('lbsync_genapp', '0001_lbsync_autoupdate')" in second
+        assert second.split("fingerprint=")[1][:40] != text.split("fingerprint=")[1][:40]
+        # Unknown names fail at once (exit 2) with a suggestion, not at migrate time.
+        with pytest.raises(CommandError) as caught:
+            call_command("lbsync_migration", "lbsync_genapp", "CustomerTst", stdout=StringIO())
+        assert caught.value.returncode == 2 and "'CustomerTst' (did you mean 'CustomerTest'?)" in str(caught.value)
     finally:
         sys.path.remove(str(tmp_path))
         for name in [m for m in sys.modules if m.startswith("lbsync_genapp")]:
