@@ -5,6 +5,7 @@ everything else to the `django_lbsync` logger.
 """
 from __future__ import annotations
 
+import difflib
 import logging
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -30,7 +31,7 @@ from .locking import database_lock
 from .plan import Plan
 from .preflight import classify, measure
 from .schema import Schema, Table
-from .sqlrules import refuse_unsafe_live_names
+from .sqlrules import printable, refuse_unsafe_live_names
 from .vendors import vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -85,9 +86,13 @@ def _select(attached: list[ModelDefinition], models: Sequence[str] | None, using
     by_name = {m.name: m for m in attached}
     missing = [name for name in models if name not in by_name]
     if missing:
+        named = []
+        for name in missing:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            named.append(name + (f" (did you mean {close[0]!r}?)" if close else ""))
         raise UnknownModel(
             f"Cannot migrate models not attached to database {using!r} "
-            f"(datasources {', '.join(datasources) or 'none'}): {', '.join(missing)}"
+            f"(datasources {', '.join(datasources) or 'none'}): {', '.join(named)}"
         )
     wanted = set(models)
     return [m for m in attached if m.name in wanted]
@@ -143,6 +148,7 @@ def automigrate(
     progress: Progress | None = None,
     lock_timeout: float = 60.0,
     on_wait: Callable[[], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> AutomigrateResult:
     """Drop and re-create the tables of `models` (default: every model attached to `using`).
 
@@ -153,7 +159,8 @@ def automigrate(
     `lock_timeout` bounds, in seconds, the wait for another run and each wait for a table lock.
     It runs as a plan (automigrate_plan) through the applier autoupdate uses (apply.py). A step that fails
     raises StepFailed (ApplyFailed step by step, StatementFailed where statements are sent in batches),
-    saying whether the run was rolled back or which steps were done.
+    saying whether the run was rolled back or which steps were done. `on_plan(plan)` hears the plan before
+    its first step (after any confirmation): a progress display's total.
     """
     alias, connection, given = _target(using)
     lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
@@ -161,14 +168,15 @@ def automigrate(
         dry_run = given.collect_sql
     tables = desired_schema(models, using=alias).in_dependency_order()
     if assume_empty or given is not None:
-        return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress)
+        return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress, on_plan)
     with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
                                                                       on_wait=on_wait):
         with nullcontext() if dry_run else strict_session(connection):  # MySQL: refuse, never clamp
-            return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress)
+            return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress, on_plan)
 
 
-def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress) -> AutomigrateResult:
+def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress,
+                 on_plan=None) -> AutomigrateResult:
     result = AutomigrateResult(database=alias)
     if not assume_empty:
         result.dropped = existing_tables(connection, reversed(tables))
@@ -188,6 +196,8 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
     vendor = vendor_for(connection)
     plan, before = automigrate_plan(alias, vendor, tables, result.dropped, effects, result.row_counts, dry_run)
     result.plan = plan
+    if on_plan is not None:
+        on_plan(plan)
     report = progress or (lambda action, table: None)
     if not dry_run:
         report = _logging(report)
@@ -279,7 +289,11 @@ def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
     live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
     plan = diff(live, desired, vendor_for(connection), database=alias, prune=prune)
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
-    return live, classify(plan, connection, live)
+    plan = classify(plan, connection, live)
+    if logger.isEnabledFor(logging.DEBUG):
+        for line in plan.describe():
+            logger.debug("detected on %s: %s", alias, printable(line))
+    return live, plan
 
 
 def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, prune: bool = False) -> Plan:
@@ -308,6 +322,7 @@ def autoupdate(
     progress: Callable[[str, Change], None] | None = None,
     lock_timeout: float = 60.0,
     on_wait: Callable[[], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> AutoupdateResult:
     """Bring the tables of `models` (default: all attached) in line with their definitions.
 
@@ -317,19 +332,21 @@ def autoupdate(
     (e.g. add the new columns, move data, then drop the old ones). One transaction on PostgreSQL
     and SQLite; a failure raises ApplyFailed (a StepFailed) naming the steps applied where DDL cannot roll back. Concurrent runs on
     one database wait for each other. `using` may be a migration's schema editor. `lock_timeout`
-    bounds, in seconds, the wait for another run and each wait for a table lock.
+    bounds, in seconds, the wait for another run and each wait for a table lock. `on_plan(plan)` hears the
+    plan about to be applied (after any confirmation), before its first step: a progress display's total.
     """
     alias, connection, given = _target(using)
     lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
     if given is not None:
         return _autoupdate(models, alias, given, given.collect_sql, allow_destructive, only_safe, prune, confirm,
-                           progress)
+                           progress, on_plan)
     with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
                                                                       on_wait=on_wait):
-        return _autoupdate(models, alias, None, dry_run, allow_destructive, only_safe, prune, confirm, progress)
+        return _autoupdate(models, alias, None, dry_run, allow_destructive, only_safe, prune, confirm, progress,
+                           on_plan)
 
 
-def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress):
+def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress, on_plan=None):
     connection = connections[alias]
     live, plan = _live_and_plan(models, alias, prune)
     refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
@@ -350,6 +367,8 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
                 raise ChangesRefused(plan, risky, impossible=False)
         if to_apply.is_empty:
             return result
+        if on_plan is not None:
+            on_plan(to_apply)
         if not dry_run and given is None:
             created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
             check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))

@@ -20,7 +20,7 @@ from .changes import (
     PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
-from .batch import fold_mysql_indexes, send
+from .batch import fold_mysql_indexes_with_positions, send
 from .exceptions import ApplyFailed, DataChanged
 from .plan import Plan
 from .preflight import count as preflight_count
@@ -94,21 +94,46 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
     if any(p.rows is not None for c in plan.changes for p in c.probes):
         raise ValueError("a plan with counted data re-checks it step by step: use apply()")
     vendor = vendor_for(connection)
+    rendered_until: list[tuple[Change, int]] = []  # each change, and how many statements exist once it rendered
+
+    def rendered(state: str, change: Change) -> None:
+        if state == "done":
+            rendered_until.append((change, len(editor.collected_sql)))
+
     try:
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-            applied = apply(plan, editor, live, prerender=True, indexes_after_tables=True)
+            apply(plan, editor, live, prerender=True, indexes_after_tables=True, progress=rendered)
     except ApplyFailed as failed:  # only rendered so far: nothing was sent, the database is as it was
         raise ApplyFailed([], failed.change, failed.error, rolled_back=True) from failed.error
     statements = list(editor.collected_sql)
+    positions = list(range(len(statements)))
     if vendor.folds_indexes_into_create_table:
-        statements = fold_mysql_indexes(statements)
+        statements, positions = fold_mysql_indexes_with_positions(statements)
     if execute:
-        send(connection, statements)
-        report = progress or (lambda state, change: None)
-        for change in applied:
-            report("start", change)
-            report("done", change)
+        send(connection, statements, on_sent=_reporter(rendered_until, positions, progress))
     return statements
+
+
+def _reporter(rendered_until: list[tuple[Change, int]], positions: list[int], progress) -> Callable[[int], None]:
+    """send()'s on_sent as apply's progress: a change is reported done once every statement rendered up to it
+    has been sent (after folding, the statement that carries it), so progress streams with the round trips."""
+    report = progress or (lambda state, change: None)
+    needed, highest = [], 0
+    for index, position in enumerate(positions):
+        highest = max(highest, position + 1)
+        needed.append(highest)
+    pending = [(change, needed[count - 1] if count else 0) for change, count in rendered_until]
+    cursor = 0
+
+    def sent(count: int) -> None:
+        nonlocal cursor
+        while cursor < len(pending) and pending[cursor][1] <= count:
+            report("start", pending[cursor][0])
+            report("done", pending[cursor][0])
+            cursor += 1
+
+    sent(0)  # changes that render no statement
+    return sent
 
 
 class _Applier:

@@ -26,9 +26,15 @@ def fold_mysql_indexes(statements: list[str]) -> list[str]:
     """Fold `CREATE INDEX i ON t (...)` and `ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY ...` into the
     `CREATE TABLE t` of the same run. An FK is folded only when the table it references exists by then
     (tables come in dependency order; a cycle keeps its ALTER)."""
+    return fold_mysql_indexes_with_positions(statements)[0]
+
+
+def fold_mysql_indexes_with_positions(statements: list[str]) -> tuple[list[str], list[int]]:
+    """fold_mysql_indexes, plus where each given statement went: `positions[i]` is the index, in the folded
+    list, of the statement that now carries statement i (progress reports a step once that one is sent)."""
     creates = {m.group(1): i for i, s in enumerate(statements) if (m := _CREATE_TABLE.match(s))}
     out = list(statements)
-    folded = set()
+    folded: dict[int, int] = {}  # folded statement -> the CREATE TABLE that carries it
     for i, statement in enumerate(statements):
         if match := _CREATE_INDEX.match(statement):
             table, clause = match.group(3), f"{'UNIQUE ' if match.group(1) else ''}INDEX {match.group(2)} ({match.group(4)})"
@@ -41,12 +47,17 @@ def fold_mysql_indexes(statements: list[str]) -> list[str]:
         if not body.endswith(")"):
             continue
         out[target] = f"{body[:-1]}, {clause});"
-        folded.add(i)
-    return [s for i, s in enumerate(out) if i not in folded]
+        folded[i] = target
+    kept = [i for i in range(len(out)) if i not in folded]
+    new_index = {old: new for new, old in enumerate(kept)}
+    positions = [new_index[folded.get(i, i)] for i in range(len(out))]
+    return [out[i] for i in kept], positions
 
 
-def send(connection, statements: list[str]) -> None:
-    """Execute rendered statements; one transaction where the database can roll DDL back."""
+def send(connection, statements: list[str], on_sent=None) -> None:
+    """Execute rendered statements; one transaction where the database can roll DDL back. `on_sent(n)` hears
+    after each round trip that the first n statements ran (progress as it goes, not all at the end)."""
+    on_sent = on_sent or (lambda count: None)
     if vendor_for(connection).sends_ddl_in_one_transaction:
         alias = connection.alias
         with transaction.atomic(using=alias), connection.cursor() as cursor:
@@ -64,6 +75,7 @@ def send(connection, statements: list[str]) -> None:
                     raise StatementFailed(statements[:start + index], chunk[index], error,
                                           rolled_back=True) from error
                 transaction.savepoint_commit(savepoint, using=alias)
+                on_sent(start + len(chunk))
         return
     with connection.cursor() as cursor:
         for i, statement in enumerate(statements):
@@ -71,6 +83,7 @@ def send(connection, statements: list[str]) -> None:
                 cursor.execute(statement)
             except Exception as exc:
                 raise StatementFailed(statements[:i], statement, exc, rolled_back=False) from exc
+            on_sent(i + 1)
 
 
 def _failing_statement(cursor, chunk: list[str]) -> tuple[int | None, Exception | None]:

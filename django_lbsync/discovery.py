@@ -480,7 +480,7 @@ class WrittenFile:
     note: str | None = None  # why the file name differs from LoopBack's `<model>.json`, if it does
 
 
-def write_models(schemas: dict[str, dict], folder: Path, datasource: str = "db",
+def write_models(schemas: dict[str, dict], folder: "str | os.PathLike[str]", datasource: str = "db",
                  report: Callable[[WrittenFile], None] | None = None, force: bool = False) -> list[Path]:
     """One `<model>.json` per schema plus a model-config.json that attaches them to `datasource`.
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -40,8 +41,25 @@ def test_output_reads_like_migrate(live, use_models):
     call_command("automigrate", "--noinput", database=live, stdout=out)
     text = out.getvalue()
     table = customer_table(live)
-    assert f"  Creating table {table}... OK" in text
+    assert text.startswith("Running automigrate:\n")
+    assert f"  [6/6] Creating table {table}... OK" in text
+    counters = re.findall(r"\[(\d+)/6\] Creating table", text)
+    assert counters == [str(n) for n in range(1, 7)]  # one line per table, in order, with the total
     assert "Automigrated 6 table(s)" in text
+
+
+def test_verbosity_2_shows_the_sql_and_sql_is_returned(live, use_models):
+    use_models(live, "customer_v1")
+    out = StringIO()
+    call_command("automigrate", "--noinput", database=live, stdout=out, verbosity=2)
+    text = out.getvalue()
+    table = connections[live].ops.quote_name(customer_table(live))
+    assert f"CREATE TABLE {table}" in text  # under its step, or with the round trip that sent it
+    quiet = StringIO()
+    call_command("automigrate", "--noinput", database=live, stdout=quiet, verbosity=1)
+    assert "CREATE TABLE" not in quiet.getvalue()
+    returned = call_command("automigrate", sql=True, database=live, stdout=StringIO())
+    assert f"\nCREATE TABLE {table}" in returned and returned.startswith(f"DROP TABLE {table}")
 
 
 def test_named_models_only(live, use_models):
@@ -136,3 +154,21 @@ def test_too_many_relations_for_one_postgresql_transaction_is_refused_up_front(l
         call_command("automigrate", "--noinput", database=live, stdout=StringIO())
     assert caught.value.returncode == 1
     assert tables(live) == set()
+
+
+def test_an_unknown_model_name_gets_a_did_you_mean(live, use_models):
+    use_models(live, "customer_v1")
+    with pytest.raises(CommandError, match=r"CustomerTst \(did you mean 'CustomerTest'\?\)") as caught:
+        call_command("automigrate", "CustomerTst", "--noinput", database=live, stdout=StringIO())
+    assert caught.value.returncode == 2
+
+
+def test_every_option_of_every_command_has_help():
+    from django.core.management import get_commands, load_command_class
+
+    ours = [name for name, app in get_commands().items() if app == "django_lbsync"]
+    assert {"automigrate", "autoupdate", "isactual", "lbsync_migration", "discoverschema"} <= set(ours)
+    for name in ours:
+        parser = load_command_class("django_lbsync", name).create_parser("manage.py", name)
+        missing = [action.dest for action in parser._actions if not action.help]
+        assert not missing, f"{name}: options without help: {missing}"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
 
-from django_lbsync import automigrate, is_actual
+from django_lbsync import automigrate, get_plan, is_actual
 
 from .test_autoupdate_live import execute, name_in, q, seed_v1, snapshot
 
@@ -118,3 +119,60 @@ def test_not_null_without_default_is_refused_with_exit_3(live, use_models, model
     assert caught.value.returncode == 3
     assert "1 row(s)" in str(caught.value)
     assert name_in(live, "b") not in {c.name for c in snapshot(live)[name_in(live, "T")].columns}
+
+
+# -- output as Django users expect (issue 12) ---------------------------------------------------------------
+def test_plan_flag_shows_the_plan_and_changes_nothing(live, use_models):
+    seed_v1(live, use_models)
+    use_models(live, "customer_v2")
+    before = snapshot(live)
+    text = run("autoupdate", "--plan", database=live)
+    assert text.startswith("Planned operations:\n")
+    assert "+ Add column" in text and "may be destructive" in text
+    assert snapshot(live) == before
+    assert run("autoupdate", "--plan", "-v", "3", database=live).count("why: safe") >= 1
+    run("autoupdate", "--noinput", "--allow-destructive", database=live)
+    assert run("autoupdate", "--plan", database=live) == "Planned operations:\n  No planned operations.\n"
+
+
+def test_progress_counts_steps_and_verbosity_2_shows_each_steps_sql(live, use_models):
+    seed_v1(live, use_models)
+    use_models(live, "customer_v2")
+    text = run("autoupdate", "--noinput", "--allow-destructive", "-v", "2", database=live)
+    steps = re.findall(r"  \[(\d+)/(\d+)\] [-+~] ", text)
+    assert steps and [int(n) for n, _ in steps] == list(range(1, len(steps) + 1))
+    assert {total for _, total in steps} == {str(len(steps))}
+    assert re.search(r"\.\.\. OK \(\d+\.\d{3}s\)\n      ALTER TABLE ", text)  # the time, then the step's SQL
+    assert "ALTER TABLE" not in run("autoupdate", "--noinput", database=live)  # -v 1: no SQL (and no change)
+
+
+def test_sql_is_returned_by_call_command(live, use_models):
+    seed_v1(live, use_models)
+    use_models(live, "customer_v2")
+    returned = call_command("autoupdate", sql=True, database=live, stdout=StringIO())
+    assert "ALTER TABLE" in returned and returned == returned.strip()
+
+
+def test_isactual_ends_with_a_summary_line(live, use_models):
+    seed_v1(live, use_models)
+    use_models(live, "customer_v2")
+    code, text = isactual_exit(live)
+    plan = get_plan(using=live)
+    tables_touched = len({c.table.key for c in plan.changes})
+    assert code == 1
+    assert (f"{len(plan.changes)} difference{'s' if len(plan.changes) != 1 else ''} in {tables_touched} "
+            f"table{'s' if tables_touched != 1 else ''} (1 compared).") in text
+
+
+def test_the_prompt_shows_the_whole_plan_before_asking(live, use_models, monkeypatch):
+    from django_lbsync.management.commands.autoupdate import Command
+
+    seed_v1(live, use_models)
+    use_models(live, "customer_v2")
+    asked = []
+    monkeypatch.setattr(Command, "ask", lambda self, question: asked.append(question) or False)
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("autoupdate", database=live, stdout=out)
+    shown = out.getvalue()
+    assert shown.startswith("Autoupdate plan:\n") and "+ Add column" in shown and len(asked) == 1

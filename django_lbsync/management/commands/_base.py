@@ -1,7 +1,10 @@
 """What every lbsync command shares: options, error mapping, confirmation."""
 from __future__ import annotations
 
+import re
 import sys
+import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -14,6 +17,9 @@ from ...exceptions import (
 )
 from ...locking import table_lock_wait_exceeded
 from ...sqlrules import printable
+
+#: Statements -v 2 does not show among automigrate's round trips: reads and transaction housekeeping.
+_HOUSEKEEPING = re.compile(r"\s*(SELECT|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b", re.I)
 
 #: Exit codes a CI script can rely on (DESIGN Part 1, decision 5).
 EXIT_ERROR = 1
@@ -46,11 +52,8 @@ class LbsyncCommand(BaseCommand):
             "--database", default=DEFAULT_DB_ALIAS, help='The Django database alias to act on (default: "default").'
         )
 
-    def add_noinput(self, parser):
-        parser.add_argument(
-            "--noinput", "--no-input", action="store_false", dest="interactive",
-            help="Do not ask for confirmation; answer yes.",
-        )
+    def add_noinput(self, parser, help: str = "Do not ask for confirmation; answer yes."):
+        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive", help=help)
 
     def check_database(self, alias: str) -> None:
         if alias not in connections.settings:
@@ -113,12 +116,73 @@ class LbsyncCommand(BaseCommand):
         parser.add_argument("--format", choices=("text", "json"), default="text", help="Output format.")
 
     def write_plan(self, plan, verbosity: int = 1) -> None:
-        """The plan as migrate-like lines: `+` adds, `-` drops, `~` alters; notes after."""
-        for line in plan.describe():
-            self.stdout.write(f"  {printable(line)}")  # live names may hold anything: shown escaped
+        """The plan as migrate-like lines: `+` adds, `-` drops, `~` alters, styled by risk (a change that may
+        lose data in WARNING, one that loses it or cannot run in ERROR); notes after. `-v 3` adds each
+        change's reason, the safe ones' included."""
+        for change, line in zip(plan.changes, plan.describe()):
+            self.stdout.write(self.risk_style(change)(f"  {printable(line)}"))  # live names: shown escaped
+            if verbosity >= 3 and not change.reason:  # a risky change's reason is on its line already
+                self.stdout.write("      why: safe: no stored value can change")
         if verbosity >= 1:
             for note in plan.notes:
-                self.stdout.write(f"  ! {printable(f'{note.table}: {note.message}')}")
+                self.stdout.write(self.style.NOTICE(f"  ! {printable(f'{note.table}: {note.message}')}"))
+
+    def risk_style(self, change):
+        from ...changes import Risk
+
+        if change.risk in (Risk.DESTRUCTIVE, Risk.IMPOSSIBLE):
+            return self.style.ERROR
+        if change.risk == Risk.DATA_DEPENDENT:
+            return self.style.WARNING
+        return lambda text: text
+
+    def heading(self, text: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(text))
+
+    @contextmanager
+    def statements_shown(self, alias: str, verbosity: int, as_sent: bool = False):
+        """At `-v 2`, every statement sent during a step is kept, to be printed under the step with its
+        time (`step_done`); below that, nothing is recorded. `as_sent`: print each round trip when it has
+        run instead (automigrate's batched sending, where one round trip carries many steps)."""
+        self._sent: list[str] = []
+        self._step_started = time.monotonic()
+        self._show_per_step = not as_sent
+        if verbosity < 2:
+            yield
+            return
+
+        def record(execute, sql, params, many, context):
+            text = sql if not params else f"{sql} -- params {params!r}"
+            if not as_sent:
+                self._sent.append(text)
+                return execute(sql, params, many, context)
+            started = time.monotonic()
+            result = execute(sql, params, many, context)
+            if not getattr(self, "sending", False) or _HOUSEKEEPING.match(sql):  # catalog reads, savepoints
+                return result
+            lines = text.splitlines()
+            self.stdout.write(f"  Sent {len(lines)} line{'s' if len(lines) != 1 else ''} in one round trip "
+                              f"({time.monotonic() - started:.3f}s):")
+            for line in lines:
+                self.stdout.write(self.style.SQL_KEYWORD(f"      {printable(line)}"))
+            return result
+
+        with connections[alias].execute_wrapper(record):
+            yield
+
+    def step_started(self) -> None:
+        self._sent = []
+        self._step_started = time.monotonic()
+
+    def step_done(self, verbosity: int, ok: bool = True) -> None:
+        """Ends a progress line: OK or FAILED, then (-v 2) the time and the statements of the step."""
+        per_step = getattr(self, "_show_per_step", True)
+        elapsed = f" ({time.monotonic() - self._step_started:.3f}s)" if verbosity >= 2 and per_step else ""
+        self.stdout.write((self.style.SUCCESS(" OK") if ok else self.style.ERROR(" FAILED")) + elapsed)
+        if verbosity >= 2:
+            for sql in getattr(self, "_sent", []):
+                self.stdout.write(self.style.SQL_KEYWORD(f"      {printable(sql)}"))
+        self._sent = []
 
     def ask(self, question: str) -> bool:
         if not sys.stdin or not sys.stdin.isatty():

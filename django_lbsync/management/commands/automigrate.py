@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 from ...api import automigrate
 from ...exceptions import AutomigrateRefused, Cancelled, LbsyncError, StepFailed
 from ...sqlrules import printable
+from ...vendors import vendor_for
 from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
 
 
@@ -18,7 +19,8 @@ class Command(LbsyncCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        self.add_noinput(parser)
+        self.add_noinput(parser, help="Never prompt: drop tables that hold rows without asking (as flush "
+                                      "--noinput does).")
         parser.add_argument("--sql", action="store_true", help="Print the DDL instead of running it; change nothing.")
         parser.add_argument(
             "--assume-empty", action="store_true",
@@ -33,17 +35,21 @@ class Command(LbsyncCommand):
             raise CommandError("--assume-empty only makes sense with --sql.", returncode=2)
         self.verbosity = verbosity
         self.pending = None
+        self.steps_done, self.steps_total, self.sql = 0, None, sql
         try:
-            result = automigrate(
-                models or None,
-                using=database,
-                dry_run=sql,
-                assume_empty=assume_empty,
-                confirm=self.confirm if interactive else None,
-                progress=None if sql else self.progress,
-                lock_timeout=lock_timeout,
-                on_wait=self.waiting,
-            )
+            batched = vendor_for(connections[database]).batches_ddl  # statements go out after rendering
+            with self.statements_shown(database, verbosity if not sql else 0, as_sent=batched):
+                result = automigrate(
+                    models or None,
+                    using=database,
+                    dry_run=sql,
+                    assume_empty=assume_empty,
+                    confirm=self.confirm if interactive else None,
+                    progress=None if sql else self.progress,
+                    lock_timeout=lock_timeout,
+                    on_wait=self.waiting,
+                    on_plan=self.plan_ready,
+                )
         except Cancelled as exc:
             raise CommandError(str(exc), returncode=EXIT_ERROR) from None
         except AutomigrateRefused as exc:
@@ -58,10 +64,9 @@ class Command(LbsyncCommand):
             raise self.database_failure(exc, "Automigrate failed; nothing was changed: ") from None
         if not result.created:  # every attached model's table is (re-)created: none means none attached
             raise self.no_models(database)
-        if sql:
-            for statement in result.sql:
-                self.stdout.write(statement)
-        elif verbosity >= 1:
+        if sql:  # returned, so call_command(..., sql=True) gives the DDL too (Django prints what handle returns)
+            return "\n".join(result.sql)
+        if verbosity >= 1:
             # Said with or without a prompt (--noinput): what went with the tables, what came back.
             for name in result.dependents:
                 self.stdout.write(f"  Dropped with them: {printable(name)}")
@@ -88,15 +93,26 @@ class Command(LbsyncCommand):
                          "declare:\n" + "\n".join(f"  {printable(name)}" for name in lost) + "\n")
         return self.ask(f"{question}Type 'yes' to continue, or 'no' to cancel: ")
 
+    def plan_ready(self, plan) -> None:
+        """The total of the [N/M] counter: the tables dropped and created (FK steps are not shown)."""
+        from ...changes import CreateTable, DropTable
+
+        self.steps_total = sum(1 for c in plan.changes if isinstance(c, (CreateTable, DropTable)))
+        self.sending = not self.sql
+        if self.verbosity >= 1 and self.steps_total and not self.sql:
+            self.heading("Running automigrate:")
+
     def progress(self, action: str, table) -> None:
         # Only to end a started line with FAILED: what was done is the API's to say (StepFailed).
         self.pending = action in ("drop", "create")
         if self.verbosity < 1:
             return
-        if action == "drop":
-            self.stdout.write(f"  Dropping table {table.key}...", ending="")
-        elif action == "create":
-            self.stdout.write(f"  Creating table {table.key}...", ending="")
+        if action in ("drop", "create"):
+            self.steps_done += 1
+            self.step_started()
+            verb = "Dropping" if action == "drop" else "Creating"
+            self.stdout.write(f"  [{self.steps_done}/{self.steps_total or '?'}] {verb} table {table.key}...",
+                              ending="")
         else:
-            self.stdout.write(self.style.SUCCESS(" OK"))
+            self.step_done(self.verbosity)
         self.stdout.flush()

@@ -6,7 +6,7 @@ import json
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from ...api import autoupdate
+from ...api import autoupdate, get_plan
 from ...exceptions import ChangesRefused, LbsyncError, StepFailed
 from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
 
@@ -19,27 +19,34 @@ class Command(LbsyncCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        self.add_noinput(parser)
+        self.add_noinput(parser, help="Never prompt. Changes that lose or rewrite data are then refused (exit 3) "
+                                      "unless --allow-destructive is given.")
         self.add_format(parser)
         parser.add_argument("--sql", action="store_true", help="Print the SQL instead of running it; change nothing.")
+        parser.add_argument("--plan", action="store_true",
+                            help="Show the plan (what would change, with each change's risk) and change nothing, "
+                                 "like migrate --plan. Read-only: catalog queries only, no row counts.")
         parser.add_argument("--allow-destructive", action="store_true",
                             help="Apply changes that lose or rewrite data without asking.")
         parser.add_argument("--prune", action="store_true",
                             help="Also drop indexes and foreign keys that no model declares (kept by default).")
         self.add_lock_timeout(parser)
 
-    def handle(self, *args, models, database, interactive, sql, allow_destructive, prune, lock_timeout, verbosity,
-               format, **options):
+    def handle(self, *args, models, database, interactive, sql, plan, allow_destructive, prune, lock_timeout,
+               verbosity, format, **options):
         self.check_database(database)
         lock_timeout = self.parse_lock_timeout(lock_timeout)
         self.verbosity, self.format = verbosity, format
+        if plan:
+            return self.show_plan(models, database, prune, verbosity, format)
         try:
-            result = autoupdate(
-                models or None, using=database, allow_destructive=allow_destructive, dry_run=sql, prune=prune,
-                confirm=self.confirm if interactive else None,
-                progress=None if (sql or format == "json") else self.progress,
-                lock_timeout=lock_timeout, on_wait=self.waiting,
-            )
+            with self.statements_shown(database, verbosity if not (sql or format == "json") else 0):
+                result = autoupdate(
+                    models or None, using=database, allow_destructive=allow_destructive, dry_run=sql, prune=prune,
+                    confirm=self.confirm if interactive else None,
+                    progress=None if (sql or format == "json") else self.progress,
+                    lock_timeout=lock_timeout, on_wait=self.waiting, on_plan=self.plan_ready,
+                )
         except ChangesRefused as exc:
             if format == "json":
                 self.stdout.write(json.dumps({**exc.plan.as_dict(), "applied": False, "refused": True}, indent=2))
@@ -57,12 +64,8 @@ class Command(LbsyncCommand):
             self.stdout.write(json.dumps({**plan.as_dict(), "applied": not sql and not plan.is_empty,
                                           "sql": result.sql if sql else None}, indent=2))
             return
-        if sql:
-            for statement in result.sql:
-                self.stdout.write(statement)
-            if plan.is_empty:
-                self.stdout.write("-- No changes")
-            return
+        if sql:  # returned, so call_command(..., sql=True) gives the SQL too (Django prints what handle returns)
+            return "\n".join(result.sql) if not plan.is_empty else "-- No changes"
         if plan.is_empty:
             self.stdout.write("No changes.")
             self.write_notes(plan)
@@ -75,23 +78,47 @@ class Command(LbsyncCommand):
             for note in plan.notes:
                 self.stdout.write(f"  ! {note.table}: {note.message}")
 
+    def show_plan(self, models, database, prune, verbosity, format):
+        try:
+            plan = get_plan(models or None, using=database, prune=prune)
+        except LbsyncError as exc:
+            raise self.fail(exc) from None
+        except DatabaseError as exc:
+            raise self.database_failure(exc, "Could not read the schema: ") from None
+        if not plan.tables_compared:
+            raise self.no_models(database)
+        if format == "json":
+            self.stdout.write(json.dumps({**plan.as_dict(), "applied": False}, indent=2))
+            return
+        self.heading("Planned operations:")
+        if plan.is_empty:
+            self.stdout.write("  No planned operations.")
+        self.write_plan(plan, max(verbosity, 1))
+
     def confirm(self, plan) -> bool:
+        """The whole plan first (what the yes applies), then the changes that need the yes, with their counts."""
+        self.heading("Autoupdate plan:")
+        self.write_plan(plan, self.verbosity)
         lines = "\n".join(f"  {c.symbol} {c.describe()}: {c.reason}" for c in plan.needs_confirmation)
         return self.ask(f"These changes lose or rewrite data:\n{lines}\nType 'yes' to apply the whole plan, "
                         "or 'no' to cancel: ")
+
+    def plan_ready(self, plan) -> None:
+        self._done, self._total = 0, len(plan.changes)
 
     def progress(self, state: str, change) -> None:
         if self.verbosity < 1:
             return
         if state == "start":
-            if not hasattr(self, "_header"):
+            if not getattr(self, "_header", False):
                 self._header = True
-                self.stdout.write("Running autoupdate:")
-            self.stdout.write(f"  {change.symbol} {change.describe()}...", ending="")
-        elif state == "done":
-            self.stdout.write(self.style.SUCCESS(" OK"))
+                self.heading("Running autoupdate:")
+            self._done = getattr(self, "_done", 0) + 1
+            total = getattr(self, "_total", None)
+            self.step_started()
+            self.stdout.write(f"  [{self._done}/{total or '?'}] {change.symbol} {change.describe()}...", ending="")
         else:
-            self.stdout.write(self.style.ERROR(" FAILED"))
+            self.step_done(self.verbosity, ok=state == "done")
         self.stdout.flush()
 
 

@@ -16,9 +16,9 @@ class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when u
     help = "Print a JSON list of the columns of TABLE, like LoopBack's discoverModelProperties()."
 
     def add_arguments(self, parser):
-        parser.add_argument("table")
+        parser.add_argument("table", help="The table whose columns to describe.")
         parser.add_argument("--schema", help="The owner/schema of the table (default: the connection's).")
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help='Database alias (default: "default").')
 
     def handle(self, *args, table, schema, database, **options):
         try:

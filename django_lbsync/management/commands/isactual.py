@@ -35,10 +35,20 @@ class Command(LbsyncCommand):
             if verbosity >= 1:
                 self.stdout.write(f"Database {database!r} is in sync with the models.")
         else:
-            self.stdout.write(f"Database {database!r} is NOT in sync with the models:")
+            self.stdout.write(self.style.WARNING(f"Database {database!r} is NOT in sync with the models:"))
             self.write_plan(plan, verbosity)
+            self.stdout.write(summary(plan))
             self.stdout.write("Run `manage.py autoupdate` to apply.")
         if not plan.in_sync:
             # Like `migrate --check`: the answer is the exit code, and no traceback-style error.
             self.stdout.flush()
             sys.exit(1)
+
+
+def summary(plan) -> str:
+    """"3 differences in 2 tables" (blocking notes count as differences: isactual fails on them too)."""
+    blocking = [n for n in plan.notes if n.blocks_sync]
+    count = len(plan.changes) + len(blocking)
+    tables = {c.table.key for c in plan.changes} | {n.table for n in blocking}
+    return (f"{count} difference{'s' if count != 1 else ''} in {len(tables)} table{'s' if len(tables) != 1 else ''}"
+            f" ({plan.tables_compared} compared).")
