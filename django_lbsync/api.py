@@ -16,7 +16,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf
 from .apply import apply, apply_in_batches, strict_session
-from .batch import check_lock_capacity, relations_touched
+from .batch import check_lock_capacity, lock_budget, relations_touched, split_changes, split_notice
 from .bridge import statements_as_written
 from .changes import AddForeignKey, Change, CreateTable, DropForeignKey, DropTable, Risk
 from .dependents import DropEffects, drop_effects, refuse_orphans
@@ -24,7 +24,7 @@ from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import diff
-from .exceptions import Cancelled, ChangesRefused, UnknownModel
+from .exceptions import ApplyFailed, Cancelled, ChangesRefused, UnknownModel
 from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
@@ -149,6 +149,7 @@ def automigrate(
     lock_timeout: float = 60.0,
     on_wait: Callable[[], None] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> AutomigrateResult:
     """Drop and re-create the tables of `models` (default: every model attached to `using`).
 
@@ -160,7 +161,9 @@ def automigrate(
     It runs as a plan (automigrate_plan) through the applier autoupdate uses (apply.py). A step that fails
     raises StepFailed (ApplyFailed step by step, StatementFailed where statements are sent in batches),
     saying whether the run was rolled back or which steps were done. `on_plan(plan)` hears the plan before
-    its first step (after any confirmation): a progress display's total.
+    its first step (after any confirmation): a progress display's total. A run too big for one PostgreSQL
+    transaction's share of the lock table runs as several transactions, announced through `on_notice` first
+    (batch.split_changes); inside a migration (`using` an editor) it is refused instead (TooManyRelations).
     """
     alias, connection, given = _target(using)
     lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
@@ -172,11 +175,12 @@ def automigrate(
     with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
                                                                       on_wait=on_wait):
         with nullcontext() if dry_run else strict_session(connection):  # MySQL: refuse, never clamp
-            return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress, on_plan)
+            return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress, on_plan,
+                                on_notice)
 
 
 def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress,
-                 on_plan=None) -> AutomigrateResult:
+                 on_plan=None, on_notice=None) -> AutomigrateResult:
     result = AutomigrateResult(database=alias)
     if not assume_empty:
         result.dropped = existing_tables(connection, reversed(tables))
@@ -205,13 +209,15 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
     if given is None and vendor.batches_ddl:
         # PostgreSQL and MySQL: the same steps render every statement, then they are sent in as few
         # round trips as the database allows; progress is reported once they have run.
-        if not dry_run:
-            check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
-        statements = apply_in_batches(plan, connection, before, progress=steps, execute=not dry_run)
+        budget = lock_budget(connection) if not dry_run else None
+        statements = apply_in_batches(plan, connection, before, progress=steps, execute=not dry_run,
+                                      budget=budget, on_notice=on_notice)
         result.sql = [] if not dry_run else statements
         return result
     # In a migration, or on SQLite (whose editor must switch FK checks off around the run), Django's
     # editor executes as it renders, step by step (a failure: ApplyFailed, a StepFailed).
+    if given is not None and not dry_run:  # a migration's one transaction cannot be split
+        check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
     with _editor(connection, given, dry_run) as editor:
         collected_before = len(editor.collected_sql) if dry_run else 0
         apply(plan, editor, before, progress=steps, prerender=True, indexes_after_tables=True)
@@ -323,6 +329,7 @@ def autoupdate(
     lock_timeout: float = 60.0,
     on_wait: Callable[[], None] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> AutoupdateResult:
     """Bring the tables of `models` (default: all attached) in line with their definitions.
 
@@ -343,10 +350,11 @@ def autoupdate(
     with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
                                                                       on_wait=on_wait):
         return _autoupdate(models, alias, None, dry_run, allow_destructive, only_safe, prune, confirm, progress,
-                           on_plan)
+                           on_plan, on_notice)
 
 
-def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress, on_plan=None):
+def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress, on_plan=None,
+                on_notice=None):
     connection = connections[alias]
     live, plan = _live_and_plan(models, alias, prune)
     refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
@@ -370,6 +378,13 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
         if on_plan is not None:
             on_plan(to_apply)
         if not dry_run and given is None:
+            budget = lock_budget(connection)
+            groups = split_changes(to_apply.changes, budget)
+            if len(groups) > 1:
+                (on_notice or (lambda text: None))(split_notice(groups, budget))
+                result.applied = _apply_in_transactions(connection, to_apply, groups, live, progress)
+                return result
+        elif not dry_run:  # a migration's one transaction cannot be split
             created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
             check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
         with _editor(connection, given, dry_run) as editor:
@@ -379,6 +394,26 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             result.sql = list(editor.collected_sql[collected_before:])
             result.applied = []
         return result
+
+
+def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], live: Schema, progress) -> list[Change]:
+    """A plan too big for one PostgreSQL transaction, as consecutive groups each applied atomically. Each group
+    starts from the schema read again after the one before committed, so it sees what that one made. A failure
+    rolls back its own group and names what the earlier groups committed (StepFailed.split)."""
+    applied: list[Change] = []
+    schemas = {t.schema for c in plan.changes for t in [c.table] if t.schema}
+    for number, group in enumerate(groups, 1):
+        if number > 1:
+            live = introspect(connection, schemas=schemas)
+        try:
+            with _editor(connection, None, False) as editor:
+                applied += apply(replace(plan, changes=tuple(group)), editor, live, progress=progress)
+        except ApplyFailed as failed:
+            if number == 1:
+                raise
+            raise ApplyFailed(applied, failed.change, failed.error, rolled_back=False,
+                              split=(number, len(groups))) from failed.error
+    return applied
 
 
 @dataclass(frozen=True)

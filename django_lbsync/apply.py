@@ -20,8 +20,8 @@ from .changes import (
     PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
-from .batch import fold_mysql_indexes_with_positions, send
-from .exceptions import ApplyFailed, DataChanged
+from .batch import fold_mysql_indexes_with_positions, send, split_changes, split_notice
+from .exceptions import ApplyFailed, DataChanged, StatementFailed
 from .plan import Plan
 from .preflight import count as preflight_count
 from . import rebuild
@@ -83,13 +83,18 @@ def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change],
 
 
 def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable[[str, Change], None] | None = None,
-                     execute: bool = True) -> list[str]:
+                     execute: bool = True, budget: int | None = None,
+                     on_notice: Callable[[str], None] | None = None) -> list[str]:
     """Render the whole plan through the same steps, then send the statements in as few round trips as
     the database allows (batch.py; vendor.batches_ddl): for plans that count no data (automigrate).
 
     Returns the statements (MySQL: indexes and FKs folded into their CREATE TABLE). With `execute`,
     they are sent, and progress is reported once they ran; a failing statement raises StatementFailed
     (a StepFailed). Without it (a dry run) nothing is sent and nothing reported.
+
+    `budget` (PostgreSQL: batch.lock_budget) bounds the relations one transaction may lock: a bigger plan is
+    sent as several transactions of consecutive steps (batch.split_changes), announced first through
+    `on_notice`; a failure says which transactions committed (StepFailed.split).
     """
     if any(p.rows is not None for c in plan.changes for p in c.probes):
         raise ValueError("a plan with counted data re-checks it step by step: use apply()")
@@ -109,8 +114,27 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
     positions = list(range(len(statements)))
     if vendor.folds_indexes_into_create_table:
         statements, positions = fold_mysql_indexes_with_positions(statements)
-    if execute:
-        send(connection, statements, on_sent=_reporter(rendered_until, positions, progress))
+    if not execute:
+        return statements
+    on_sent = _reporter(rendered_until, positions, progress)
+    groups = split_changes([change for change, _ in rendered_until], budget)
+    if len(groups) <= 1:
+        send(connection, statements, on_sent=on_sent)
+        return statements
+    # Split (PostgreSQL only: nothing is folded there, so rendered positions are the statements' own).
+    (on_notice or (lambda text: None))(split_notice(groups, budget))
+    ends = dict((id(change), count) for change, count in rendered_until)
+    start = 0
+    for number, group in enumerate(groups, 1):
+        end = len(statements) if number == len(groups) else ends[id(group[-1])]
+        try:
+            send(connection, statements[start:end], on_sent=lambda count, offset=start: on_sent(offset + count))
+        except StatementFailed as failed:
+            if number == 1:
+                raise
+            raise StatementFailed(statements[:start], failed.statement, failed.error, rolled_back=False,
+                                  split=(number, len(groups))) from failed.error
+        start = end
     return statements
 
 

@@ -99,24 +99,81 @@ def _failing_statement(cursor, chunk: list[str]) -> tuple[int | None, Exception 
     return None, None
 
 
-def check_lock_capacity(connection, relations: int) -> None:
-    """PostgreSQL holds a lock per relation a transaction touches until it ends; past the lock table's
-    size the run dies half-way with "out of shared memory". Refuse before anything runs instead."""
-    if not vendor_for(connection).limits_locks_per_transaction or not relations:
-        return
+#: The share of PostgreSQL's lock table one of our transactions may fill; the rest stays free for the
+#: application's own sessions, which must not fail with "out of shared memory" because we migrate.
+LOCK_SHARE = 0.5
+
+
+def lock_budget(connection) -> int | None:
+    """How many relations one transaction may lock on this database, or None where locks are not limited
+    per transaction (only PostgreSQL keeps every lock until the transaction ends, in a fixed-size table)."""
+    if not vendor_for(connection).limits_locks_per_transaction:
+        return None
+    capacity, _ = _lock_capacity(connection)
+    return max(1, int(capacity * LOCK_SHARE))
+
+
+def _lock_capacity(connection) -> tuple[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int"
             " + current_setting('max_prepared_transactions')::int), current_setting('max_locks_per_transaction')"
         )
         capacity, per_transaction = cursor.fetchone()
+    return int(capacity), per_transaction
+
+
+def change_weight(change) -> int:
+    """The relations a change locks until its transaction ends (an estimate on the high side): a created or
+    dropped table locks itself, its TOAST table and index, its primary key, a sequence and each index; any
+    other change locks its table and one more relation (an index, or the table a foreign key references)."""
+    from .changes import CreateTable, DropTable
+
+    if isinstance(change, (CreateTable, DropTable)):
+        return relations_touched([change.table])
+    return 2
+
+
+def split_changes(changes, budget: int | None) -> list[list]:
+    """The changes in order, cut into consecutive groups whose weights stay within `budget` (one group when
+    there is no budget, or it is not exceeded). Order is kept, so each group finds what the earlier ones made:
+    tables before the foreign keys between them. A change heavier than the budget alone is a group of its own."""
+    changes = list(changes)
+    if budget is None or sum(change_weight(c) for c in changes) <= budget:
+        return [changes] if changes else []
+    groups: list[list] = [[]]
+    used = 0
+    for change in changes:
+        weight = change_weight(change)
+        if groups[-1] and used + weight > budget:
+            groups.append([])
+            used = 0
+        groups[-1].append(change)
+        used += weight
+    return groups
+
+
+def split_notice(groups: list[list], budget: int) -> str:
+    weight = sum(change_weight(c) for group in groups for c in group)
+    return (f"This run locks about {weight} relations; one transaction may take {budget} here (half of "
+            f"PostgreSQL's lock table). It runs in {len(groups)} transactions, each atomic: a failure rolls back "
+            "only its own, names what the earlier ones committed, and a rerun finishes the work.")
+
+
+def check_lock_capacity(connection, relations: int) -> None:
+    """PostgreSQL holds a lock per relation a transaction touches until it ends; past the lock table's
+    size the run dies half-way with "out of shared memory". Refuse before anything runs instead."""
+    if not vendor_for(connection).limits_locks_per_transaction or not relations:
+        return
+    capacity, per_transaction = _lock_capacity(connection)
     # The lock table is shared by every session: leave room for the others.
     if relations > capacity * 0.8:
         raise TooManyRelations(
             f"this run touches about {relations} relations (tables, indexes, sequences, TOAST) in one transaction, "
             f"more than PostgreSQL's lock table holds ({capacity} = max_locks_per_transaction {per_transaction} x "
             "connections) with room for other sessions. Raise max_locks_per_transaction (and restart PostgreSQL), "
-            "or run it in parts by naming the models (automigrate MODEL ...)."
+            "or run it from the command line or the API outside a migration, which splits it into several "
+            "transactions."
         )
 
 

@@ -126,7 +126,9 @@ class RebuildRefused(LbsyncError):
 
 class TooManyRelations(LbsyncError):
     """PostgreSQL: one transaction would need more locks than the server's lock table holds with room for other
-    sessions (`batch.check_lock_capacity`); raised before anything runs, nothing was changed. Commands exit 1."""
+    sessions, and the caller's transaction (a migration's) cannot be split (`batch.check_lock_capacity`); raised
+    before anything runs, nothing was changed. Commands run such plans in several transactions instead
+    (batch.split_changes). Commands exit 1."""
 
 
 class DataChanged(LbsyncError):
@@ -188,12 +190,25 @@ class StepFailed(LbsyncError):
     cause and run again.` (docs/exit-codes-and-waits.md, "When a run fails part-way").
     """
 
-    def __init__(self, done: list[str], failed: str, error: Exception, rolled_back: bool):
+    def __init__(self, done: list[str], failed: str, error: Exception, rolled_back: bool, *,
+                 split: tuple[int, int] | None = None):
         self.done, self.failed, self.error, self.rolled_back = list(done), failed, error, rolled_back
+        #: (the transaction that failed, how many there were) when a large PostgreSQL run was split into several
+        #: transactions (batch.split_changes): the earlier ones are committed, this one was rolled back.
+        self.split = split
         super().__init__(f"{failed} failed: {driver_message(error)}\n{self.state()}")
 
     def state(self) -> str:
         """What the failure left: the second line of the message."""
+        if self.split and self.split[0] > 1:
+            failed, total = self.split
+            count = len(self.done)
+            shown = "; ".join(self.done[:10]) + (f"; ... and {count - 10} more" if count > 10 else "")
+            return (f"The run was split into {total} transactions (the lock table holds too few locks for one); "
+                    f"transaction{'s' if failed > 2 else ''} 1{f'-{failed - 1}' if failed > 2 else ''} committed "
+                    f"{count} step{'s' if count != 1 else ''}" + (f": {shown}" if self.done else "")
+                    + f"; transaction {failed} was rolled back, and {total - failed} more did not run. "
+                    "Fix the cause and run again: the rerun finishes the work.")
         if self.rolled_back:
             return "The run was rolled back; the database is as it was."
         count = len(self.done)
@@ -206,9 +221,10 @@ class ApplyFailed(StepFailed):
     """autoupdate: a change of the plan failed (apply.apply). `applied`: the Change objects done before it;
     `change`: the Change that failed. `done` and `failed` describe them (Change.describe())."""
 
-    def __init__(self, applied: list, failed, error: Exception, rolled_back: bool):
+    def __init__(self, applied: list, failed, error: Exception, rolled_back: bool, *,
+                 split: tuple[int, int] | None = None):
         self.applied, self.change = list(applied), failed
-        super().__init__([c.describe() for c in self.applied], failed.describe(), error, rolled_back)
+        super().__init__([c.describe() for c in self.applied], failed.describe(), error, rolled_back, split=split)
 
 
 def statement_summary(sql: str) -> str:
@@ -226,10 +242,10 @@ class StatementFailed(StepFailed):
     them by their heads (statement_summary)."""
 
     def __init__(self, executed: list[str], failed: str, error: Exception, rolled_back: bool, *,
-                 batch: list[str] | None = None):
+                 batch: list[str] | None = None, split: tuple[int, int] | None = None):
         self.executed, self.statement = list(executed), failed
         batch = batch or [failed]
         described = (f"Statement {statement_summary(batch[0])}" if len(batch) == 1 else
                      f"The {len(batch)} statements sent together, {statement_summary(batch[0])} to "
                      f"{statement_summary(batch[-1])},")
-        super().__init__([statement_summary(s) for s in self.executed], described, error, rolled_back)
+        super().__init__([statement_summary(s) for s in self.executed], described, error, rolled_back, split=split)

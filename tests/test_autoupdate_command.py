@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.core.management.base import SystemCheckError
+from django.db import connections
 
 from django_lbsync import automigrate, get_plan, is_actual
 
@@ -176,3 +177,19 @@ def test_the_prompt_shows_the_whole_plan_before_asking(live, use_models, monkeyp
         call_command("autoupdate", database=live, stdout=out)
     shown = out.getvalue()
     assert shown.startswith("Autoupdate plan:\n") and "+ Add column" in shown and len(asked) == 1
+
+
+def test_a_large_autoupdate_on_postgresql_runs_in_several_transactions(live, use_models, monkeypatch):
+    if connections[live].vendor != "postgresql":
+        pytest.skip("PostgreSQL's lock table")
+    from django_lbsync import api
+
+    seed_v1(live, use_models)
+    before = execute(live, f"SELECT {q(live, 'id')}, {q(live, 'email')} FROM {q(live, 'customertest')} ORDER BY 1")
+    use_models(live, "customer_v2")
+    monkeypatch.setattr(api, "lock_budget", lambda connection: 2)  # one change per transaction
+    text = run("autoupdate", "--noinput", "--allow-destructive", database=live)
+    assert re.search(r"It runs in [2-9] transactions, each atomic", text)
+    assert isactual_exit(live)[0] == 0
+    after = execute(live, f"SELECT {q(live, 'id')}, {q(live, 'email')} FROM {q(live, 'customertest')} ORDER BY 1")
+    assert after == before  # the kept columns' values are untouched

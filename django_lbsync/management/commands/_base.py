@@ -136,6 +136,10 @@ class LbsyncCommand(BaseCommand):
             return self.style.WARNING
         return lambda text: text
 
+    def notice(self, text: str) -> None:
+        """Something the user must know before the run goes on (a large PostgreSQL run split in parts)."""
+        self.stdout.write(self.style.NOTICE(text))
+
     def heading(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(text))
 

@@ -49,6 +49,7 @@ class Command(LbsyncCommand):
                     lock_timeout=lock_timeout,
                     on_wait=self.waiting,
                     on_plan=self.plan_ready,
+                    on_notice=self.notice,
                 )
         except Cancelled as exc:
             raise CommandError(str(exc), returncode=EXIT_ERROR) from None

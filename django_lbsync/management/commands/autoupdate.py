@@ -46,6 +46,7 @@ class Command(LbsyncCommand):
                     confirm=self.confirm if interactive else None,
                     progress=None if (sql or format == "json") else self.progress,
                     lock_timeout=lock_timeout, on_wait=self.waiting, on_plan=self.plan_ready,
+                    on_notice=self.notice,
                 )
         except ChangesRefused as exc:
             if format == "json":
