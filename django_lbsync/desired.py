@@ -195,7 +195,7 @@ def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems
         prop = model.property(spec["foreignKey"])
         out.append(
             ForeignKey(
-                name=spec.get("name") or key,
+                name=vendor.foreign_key_name(spec.get("name") or key),
                 columns=(vendor.column_name(prop),),
                 ref_table=vendor.table_name(entity),
                 ref_schema=vendor.schema_name(entity),

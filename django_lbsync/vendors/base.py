@@ -333,6 +333,10 @@ class Vendor:
     def model_index_name(self, table: str, key: str, spec: Mapping[str, Any], columns: list[str]) -> str:
         return key
 
+    def foreign_key_name(self, name: str) -> str:
+        """The constraint name the database will hold for a `foreignKeys` entry named `name`."""
+        return name
+
     # -- comparing live and desired (autoupdate, isactual) -------------------------------------
     def normalize_type(self, type_text: str) -> str:
         # Memoised per vendor class: a schema repeats a handful of type spellings thousands of times.
