@@ -26,15 +26,15 @@ from django_lbsync.vendors import vendor_for
 
 from .conftest import FIXTURES, require_alias
 
-READ_FIXTURES = ["customer_v1", "builtins/model-config.json", "composite", "types", "overrides", "indexes", "foreign_keys",
-                 "base_chain", "pg_schema"]
-#: The fake SQL Server catalog knows the types LoopBack's defaults make (nvarchar, int, bit, datetime), not
-#: the connector `dataType` overrides of these two fixtures (text, VARCHAR, DECIMAL, FLOAT, BIGINT, DATE).
-MSSQL_FAKE_LACKS_TYPES = {"types", "overrides"}
-READ_CASES = [(alias, fixture) for alias in ("oracle", "mssql") for fixture in READ_FIXTURES
-              if not (alias == "mssql" and fixture in MSSQL_FAKE_LACKS_TYPES)]
+READ_FIXTURES = ["customer_v1", "customer_v2", "builtins/model-config.json", "composite", "types", "overrides",
+                 "indexes", "foreign_keys", "base_chain", "pg_schema"]
+#: The fake SQL Server catalog knows every type these fixtures make, their `dataType` overrides included
+#: (text, VARCHAR(32), DECIMAL(12, 3), DATE, FLOAT, BIGINT): mssql_type_rows.
+READ_CASES = [(alias, fixture) for alias in ("oracle", "mssql") for fixture in READ_FIXTURES]
 #: Declared types the database stores under another spelling, as its catalog then reports them.
-CATALOG_SPELLING = {"oracle": {"INTEGER": "NUMBER(*,0)"}, "mssql": {}}
+CATALOG_SPELLING = {"oracle": {"INTEGER": "NUMBER(*,0)", "VARCHAR(60)": "VARCHAR2(60)"},
+                    "mssql": {"VARCHAR(32)": "varchar(32)", "DECIMAL(12, 3)": "decimal(12,3)", "DATE": "date",
+                              "FLOAT": "float", "BIGINT": "bigint"}}
 ORACLE_USER = "LOOPBACK"  # the offline alias logs in as loopback: its own schema
 
 
@@ -123,6 +123,8 @@ def oracle_type_rows(type_text: str) -> tuple:
     as Oracle stores it (byte semantics for VARCHAR2/CHAR, AL16UTF16 for the N types)."""
     match = re.fullmatch(r"(\w+)(?:\((\d+)(?:,\s*(\d+))?\))?", type_text)
     word, first, second = match.group(1), match.group(2), match.group(3)
+    if word == "VARCHAR":  # Oracle stores VARCHAR as VARCHAR2
+        word = "VARCHAR2"
     if word in ("VARCHAR2", "CHAR"):
         return word, int(first), int(first), "B", None, None
     if word in ("NVARCHAR2", "NCHAR"):
@@ -263,14 +265,36 @@ class OracleCatalog:
 def mssql_type_rows(type_text: str) -> tuple:
     import pyodbc
 
-    match = re.fullmatch(r"(\w+)(?:\((\w+)\))?", type_text)
-    word, size = match.group(1), match.group(2)
-    if word == "nvarchar":
-        if size == "max":  # ODBC Driver 18 describes nvarchar(max) with column_size 0
-            return word, -1, 0, 0, pyodbc.SQL_WVARCHAR, 0, None
-        return word, 2 * int(size), 0, 0, pyodbc.SQL_WVARCHAR, int(size), None
+    # Declared types are case-insensitive (a connector dataType is upper-cased: VARCHAR(32), DECIMAL(12, 3));
+    # sys.types spells them in lower case.
+    match = re.fullmatch(r"(\w+)(?:\((\w+)(?:,\s*(\d+))?\))?", type_text)
+    word, size, scale = match.group(1).lower(), match.group(2), match.group(3)
+    if word in ("nvarchar", "nchar"):
+        code = pyodbc.SQL_WVARCHAR if word == "nvarchar" else pyodbc.SQL_WCHAR
+        if size is not None and size.lower() == "max":  # ODBC Driver 18 describes nvarchar(max) with column_size 0
+            return word, -1, 0, 0, code, 0, None
+        n = int(size or 1)
+        return word, 2 * n, 0, 0, code, n, None
+    if word in ("varchar", "char"):
+        code = pyodbc.SQL_VARCHAR if word == "varchar" else pyodbc.SQL_CHAR
+        if size is not None and size.lower() == "max":
+            return word, -1, 0, 0, code, 0, None
+        n = int(size or 1)
+        return word, n, 0, 0, code, n, None
+    if word in ("decimal", "numeric"):  # bare DECIMAL is decimal(18,0); max_length by precision (5/9/13/17)
+        precision, scale = int(size or 18), int(scale or 0)
+        max_length = 5 if precision <= 9 else 9 if precision <= 19 else 13 if precision <= 28 else 17
+        code = pyodbc.SQL_DECIMAL if word == "decimal" else pyodbc.SQL_NUMERIC
+        return word, max_length, precision, scale, code, precision, scale
+    if word == "float":  # float bare is float(53): 8 bytes; ODBC describes it as SQL_FLOAT, column_size 53
+        return word, 8, 53, 0, pyodbc.SQL_FLOAT, 53, None
     return {"int": ("int", 4, 10, 0, pyodbc.SQL_INTEGER, 10, 0), "bit": ("bit", 1, 1, 0, pyodbc.SQL_BIT, 1, 0),
-            "datetime": ("datetime", 8, 23, 3, pyodbc.SQL_TYPE_TIMESTAMP, 23, 3)}[word]
+            "bigint": ("bigint", 8, 19, 0, pyodbc.SQL_BIGINT, 19, 0),
+            "datetime": ("datetime", 8, 23, 3, pyodbc.SQL_TYPE_TIMESTAMP, 23, 3),
+            "date": ("date", 3, 10, 0, pyodbc.SQL_TYPE_DATE, 10, 0),
+            # text: 16-byte pointer in sys.columns; ODBC SQL_LONGVARCHAR of 2**31-1 characters
+            "text": ("text", 16, 0, 0, pyodbc.SQL_LONGVARCHAR, 2147483647, None),
+            "uniqueidentifier": ("uniqueidentifier", 16, 0, 0, pyodbc.SQL_GUID, 36, None)}[word]
 
 
 @dataclass

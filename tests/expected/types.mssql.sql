@@ -1,0 +1,4 @@
+-- Reviewed against loopback-connector-mssql datatype(): Number -> int, Boolean -> bit, Date -> datetime, Text ->
+-- text (a deprecated SQL Server type, as LoopBack writes it), every other type nvarchar(length || limit || 255)
+-- (GeoPoint too: only a type named Point is float); NOT NULL for required and nullable === false; no defaults.
+CREATE TABLE [EveryType] ([str] nvarchar(255) NULL, [strLen] nvarchar(100) NULL, [num] int NULL, [numPrecision] int NULL, [bool] bit NULL, [date] datetime NULL, [dateString] nvarchar(255) NULL, [buffer] nvarchar(255) NULL, [text] text NULL, [json] nvarchar(255) NULL, [obj] nvarchar(255) NULL, [any] nvarchar(255) NULL, [arr] nvarchar(255) NULL, [strings] nvarchar(255) NULL, [nested] nvarchar(255) NULL, [geo] nvarchar(255) NULL, [required] nvarchar(255) NOT NULL, [notNullable] int NOT NULL, [withDefault] nvarchar(255) NULL, [numDefault] int NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1));
