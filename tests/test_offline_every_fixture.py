@@ -12,8 +12,9 @@ What each fixture must show, on both databases:
 - from an empty catalog, autoupdate renders the same statements as automigrate --sql --assume-empty
   (compared sorted: mssql-django runs its deferred statements through a set);
 - from the catalog automigrate's DDL made, isactual is true and autoupdate renders nothing;
-- customer_v1 <-> customer_v2 render reviewed ALTER SQL (tests/expected/autoupdate_*), and that SQL,
-  executed into the same catalog, leaves the target models in sync.
+- transitions render reviewed ALTER SQL (tests/expected/autoupdate_<transition>.<db>.sql): customer_v1 <->
+  customer_v2 (on Oracle also without oracle.schema), indexes added, foreign keys (and a column) added and,
+  with prune, removed; that SQL, executed into the same catalog, leaves the target models in sync.
 The schema editor's own look-ups (constraint names, identity columns) are answered from the snapshot.
 """
 from __future__ import annotations
@@ -172,6 +173,12 @@ class FakeServer:
             assert table.pk == [_name(match.group(3))]
             table.sequence = (sequence, _name(match.group(1)))
             return None
+        if match := re.fullmatch(rf"DROP INDEX ({_IDENT})(?: ON ({_QUALIFIED}))?", sql):
+            name = _name(match.group(1))
+            owners = [t for t in self.tables.values() if name in [i[0] for i in t.indexes]]
+            assert len(owners) == 1, f"no index {name}: the server refuses"
+            owners[0].indexes = [i for i in owners[0].indexes if i[0] != name]
+            return None
         if match := re.fullmatch(rf"ALTER TABLE ({_QUALIFIED}) (.*)", sql, re.S):
             return self._alter(self._table(match.group(1)), match.group(2))
         raise AssertionError(f"the fake server does not know this statement: {sql}")
@@ -220,9 +227,16 @@ class FakeServer:
             if match.group(3):
                 column.null = match.group(3) == "NULL"
             return
+        if match := re.fullmatch(rf"DROP CONSTRAINT ({_IDENT})", action):
+            name = _name(match.group(1))
+            # SQL Server: Msg 3728 "is not a constraint"; Oracle: ORA-02443 "cannot drop constraint"
+            assert name in [fk.name for fk in table.fks], f"no constraint {name} on {table.name}: the server refuses"
+            table.fks = [fk for fk in table.fks if fk.name != name]
+            return
         if match := re.fullmatch(rf"DROP COLUMN ({_IDENT})", action):
             name = _name(match.group(1))
             assert not any(name in columns for _, columns, _, _ in table.indexes), "an index would go with it"
+            assert not any(name in fk.columns for fk in table.fks), f"{name} still carries a foreign key"
             table.columns = [c for c in table.columns if c.name != name]
             return
         raise AssertionError(f"the fake server does not know this ALTER: {action}")
@@ -369,46 +383,88 @@ def test_what_automigrate_made_is_actual_and_autoupdate_renders_nothing(alias, f
     assert not cursor.lookups
 
 
-def _without_oracle_schema(tmp_path: Path, fixture: str) -> Path:
-    """The fixture with its `oracle.schema` removed: the same models in the login schema, unqualified."""
+def _edited_copy(tmp_path: Path, fixture: str, edit) -> Path:
+    """A copy of the fixture with `edit(model)` applied to each model JSON."""
     folder = tmp_path / fixture
     shutil.copytree(FIXTURES / fixture, folder)
     for path in folder.glob("*.json"):
         model = json.loads(path.read_text())
-        model.get("options", {}).get("oracle", {}).pop("schema", None)
+        edit(model)
         path.write_text(json.dumps(model))
     return folder
 
 
-TRANSITIONS = [("customer_v1", "customer_v2"), ("customer_v2", "customer_v1")]
+def _no_oracle_schema(model):
+    """The same models in the login schema, unqualified."""
+    model.get("options", {}).get("oracle", {}).pop("schema", None)
+
+
+def _no_indexes(model):
+    """An older version of the models: no model indexes, no property indexes."""
+    model.pop("indexes", None)
+    for prop in model.get("properties", {}).values():
+        if isinstance(prop, dict):
+            prop.pop("index", None)
+
+
+def _no_foreign_keys(model):
+    """An older version of foreign_keys: no foreignKeys, and Order has no shipTo relation (so no
+    shippingAddressId column)."""
+    model.pop("foreignKeys", None)
+    model.get("relations", {}).pop("shipTo", None)
+
+
+def _source(tmp_path: Path, fixture: str, edit, tag: str):
+    return _edited_copy(tmp_path / tag, fixture, edit) if edit else fixture
+
+
+MSSQL_DUPLICATE_FK_DROP = pytest.mark.xfail(strict=True, reason=(
+    "autoupdate --sql on SQL Server: when a dropped column carries a dropped FK, the plan's DROP CONSTRAINT "
+    "[fk_order_address] is rendered, then mssql-django's remove_field looks the column's FKs up (before any "
+    "statement ran) and renders it again; the printed script fails at the second one (Msg 3728). A real run "
+    "is unaffected: the look-up then happens after the first DROP."))
+
+#: name -> (old fixture, edit making the old version, new fixture, edit making the new version, prune).
+TRANSITIONS = {
+    "customer_v1_customer_v2": ("customer_v1", None, "customer_v2", None, False),
+    "customer_v2_customer_v1": ("customer_v2", None, "customer_v1", None, False),
+    "customer_v1_customer_v2.unqualified": ("customer_v1", _no_oracle_schema, "customer_v2", _no_oracle_schema, False),
+    "customer_v2_customer_v1.unqualified": ("customer_v2", _no_oracle_schema, "customer_v1", _no_oracle_schema, False),
+    "indexes_added": ("indexes", _no_indexes, "indexes", None, False),
+    "foreign_keys_added": ("foreign_keys", _no_foreign_keys, "foreign_keys", None, False),
+    "foreign_keys_removed": ("foreign_keys", None, "foreign_keys", _no_foreign_keys, True),
+}
 
 
 def transition_cases():
     out = []
     for alias in ("oracle", "mssql"):
-        for old, new in TRANSITIONS:
-            marks = [LOGIN_SCHEMA_XFAIL] if alias == "oracle" else []
-            out.append(pytest.param(alias, old, new, False, marks=marks, id=f"{alias}-{old}-{new}"))
-            if alias == "oracle":
-                out.append(pytest.param(alias, old, new, True, id=f"{alias}-{old}-{new}-unqualified"))
+        for name, (old, _, new, new_edit, _) in TRANSITIONS.items():
+            if name.endswith(".unqualified") and alias != "oracle":
+                continue  # the oracle.schema setting means nothing on SQL Server
+            login = alias == "oracle" and not name.endswith(".unqualified") and {old, new} & LOGIN_SCHEMA_FIXTURES
+            marks = [LOGIN_SCHEMA_XFAIL] if login else []
+            if alias == "mssql" and name == "foreign_keys_removed":
+                marks = [MSSQL_DUPLICATE_FK_DROP]
+            out.append(pytest.param(alias, name, marks=marks, id=f"{alias}-{name}"))
     return out
 
 
-@pytest.mark.parametrize("alias, old, new, unqualified", transition_cases())
-def test_transition_renders_reviewed_alter_sql_and_converges(alias, old, new, unqualified, settings, monkeypatch,
-                                                             tmp_path):
+@pytest.mark.parametrize("alias, name", transition_cases())
+def test_transition_renders_reviewed_alter_sql_and_converges(alias, name, settings, monkeypatch, tmp_path):
     require_alias(alias)
-    old_source = _without_oracle_schema(tmp_path / "old", old) if unqualified else old
-    new_source = _without_oracle_schema(tmp_path / "new", new) if unqualified else new
-    server = made_by_automigrate(alias, settings, old_source)
-    use(settings, alias, new_source)
-    sql = autoupdate_statements(alias, monkeypatch, server)
-    suffix = ".unqualified" if unqualified else ""
-    check_against_file("".join(s.strip() + "\n" for s in sql), f"autoupdate_{old}_{new}{suffix}.{alias}.sql")
-    # The ALTERs, run on the snapshot, leave the new models in sync.
-    server.run(sql)
+    old, old_edit, new, new_edit, prune = TRANSITIONS[name]
+    server = made_by_automigrate(alias, settings, _source(tmp_path, old, old_edit, "old"))
+    use(settings, alias, _source(tmp_path, new, new_edit, "new"))
+    with served(alias, monkeypatch, server):
+        result = autoupdate(using=alias, dry_run=True, prune=prune)
+    assert result.sql, "the transition changed nothing"
+    check_against_file("".join(s.strip() + "\n" for s in result.sql), f"autoupdate_{name}.{alias}.sql")
+    # The statements, run on the snapshot, leave the new models in sync, with nothing more to do.
+    server.run(result.sql)
     with served(alias, monkeypatch, server):
         assert is_actual(using=alias)
+        assert autoupdate(using=alias, dry_run=True, prune=prune).sql == []
 
 
 MIXED_CASE = {"name": "Mixed", "options": {"oracle": {"table": "MixedCase"}},
