@@ -296,7 +296,7 @@ def _oracle_sequences(catalog: OracleCatalog, django_name: str):
     """DatabaseIntrospection.get_sequences (oracle): identity columns only, names lower-cased; LoopBack's
     sequence + trigger is no identity, so Django lists nothing for it."""
     table = catalog.tables[django_name.upper()]
-    return [{"name": f"iseq$${n}", "table": django_name, "column": c.name.lower()}
+    return [{"name": f"iseq$$_{70000 + n}", "table": django_name, "column": c.name.lower()}
             for n, c in enumerate(table.columns) if c.identity]
 
 
