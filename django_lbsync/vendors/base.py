@@ -125,9 +125,17 @@ class Vendor:
     #: How runs on one database are serialized (locking.py): "advisory_lock", "named_lock", "lock_file",
     #: or None where we take no lock (databases only rendered offline).
     lock_strategy: str | None = None
-    #: The system catalog our own catalog queries read (dependents.py): "pg_catalog",
-    #: "mysql_information_schema", "sqlite_master", or None (no such queries here).
-    catalog: str | None = None
+    #: The fast catalog reader (catalogs/<vendor>.py `read_tables(cursor, schemas, views) -> [Table]`), a
+    #: constant few queries whatever the number of tables; None: the generic reader (introspect_generic.py).
+    catalog_reader = None
+    #: The generic reader's gap hooks (a catalogs.hooks.GapHooks subclass); None: it cannot read here.
+    gap_hooks = None
+    #: `(cursor, dropped tables) -> [name]`: the other objects DROP TABLE takes along or leaves broken
+    #: (drop_table_dependents "cascade"; dependents.py). None: nothing to name.
+    dependents_reader = None
+    #: `(cursor, dropped tables) -> [(kind, schema, table, detail)]`: what belongs to a dropped table that no
+    #: model re-creates (triggers, comments, grants ...; dependents.lost_with_tables). None: nothing read.
+    lost_objects_reader = None
     #: The schema (or database) that owns tables written without one.
     sql_current_schema = "SELECT 'main'"
     #: The (schema, table) pairs of the tables in the given schemas; `{placeholders}` is one %s per schema.

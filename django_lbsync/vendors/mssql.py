@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..definitions import ModelDefinition, PropertyDefinition
+from ..catalogs import mssql as catalog_sql
 from .base import Vendor
 
 
@@ -9,6 +10,7 @@ class MssqlVendor(Vendor):
     django_vendor = "microsoft"
     django_backends = ("mssql.base.DatabaseWrapper",)
     connector_key = "mssql"
+    gap_hooks = catalog_sql.MssqlHooks  # no fast reader: Django's introspection API plus these
     char_length_sql = "LEN({})"
     byte_length_sql = "DATALENGTH({})"
     default_schema = "dbo"

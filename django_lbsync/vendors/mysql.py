@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
+from ..catalogs import mysql as catalog_sql
 from .base import Vendor
 
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT")
@@ -23,7 +24,9 @@ class MysqlVendor(Vendor):
     drop_table_dependents = "refuses"  # an FK of another table blocks DROP TABLE
     connect_timeout_parameter = "connect_timeout"  # bounds the TCP connect and the server's greeting
     lock_strategy = "named_lock"  # GET_LOCK, server-wide names carrying the database name
-    catalog = "mysql_information_schema"
+    catalog_reader = staticmethod(catalog_sql.read_tables)  # information_schema, 4 queries
+    gap_hooks = catalog_sql.MySQLHooks
+    lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     sql_current_schema = "SELECT DATABASE()"
     sql_list_schemas = ("SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN "
                         "('mysql', 'information_schema', 'performance_schema', 'sys')")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from ..definitions import ModelDefinition, PropertyDefinition
+from ..catalogs import oracle as catalog_sql
 from .base import Vendor
 
 BARE_TYPES = ("CLOB", "BLOB", "NCLOB", "DATE", "NUMBER", "INTEGER", "FLOAT", "BINARY_FLOAT", "BINARY_DOUBLE")
@@ -14,6 +15,7 @@ class OracleVendor(Vendor):
     django_backends = ("django.db.backends.oracle.base.DatabaseWrapper",)
     connector_key = "oracle"
     uses_sequences_and_triggers = True  # docs/loopback-rules/types.md#ids-and-generated-ids
+    gap_hooks = catalog_sql.OracleHooks  # no fast reader: Django's introspection API plus these
     discovery_nullable = ("Y", "N")
     char_length_sql = "LENGTH({})"
     byte_length_sql = "LENGTHB({})"

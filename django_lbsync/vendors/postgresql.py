@@ -5,6 +5,7 @@ import re
 
 from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
+from ..catalogs import postgresql as catalog_sql
 from .base import Vendor
 
 # Types that take no length: LoopBack writes `INTEGER(22)` when a length is set (a syntax error,
@@ -27,7 +28,10 @@ class PostgresqlVendor(Vendor):
     drop_table_dependents = "cascade"  # Django's editor writes DROP TABLE ... CASCADE
     connect_timeout_parameter = "connect_timeout"  # libpq
     lock_strategy = "advisory_lock"  # a session advisory lock, per database by nature
-    catalog = "pg_catalog"
+    catalog_reader = staticmethod(catalog_sql.read_tables)  # pg_catalog, 4 queries
+    gap_hooks = catalog_sql.PostgreSQLHooks
+    dependents_reader = staticmethod(catalog_sql.dependents)  # pg_depend, as CASCADE follows it
+    lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     sql_current_schema = "SELECT current_schema()"
     sql_list_schemas = ("SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', "
                         "'information_schema') AND nspname NOT LIKE 'pg_toast%%' AND nspname NOT LIKE 'pg_temp%%'")

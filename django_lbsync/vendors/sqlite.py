@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
+from ..catalogs import sqlite as catalog_sql
 from .base import Vendor
 
 
@@ -17,7 +18,9 @@ class SqliteVendor(Vendor):
     inline_foreign_keys = True  # SQLite cannot ALTER TABLE ADD CONSTRAINT
     database_is_local_file = True
     lock_strategy = "lock_file"  # an OS lock on a file beside the database file
-    catalog = "sqlite_master"
+    catalog_reader = staticmethod(catalog_sql.read_tables)  # sqlite_master + pragmas, 3 queries
+    gap_hooks = catalog_sql.SQLiteHooks
+    lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     auto_suffix = "AUTOINCREMENT"
     case_insensitive_columns = True
     type_families = datatypes.SQLITE_FAMILIES

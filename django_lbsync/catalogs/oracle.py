@@ -1,0 +1,138 @@
+"""Oracle's catalog (the user_* and all_* views): the generic reader's gap hooks, and what DROP TABLE ...
+CASCADE CONSTRAINTS takes along (docs/introspection.md, docs/unmanaged-objects.md). Catalog SELECTs only,
+values bound. Verified offline only: no Oracle server runs here."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..schema import ForeignKey
+from .hooks import GapHooks, _plain_word, _with
+
+class OracleHooks(GapHooks):
+    """Django's Oracle introspection lower-cases every name (`identifier_converter`), gives an oracledb
+    type object instead of the type text, knows identity columns only, one referenced column and no
+    delete rule per foreign key, and hides a DESC or function index's columns behind `SYS_NC...$`.
+    All of it is in the user's own catalog (`user_*` views; Django reads only the login schema)."""
+
+    def current_schema(self):
+        return self._rows("SELECT SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL")[0][0]
+
+    def true_name(self, name):
+        return self.facts["tables"].get(name, name)
+
+    def schema_facts(self):
+        facts: dict = {"tables": {}, "columns": {}, "types": {}, "names": {}, "expressions": {}, "sequences": {},
+                       "fks": defaultdict(dict)}
+        self.facts = facts
+        for table, column, data_type, length, char_length, char_used, precision, scale in self._rows(
+            "SELECT table_name, column_name, data_type, data_length, char_length, char_used, data_precision, "
+            "data_scale FROM user_tab_columns ORDER BY table_name, column_id"
+        ):
+            facts["tables"][table.lower()] = table
+            facts["columns"][(table, column.lower())] = column
+            facts["types"][(table, column)] = _oracle_type(data_type, length, char_length, char_used, precision,
+                                                           scale)
+        # Constraint and index names as created ("fk_order_customerId" is quoted, so case-sensitive).
+        for table, name in self._rows(
+            "SELECT table_name, constraint_name FROM user_constraints WHERE constraint_type IN ('P', 'U', 'R') "
+            "UNION ALL SELECT table_name, index_name FROM user_indexes"
+        ):
+            facts["names"].setdefault((table, name.lower()), set()).add(name)
+        # DESC columns and expressions of an index are hidden SYS_NC...$ columns; their text is here.
+        for table, index, position, expression in self._rows(
+            "SELECT table_name, index_name, column_position, column_expression FROM user_ind_expressions"
+        ):
+            facts["expressions"][(table, index, position)] = expression
+        # LoopBack's generated id: a sequence and a BEFORE INSERT row trigger that writes :new.<id> from it.
+        for table, trigger, sequence, column in self._rows(
+            "SELECT t.table_name, t.trigger_name, d.referenced_name, c.column_name "
+            "FROM user_triggers t "
+            "JOIN user_dependencies d ON d.name = t.trigger_name AND d.type = 'TRIGGER' "
+            "  AND d.referenced_type = 'SEQUENCE' AND d.referenced_owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') "
+            "JOIN user_trigger_cols c ON c.trigger_name = t.trigger_name AND c.table_name = t.table_name "
+            "  AND c.column_usage LIKE 'NEW%%OUT' "
+            "WHERE t.base_object_type = 'TABLE' AND t.trigger_type = 'BEFORE EACH ROW' "
+            "  AND t.triggering_event LIKE '%%INSERT%%' AND t.status = 'ENABLED' "
+            "ORDER BY t.table_name, t.trigger_name"
+        ):
+            facts["sequences"].setdefault(table, (column, sequence, trigger))
+        for table, name, delete_rule, column, ref_owner, ref_table, ref_column in self._rows(
+            "SELECT c.table_name, c.constraint_name, c.delete_rule, cc.column_name, r.owner, r.table_name, "
+            "  rc.column_name "
+            "FROM user_constraints c JOIN user_cons_columns cc ON cc.constraint_name = c.constraint_name "
+            "JOIN all_constraints r ON r.owner = c.r_owner AND r.constraint_name = c.r_constraint_name "
+            "JOIN all_cons_columns rc ON rc.owner = r.owner AND rc.constraint_name = r.constraint_name "
+            "  AND rc.position = cc.position "
+            "WHERE c.constraint_type = 'R' ORDER BY c.table_name, c.constraint_name, cc.position"
+        ):
+            entry = facts["fks"][table].setdefault(name, ([], ref_owner, ref_table, [], delete_rule))
+            entry[0].append(column)
+            entry[3].append(ref_column)
+        return facts
+
+    def _column_name(self, table, name):
+        return self.facts["columns"].get((table, name), name)
+
+    def _object_name(self, table, name):
+        """The catalog's spelling of a lower-cased constraint or index name; kept lower-cased when two
+        names of the table differ only in case (then the diff sees it as another name, never a wrong one)."""
+        spellings = self.facts["names"].get((table, name), ())
+        return next(iter(spellings)) if len(spellings) == 1 else name
+
+    def primary_key(self, facts, table, django_columns):
+        return tuple(self._column_name(table, c) for c in django_columns)
+
+    def is_auto(self, facts, table, info):
+        sequence = facts["sequences"].get(table)
+        return bool(info.is_autofield) or (sequence is not None and sequence[0] == self._column_name(table, info.name))
+
+    def column(self, facts, table, info, primary_key):
+        name = self._column_name(table, info.name)
+        column = super().column(facts, table, info._replace(name=name), primary_key)
+        return _with(column, collation=info.collation if _plain_word(info.collation) else None)
+
+    def index(self, facts, table, name, entry):
+        name = self._object_name(table, name)
+        columns = []
+        for position, column in enumerate(entry["columns"], 1):
+            expression = facts["expressions"].get((table, name, position))
+            if expression is not None:  # a DESC key is the expression `"COL"`; anything else is a function
+                match = re.fullmatch(r'"((?:[^"]|"")+)"', expression.strip())
+                column = match.group(1).replace('""', '"') if match else ""  # "": opaque (GapHooks.index)
+            else:
+                column = self._column_name(table, column)
+            columns.append(column)
+        index = super().index(facts, table, name, {**entry, "columns": columns})
+        # bitmap, domain, reverse-key indexes: not something a model writes or autoupdate may rebuild
+        return _with(index, opaque=index.opaque or entry.get("type") not in (None, "idx", "function-based normal"))
+
+    def foreign_keys(self, facts, table, entries):
+        return [
+            ForeignKey(name, tuple(columns), ref_table, self.ref_schema(ref_owner), tuple(ref_columns),
+                       None if delete_rule == "NO ACTION" else delete_rule, None)
+            for name, (columns, ref_owner, ref_table, ref_columns, delete_rule) in facts["fks"].get(table, {}).items()
+        ]
+
+    def table_sequence(self, facts, table):
+        sequence = facts["sequences"].get(table)
+        return sequence[1:] if sequence else None
+
+
+def _oracle_type(data_type, length, char_length, char_used, precision, scale) -> str:
+    """user_tab_columns -> the type as LoopBack writes it: VARCHAR2(n), NUMBER(p,s), NUMBER, DATE, CLOB.
+
+    A character length is the declared one, in characters (CHAR semantics) or bytes; the unit itself
+    is not part of the text (a model cannot say it, so it is never a difference)."""
+    if data_type in ("VARCHAR2", "CHAR", "NVARCHAR2", "NCHAR"):
+        return f"{data_type}({char_length if char_used == 'C' else length})"
+    if data_type in ("RAW",):
+        return f"{data_type}({length})"
+    if data_type == "NUMBER":
+        if precision is None:
+            return "NUMBER" if scale is None else "NUMBER(*,0)"  # INTEGER is stored as NUMBER(*,0)
+        return f"NUMBER({precision},{scale or 0})"
+    if data_type == "FLOAT":
+        return "FLOAT" if precision in (None, 126) else f"FLOAT({precision})"
+    return data_type  # DATE, CLOB, BLOB, NCLOB, BINARY_DOUBLE, TIMESTAMP(6) ...: as stored
+

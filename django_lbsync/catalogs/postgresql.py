@@ -1,0 +1,264 @@
+"""PostgreSQL's catalog (pg_catalog): the fast reader, the generic reader's gap hooks, and what DROP TABLE
+... CASCADE takes along (docs/introspection.md, docs/unmanaged-objects.md). Catalog SELECTs only, values bound."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from .. import sqlrules
+from ..schema import Column, ForeignKey, Index, Table
+from .builder import TableBuilder
+from .hooks import GapHooks, _with
+
+_PG_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+
+
+def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
+    cursor.execute("SELECT current_schema()")
+    current = cursor.fetchone()[0]
+    wanted = [current] + [s for s in schemas if s != current]
+    kinds = "'r', 'p', 'v', 'm'" if views else "'r', 'p'"
+    rel = f"c.relkind IN ({kinds}) AND n.nspname = ANY(%s)"
+    out = TableBuilder()
+
+    def key(schema, table):
+        return (None if schema == current else schema, table)
+
+    cursor.execute(
+        "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
+        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind, c.oid, a.attnum, "
+        # A collation other than the type's own; ALTER ... TYPE would reset it unless written again.
+        "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END "
+        "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+        "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
+        "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
+        "  (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', current_schema())) "
+        f"WHERE {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY n.nspname, c.relname, a.attnum",
+        [wanted],
+    )
+    attnames: dict[tuple[int, int], str] = {}
+    for schema, table, column, type_, null, default, identity, relkind, oid, attnum, collation in cursor.fetchall():
+        attnames[(oid, attnum)] = column
+        if relkind in ("v", "m"):
+            out.views.add(key(schema, table))
+        # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
+        auto = bool(identity) or bool(default and default.startswith("nextval("))
+        if collation and sqlrules.identifier_problem(collation, '"'):
+            collation = None  # untrusted catalog text: a name that could leave its quotes is not written
+        out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto,
+                                                      collation=collation))
+    # Index columns come as attribute numbers, named from the column rows above (no subquery per index).
+    cursor.execute(
+        "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
+        "  ix.indkey::int2[], ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
+        "  EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u') "
+        "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
+        f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {rel} ORDER BY n.nspname, c.relname, i.relname",
+        [wanted],
+    )
+    for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint in cursor.fetchall():
+        columns = [attnames.get((oid, n)) if n else None for n in attnums]
+        if primary:
+            out.pk[key(schema, table)] = tuple(columns)
+            continue
+        orders = tuple("DESC" if (opt & 1) else "ASC" for opt in options)
+        out.indexes[key(schema, table)].append(
+            Index(name, tuple(c or "" for c in columns), orders, unique, constraint=constraint,
+                  opaque=opaque or None in columns)
+        )
+    cursor.execute(
+        "SELECT n.nspname, c.relname, con.conname, "
+        "  array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord) "
+        "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+        "  rn.nspname, rc.relname, "
+        "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
+        "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+        "  con.confdeltype, con.confupdtype "
+        "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+        f"WHERE con.contype = 'f' AND {rel} ORDER BY n.nspname, c.relname, con.conname",
+        [wanted],
+    )
+    for schema, table, name, columns, ref_schema, ref_table, ref_columns, on_delete, on_update in cursor.fetchall():
+        out.fks[key(schema, table)].append(
+            ForeignKey(name, tuple(columns), ref_table, key(ref_schema, ref_table)[0], tuple(ref_columns),
+                       _PG_ACTIONS[on_delete], _PG_ACTIONS[on_update])
+        )
+    return out.tables()
+
+
+
+class PostgreSQLHooks(GapHooks):
+    """Django reads only tables visible on the search path, so each schema is read with the search path
+    set to it alone (set_config with a bound, quote_ident-ed value; restored after)."""
+
+    reads_other_schemas = True
+
+    def current_schema(self):
+        return self._rows("SELECT current_schema()")[0][0]
+
+    def schema_exists(self, schema):
+        return bool(self._rows("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]))
+
+    @contextmanager
+    def scoped_to(self, schema):
+        (saved,) = self._rows("SELECT current_setting('search_path')")[0]
+        self._rows("SELECT set_config('search_path', quote_ident(%s), false)", [schema or self.default_schema])
+        try:
+            yield
+        finally:
+            self._rows("SELECT set_config('search_path', %s, false)", [saved])
+
+    def schema_facts(self):
+        visible = "pg_table_is_visible(c.oid) AND n.nspname = current_schema()"
+        facts = {"types": {}, "collations": {}, "opaque": set(), "fk_details": {}}
+        # Types as DDL spells them (Django gives only the type OID), and a collation other than the
+        # type's own (Django reports any non-default collation, the type's own included).
+        for table, column, type_, collation in self._rows(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
+            "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END "
+            "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
+            "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
+            "  (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', %s)) "
+            f"WHERE {visible} AND a.attnum > 0 AND NOT a.attisdropped",
+            [self.default_schema],
+        ):
+            facts["types"][(table, column)] = type_
+            if collation and not sqlrules.identifier_problem(collation, '"'):
+                facts["collations"][(table, column)] = collation
+        # Partial indexes: Django reports the definition of expression indexes only.
+        facts["opaque"] = {tuple(row) for row in self._rows(
+            "SELECT c.relname, i.relname FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid "
+            "JOIN pg_class c ON c.oid = ix.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            f"WHERE {visible} AND (ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL)")}
+        for table, name, ref_schema, ref_columns, on_delete, on_update in self._rows(
+            "SELECT c.relname, con.conname, rn.nspname, "
+            "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
+            "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+            "  con.confdeltype, con.confupdtype "
+            "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+            f"WHERE con.contype = 'f' AND {visible}"
+        ):
+            facts["fk_details"][(table, name)] = (ref_schema, ref_columns, _PG_ACTIONS[on_delete],
+                                                  _PG_ACTIONS[on_update])
+        return facts
+
+    def is_auto(self, facts, table, info):
+        # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
+        return bool(info.is_autofield) or bool(info.default and info.default.startswith("nextval("))
+
+    def column(self, facts, table, info, primary_key):
+        column = super().column(facts, table, info, primary_key)
+        collation = facts["collations"].get((table, info.name))
+        return _with(column, collation=collation)
+
+
+
+# Everything DROP ... CASCADE removes, recursively: objects that depend on a dropped object normally
+# ('n') or automatically ('a'), and the owner of a dropped internal part ('i': a view owns its rule).
+# Then only what is not part of a dropped table itself (its indexes, constraints, sequences ...; its
+# triggers, rules and policies are named by lost_with_tables). A view's own rule stands for the view.
+_PG_DEPENDENTS = """
+WITH RECURSIVE roots AS (
+  SELECT c.oid, c.reltype FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN unnest(%s::text[], %s::text[]) AS r(nsp, rel) ON n.nspname = r.nsp AND c.relname = r.rel
+), dropped(classid, objid, objsubid) AS (
+  SELECT 'pg_class'::regclass::oid, oid, 0 FROM roots
+  UNION SELECT 'pg_type'::regclass::oid, reltype, 0 FROM roots
+  UNION
+  SELECT CASE WHEN d.deptype = 'i' THEN d.refclassid ELSE d.classid END,
+         CASE WHEN d.deptype = 'i' THEN d.refobjid ELSE d.objid END,
+         CASE WHEN d.deptype = 'i' THEN 0 ELSE d.objsubid END
+  FROM pg_depend d JOIN dropped p ON
+       (d.deptype IN ('n', 'a') AND d.refclassid = p.classid AND d.refobjid = p.objid
+        AND (p.objsubid = 0 OR d.refobjsubid = p.objsubid))
+    OR (d.deptype = 'i' AND d.classid = p.classid AND d.objid = p.objid)
+)
+SELECT DISTINCT pg_describe_object(x.classid, x.objid, x.objsubid), c.relkind
+FROM dropped x LEFT JOIN pg_class c ON x.classid = 'pg_class'::regclass AND c.oid = x.objid
+WHERE x.classid <> 'pg_type'::regclass
+  AND NOT (x.classid = 'pg_rewrite'::regclass AND EXISTS (
+        SELECT 1 FROM pg_rewrite w WHERE w.oid = x.objid
+        AND (w.rulename = '_RETURN' OR w.ev_class IN (SELECT oid FROM roots))))
+  AND NOT (x.classid = 'pg_class'::regclass AND x.objsubid = 0 AND (
+        x.objid IN (SELECT oid FROM roots)
+        OR EXISTS (SELECT 1 FROM pg_depend o WHERE o.classid = x.classid AND o.objid = x.objid
+                   AND o.deptype IN ('a', 'i') AND o.refclassid = 'pg_class'::regclass
+                   AND o.refobjid IN (SELECT oid FROM roots))))
+  AND NOT (x.classid = 'pg_class'::regclass AND x.objsubid > 0 AND x.objid IN (SELECT oid FROM roots))
+  AND NOT (x.classid = 'pg_constraint'::regclass AND
+           (SELECT conrelid FROM pg_constraint WHERE oid = x.objid) IN (SELECT oid FROM roots))
+  AND NOT (x.classid = 'pg_attrdef'::regclass AND
+           (SELECT adrelid FROM pg_attrdef WHERE oid = x.objid) IN (SELECT oid FROM roots))
+  AND NOT (x.classid = 'pg_trigger'::regclass AND
+           (SELECT tgrelid FROM pg_trigger WHERE oid = x.objid) IN (SELECT oid FROM roots))
+  AND NOT (x.classid = 'pg_policy'::regclass AND
+           (SELECT polrelid FROM pg_policy WHERE oid = x.objid) IN (SELECT oid FROM roots))
+ORDER BY 1
+"""
+
+
+def dependents(cursor, dropped: list[Table]) -> list[str]:
+    """Every object DROP TABLE ... CASCADE removes with `dropped` that is not part of them, as the server
+    names it (pg_describe_object)."""
+    cursor.execute("SELECT current_schema()")
+    current = cursor.fetchone()[0]
+    cursor.execute(_PG_DEPENDENTS, [[t.schema or current for t in dropped], [t.name for t in dropped]])
+    rows = cursor.fetchall()
+    return [f"{name} (with its data)" if relkind == "m" else name for name, relkind in rows]
+
+
+
+# The dropped tables by oid, with the schema as Table.key spells it (None: the current schema).
+_PG_ROOTS = """
+WITH roots AS (
+  SELECT c.oid, c.relowner, c.relacl, c.relrowsecurity, c.relforcerowsecurity,
+         CASE WHEN r.given THEN n.nspname END AS nsp, c.relname
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN unnest(%s::text[], %s::text[], %s::bool[]) AS r(nsp, rel, given) ON n.nspname = r.nsp AND c.relname = r.rel
+)
+"""
+
+#: kind -> SELECT schema, table, detail (appended to _PG_ROOTS).
+_PG_LOST = {
+    "trigger": "SELECT nsp, relname, t.tgname FROM roots JOIN pg_trigger t ON t.tgrelid = roots.oid "
+               "WHERE NOT t.tgisinternal ORDER BY 1, 2, 3",
+    "rule": "SELECT nsp, relname, w.rulename FROM roots JOIN pg_rewrite w ON w.ev_class = roots.oid "
+            "WHERE w.rulename <> '_RETURN' ORDER BY 1, 2, 3",
+    "policy": "SELECT nsp, relname, p.polname FROM roots JOIN pg_policy p ON p.polrelid = roots.oid ORDER BY 1, 2, 3",
+    "row level security": "SELECT nsp, relname, CASE WHEN relforcerowsecurity THEN 'enabled, forced' "
+                          "ELSE 'enabled' END FROM roots WHERE relrowsecurity ORDER BY 1, 2",
+    # Privileges the owner does not hold by owning the table, on the table and on its columns.
+    "grant": ", acls AS (SELECT nsp, relname, relowner, NULL::name AS attname, relacl AS acl FROM roots "
+             "WHERE relacl IS NOT NULL UNION ALL SELECT nsp, relname, relowner, col.attname, col.attacl "
+             "FROM roots JOIN pg_attribute col ON col.attrelid = roots.oid AND col.attnum > 0 "
+             "AND NOT col.attisdropped AND col.attacl IS NOT NULL) "
+             "SELECT nsp, relname, string_agg(a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT "
+             "OPTION' ELSE '' END, ', ' ORDER BY a.privilege_type) || CASE WHEN attname IS NULL THEN '' "
+             "ELSE ' (' || quote_ident(attname) || ')' END || ' to ' || CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+             "ELSE quote_ident(pg_get_userbyid(a.grantee)) END "
+             "FROM acls CROSS JOIN LATERAL aclexplode(acl) a WHERE a.grantee <> relowner "
+             "GROUP BY nsp, relname, attname, a.grantee ORDER BY 1, 2, 3",
+    "table comment": "SELECT nsp, relname, NULL FROM roots JOIN pg_description d ON d.objoid = roots.oid "
+                     "AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 ORDER BY 1, 2",
+    "column comment": "SELECT nsp, relname, col.attname FROM roots JOIN pg_description d ON d.objoid = roots.oid "
+                      "AND d.classoid = 'pg_class'::regclass JOIN pg_attribute col ON col.attrelid = roots.oid "
+                      "AND col.attnum = d.objsubid AND d.objsubid > 0 ORDER BY 1, 2, d.objsubid",
+    # CREATE TABLE makes the role running automigrate the owner.
+    "owner": "SELECT nsp, relname, pg_get_userbyid(relowner) FROM roots "
+             "WHERE pg_get_userbyid(relowner) <> current_user ORDER BY 1, 2",
+}
+
+
+def lost_objects(cursor, dropped: list[Table]) -> list[tuple]:
+    cursor.execute("SELECT current_schema()")
+    current = cursor.fetchone()[0]
+    roots = [[t.schema or current for t in dropped], [t.name for t in dropped], [bool(t.schema) for t in dropped]]
+    lost = []
+    for kind, query in _PG_LOST.items():
+        cursor.execute(_PG_ROOTS + query, roots)
+        lost.extend((kind, *row) for row in cursor.fetchall())
+    return lost
+

@@ -1,0 +1,201 @@
+"""SQLite's catalog (sqlite_master and the pragma functions): the fast reader, the generic reader's gap hooks,
+and what DROP TABLE takes along (docs/introspection.md, docs/unmanaged-objects.md)."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .. import sqlite_ddl
+from ..schema import Column, ForeignKey, Index, Table
+from .builder import TableBuilder
+from .hooks import GapHooks, _with
+
+_SQLITE_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+
+
+def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
+    out = TableBuilder()
+    kinds = "m.type IN ('table', 'view')" if views else "m.type = 'table'"
+    cursor.execute(
+        "SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, m.type "
+        f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE {kinds} AND m.name NOT LIKE 'sqlite_%' "
+        "ORDER BY m.name, p.cid"
+    )
+    create_sql: dict[str, str] = {}
+    clauses: dict[str, sqlite_ddl.TableDDL] = {}
+    pks: dict[str, list] = defaultdict(list)
+    for table, sql, column, type_, notnull, default, pk, kind in cursor.fetchall():
+        create_sql[table] = sql
+        if kind == "view":
+            out.views.add((None, table))
+        elif table not in clauses:
+            clauses[table] = _sqlite_clauses(sql)
+            out.checks[(None, table)] = tuple(clauses[table].checks)
+        auto = bool(pk) and re.search(rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
+        kept = clauses[table].column(column) if kind != "view" else sqlite_ddl.ColumnClauses()
+        # A primary key column holds no NULLs whatever its declaration says (`id integer PRIMARY KEY`).
+        out.columns[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto,
+                                                 collation=kept.collation, check=kept.check))
+        if pk:
+            pks[table].append((pk, column))
+    for table, columns in pks.items():
+        out.pk[(None, table)] = tuple(c for _, c in sorted(columns))
+    cursor.execute(
+        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.name, ii.\"desc\" "
+        "FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_xinfo(il.name) ii "
+        f"WHERE {_SQLITE_TABLES} AND ii.key = 1 ORDER BY m.name, il.name, ii.seqno"
+    )
+    grouped: dict[tuple, dict] = defaultdict(dict)
+    for table, name, unique, origin, partial, column, desc in cursor.fetchall():
+        if origin == "pk":
+            continue
+        entry = grouped[(None, table)].setdefault(name, {"columns": [], "orders": [], "unique": bool(unique),
+                                                         "opaque": bool(partial), "constraint": origin == "u"})
+        entry["columns"].append(column or "")
+        entry["orders"].append("DESC" if desc else "ASC")
+        entry["opaque"] = entry["opaque"] or column is None
+    for key, indexes in grouped.items():
+        for name, e in indexes.items():
+            out.indexes[key].append(Index(name, tuple(e["columns"]), tuple(e["orders"]), e["unique"],
+                                          constraint=e["constraint"], opaque=e["opaque"]))
+    cursor.execute(
+        "SELECT m.name, fk.id, fk.\"from\", fk.\"table\", fk.\"to\", fk.on_delete, fk.on_update "
+        f"FROM sqlite_master m, pragma_foreign_key_list(m.name) fk WHERE {_SQLITE_TABLES} "
+        "ORDER BY m.name, fk.id, fk.seq"
+    )
+    fks: dict[tuple, dict] = defaultdict(dict)
+    for table, fk_id, column, ref_table, ref_column, on_delete, on_update in cursor.fetchall():
+        entry = fks[(None, table)].setdefault(fk_id, [[], ref_table, [], on_delete, on_update])
+        entry[0].append(column)
+        entry[2].append(ref_column)
+    for key, by_id in fks.items():
+        for columns, ref_table, ref_columns, on_delete, on_update in by_id.values():
+            name = _sqlite_fk_name(create_sql.get(key[1], ""), columns[0])
+            out.fks[key].append(ForeignKey(name, tuple(columns), ref_table, None, tuple(ref_columns), on_delete,
+                                           on_update))
+    return out.tables()
+
+
+#: The words a stored CREATE TABLE needs for anything parse_create_table keeps or refuses.
+_CLAUSE_WORDS = re.compile(r"\b(CHECK|COLLATE|GENERATED|AS|WITHOUT|STRICT)\b", re.I)
+
+
+def _sqlite_clauses(sql: str) -> sqlite_ddl.TableDDL:
+    """The COLLATE / CHECK clauses of a stored CREATE TABLE. Unreadable text keeps nothing here; a
+    rebuild of that table is then refused (rebuild.py), never run without them."""
+    if not _CLAUSE_WORDS.search(sql or ""):
+        # Most tables hold none of these words: nothing to keep, and no need to lex their text
+        # (that lexing was most of the catalog read's time at 500 tables).
+        return sqlite_ddl.TableDDL()
+    try:
+        return sqlite_ddl.parse_create_table(sql or "")
+    except sqlite_ddl.UnreadableDDL:
+        return sqlite_ddl.TableDDL()
+
+
+def _sqlite_fk_name(create_sql: str, column: str) -> str:
+    """SQLite keeps FK names only in the CREATE TABLE text: `"col" type ... CONSTRAINT "name" REFERENCES`."""
+    match = re.search(rf'"{re.escape(column)}"[^,]*?CONSTRAINT\s+"((?:[^"]|"")+)"\s+REFERENCES', create_sql, re.I)
+    # ... or a table constraint: `CONSTRAINT "name" FOREIGN KEY ("col", ...)`.
+    match = match or re.search(rf'CONSTRAINT\s+"((?:[^"]|"")+)"\s+FOREIGN\s+KEY\s*\(\s*"?{re.escape(column)}"?\s*[,)]',
+                               create_sql, re.I)
+    return match.group(1).replace('""', '"') if match else ""
+
+
+
+class SQLiteHooks(GapHooks):
+    """SQLite keeps collations, CHECKs, AUTOINCREMENT and foreign key names only in the CREATE TABLE text,
+    names no inline UNIQUE constraint (Django invents `__unnamed_constraint_N__`), and Django's foreign
+    keys are one per column with invented names: those come from the pragmas."""
+
+    sort_fks = False  # in pragma_foreign_key_list order, as the fast reader
+
+    def system_table(self, name):
+        return name.startswith("sqlite_")
+
+    def schema_facts(self):
+        facts: dict = {"ddl": {}, "sql": {}, "pk": defaultdict(list), "constraint_indexes": {}, "opaque": set(),
+                       "fks": defaultdict(dict)}
+        for name, sql in self._rows("SELECT name, sql FROM sqlite_master WHERE type = 'table'"):
+            facts["sql"][name] = sql or ""
+            try:
+                facts["ddl"][name] = sqlite_ddl.parse_create_table(sql or "")
+            except sqlite_ddl.UnreadableDDL:
+                facts["ddl"][name] = sqlite_ddl.TableDDL()
+        # Composite primary key order: Django lists key columns in table order, not key order.
+        for table, column, position in self._rows(
+            "SELECT m.name, p.name, p.pk FROM sqlite_master m, pragma_table_info(m.name) p "
+            "WHERE m.type = 'table' AND p.pk > 0"
+        ):
+            facts["pk"][table].append((position, column))
+        grouped: dict = defaultdict(lambda: ([], []))
+        for table, name, origin, partial, column, desc in self._rows(
+            "SELECT m.name, il.name, il.origin, il.partial, ii.name, ii.\"desc\" "
+            "FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_xinfo(il.name) ii "
+            "WHERE m.type = 'table' AND ii.key = 1 AND (il.origin = 'u' OR il.partial = 1) "
+            "ORDER BY m.name, il.name, ii.seqno"
+        ):
+            if partial:
+                facts["opaque"].add((table, name))
+            if origin == "u":
+                grouped[(table, name)][0].append(column or "")
+                grouped[(table, name)][1].append("DESC" if desc else "ASC")
+        for (table, name), (columns, orders) in grouped.items():
+            facts["constraint_indexes"][(table, tuple(columns))] = (name, tuple(orders))
+        for table, fk_id, column, ref_table, ref_column, on_delete, on_update in self._rows(
+            "SELECT m.name, fk.id, fk.\"from\", fk.\"table\", fk.\"to\", fk.on_delete, fk.on_update "
+            "FROM sqlite_master m, pragma_foreign_key_list(m.name) fk WHERE m.type = 'table' "
+            "ORDER BY m.name, fk.id, fk.seq"
+        ):
+            entry = facts["fks"][table].setdefault(fk_id, [[], ref_table, [], on_delete, on_update])
+            entry[0].append(column)
+            entry[2].append(ref_column)
+        return facts
+
+    def primary_key(self, facts, table, django_columns):
+        ordered = tuple(c for _, c in sorted(facts["pk"].get(table, ())))
+        return ordered if sorted(ordered) == sorted(django_columns) else django_columns
+
+    def is_auto(self, facts, table, info):
+        sql = facts["sql"].get(table, "")
+        return bool(info.pk) and re.search(rf'"?{re.escape(info.name)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
+
+    def column(self, facts, table, info, primary_key):
+        column = super().column(facts, table, info, primary_key)
+        ddl = facts["ddl"].get(table)
+        if ddl is None:  # a view
+            return column
+        kept = ddl.column(info.name)
+        return _with(column, collation=kept.collation, check=kept.check)
+
+    def index(self, facts, table, name, entry):
+        index = super().index(facts, table, name, entry)
+        if index.constraint:  # an inline UNIQUE: the index SQLite made for it has the name to use
+            named = facts["constraint_indexes"].get((table, index.columns))
+            if named:
+                index = _with(index, name=named[0], orders=named[1])
+        return index
+
+    def foreign_keys(self, facts, table, entries):
+        sql = facts["sql"].get(table, "")
+        return [
+            ForeignKey(_sqlite_fk_name(sql, columns[0]), tuple(columns), ref_table, None, tuple(ref_columns),
+                       on_delete, on_update)
+            for columns, ref_table, ref_columns, on_delete, on_update in facts["fks"].get(table, {}).values()
+        ]
+
+    def table_checks(self, facts, table):
+        ddl = facts["ddl"].get(table)
+        return tuple(ddl.checks) if ddl else ()
+
+
+
+def lost_objects(cursor, dropped: list[Table]) -> list[tuple]:
+    # Its views and other tables' foreign keys are text and survive; the table's own triggers do not.
+    lost = []
+    for table in dropped:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s COLLATE NOCASE "
+                       "ORDER BY name", [table.name])
+        lost.extend(("trigger", None, table.name, name) for (name,) in cursor.fetchall())
+    return lost
+
