@@ -10,11 +10,22 @@ automigrate drops and re-creates tables. Other objects can depend on them:
   those foreign keys first (listed in the confirmation the same way).
 - SQLite: a foreign key lives in the other table's CREATE TABLE text and a view is only text, so
   both survive the drop and work again once the table is back. Nothing else is dropped.
+- Oracle: Django's `DROP TABLE ... CASCADE CONSTRAINTS` drops other tables' foreign keys; views,
+  materialized views, other tables' triggers and code that read the table stay, INVALID until it is
+  back (Oracle recompiles them on their next use). Both are named (all_constraints, all_dependencies).
+- SQL Server: mssql-django's DROP TABLE first drops every foreign key that references the table; views
+  and code stay and fail until it is back (named, from sys.foreign_keys and
+  sys.sql_expression_dependencies). A schema-bound object makes SQL Server refuse the DROP, so the run
+  is refused before anything changes.
+
+The catalog SQL is the vendor's (`Vendor.dependents_reader`, `Vendor.lost_objects_reader`,
+catalogs/<vendor>.py); this module only decides what to do with what they name.
 
 What belongs to a dropped table itself and no model declares is lost too, since the table comes back
 exactly as the models say (`lost_with_tables`, also named in the confirmation): its triggers, rules,
 row level security and policies, grants and comments (PostgreSQL); triggers and comments (MySQL);
-triggers (SQLite).
+triggers (SQLite); triggers but the id trigger automigrate re-creates, comments and grants (Oracle);
+triggers, MS_Description comments and grants (SQL Server).
 
 Foreign keys of other *managed* tables (attached models not in this run) that the drop removed are
 created again, from their model, once the tables are back. A foreign key can only be re-created
@@ -50,7 +61,7 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
     effects = DropEffects()
     style = vendor.drop_table_dependents
     effects.lost = lost_with_tables(connection, dropped)
-    if style == "cascade" and vendor.dependents_reader is not None:
+    if style == "cascade" and vendor.dependents_reader is not None and dropped:
         with connection.cursor() as cursor:
             effects.dependents = vendor.dependents_reader(cursor, dropped)
     elif style == "refuses":

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..schema import ForeignKey
+from ..exceptions import AutomigrateRefused
+from ..schema import ForeignKey, Table
+from ..sqlrules import shown
 from .hooks import GapHooks, _with
 
 class MssqlHooks(GapHooks):
@@ -129,3 +131,110 @@ def _closes_at_end(text: str) -> bool:
                 return i == len(text) - 1
     return False
 
+
+
+# -- what mssql-django's DROP TABLE takes along (dependents.py, docs/unmanaged-objects.md) ---------------------
+
+def _dropped(cursor, dropped: list[Table]) -> tuple[str, list[tuple[str, str]]]:
+    """The connection's own schema and the dropped tables as (schema, name) pairs."""
+    cursor.execute("SELECT SCHEMA_NAME()")
+    own = cursor.fetchone()[0]
+    return own, [(t.schema or own, t.name) for t in dropped]
+
+
+def _matching(object_alias: str, pairs: list) -> tuple[str, list[str]]:
+    """`(SCHEMA_NAME(o.schema_id) = %s AND o.name = %s) OR ...` and its parameters: every name is bound."""
+    one = f"(SCHEMA_NAME({object_alias}.schema_id) = %s AND {object_alias}.name = %s)"
+    return "(" + " OR ".join([one] * len(pairs)) + ")", [value for pair in pairs for value in pair]
+
+
+def _key(schema: str, name: str) -> tuple[str, str]:
+    return schema.casefold(), name.casefold()  # the default collations compare names without case
+
+
+def _shown_table(own: str, schema: str, table: str) -> str:
+    return table if schema.casefold() == own.casefold() else f"{schema}.{table}"
+
+
+def dependents(cursor, dropped: list[Table]) -> list[str]:
+    """Other tables' foreign keys, which mssql-django's DROP TABLE drops first (restored from their models
+    where they have one), and the views and code that read the table: they stay, and fail until it is
+    back (`sys.foreign_keys`, `sys.sql_expression_dependencies`). A schema-bound reference (a view or
+    function WITH SCHEMABINDING) makes SQL Server refuse the DROP: automigrate is refused before it starts."""
+    own, pairs = _dropped(cursor, dropped)
+    gone = {_key(*pair) for pair in pairs}
+    where, params = _matching("r", pairs)
+    cursor.execute(
+        "SELECT SCHEMA_NAME(p.schema_id), p.name, fk.name FROM sys.foreign_keys fk "
+        "JOIN sys.objects p ON p.object_id = fk.parent_object_id "
+        f"JOIN sys.objects r ON r.object_id = fk.referenced_object_id WHERE {where} ORDER BY 1, 2, 3",
+        params,
+    )
+    names = [f"foreign key {shown(name)} on table {shown(_shown_table(own, schema, table))}"
+             for schema, table, name in cursor.fetchall() if _key(schema, table) not in gone]
+    cursor.execute(
+        "SELECT SCHEMA_NAME(o.schema_id), o.name, o.type_desc, d.is_schema_bound_reference, "
+        "  SCHEMA_NAME(r.schema_id), r.name, SCHEMA_NAME(po.schema_id), po.name "
+        "FROM sys.sql_expression_dependencies d JOIN sys.objects o ON o.object_id = d.referencing_id "
+        "JOIN sys.objects r ON r.object_id = d.referenced_id "
+        "LEFT JOIN sys.objects po ON o.type = 'TR' AND po.object_id = o.parent_object_id "
+        f"WHERE {where} ORDER BY 1, 2, 5, 6",
+        params,
+    )
+    blocking = []
+    for schema, name, kind, schema_bound, ref_schema, ref_table, parent_schema, parent in cursor.fetchall():
+        if parent is not None and _key(parent_schema, parent) in gone:
+            continue  # a trigger of a dropped table goes with it (lost_objects names it)
+        if _key(schema, name) in gone:
+            continue
+        what = f"{kind.lower().replace('_', ' ')} {shown(_shown_table(own, schema, name))}"
+        table = shown(_shown_table(own, ref_schema, ref_table))
+        if schema_bound:
+            blocking.append(f"{what} is bound to table {table} (WITH SCHEMABINDING)")
+        else:
+            names.append(f"{what} (stays; it fails until table {table} is back)")
+    if blocking:
+        raise AutomigrateRefused("SQL Server refuses to drop a table that a schema-bound object references; "
+                                 "drop or alter these first, nothing was changed:\n  " + "\n  ".join(blocking))
+    return names
+
+
+def lost_objects(cursor, dropped: list[Table]) -> list[tuple]:
+    """Triggers, descriptions (MS_Description) and grants of the dropped tables: `sys.triggers`,
+    `sys.extended_properties`, `sys.database_permissions`."""
+    own, pairs = _dropped(cursor, dropped)
+    where, params = _matching("t", pairs)
+    lost: list[tuple] = []
+
+    def schema_of(schema):
+        return None if schema.casefold() == own.casefold() else schema
+
+    cursor.execute(
+        "SELECT SCHEMA_NAME(t.schema_id), t.name, tr.name FROM sys.triggers tr "
+        f"JOIN sys.objects t ON t.object_id = tr.parent_id WHERE tr.parent_class = 1 AND {where} ORDER BY 1, 2, 3",
+        params,
+    )
+    lost.extend(("trigger", schema_of(schema), table, name) for schema, table, name in cursor.fetchall())
+    cursor.execute(
+        "SELECT SCHEMA_NAME(t.schema_id), t.name, c.name FROM sys.extended_properties ep "
+        "JOIN sys.objects t ON t.object_id = ep.major_id "
+        "LEFT JOIN sys.columns c ON c.object_id = ep.major_id AND c.column_id = ep.minor_id "
+        f"WHERE ep.class = 1 AND ep.name = 'MS_Description' AND {where} ORDER BY 1, 2, ep.minor_id",
+        params,
+    )
+    lost.extend(("table comment" if column is None else "column comment", schema_of(schema), table, column)
+                for schema, table, column in cursor.fetchall())
+    cursor.execute(
+        "SELECT SCHEMA_NAME(t.schema_id), t.name, g.name, p.permission_name, p.state "
+        "FROM sys.database_permissions p JOIN sys.objects t ON t.object_id = p.major_id "
+        "JOIN sys.database_principals g ON g.principal_id = p.grantee_principal_id "
+        f"WHERE p.class = 1 AND p.state IN ('G', 'W') AND {where} ORDER BY 1, 2, 3, 4",
+        params,
+    )
+    grants: dict[tuple, list[str]] = {}
+    for schema, table, grantee, permission, state in cursor.fetchall():
+        grants.setdefault((schema, table, grantee), []).append(
+            permission + (" WITH GRANT OPTION" if state == "W" else ""))
+    lost.extend(("grant", schema_of(schema), table, f"{', '.join(permissions)} to {grantee}")
+                for (schema, table, grantee), permissions in grants.items())
+    return lost

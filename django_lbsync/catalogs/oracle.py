@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..schema import ForeignKey
+from ..schema import ForeignKey, Table
+from ..sqlrules import shown
 from .hooks import GapHooks, _plain_word, _with
 
 class OracleHooks(GapHooks):
@@ -136,3 +137,93 @@ def _oracle_type(data_type, length, char_length, char_used, precision, scale) ->
         return "FLOAT" if precision in (None, 126) else f"FLOAT({precision})"
     return data_type  # DATE, CLOB, BLOB, NCLOB, BINARY_DOUBLE, TIMESTAMP(6) ...: as stored
 
+
+
+# -- what DROP TABLE ... CASCADE CONSTRAINTS takes along (dependents.py, docs/unmanaged-objects.md) ----------
+
+_OWN_SCHEMA = "SELECT SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL"
+
+
+def _dropped(cursor, dropped: list[Table]) -> tuple[str, list[tuple[str, str]]]:
+    """The connection's own schema and the dropped tables as (owner, name) pairs, as the catalog spells them."""
+    cursor.execute(_OWN_SCHEMA)
+    own = cursor.fetchone()[0]
+    return own, [(t.schema or own, t.name) for t in dropped]
+
+
+def _matching(owner_column: str, table_column: str, pairs: list) -> tuple[str, list[str]]:
+    """`(owner = %s AND table = %s) OR ...` for the pairs, and its parameters: every name is bound."""
+    condition = " OR ".join([f"({owner_column} = %s AND {table_column} = %s)"] * len(pairs))
+    return f"({condition})", [value for pair in pairs for value in pair]
+
+
+def _shown_table(own: str, owner: str, table: str) -> str:
+    return table if owner == own else f"{owner}.{table}"
+
+
+def dependents(cursor, dropped: list[Table]) -> list[str]:
+    """Other tables' foreign keys, which Django's `DROP TABLE ... CASCADE CONSTRAINTS` drops (restored from
+    their models where they have one), and the objects Oracle leaves INVALID until the table is back
+    (views, materialized views, other tables' triggers, code): `all_constraints`, `all_dependencies`."""
+    own, pairs = _dropped(cursor, dropped)
+    gone = set(pairs)
+    where, params = _matching("r.owner", "r.table_name", pairs)
+    cursor.execute(
+        "SELECT c.owner, c.table_name, c.constraint_name, r.owner, r.table_name "
+        "FROM all_constraints c JOIN all_constraints r ON r.owner = c.r_owner AND r.constraint_name = c.r_constraint_name "
+        f"WHERE c.constraint_type = 'R' AND {where} ORDER BY 1, 2, 3",
+        params,
+    )
+    names = [f"foreign key {shown(name)} on table {shown(_shown_table(own, owner, table))}"
+             for owner, table, name, _, _ in cursor.fetchall() if (owner, table) not in gone]
+    where, params = _matching("d.referenced_owner", "d.referenced_name", pairs)
+    # A trigger of a dropped table goes with it (lost_objects names it); everything else that reads the table stays.
+    cursor.execute(
+        "SELECT d.owner, d.name, d.type, d.referenced_owner, d.referenced_name, tr.table_owner, tr.table_name "
+        "FROM all_dependencies d LEFT JOIN all_triggers tr ON d.type = 'TRIGGER' AND tr.owner = d.owner "
+        "  AND tr.trigger_name = d.name "
+        f"WHERE d.referenced_type = 'TABLE' AND {where} ORDER BY 1, 2, 4, 5",
+        params,
+    )
+    for owner, name, kind, ref_owner, ref_table, trigger_owner, trigger_table in cursor.fetchall():
+        if (trigger_owner, trigger_table) in gone or (owner, name) in gone:
+            continue
+        names.append(f"{kind.lower()} {shown(_shown_table(own, owner, name))} (left invalid until table "
+                     f"{shown(_shown_table(own, ref_owner, ref_table))} is back; Oracle recompiles it on its next use)")
+    return names
+
+
+def lost_objects(cursor, dropped: list[Table]) -> list[tuple]:
+    """Triggers (but the id trigger automigrate re-creates), comments and grants of the dropped tables:
+    `all_triggers`, `all_tab_comments`, `all_col_comments`, `all_tab_privs`."""
+    own, pairs = _dropped(cursor, dropped)
+    recreated = {(t.schema or own, t.name, t.sequence[1]) for t in dropped if t.sequence}
+    lost: list[tuple] = []
+
+    def rows(kind, sql, owner_column, table_column):
+        where, params = _matching(owner_column, table_column, pairs)
+        cursor.execute(sql.format(where=where), params)
+        for owner, table, detail in cursor.fetchall():
+            if kind == "trigger" and (owner, table, detail) in recreated:
+                continue
+            lost.append((kind, None if owner == own else owner, table, detail))
+
+    rows("trigger", "SELECT table_owner, table_name, trigger_name FROM all_triggers "
+                    "WHERE base_object_type = 'TABLE' AND {where} ORDER BY 1, 2, 3", "table_owner", "table_name")
+    rows("table comment", "SELECT owner, table_name, NULL FROM all_tab_comments WHERE comments IS NOT NULL "
+                          "AND {where} ORDER BY 1, 2", "owner", "table_name")
+    rows("column comment", "SELECT owner, table_name, column_name FROM all_col_comments WHERE comments IS NOT NULL "
+                           "AND {where} ORDER BY 1, 2, 3", "owner", "table_name")
+    where, params = _matching("table_schema", "table_name", pairs)
+    cursor.execute(
+        "SELECT table_schema, table_name, grantee, privilege, grantable FROM all_tab_privs "
+        f"WHERE {where} ORDER BY 1, 2, 3, 4",
+        params,
+    )
+    grants: dict[tuple, list[str]] = {}
+    for owner, table, grantee, privilege, grantable in cursor.fetchall():
+        grants.setdefault((owner, table, grantee), []).append(
+            privilege + (" WITH GRANT OPTION" if grantable == "YES" else ""))
+    lost.extend(("grant", None if owner == own else owner, table, f"{', '.join(privileges)} to {grantee}")
+                for (owner, table, grantee), privileges in grants.items())
+    return lost

@@ -11,6 +11,11 @@ class MssqlVendor(Vendor):
     django_backends = ("mssql.base.DatabaseWrapper",)
     connector_key = "mssql"
     gap_hooks = catalog_sql.MssqlHooks  # no fast reader: Django's introspection API plus these
+    # mssql-django's DROP TABLE first drops every FK that references the table (restored from their
+    # models); views and code stay and fail until it is back; a schema-bound one makes the DROP fail.
+    drop_table_dependents = "cascade"
+    dependents_reader = staticmethod(catalog_sql.dependents)
+    lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     char_length_sql = "LEN({})"
     byte_length_sql = "DATALENGTH({})"
     default_schema = "dbo"

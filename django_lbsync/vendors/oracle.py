@@ -16,6 +16,11 @@ class OracleVendor(Vendor):
     connector_key = "oracle"
     uses_sequences_and_triggers = True  # docs/loopback-rules/types.md#ids-and-generated-ids
     gap_hooks = catalog_sql.OracleHooks  # no fast reader: Django's introspection API plus these
+    # Django's editor writes DROP TABLE ... CASCADE CONSTRAINTS: other tables' FKs go (and are restored),
+    # views and code that read the table stay, INVALID until it is back.
+    drop_table_dependents = "cascade"
+    dependents_reader = staticmethod(catalog_sql.dependents)
+    lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     discovery_nullable = ("Y", "N")
     char_length_sql = "LENGTH({})"
     byte_length_sql = "LENGTHB({})"
