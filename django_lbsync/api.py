@@ -103,16 +103,24 @@ def _all_attached(using: str) -> list[ModelDefinition]:
     return loaded.for_datasources(conf.datasources_for(using))
 
 
-def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> Schema:
-    """The schema LoopBack would create for these models on database `using`."""
+def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS,
+                   live: bool = False) -> Schema:
+    """The schema LoopBack would create for these models on database `using`.
+
+    A model that names the connection's own schema is keyed as one that names none, as the readers key
+    that schema's tables (docs/loopback-rules/names.md#schema). `live`: the own schema is asked of the
+    catalog (one SELECT); else its documented default is used and nothing is connected.
+    """
     connection = connections[using]
+    vendor = vendor_for(connection)
     attached = _all_attached(using)
     selected = _select(attached, models, using)
     return build_schema(
         selected,
-        vendor_for(connection),
+        vendor,
         max_name_length=connection.ops.max_name_length(),
         attached=attached,
+        own_schema=vendor.own_schema(connection, live=live),
     )
 
 
@@ -169,14 +177,27 @@ def automigrate(
     lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
     if given is not None:
         dry_run = given.collect_sql
+    # Built before anything is connected, so a definition error changes nothing (not even creates the database).
     tables = desired_schema(models, using=alias).in_dependency_order()
-    if assume_empty or given is not None:
+    if assume_empty:
+        return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress, on_plan)
+    if given is not None:
+        tables = _keyed_live(models, alias, tables)
         return _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress, on_plan)
     with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
                                                                       on_wait=on_wait):
+        tables = _keyed_live(models, alias, tables)
         with nullcontext() if dry_run else strict_session(connection):  # MySQL: refuse, never clamp
             return _automigrate(connection, alias, tables, None, dry_run, False, confirm, progress, on_plan,
                                 on_notice)
+
+
+def _keyed_live(models, alias: str, tables: list[Table]) -> list[Table]:
+    """`tables` keyed by the connection's own schema as the catalog names it (the tables automigrate finds,
+    drops and restores FKs of are keyed so); the same list where models' schemas are not keyed."""
+    if not vendor_for(connections[alias]).keys_schemas:
+        return tables
+    return desired_schema(models, using=alias, live=True).in_dependency_order()
 
 
 def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress,
@@ -278,7 +299,7 @@ def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
     if not dropped:
         return DropEffects()
     live = introspect(connection, schemas={t.schema for t in dropped if t.schema})
-    return drop_effects(connection, live, dropped, desired_schema(using=alias), vendor_for(connection))
+    return drop_effects(connection, live, dropped, desired_schema(using=alias, live=True), vendor_for(connection))
 
 
 @dataclass
@@ -291,7 +312,7 @@ class AutoupdateResult:
 
 def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
     connection = connections[alias]
-    desired = desired_schema(models, using=alias)
+    desired = desired_schema(models, using=alias, live=True)
     live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
     plan = diff(live, desired, vendor_for(connection), database=alias, prune=prune)
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
@@ -431,6 +452,6 @@ class ModelNames:
 def db_names(model: str, *, using: Using = DEFAULT_DB_ALIAS) -> ModelNames:
     """The table and column names LoopBack's rules give `model` on this database."""
     alias = _target(using)[0]
-    (table,) = desired_schema([model], using=alias).tables.values()
+    (table,) = desired_schema([model], using=alias, live=True).tables.values()
     columns = {c.origin.split(".", 1)[1]: c.name for c in table.columns if c.origin}
     return ModelNames(table.name, table.schema, columns)

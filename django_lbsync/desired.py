@@ -21,11 +21,13 @@ def build_schema(
     *,
     max_name_length: int | None = None,
     attached: Iterable[ModelDefinition] = (),
+    own_schema: str | None = None,
 ) -> Schema:
     """Build the desired schema; every problem (name clash, name too long ...) is raised together.
 
     `attached` are the other models on the same database: a foreign key may reference their tables
-    even when only some models are migrated.
+    even when only some models are migrated. `own_schema` is the connection's own schema
+    (Vendor.own_schema): a model naming it gets `schema=None`, as the readers key that schema's tables.
     """
     models = list(models)
     by_name = {m.name: m for m in attached}
@@ -33,7 +35,7 @@ def build_schema(
     problems: list[DefinitionProblem] = []
     schema = Schema(vendor.django_vendor)
     for model in models:
-        table = _table(model, vendor, by_name, problems)
+        table = _table(model, vendor, by_name, problems, own_schema)
         # The backstop of the identifier and fragment rules (docs/sql-safety.md): every name, type
         # and default of the table, whatever built it, before any SQL exists.
         unsafe = _unsafe_sql(table, model, vendor)
@@ -62,8 +64,8 @@ def build_schema(
     return schema
 
 
-def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list) -> Table:
-    name, schema_name = vendor.table_name(model), vendor.schema_name(model)
+def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list, own_schema: str | None) -> Table:
+    name, schema_name = vendor.table_name(model), vendor.schema_name(model, own_schema)
     ids = model.ids
     columns: list[Column] = []
     seen: dict[str, str] = {}
@@ -96,7 +98,7 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list)
         columns=tuple(columns),
         primary_key=primary_key,
         indexes=tuple(indexes),
-        foreign_keys=tuple(_foreign_keys(model, vendor, models, problems)),
+        foreign_keys=tuple(_foreign_keys(model, vendor, models, problems, own_schema)),
         model=model.name,
         source=str(model.source) if model.source else None,
         sequence=sequence,
@@ -172,7 +174,8 @@ def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems:
     return out
 
 
-def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems: list) -> list[ForeignKey]:
+def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems: list,
+                  own_schema: str | None) -> list[ForeignKey]:
     """`foreignKeys`, with `foreignKey` and `entityKey` mapped to their real columns
     (docs/loopback-rules/indexes-and-keys.md#foreign-keys)."""
     out = []
@@ -198,7 +201,7 @@ def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems
                 name=vendor.foreign_key_name(spec.get("name") or key),
                 columns=(vendor.column_name(prop),),
                 ref_table=vendor.table_name(entity),
-                ref_schema=vendor.schema_name(entity),
+                ref_schema=vendor.schema_name(entity, own_schema),
                 ref_columns=(vendor.column_name(ref_prop),),
                 on_delete=vendor.fk_action(spec.get("onDelete")),
                 on_update=vendor.fk_action(spec.get("onUpdate")) if vendor.fk_on_update else None,

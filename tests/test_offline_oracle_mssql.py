@@ -286,7 +286,7 @@ def test_oracle_existing_tables_asks_in_chunks_under_oracles_1000_values(monkeyp
 
 
 @pytest.mark.parametrize("alias, current_sql, owner, schemas_sql, schemas", [
-    ("oracle", "SELECT USER FROM dual", "LOOPBACK",
+    ("oracle", "SELECT SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL", "LOOPBACK",
      "SELECT username FROM all_users WHERE oracle_maintained = 'N'", ["APP", "LOOPBACK"]),
     ("mssql", "SELECT SCHEMA_NAME()", "dbo",
      "SELECT name FROM sys.schemas WHERE schema_id < 16384 AND name NOT IN ('guest', 'INFORMATION_SCHEMA', 'sys')",

@@ -22,8 +22,15 @@ class Vendor:
     django_backends: tuple[str, ...] = ()
     #: The key of the per-connector block in model JSON (`"postgresql": {...}`).
     connector_key = ""
-    #: Schema used when a model names none (None: the connection's own).
+    #: The connection's own schema when no catalog is asked (offline rendering, checks): PostgreSQL
+    #: `public`, SQL Server `dbo`; Oracle's is the login user (`documented_own_schema`).
     default_schema: str | None = None
+    #: Whether a model's `schema` reaches the table (PostgreSQL, Oracle, SQL Server; MySQL and SQLite
+    #: ignore it), so it must be compared with the connection's own schema (`own_schema`).
+    keys_schemas = True
+    #: Whether table and schema names compare without case (SQL Server's default collations, SQLite):
+    #: `name_key` is then case-folded wherever a name from a model meets one from the catalog.
+    case_insensitive_names = False
     #: Whether FK constraints take ON UPDATE.
     fk_on_update = True
     #: The ON DELETE / ON UPDATE actions the database accepts.
@@ -290,12 +297,38 @@ class Vendor:
         block = model.connector(self.connector_key)
         return block.get("table") or block.get("tableName") or self.db_name(model.name)
 
-    def schema_name(self, model: ModelDefinition) -> str | None:
+    def schema_name(self, model: ModelDefinition, own_schema: str | None = None) -> str | None:
+        """The model's schema, or None when it names none or the connection's own (`own_schema`, else
+        `default_schema`): such a table is keyed, compared and written as one without a schema, so a
+        model naming `public`, `dbo` or the Oracle login explicitly is the same table as one naming
+        nothing (docs/loopback-rules/names.md#schema)."""
         block = model.connector(self.connector_key)
         schema = block.get("schema") or block.get("schemaName")
-        if schema and schema != self.default_schema:
+        own = own_schema if own_schema is not None else self.default_schema
+        if schema and not (own is not None and isinstance(schema, str) and self.name_key(schema) == self.name_key(own)):
             return schema
         return None
+
+    def name_key(self, name: str) -> str:
+        """A table or schema name as this database compares it (`case_insensitive_names`)."""
+        return name.casefold() if self.case_insensitive_names else name
+
+    def documented_own_schema(self, settings_dict: Mapping[str, Any]) -> str | None:
+        """The connection's own schema without asking the server: `default_schema`."""
+        return self.default_schema
+
+    def own_schema(self, connection, *, live: bool) -> str | None:
+        """The schema an unqualified table lives in. `live`: asked of the catalog (`sql_current_schema`,
+        one SELECT: PostgreSQL's search path, the login's default schema on SQL Server, Oracle's current
+        schema); else the documented default, connecting to nothing. None where schemas are not keyed."""
+        if not self.keys_schemas:
+            return None
+        if not live:
+            return self.documented_own_schema(getattr(connection, "settings_dict", {}) or {})
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql_current_schema)
+            row = cursor.fetchone()
+        return row[0] if row else self.default_schema
 
     def column_name(self, prop: PropertyDefinition) -> str:
         block = prop.connector(self.connector_key)

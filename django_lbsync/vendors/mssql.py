@@ -21,6 +21,7 @@ class MssqlVendor(Vendor):
     default_schema = "dbo"
     auto_suffix = "IDENTITY(1,1)"
     case_insensitive_columns = True
+    case_insensitive_names = True  # the default collations (…_CI_AS) compare table and schema names without case
     identifier_quotes = '[]"'
     size_words = ("MAX",)
     name_limit = 128  # characters (sysname is nvarchar(128))

@@ -28,6 +28,7 @@ class MysqlVendor(Vendor):
     gap_hooks = catalog_sql.MySQLHooks
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     sql_current_schema = "SELECT DATABASE()"
+    keys_schemas = False  # the connector ignores `schema`: the table lives in the connection's database
     sql_list_schemas = ("SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN "
                         "('mysql', 'information_schema', 'performance_schema', 'sys')")
     discovery_nullable = ("Y", "N")
@@ -74,7 +75,7 @@ class MysqlVendor(Vendor):
         (r"^(DATETIME|TIMESTAMP|TIME)\(0\)", r"\1"),  # 0 digits is what no precision keeps; MySQL says datetime
     )
 
-    def schema_name(self, model):
+    def schema_name(self, model, own_schema=None):
         # The connector ignores `schema` in DDL (docs/loopback-rules/names.md#schema); the table lives in the
         # connection's database.
         return None

@@ -35,8 +35,9 @@ class OracleVendor(Vendor):
     sql_tables_in_schemas = "SELECT owner, table_name FROM all_tables WHERE owner IN ({placeholders})"
     # The catalog keeps "USER" and "CustomerTest" as written; Django's table_names() lower-cases them.
     sql_user_tables = "SELECT table_name FROM user_tables WHERE table_name IN ({placeholders})"
-    # The user's own schema: the one Django's introspection (user_tables) and sql_user_tables read.
-    sql_current_schema = "SELECT USER FROM dual"
+    # The schema unqualified names resolve to: the login user's unless the session altered it (then
+    # nothing here works: Django's introspection reads the login user's user_* views).
+    sql_current_schema = "SELECT SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL"
     # Every schema but those Oracle installs and maintains (SYS, SYSTEM, XDB, ...; ORACLE_MAINTAINED, 12c+).
     sql_list_schemas = "SELECT username FROM all_users WHERE oracle_maintained = 'N' ORDER BY username"
     # MAX_STRING_SIZE = STANDARD, the default: VARCHAR2 holds 4000 bytes. NVARCHAR2/NCHAR count
@@ -53,6 +54,12 @@ class OracleVendor(Vendor):
 
     def db_name(self, name: str) -> str:
         return name.upper()
+
+    def documented_own_schema(self, settings_dict):
+        """Offline, LoopBack's own rule: a schema equal to the datasource's `user`, as written, is the
+        login's (loopback-connector-oracle writes such a table unqualified)."""
+        user = settings_dict.get("USER")
+        return user if isinstance(user, str) and user else None
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("oracle")

@@ -18,6 +18,7 @@ class SqliteVendor(Vendor):
     inline_foreign_keys = True  # SQLite cannot ALTER TABLE ADD CONSTRAINT
     database_is_local_file = True
     lock_strategy = "lock_file"  # an OS lock on a file beside the database file
+    keys_schemas = False  # one database file (attached databases are not modelled)
     catalog_reader = staticmethod(catalog_sql.read_tables)  # sqlite_master + pragmas, 3 queries
     gap_hooks = catalog_sql.SQLiteHooks
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
@@ -40,7 +41,7 @@ class SqliteVendor(Vendor):
     def affinity(self, type_text: str) -> str:
         return datatypes.sqlite_affinity(self.normalize_type(type_text))
 
-    def schema_name(self, model):
+    def schema_name(self, model, own_schema=None):
         return None
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
