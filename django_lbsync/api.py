@@ -23,7 +23,7 @@ from .dependents import DropEffects, drop_effects, refuse_orphans
 from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
-from .diff import diff
+from .diff import aligned_names, diff
 from .exceptions import ApplyFailed, Cancelled, ChangesRefused, UnknownModel
 from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
@@ -313,8 +313,10 @@ class AutoupdateResult:
 def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
     connection = connections[alias]
     desired = desired_schema(models, using=alias, live=True)
+    vendor = vendor_for(connection)
     live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
-    plan = diff(live, desired, vendor_for(connection), database=alias, prune=prune)
+    live = aligned_names(live, desired, vendor)
+    plan = diff(live, desired, vendor, database=alias, prune=prune)
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
     plan = classify(plan, connection, live)
     if logger.isEnabledFor(logging.DEBUG):
@@ -446,7 +448,8 @@ class ModelNames:
     columns: dict[str, str]  # property -> column
 
     def quoted_table(self, connection) -> str:
-        return connection.ops.quote_name(vendor_for(connection).db_table(Table(self.table, self.schema, (), ())))
+        vendor = vendor_for(connection)
+        return vendor.quote_name_for(connection)(vendor.db_table(Table(self.table, self.schema, (), ())))
 
 
 def db_names(model: str, *, using: Using = DEFAULT_DB_ALIAS) -> ModelNames:

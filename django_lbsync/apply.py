@@ -298,7 +298,7 @@ class _Applier:
         after = before.evolve(indexes=tuple(i for i in before.indexes if i.name != change.index.name)
                               + (change.index,))
         model = self.model(after)
-        index = next(i for i in model._meta.indexes if i.name == change.index.name)
+        index = next(i for i in model._meta.indexes if i.name == self.vendor.db_object_name(change.index.name))
         self.editor.add_index(model, index)
         self.current[before.key] = after
 
@@ -308,11 +308,12 @@ class _Applier:
         names = field_names_for(before)
         fields = [names[c] for c in index.columns if c in names] or [next(iter(names.values()))]
         model = self.model(before)
+        name = self.vendor.db_object_name(index.name)
         if index.constraint:
-            self.editor.remove_constraint(model, models.UniqueConstraint(fields=fields, name=index.name))
+            self.editor.remove_constraint(model, models.UniqueConstraint(fields=fields, name=name))
         else:
             cls = UniqueIndex if index.unique else models.Index
-            self.editor.remove_index(model, cls(fields=fields, name=index.name))
+            self.editor.remove_index(model, cls(fields=fields, name=name))
         self.current[before.key] = before.evolve(indexes=tuple(i for i in before.indexes if i.name != index.name))
 
     def _add_foreign_key(self, change: AddForeignKey) -> None:
@@ -333,7 +334,7 @@ class _Applier:
         else:
             q = self.editor.quote_name
             self.editor.execute(self.editor.sql_delete_fk % {"table": q(self.vendor.db_table(before)),
-                                                            "name": q(change.fk.name)})
+                                                            "name": q(self.vendor.db_object_name(change.fk.name))})
         self.current[before.key] = after
 
     def _rebuild_column(self, before: Table, after: Table, column: str) -> None:

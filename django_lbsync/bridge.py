@@ -241,10 +241,10 @@ def model_state(vendor: Vendor, table: Table) -> ModelState:
         if index.constraint:
             # A UNIQUE constraint stays one: SQLite's table rebuild writes it back into CREATE TABLE.
             constraints.append(models.UniqueConstraint(fields=[field_names[c] for c in index.columns],
-                                                       name=index.name))
+                                                       name=vendor.db_object_name(index.name)))
             continue
         cls = UniqueIndex if index.unique else models.Index
-        indexes.append(cls(fields=names, name=index.name))
+        indexes.append(cls(fields=names, name=vendor.db_object_name(index.name)))
     constraints.extend(KeptCheck(name=f"check_{n}", sql=sql) for n, sql in enumerate(table.checks))
     options = {"db_table": vendor.db_table(table), "indexes": indexes, "constraints": constraints, "managed": True}
     # Distinct per table: `a/b` and `a\\b`, or `Customer` and `customer` (the registry ignores case),
@@ -316,7 +316,7 @@ def add_foreign_key_sql(editor, vendor: Vendor, table: Table, fk: ForeignKey) ->
     quote_column = (lambda c: q(vendor.db_column(c)))
     ref = Table(fk.ref_table, fk.ref_schema, (), ())
     return (
-        f"ALTER TABLE {q(vendor.db_table(table))} ADD CONSTRAINT {q(fk.name)} "
+        f"ALTER TABLE {q(vendor.db_table(table))} ADD CONSTRAINT {q(vendor.db_object_name(fk.name))} "
         f"FOREIGN KEY ({', '.join(quote_column(c) for c in fk.columns)}) "
         f"REFERENCES {q(vendor.db_table(ref))} ({', '.join(quote_column(c) for c in fk.ref_columns)})"
         + _actions_sql(fk)

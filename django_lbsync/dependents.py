@@ -55,9 +55,11 @@ class DropEffects:
 
 def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schema, vendor) -> DropEffects:
     """Read (catalog only) what dropping `dropped` takes along and what must be put back."""
-    dropped_keys = {t.key for t in dropped}
-    referencing = [(table, fk) for table in live.tables.values() if table.key not in dropped_keys and not table.view
-                   for fk in table.foreign_keys if _ref_key(fk) in dropped_keys]
+    key = vendor.name_key  # as the database matches names (SQL Server, SQLite: without case)
+    dropped_keys = {key(t.key) for t in dropped}
+    referencing = [(table, fk) for table in live.tables.values()
+                   if key(table.key) not in dropped_keys and not table.view
+                   for fk in table.foreign_keys if key(_ref_key(fk)) in dropped_keys]
     effects = DropEffects()
     style = vendor.drop_table_dependents
     effects.lost = lost_with_tables(connection, dropped)
@@ -75,10 +77,10 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
     if style == "keeps":
         effects.fks_to_check = referencing  # they stay, and must still hold against the empty table
     else:
-        declared = {(t.key, vendor.identifier_key(fk.name)): (t, fk)
-                    for t in attached.tables.values() if t.key not in dropped_keys for fk in t.foreign_keys}
+        declared = {(key(t.key), vendor.identifier_key(fk.name)): (t, fk)
+                    for t in attached.tables.values() if key(t.key) not in dropped_keys for fk in t.foreign_keys}
         for table, fk in referencing:
-            match = declared.get((table.key, vendor.identifier_key(fk.name)))
+            match = declared.get((key(table.key), vendor.identifier_key(fk.name)))
             if match is not None:
                 effects.fks_to_restore.append(match)
                 effects.fks_to_check.append((table, fk))
@@ -87,8 +89,8 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
 
 def refuse_orphans(connection, effects: DropEffects) -> None:
     """Refuse the run when rows of another table point into a table it empties (counts the rows)."""
-    quote = connection.ops.quote_name
     vendor = vendor_for(connection)
+    quote = vendor.quote_name_for(connection)
     problems = []
     with connection.cursor() as cursor:
         for table, fk in effects.fks_to_check:
@@ -109,8 +111,8 @@ def refuse_orphans(connection, effects: DropEffects) -> None:
 def drop_foreign_key_sql(editor, table: Table, fk: ForeignKey) -> str:
     """`ALTER TABLE .. DROP FOREIGN KEY ..`; both names passed the identifier rule in drop_effects."""
     quote = editor.quote_name
-    table_sql = quote(vendor_for(editor.connection).db_table(table))
-    return editor.sql_delete_fk % {"table": table_sql, "name": quote(fk.name)}
+    vendor = vendor_for(editor.connection)
+    return editor.sql_delete_fk % {"table": quote(vendor.db_table(table)), "name": quote(vendor.db_object_name(fk.name))}
 
 
 def _ref_key(fk: ForeignKey) -> str:

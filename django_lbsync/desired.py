@@ -34,6 +34,7 @@ def build_schema(
     by_name.update((m.name, m) for m in models)
     problems: list[DefinitionProblem] = []
     schema = Schema(vendor.django_vendor)
+    taken: dict[str, str] = {}  # table keys as the database compares them -> the key used
     for model in models:
         table = _table(model, vendor, by_name, problems, own_schema)
         # The backstop of the identifier and fragment rules (docs/sql-safety.md): every name, type
@@ -42,8 +43,9 @@ def build_schema(
         if unsafe:
             problems.extend(unsafe)
             continue  # reported; its names may not even be strings, so it is never keyed or compared
-        if table.key in schema.tables:
-            other = schema.tables[table.key]
+        clash = taken.get(vendor.name_key(table.key))
+        if clash is not None:
+            other = schema.tables[clash]
             problems.append(
                 DefinitionProblem(
                     f'maps to table "{table.name}", which model {other.model} ({other.source}) also uses',
@@ -59,6 +61,7 @@ def build_schema(
                 'has no id property, so its table would have no primary key; mark a property with "id": true',
                 model.source, model.name))
         schema.add(table)
+        taken[vendor.name_key(table.key)] = table.key
     if problems:
         raise DefinitionError(problems)
     return schema

@@ -29,8 +29,10 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
     changes: list[Change] = []
     notes: list[Note] = []
     inline_fks = vendor.inline_foreign_keys  # then FKs are part of CREATE TABLE
+    # Tables are matched as the database matches names (SQL Server, SQLite: without case).
+    live_tables = {vendor.name_key(key): table for key, table in live.tables.items()}
     for table in desired.in_dependency_order():
-        live_table = live.tables.get(table.key)
+        live_table = live_tables.get(vendor.name_key(table.key))
         if live_table is None:
             changes.append(CreateTable(table if inline_fks else table.evolve(foreign_keys=())))
             if not inline_fks:
@@ -45,6 +47,22 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
     order = {phase: i for i, phase in enumerate(PHASES)}
     changes.sort(key=lambda c: order[type(c)])  # stable: table order is kept within a phase
     return Plan(database, vendor.django_vendor, tuple(changes), tuple(notes), tables_compared=len(desired.tables))
+
+
+def aligned_names(live: Schema, desired: Schema, vendor: Vendor) -> Schema:
+    """`live`, with each table the models name in another case (where the database matches names without
+    case: SQL Server, SQLite) keyed and spelled as the model spells it, so the plan, the preflight counts
+    and the applier all find it under the model's key. The same object: the database ignores the case."""
+    if not vendor.case_insensitive_names:
+        return live
+    wanted = {vendor.name_key(key): table for key, table in desired.tables.items()}
+    out = Schema(live.vendor)
+    for key, table in live.tables.items():
+        model_table = wanted.get(vendor.name_key(key))
+        if model_table is not None and model_table.key != key:
+            table = table.evolve(name=model_table.name, schema=model_table.schema)
+        out.add(table)
+    return out
 
 
 def _keyed(names: Iterable[str], vendor: Vendor) -> tuple[str, ...]:
@@ -100,7 +118,8 @@ def _named_like_desired(live_fks, desired_fks, vendor: Vendor) -> tuple[ForeignK
 
 
 def _fk_shape(fk: ForeignKey, vendor: Vendor) -> tuple:
-    return (_keyed(fk.columns, vendor), fk.ref_schema, fk.ref_table, _keyed(fk.ref_columns, vendor),
+    ref_schema = vendor.name_key(fk.ref_schema) if fk.ref_schema else None
+    return (_keyed(fk.columns, vendor), ref_schema, vendor.name_key(fk.ref_table), _keyed(fk.ref_columns, vendor),
             vendor.normalize_fk_action(fk.on_delete),
             vendor.normalize_fk_action(fk.on_update) if vendor.fk_on_update else None)
 

@@ -41,15 +41,18 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
 
 
 def existing_tables(connection, tables: Iterable[Table]) -> list[Table]:
-    """The given tables that exist in the database, in the given order (one catalog query)."""
+    """The given tables that exist in the database, in the given order (one catalog query). Names compare
+    as the database compares them (`Vendor.name_key`: without case on SQL Server and SQLite)."""
     tables = list(tables)
+    key = vendor_for(connection).name_key
     with connection.cursor() as cursor:
-        plain = _own_tables(connection, cursor, [t.name for t in tables if not t.schema])
+        plain = {key(n) for n in _own_tables(connection, cursor, [t.name for t in tables if not t.schema])}
         schemas = sorted({t.schema for t in tables if t.schema})
         qualified: set[tuple[str, str]] = set()
         if schemas:
-            qualified = _qualified_tables(connection, cursor, schemas)
-    return [t for t in tables if ((t.schema, t.name) in qualified if t.schema else t.name in plain)]
+            qualified = {(key(s), key(n)) for s, n in _qualified_tables(connection, cursor, schemas)}
+    return [t for t in tables
+            if ((key(t.schema), key(t.name)) in qualified if t.schema else key(t.name) in plain)]
 
 
 def _own_tables(connection, cursor, names: list[str]) -> set[str]:
@@ -75,8 +78,8 @@ def _qualified_tables(connection, cursor, schemas: list[str]) -> set[tuple[str, 
 def row_counts(connection, tables: Iterable[Table]) -> dict[str, int]:
     """Rows per table, for the confirmation question. One query per table asked about."""
     counts = {}
-    quote = connection.ops.quote_name
     vendor = vendor_for(connection)
+    quote = vendor.quote_name_for(connection)
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(vendor.db_table(table))}")

@@ -88,7 +88,7 @@ class _Rules:
 
     def __init__(self, connection, live: Schema, plan: Plan):
         self.vendor = vendor_for(connection)
-        self.q = connection.ops.quote_name
+        self.q = self.vendor.quote_name_for(connection)
         self.live = live
         self.created_tables = {c.table.key: c.table for c in plan.changes if isinstance(c, CreateTable)}
         self.created = set(self.created_tables)

@@ -152,16 +152,22 @@ def test_offline_another_schema_stays_another_table(alias, named, answered, sett
 
 
 def test_oracle_offline_default_follows_loopbacks_rule(settings, model_dir):
-    """Offline, a schema equal to the datasource's user as written is the login's (LoopBack writes the
-    table unqualified then); `loopback` logs in as LOOPBACK, but offline nothing says so."""
+    """Offline (`--sql --assume-empty`, checks) nothing says which schema `loopback` logs in to: LoopBack's
+    own rule applies, a schema equal to the datasource's user as written is the login's. A schema is an
+    Oracle user, upper case (`loopback` is LOOPBACK), so the reviewed DDL keeps `"LOOPBACK"."T"`;
+    connected, the catalog says LOOPBACK is the login's and the table is keyed as no schema."""
     require_alias("oracle")
     connection = connections["oracle"]
     vendor = vendor_for(connection)
     assert vendor.own_schema(connection, live=False) == connection.settings_dict["USER"] == "loopback"
-    use_widget(settings, model_dir, "oracle", "loopback")
-    assert [t.schema for t in desired_schema(using="oracle").tables.values()] == [None]
-    use_widget(settings, model_dir, "oracle", "LOOPBACK")
-    assert [t.schema for t in desired_schema(using="oracle").tables.values()] == ["LOOPBACK"]
+    for named in ("loopback", "LOOPBACK"):
+        use_widget(settings, model_dir, "oracle", named)
+        assert [t.key for t in desired_schema(using="oracle").tables.values()] == ["LOOPBACK.WIDGET"]
+    connection.settings_dict["USER"], saved = "LOOPBACK", connection.settings_dict["USER"]
+    try:
+        assert [t.key for t in desired_schema(using="oracle").tables.values()] == ["WIDGET"]
+    finally:
+        connection.settings_dict["USER"] = saved
 
 
 def test_schemas_are_not_keyed_where_the_connector_ignores_them():

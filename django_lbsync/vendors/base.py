@@ -199,6 +199,15 @@ class Vendor:
         """The largest `n` this database accepts in `type_key(n)`, or None where we know no limit."""
         return self.declared_size_limits.get(type_key)
 
+    def db_object_name(self, name: str) -> str:
+        """An index or constraint name for Django's editor (pre-quoted where Django would change its case)."""
+        return name
+
+    def quote_name_for(self, connection):
+        """The quote_name for SQL of our own outside an editor (counts, checks): the same names as our
+        editors write (`editor_quote_name`), else Django's."""
+        return self.editor_quote_name(connection.ops.quote_name) or connection.ops.quote_name
+
     def editor_quote_name(self, django_quote_name):
         """The quote_name our schema editors use (bridge.statements_as_written), or None for Django's.
 
@@ -302,12 +311,17 @@ class Vendor:
         `default_schema`): such a table is keyed, compared and written as one without a schema, so a
         model naming `public`, `dbo` or the Oracle login explicitly is the same table as one naming
         nothing (docs/loopback-rules/names.md#schema)."""
-        block = model.connector(self.connector_key)
-        schema = block.get("schema") or block.get("schemaName")
+        schema = self.named_schema(model)
         own = own_schema if own_schema is not None else self.default_schema
         if schema and not (own is not None and isinstance(schema, str) and self.name_key(schema) == self.name_key(own)):
             return schema
         return None
+
+    def named_schema(self, model: ModelDefinition):
+        """`<connector>.schema` or `.schemaName` as the database will spell it (unchecked: the identifier
+        rule runs on the built table)."""
+        block = model.connector(self.connector_key)
+        return block.get("schema") or block.get("schemaName")
 
     def name_key(self, name: str) -> str:
         """A table or schema name as this database compares it (`case_insensitive_names`)."""

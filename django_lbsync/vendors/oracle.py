@@ -55,6 +55,16 @@ class OracleVendor(Vendor):
     def db_name(self, name: str) -> str:
         return name.upper()
 
+    def table_name(self, model: ModelDefinition) -> str:
+        # Upper case, a mapped `table` too: Django's Oracle introspection finds a table only by
+        # UPPER(name) (and lists it lower-cased), so a lower- or mixed-case table could be created but
+        # never read back, compared or altered (docs/loopback-rules/names.md#oracle-case).
+        return _upper(super().table_name(model))
+
+    def named_schema(self, model: ModelDefinition):
+        # An Oracle user (schema) created without quotes is upper case, as the login's own is.
+        return _upper(super().named_schema(model))
+
     def documented_own_schema(self, settings_dict):
         """Offline, LoopBack's own rule: a schema equal to the datasource's `user`, as written, is the
         login's (loopback-connector-oracle writes such a table unqualified)."""
@@ -120,6 +130,11 @@ class OracleVendor(Vendor):
     def db_column(self, name: str) -> str:
         return f'"{name}"'
 
+    def db_object_name(self, name: str) -> str:
+        # Pre-quoted, so exact_quote_name keeps its case: `fk_order_customerId` is created as written,
+        # as LoopBack's connector quotes it, and read back and compared as written.
+        return f'"{name}"'
+
     def sequence_sql(self, quote_name, table) -> list[str]:
         """LoopBack's Oracle sequence and BEFORE INSERT trigger, named after the model
         (docs/loopback-rules/types.md#ids-and-generated-ids)."""
@@ -152,12 +167,21 @@ class OracleVendor(Vendor):
 
 
 def exact_quote_name(name: str) -> str:
-    """Django's Oracle quote_name without its shortening of names over 30 characters: the same
-    quoting, `%` doubling and upper-casing (Django's own introspection lower-cases constraint names and
-    relies on it), so every name up to the 128 bytes we check reaches the database whole."""
+    """Django's Oracle quote_name without its shortening of names over 30 characters, and without
+    upper-casing a name that comes pre-quoted: our tables, columns, indexes and constraints are handed
+    over pre-quoted (OracleVendor.db_table, db_column, db_object_name), so they are created exactly as
+    the model maps them, as LoopBack's connector quotes them, and as the reader reads them back
+    (docs/loopback-rules/names.md#quoting). A bare name is quoted and upper-cased as Django does:
+    Django's own introspection lower-cases the names it finds and relies on that. `%` is doubled."""
+    if name.startswith('"') and name.endswith('"') and len(name) > 1:
+        return name.replace("%", "%%")
     if not name.startswith('"') and not name.endswith('"'):
         name = f'"{name}"'
     return name.replace("%", "%%").upper()
+
+
+def _upper(name):
+    return name.upper() if isinstance(name, str) else name  # a non-string is refused later, by name
 
 
 def _lbsync_setting(key: str):

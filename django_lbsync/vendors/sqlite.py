@@ -24,6 +24,7 @@ class SqliteVendor(Vendor):
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     auto_suffix = "AUTOINCREMENT"
     case_insensitive_columns = True
+    case_insensitive_names = True  # SQLite matches table names without (ASCII) case
     type_families = datatypes.SQLITE_FAMILIES
     integer_ranges = datatypes.SQLITE_INTEGER_RANGES
     string_limits = datatypes.SQLITE_STRING_LIMITS
