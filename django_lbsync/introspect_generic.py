@@ -5,7 +5,7 @@ The second introspection path: it relies only on what every Django backend imple
 catalog directly only for the facts that API does not give. Those asks are the vendor's *gap hooks*
 (`Vendor.gap_hooks`, catalogs/hooks.py and catalogs/<vendor>.py): one plain SELECT per fact kind and
 schema, with bound parameters, never one per table. The fast
-readers in introspect.py stay the default on PostgreSQL, MySQL and SQLite; this path must produce
+readers (Vendor.catalog_reader) stay the default on PostgreSQL, MySQL and SQLite; this path must produce
 exactly the same snapshot there (tests/test_generic_reader.py), which is how it is proven before it
 serves Oracle and SQL Server. What each backend leaves out: docs/introspection.md.
 

@@ -13,7 +13,7 @@ re-creates only the indexes the model names. The hook below wraps that rebuild:
 - after it, the triggers and opaque indexes are created again from their stored SQL.
 
 Column COLLATE / CHECK clauses and table CHECK constraints are part of the rendered model instead
-(introspect.py reads them, bridge.py writes them), so the new table is created with them.
+(catalogs/sqlite.py reads them, bridge.py writes them), so the new table is created with them.
 
 Replaying stored SQL: sqlite_master.sql is exactly the statement SQLite accepted for that object on
 that table. It is sent back unchanged, as one statement (the sqlite3 driver refuses two), only after
