@@ -109,19 +109,8 @@ class OracleVendor(Vendor):
         (docs/loopback-rules/names.md#oracle-sequence-and-trigger)."""
         return f"{model.name}_ID_SEQUENCE", f"{model.name}_ID_TRIGGER"
 
-    # Index and FK names are written through Django's quote_name, which upper-cases them (exact_quote_name
-    # below keeps that): "name_email_idx" is created as NAME_EMAIL_IDX. The desired schema names what the
-    # database will hold, or isactual is false right after automigrate and autoupdate would create the index
-    # again (ORA-00955). LoopBack makes no indexes or FKs on Oracle, so no LoopBack name is lost
-    # (docs/loopback-rules/names.md#quoting).
     def property_index_name(self, table, column, prop):
-        return f"{table}_{column}_IDX".upper()
-
-    def model_index_name(self, table, key, spec, columns):
-        return key.upper()
-
-    def foreign_key_name(self, name):
-        return name.upper()
+        return f"{table}_{column}_IDX"
 
     def db_table(self, table) -> str:
         # Quoted: Django would upper-case (and hash-truncate) an unquoted name.
