@@ -168,6 +168,7 @@ class _Applier:
         self.current: dict[str, Table] = dict(live.tables)
         self._rendered: dict[int, tuple[Table, type]] = {}
         self._schemas_created: set[str] = set()
+        self.dropped_names: set[str] = set()  # FK and index names this run dropped (_constraints_already_dropped)
 
     def prerender(self, tables: list[Table]) -> None:
         """Render these tables' models together, once (a model per table is slower for a whole run)."""
@@ -257,7 +258,8 @@ class _Applier:
     def _drop_column(self, change: DropColumn) -> None:
         before = self.state(change)
         name = change.column.name
-        self.editor.remove_field(self.model(before), self.field(before, name))
+        with self._constraints_already_dropped():
+            self.editor.remove_field(self.model(before), self.field(before, name))
         # The database drops the column's indexes and FKs with it.
         self.current[before.key] = before.evolve(
             columns=tuple(c for c in before.columns if c.name != name),
@@ -302,9 +304,36 @@ class _Applier:
         self.editor.add_index(model, index)
         self.current[before.key] = after
 
+    @contextmanager
+    def _constraints_already_dropped(self):
+        """In a dry run, hide from the editor's catalog look-ups the FKs and indexes this run has already
+        rendered a DROP for. Some editors (mssql-django's remove_field) look up a column's FKs and indexes and
+        drop them first; in a real run our earlier DROP already ran and the look-up finds nothing, but in a
+        dry run nothing ran, and the printed script would drop the same constraint twice and fail."""
+        if not self.editor.collect_sql or not self.dropped_names:
+            yield
+            return
+        introspection = self.editor.connection.introspection
+        real = introspection.get_constraints
+        gone = {name.casefold() for name in self.dropped_names}
+
+        def get_constraints(cursor, table_name):
+            return {k: v for k, v in real(cursor, table_name).items() if k.casefold() not in gone}
+
+        own = vars(introspection).get("get_constraints")  # an instance attribute someone else set, or None
+        introspection.get_constraints = get_constraints
+        try:
+            yield
+        finally:
+            if own is not None:
+                introspection.get_constraints = own
+            else:
+                del introspection.get_constraints  # the class method shows again
+
     def _drop_index(self, change: DropIndex) -> None:
         before = self.state(change)
         index = change.index
+        self.dropped_names.add(index.name)
         names = field_names_for(before)
         fields = [names[c] for c in index.columns if c in names] or [next(iter(names.values()))]
         model = self.model(before)
@@ -328,6 +357,7 @@ class _Applier:
 
     def _drop_foreign_key(self, change: DropForeignKey) -> None:
         before = self.state(change)
+        self.dropped_names.add(change.fk.name)
         after = before.evolve(foreign_keys=tuple(f for f in before.foreign_keys if f != change.fk))
         if self.vendor.inline_foreign_keys:
             self._rebuild_column(before, after, change.fk.columns[0])

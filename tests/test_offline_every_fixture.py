@@ -420,11 +420,6 @@ def _source(tmp_path: Path, fixture: str, edit, tag: str):
     return _edited_copy(tmp_path / tag, fixture, edit) if edit else fixture
 
 
-MSSQL_DUPLICATE_DROP = pytest.mark.xfail(strict=True, reason=(
-    "autoupdate --sql on SQL Server: when a dropped column carries an FK or index the plan also drops (prune), "
-    "the plan's DROP CONSTRAINT / DROP INDEX is rendered, then mssql-django's remove_field looks the column's "
-    "FKs and indexes up (before any statement ran) and renders them again; the printed script fails at the "
-    "second one (Msg 3728 / 3701). A real run is unaffected: the look-up then happens after the first DROP."))
 
 #: name -> (old fixture, edit making the old version, new fixture, edit making the new version, prune).
 TRANSITIONS = {
@@ -446,8 +441,6 @@ def transition_cases():
             if name.endswith(".unqualified") and alias != "oracle":
                 continue  # the oracle.schema setting means nothing on SQL Server
             marks = []
-            if alias == "mssql" and name in ("foreign_keys_removed", "indexed_column_removed"):
-                marks = [MSSQL_DUPLICATE_DROP]
             out.append(pytest.param(alias, name, marks=marks, id=f"{alias}-{name}"))
     return out
 
