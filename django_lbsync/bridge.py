@@ -173,6 +173,41 @@ class KeptCheck(BaseConstraint):
         return isinstance(other, KeptCheck) and (self.name, self.sql) == (other.name, other.sql)
 
 
+class KeylessRowId(models.Field):
+    """The primary key Django's model class needs for a table that has none (docs/loopback-rules/models.md#tables-without-a-primary-key).
+
+    LoopBack makes keyless tables (`"id": false` with `idInjection: false`); Django's schema editor only
+    needs a key for its *model class*, never in the DDL of the other columns. This field has no type
+    (`db_type()` is None), so the editor leaves it out of CREATE TABLE exactly as it leaves out a
+    many-to-many field, and no ALTER ever names it. It is mapped to SQLite's implicit row id: the one
+    statement that lists every column, SQLite's table rebuild (`INSERT INTO new SELECT ... FROM old`),
+    then copies the row ids too instead of naming a column that does not exist. Chosen over rendering a
+    CREATE TABLE by hand because every other path (add/alter/remove field, indexes, the rebuild, `--sql`)
+    stays Django's own.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("primary_key", True)
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection):
+        return None
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, f"{__name__}.KeylessRowId", args, kwargs
+
+
+#: Field name of the KeylessRowId; field names of columns all start with "c_" (field_name).
+KEYLESS_FIELD = "lbsync_rowid"
+
+
+def _rowid_alias(table: Table) -> str:
+    """A name SQLite reads as the row id that no column of the table takes."""
+    taken = {c.name.casefold() for c in table.columns}
+    return next((alias for alias in ("_rowid_", "oid", "rowid") if alias not in taken), "_rowid_")
+
+
 def field_name(column: str) -> str:
     """A Django field name for a column, stable across snapshots of the same table.
 
@@ -231,6 +266,8 @@ def model_state(vendor: Vendor, table: Table) -> ModelState:
         )
     if len(table.primary_key) > 1:
         fields.insert(0, ("pk", models.CompositePrimaryKey(*(field_names[c] for c in table.primary_key))))
+    elif not table.primary_key:
+        fields.insert(0, (KEYLESS_FIELD, KeylessRowId(db_column=_rowid_alias(table))))
     indexes, constraints = [], []
     for index in table.indexes:
         if index.opaque:

@@ -37,7 +37,7 @@ KNOWN_TYPES = {
 class PropertyDefinition:
     name: str
     type: str  # canonical LoopBack type name: "String", "Number", ..., "Array", "Object", or "Model:<x>"
-    id: int = 0  # 0 = not an id; 1.. = position in the (composite) key
+    id: float = 0  # 0 = not an id; else its position in the (composite) key, as the juggler sorts them
     generated: bool | None = None  # None = not said
     required: bool = False
     default: Any = None

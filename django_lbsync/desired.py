@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from .definitions import ModelDefinition, PropertyDefinition
 from .exceptions import DefinitionError, DefinitionProblem
-from .loader import index_is_unique, index_keys
+from .loader import SPECIAL_INDEX_KINDS, index_is_unique, index_keys, index_kind
 from .schema import Column, ForeignKey, Index, Schema, Table
 from .sqlrules import SIZE_KEYS, literal_problem
 from .vendors.base import Vendor
@@ -30,41 +30,121 @@ def build_schema(
     (Vendor.own_schema): a model naming it gets `schema=None`, as the readers key that schema's tables.
     """
     models = list(models)
+    attached = list(attached)
     by_name = {m.name: m for m in attached}
     by_name.update((m.name, m) for m in models)
     problems: list[DefinitionProblem] = []
     schema = Schema(vendor.django_vendor)
-    taken: dict[str, str] = {}  # table keys as the database compares them -> the key used
+    sharing: dict[str, list[str]] = {}  # table key -> the models merged into it
+    taken: dict[str, str] = {}  # table keys as the database compares them (Vendor.name_key) -> the key used
     for model in models:
-        table = _table(model, vendor, by_name, problems, own_schema)
-        # The backstop of the identifier and fragment rules (docs/sql-safety.md): every name, type
-        # and default of the table, whatever built it, before any SQL exists.
-        unsafe = _unsafe_sql(table, model, vendor)
-        if unsafe:
-            problems.extend(unsafe)
-            continue  # reported; its names may not even be strings, so it is never keyed or compared
-        clash = taken.get(vendor.name_key(table.key))
-        if clash is not None:
-            other = schema.tables[clash]
-            problems.append(
-                DefinitionProblem(
-                    f'maps to table "{table.name}", which model {other.model} ({other.source}) also uses',
-                    model.source, model.name,
-                )
-            )
+        table = _safe_table(model, vendor, by_name, problems, own_schema)
+        if table is None:
+            continue
+        existing = taken.get(vendor.name_key(table.key))
+        if existing is not None:  # two models, one table: compatible columns merge (docs/loopback-rules/models.md)
+            merged = merge_shared_table(schema.tables[existing], table, vendor, problems)
+            if merged is not None:
+                schema.add(merged)
+                sharing[existing].append(model.name)
             continue
         _check_lengths(table, max_name_length, vendor, problems)
-        if not table.primary_key:
-            # LoopBack can make a table without a key (a model with `idInjection: false` whose own `id`
-            # property is not an id); Django's schema editor cannot.
-            problems.append(DefinitionProblem(
-                'has no id property, so its table would have no primary key; mark a property with "id": true',
-                model.source, model.name))
         schema.add(table)
         taken[vendor.name_key(table.key)] = table.key
+        sharing[table.key] = [model.name]
+    # A model that is not migrated this time but shares a table with one that is: its columns are part
+    # of that table, so they are neither dropped nor reported as undeclared.
+    selected = {m.name for m in models}
+    for model in attached:
+        if model.name in selected or not schema.tables or vendor.table_name(model) is None:
+            continue
+        key = _table_key(model, vendor, own_schema)
+        key = taken.get(vendor.name_key(key)) if key is not None else None
+        if key is None:
+            continue
+        table = _safe_table(model, vendor, by_name, problems, own_schema)
+        if table is not None and (merged := merge_shared_table(schema.tables[key], table, vendor, problems)):
+            schema.add(merged)
     if problems:
         raise DefinitionError(problems)
     return schema
+
+
+def _table_key(model: ModelDefinition, vendor: Vendor, own_schema: str | None = None) -> str | None:
+    name, schema_name = vendor.table_name(model), vendor.schema_name(model, own_schema)
+    if not isinstance(name, str) or not (schema_name is None or isinstance(schema_name, str)):
+        return None
+    return f"{schema_name}.{name}" if schema_name else name
+
+
+def _safe_table(model: ModelDefinition, vendor: Vendor, by_name: dict, problems: list,
+                own_schema: str | None = None) -> Table | None:
+    table = _table(model, vendor, by_name, problems, own_schema)
+    # The backstop of the identifier and fragment rules (docs/sql-safety.md): every name, type
+    # and default of the table, whatever built it, before any SQL exists.
+    unsafe = _unsafe_sql(table, model, vendor)
+    if unsafe:
+        problems.extend(unsafe)
+        return None  # reported; its names may not even be strings, so it is never keyed or compared
+    return table
+
+
+def merge_shared_table(first: Table, second: Table, vendor: Vendor, problems: list) -> Table | None:
+    """Two models on one table (a child that inherits its base's table name, or two models mapped to one
+    name): LoopBack lets the last one migrated win. Here the table gets the columns of both: a column
+    both declare must come out the same (type, NOT NULL, default, generated), as must the primary key
+    and any index or foreign key of the same name; otherwise an error names both models and the column
+    (docs/loopback-rules/models.md#models-sharing-a-table)."""
+    found: list[str] = []
+    where = f'shares table "{first.name}" with model {first.model} ({first.source})'
+    columns = list(first.columns)
+    by_key = {vendor.identifier_key(c.name): i for i, c in enumerate(columns)}
+    for column in second.columns:
+        index = by_key.get(vendor.identifier_key(column.name))
+        if index is None:
+            by_key[vendor.identifier_key(column.name)] = len(columns)
+            columns.append(column)
+            continue
+        mine = columns[index]
+        if _column_shape(mine, vendor) != _column_shape(column, vendor):
+            found.append(f'{where}, but column "{column.name}" differs: {first.model} makes it '
+                         f'{_describe_column(mine)}, {second.model} makes it {_describe_column(column)}')
+    keyed = lambda names: tuple(vendor.identifier_key(n) for n in names)  # noqa: E731
+    if keyed(first.primary_key) != keyed(second.primary_key):
+        found.append(f'{where}, but the primary key differs: {first.model} has '
+                     f'({", ".join(first.primary_key)}), {second.model} has ({", ".join(second.primary_key)})')
+    indexes = _merged_by_name(first.indexes, second.indexes, vendor, found, where, "index", first, second)
+    fks = _merged_by_name(first.foreign_keys, second.foreign_keys, vendor, found, where, "foreign key", first,
+                          second)
+    if found:
+        problems.extend(DefinitionProblem(message, second.source, second.model) for message in found)
+        return None
+    return first.evolve(columns=tuple(columns), indexes=indexes, foreign_keys=fks,
+                        sequence=first.sequence or second.sequence)
+
+
+def _column_shape(column: Column, vendor: Vendor) -> tuple:
+    return (vendor.normalize_type(column.type), column.null, vendor.normalize_default(column.default), column.auto)
+
+
+def _describe_column(column: Column) -> str:
+    default = f" DEFAULT {column.default}" if column.default is not None else ""
+    generated = " generated" if column.auto else ""
+    return f"{column.type}{'' if column.null else ' NOT NULL'}{default}{generated}"
+
+
+def _merged_by_name(mine: tuple, theirs: tuple, vendor: Vendor, found: list, where: str, what: str,
+                    first: Table, second: Table) -> tuple:
+    out = list(mine)
+    known = {vendor.identifier_key(item.name): item for item in mine}
+    for item in theirs:
+        other = known.get(vendor.identifier_key(item.name))
+        if other is None:
+            out.append(item)
+            known[vendor.identifier_key(item.name)] = item
+        elif other != item:
+            found.append(f'{where}, but {what} "{item.name}" differs between {first.model} and {second.model}')
+    return tuple(out)
 
 
 def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list, own_schema: str | None) -> Table:
@@ -139,17 +219,19 @@ def _property_indexes(model: ModelDefinition, vendor: Vendor, table: str) -> lis
     (LoopBack's PostgreSQL connector makes it UNIQUE by mistake)."""
     out = []
     for prop in model.properties:
-        if prop.index is None or prop.index is False or prop.id:
-            continue
+        if prop.id or not (prop.index or isinstance(prop.index, (dict, list))):
+            continue  # the juggler tests `index` for truth: false, 0, "" and null make no index; {} does
         spec = prop.index if isinstance(prop.index, dict) else {}
         column = vendor.column_name(prop)
+        kind = _special_kind(index_kind(spec), vendor, model, f"the index of {prop.name}")
         out.append(
             Index(
                 name=vendor.property_index_name(table, column, prop),
                 columns=(column,),
                 orders=("ASC",),
-                unique=index_is_unique(spec),
+                unique=index_is_unique(spec) and not kind,
                 origin=prop.origin,
+                kind=kind,
             )
         )
     return out
@@ -161,20 +243,65 @@ def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems:
     out = []
     for key, spec in (model.settings.get("indexes") or {}).items():
         pairs = index_keys(spec)
-        columns = []
-        for prop_name, _order in pairs:
-            prop = model.property(prop_name)
-            columns.append(vendor.column_name(prop) if prop else prop_name)
+        columns, names = [], []
+        for reference, _order in pairs:
+            prop = resolve_reference(model, reference, vendor)
+            if prop is None:
+                problems.append(DefinitionProblem(
+                    f'index "{key}" names "{reference}", which is no property or column of the model on this '
+                    "database", model.source, model.name, reference))
+                prop_name, column = reference, reference
+            else:
+                prop_name, column = prop.name, vendor.column_name(prop)
+            columns.append(column)
+            names.append(prop_name)
+        kind = _special_kind(index_kind(spec), vendor, model, f"index {key}")
         out.append(
             Index(
-                name=vendor.model_index_name(table, key, spec, [p for p, _ in pairs]),
+                name=vendor.model_index_name(table, key, spec if isinstance(spec, dict) else {}, names),
                 columns=tuple(columns),
-                orders=tuple(order for _, order in pairs),
-                unique=index_is_unique(spec),
+                # A FULLTEXT or SPATIAL index has no order (MySQL refuses ASC/DESC there).
+                orders=tuple("ASC" if kind else order for _, order in pairs),
+                unique=index_is_unique(spec) and not kind,
                 origin=f"{model.name}.indexes.{key}",
+                kind=kind,
             )
         )
     return out
+
+
+def _special_kind(kind: str | None, vendor: Vendor, model: ModelDefinition, what: str) -> str | None:
+    """FULLTEXT / SPATIAL where the database has them (MySQL); elsewhere a plain index, with a warning:
+    LoopBack would send `CREATE FULLTEXT INDEX` and fail there (docs/loopback-rules/indexes-and-keys.md#fulltext-and-spatial)."""
+    if kind not in SPECIAL_INDEX_KINDS:
+        return None
+    if kind in vendor.special_index_kinds:
+        return kind
+    logger.warning("%s: %s is %s, which this database has no such index for; a plain index is made",
+                   model.name, what, kind)
+    return None
+
+
+def resolve_reference(model: ModelDefinition, reference: str, vendor: Vendor) -> PropertyDefinition | None:
+    """The property an index key or `foreignKeys.foreignKey` names, found as the connector finds it
+    (docs/loopback-rules/indexes-and-keys.md#property-references): a property of that name; else the
+    property whose column is that name; else the name under the connector's case rule
+    (`orderdate` for `orderDate` on PostgreSQL, which lower-cases); else, where column names are
+    case-insensitive (MySQL, SQL Server, SQLite), a column of that name in any case."""
+    prop = model.property(reference)
+    if prop is not None:
+        return prop
+    columns = [(vendor.column_name(p), p) for p in model.properties]
+    for wanted in (reference, vendor.db_name(reference)):
+        for column, prop in columns:
+            if column == wanted:
+                return prop
+    if vendor.case_insensitive_columns:
+        folded = reference.casefold()
+        for column, prop in columns:
+            if column.casefold() == folded:
+                return prop
+    return None
 
 
 def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems: list,
@@ -191,14 +318,19 @@ def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems
                            spec.get("entity"))
             continue
         entity_key = spec.get("entityKey") or (entity.ids[0].name if entity.ids else "id")
-        ref_prop = entity.property(entity_key)
+        ref_prop = resolve_reference(entity, entity_key, vendor)
         if ref_prop is None:
             problems.append(
                 DefinitionProblem(f'foreign key "{key}": entity {entity.name} has no property "{entity_key}"',
                                   model.source, model.name, spec.get("foreignKey"))
             )
             continue
-        prop = model.property(spec["foreignKey"])
+        prop = resolve_reference(model, spec["foreignKey"], vendor)
+        if prop is None:
+            problems.append(DefinitionProblem(
+                f'foreign key "{key}" names "{spec["foreignKey"]}", which is no property or column of the model '
+                "on this database", model.source, model.name, spec["foreignKey"]))
+            continue
         out.append(
             ForeignKey(
                 name=vendor.foreign_key_name(spec.get("name") or key),

@@ -7,16 +7,20 @@ collected and raised together as one DefinitionError, before anything touches a 
 from __future__ import annotations
 
 import copy
+import logging
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .definitions import KNOWN_TYPES, ModelDefinition, PropertyDefinition, RelationDefinition
+from .definitions import CONNECTOR_KEYS, KNOWN_TYPES, ModelDefinition, PropertyDefinition, RelationDefinition
 from .exceptions import DefinitionError, DefinitionProblem
 from .jsonfiles import read_json
 
 BUILTIN_DIR = Path(__file__).with_name("builtin_models")
+
+logger = logging.getLogger("django_lbsync")
 
 # The roots of every LoopBack model chain. Both carry an injected `id`: the root Model is itself defined
 # with idInjection on, so `idInjection: false` on a child does not remove it (docs/loopback-rules/models.md#idinjection).
@@ -166,27 +170,64 @@ class _Registry:
     def __init__(self, problems: list[DefinitionProblem]):
         self.models: dict[str, RawModel] = {}
         self._builtin: set[str] = set()
+        self._derived: set[str] = set()  # named after their file (no "name" in the JSON)
         self._problems = problems
 
     def add_folder(self, folder: Path, builtin: bool = False) -> list[str]:
+        """Every model file of a source folder; loopback-boot skips files whose name starts with `_`."""
         names = []
         for path in sorted(folder.glob("*.json")):
-            if path.name.startswith(NOT_MODEL_FILES):
+            if path.name.startswith(NOT_MODEL_FILES) or path.name.startswith("_"):
                 continue
-            name = self.add_file(path, builtin=builtin)
+            name = self.add_file(path, builtin=builtin, in_folder=True)
             if name:
                 names.append(name)
         return names
 
-    def add_file(self, path: Path, builtin: bool = False) -> str | None:
+    def add_file(self, path: Path, builtin: bool = False, in_folder: bool = False) -> str | None:
+        """Register one model file; the model's name, or None when the file is no model.
+
+        loopback-boot names a definition without `name` after its file (`order-item.json` ->
+        `Orderitem`, docs/loopback-rules/models.md#model-files-without-a-name). Such a file in a model
+        folder is often a data or seed file, so it is registered (a model-config entry or a `base` may
+        name it) but only attached from a folder when it declares `properties`; a file that is not a
+        JSON object is skipped with a warning: LoopBack boots the app all the same.
+        """
         data = read_json(path, self._problems)
         if data is None:
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"]:
+        if not isinstance(data, dict):
+            logger.warning("%s: not a model definition (a JSON %s, not an object); skipped", path,
+                           type(data).__name__)
+            return None
+        name = data.get("name")
+        if name is None or name == "":
+            name = boot_model_name(path)
+            if not name:
+                logger.warning("%s: no \"name\", and none can be made from the file name; skipped", path)
+                return None
+            looks_like_model = isinstance(data.get("properties"), dict)
+            logger.warning('%s: no "name"; named "%s" from the file name, as loopback-boot does%s', path, name,
+                           "" if looks_like_model or not in_folder else " (no properties: not attached)")
+            if name in self.models:
+                # A derived name never shadows a named model, nor makes a duplicate-name error.
+                logger.warning("%s: model %s is already defined in %s; this file is skipped", path, name,
+                               self.models[name].path)
+                return None
+            self._derived.add(name)
+            data = {**data, "name": name}
+            self._register(name, data, path, builtin)
+            return name if looks_like_model or not in_folder else None
+        if not isinstance(name, str):
             self._problems.append(DefinitionProblem('a model definition needs a string "name"', path=path))
             return None
-        name = data["name"]
+        return self._register(name, data, path, builtin)
+
+    def _register(self, name: str, data: dict, path: Path, builtin: bool) -> str | None:
         known = self.models.get(name)
+        if name in self._derived and known is not None and Path(known.path) != path:
+            self._derived.discard(name)  # a named model replaces one named after its file
+            known = None
         if known is not None and name not in self._builtin and Path(known.path) != path:
             self._problems.append(
                 DefinitionProblem(f"duplicate model name, also defined in {known.path}", path=path, model=name)
@@ -198,6 +239,16 @@ class _Registry:
         else:
             self._builtin.discard(name)
         return name
+
+
+def boot_model_name(path: Path) -> str:
+    """loopback-boot's name for a definition without one: lodash `capitalize(camelCase(basename))`.
+
+    camelCase drops every separator (and apostrophes); capitalize then upper-cases the first character
+    and lower-cases the rest, so `order-item.json` and `orderItem.json` both give `Orderitem`.
+    """
+    letters = "".join(ch for ch in path.stem if ch.isalnum())
+    return letters[:1].upper() + letters[1:].lower()
 
 
 def _model_settings(data: dict) -> dict:
@@ -312,6 +363,11 @@ class _Resolver:
             if prop.name in own_names or (child_has_id and prop.id):
                 continue
             properties.append(_retarget(prop, raw.name))
+        excluded = settings.get("excludeBaseProperties")
+        if isinstance(excluded, (list, str)):
+            # The juggler drops every property listed, own or inherited (`indexOf`, so a string
+            # excludes the names it contains as substrings; a list, its items).
+            properties = [p for p in properties if not _listed(p.name, excluded)]
         if not any(p.id for p in properties) and settings.get("idInjection") is not False:
             # The juggler's defineProperty('id', ...) replaces a plain `id` property in place.
             injected = self._property(raw, "id", dict(_INJECTED_ID))
@@ -335,15 +391,7 @@ class _Resolver:
         type_name = self._type_name(raw, name, value.get("type"))
         if type_name is None:
             return None
-        id_value = value.get("id")
-        if id_value is True:
-            key_position = 1
-        elif isinstance(id_value, (int, float)) and not isinstance(id_value, bool) and 0 < id_value < 2**31:
-            key_position = int(id_value)
-        elif isinstance(id_value, str) and id_value.isascii() and id_value.isdigit() and 0 < int(id_value) < 2**31:
-            key_position = int(id_value)
-        else:
-            key_position = 0
+        key_position = id_position(value.get("id"))
         generated = value.get("generated")
         return PropertyDefinition(
             name=name,
@@ -387,9 +435,30 @@ class _Resolver:
         return None
 
 
+def id_position(value: Any) -> float:
+    """The juggler's reading of a property's `id` (model-definition.js ids()): any truthy value makes an
+    id; a number is its position in the key, anything else counts as 1. So `"id": "true"`, `"id": "2"`
+    and `"id": {}` are ids at position 1, `"id": 2` is second, `"id": 0` and `""` are no id
+    (docs/loopback-rules/models.md#ids-and-key-order). 0 means "not an id"."""
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return 0  # JSON has no Infinity/NaN: LoopBack never boots such a file (refused elsewhere)
+        return value if value else 0
+    if isinstance(value, (str, list, dict)):
+        # JS truthiness: every object and array is truthy, a string when not empty.
+        return 1 if (value or isinstance(value, (list, dict))) else 0
+    return 0
+
+
 def _retarget(prop: PropertyDefinition, model_name: str) -> PropertyDefinition:
     """An inherited property, named after the model that now carries it (for messages)."""
     return PropertyDefinition(**{**prop.__dict__, "origin": f"{model_name}.{prop.name}"})
+
+
+def _listed(name: str, excluded: list | str) -> bool:
+    return name in excluded if isinstance(excluded, str) else any(name == item for item in excluded)
 
 
 def _id_name(properties: list[PropertyDefinition]) -> str | None:
@@ -575,9 +644,24 @@ def _add_through_model(loaded, source: ModelDefinition, target: ModelDefinition,
 _NAME_RE = re.compile(r"[\w$]+")
 
 
+def _names_a_property(model: ModelDefinition, key: str) -> bool:
+    """Whether `key` can name a property on some database: by property name, by a column name the
+    model gives it, or either in another case (docs/loopback-rules/indexes-and-keys.md#property-references).
+    Which property, exactly, depends on the database (desired.resolve_reference)."""
+    folded = key.casefold()
+    for prop in model.properties:
+        if prop.name.casefold() == folded:
+            return True
+        for block in (prop.settings, *(prop.connector(k) for k in CONNECTOR_KEYS)):
+            for column_key in ("column", "columnName", "field", "fieldName", "name"):
+                value = block.get(column_key)
+                if isinstance(value, str) and value.casefold() == folded:
+                    return True
+    return False
+
+
 def _validate_references(model: ModelDefinition, problems: list[DefinitionProblem]) -> None:
     """Indexes and foreign keys must name properties the model has."""
-    names = {p.name for p in model.properties}
     for key in ("indexes", "foreignKeys"):
         if not isinstance(model.settings.get(key) or {}, dict):
             problems.append(DefinitionProblem(f'"{key}" must be an object', model.source, model.name))
@@ -590,7 +674,7 @@ def _validate_references(model: ModelDefinition, problems: list[DefinitionProble
                 problems.append(DefinitionProblem(f'index "{index_name}": {exc}', model.source, model.name))
                 continue
             for key, _order in keys:
-                if key not in names:
+                if not _names_a_property(model, key):
                     problems.append(
                         DefinitionProblem(
                             f'index "{index_name}" names a property the model does not have', model.source,
@@ -612,7 +696,7 @@ def _validate_references(model: ModelDefinition, problems: list[DefinitionProble
                 problems.append(DefinitionProblem(f'foreign key "{fk_name}": "{wrong[0]}" must be a string',
                                                   model.source, model.name))
                 continue
-            if spec["foreignKey"] not in names:
+            if not _names_a_property(model, spec["foreignKey"]):
                 problems.append(
                     DefinitionProblem(
                         f'foreign key "{fk_name}" names a property the model does not have', model.source, model.name,
@@ -632,8 +716,10 @@ def index_keys(spec: Any) -> list[tuple[str, str]]:
     keys+options: `{"keys": {"a": 1, "b": -1}}`, `{"keys": "a DESC, b"}`, `{"keys": ["a DESC", "b"]}`;
     shorthand: `{"a": 1, "b": -1}`; MySQL style: `{"columns": "a,b", "kind": "unique"}`.
     """
+    if isinstance(spec, str):
+        spec = {"columns": spec}  # string form: `"name_idx": "name"`, `"city_zip": "city,zip"`
     if not isinstance(spec, dict):
-        raise ValueError("an index must be an object")
+        raise ValueError("an index must be an object or a string of column names")
     if "keys" in spec:
         keys = spec["keys"]
     elif "columns" in spec:
@@ -658,7 +744,21 @@ def index_keys(spec: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def index_is_unique(spec: Mapping) -> bool:
+def index_is_unique(spec: Any) -> bool:
+    if not isinstance(spec, Mapping):
+        return False  # the string form is a plain index
     options = spec.get("options") if isinstance(spec.get("options"), dict) else {}
-    kind = str(spec.get("kind") or "").upper()
-    return bool(options.get("unique")) or bool(spec.get("unique") is True) or kind == "UNIQUE"
+    return bool(options.get("unique")) or bool(spec.get("unique") is True) or index_kind(spec) == "UNIQUE"
+
+
+#: `kind` words that make a special index (MySQL's FULLTEXT and SPATIAL); UNIQUE is a plain unique index.
+SPECIAL_INDEX_KINDS = ("FULLTEXT", "SPATIAL")
+
+
+def index_kind(spec: Any) -> str | None:
+    """The index `kind` (top level or in `options`), upper-cased: UNIQUE, FULLTEXT, SPATIAL, or None."""
+    if not isinstance(spec, Mapping):
+        return None
+    options = spec.get("options") if isinstance(spec.get("options"), dict) else {}
+    kind = spec.get("kind") or options.get("kind")
+    return kind.strip().upper() if isinstance(kind, str) and kind.strip() else None

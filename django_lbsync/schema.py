@@ -34,6 +34,8 @@ class Index:
     unique: bool = False
     origin: str | None = field(default=None, compare=False)
     constraint: bool = field(default=False, compare=False)  # live only: a UNIQUE constraint, not an index
+    # A special index kind the database has a keyword for (MySQL FULLTEXT / SPATIAL), else None.
+    kind: str | None = None
     opaque: bool = field(default=False, compare=False)  # live only: expression or partial index
 
 

@@ -41,6 +41,9 @@ class Vendor:
     default_fk_action = "NO ACTION"
     #: Whether column names compare case-insensitively (MySQL, SQLite, SQL Server do).
     case_insensitive_columns = False
+    #: Index `kind`s this database has a keyword for (MySQL: FULLTEXT, SPATIAL); elsewhere they become
+    #: plain indexes, with a warning (docs/loopback-rules/indexes-and-keys.md#fulltext-and-spatial).
+    special_index_kinds: tuple[str, ...] = ()
     #: Type spellings that mean the same, as (regex, replacement) applied in order to the upper-cased
     #: type on both sides of a comparison (DESIGN: a profile is a table, not a fork).
     type_aliases: tuple[tuple[str, str], ...] = ()

@@ -39,6 +39,7 @@ class MysqlVendor(Vendor):
     auto_suffix = "AUTO_INCREMENT"
     default_fk_action = "RESTRICT"
     case_insensitive_columns = True
+    special_index_kinds = ("FULLTEXT", "SPATIAL")
     identifier_quotes = "`"
     backslash_escapes = True
     collation_in_column_type = True
