@@ -142,6 +142,25 @@ class UniqueIndex(models.Index):
         return f"{__name__}.UniqueIndex", args, kwargs
 
 
+class KindIndex(models.Index):
+    """An index with a keyword kind the database has (MySQL `CREATE FULLTEXT INDEX`, `CREATE SPATIAL
+    INDEX`): `kind` is one of the vendor's `special_index_kinds` (vendors/mysql.py), never free text."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        statement = super().create_sql(model, schema_editor, using=using, **kwargs)
+        statement.template = statement.template.replace("CREATE INDEX", f"CREATE {self.kind} INDEX", 1)
+        return statement
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        kwargs["kind"] = self.kind
+        return f"{__name__}.KindIndex", args, kwargs
+
+
 class KeptCheck(BaseConstraint):
     """A table-level CHECK constraint read from the live table, written back as it was (SQLite rebuilds).
 
@@ -279,6 +298,9 @@ def model_state(vendor: Vendor, table: Table) -> ModelState:
             # A UNIQUE constraint stays one: SQLite's table rebuild writes it back into CREATE TABLE.
             constraints.append(models.UniqueConstraint(fields=[field_names[c] for c in index.columns],
                                                        name=vendor.db_object_name(index.name)))
+            continue
+        if index.kind and index.kind in vendor.special_index_kinds:
+            indexes.append(KindIndex(fields=[n.lstrip("-") for n in names], name=index.name, kind=index.kind))
             continue
         cls = UniqueIndex if index.unique else models.Index
         indexes.append(cls(fields=names, name=vendor.db_object_name(index.name)))

@@ -223,7 +223,10 @@ def _property_indexes(model: ModelDefinition, vendor: Vendor, table: str) -> lis
             continue  # the juggler tests `index` for truth: false, 0, "" and null make no index; {} does
         spec = prop.index if isinstance(prop.index, dict) else {}
         column = vendor.column_name(prop)
-        kind = _special_kind(index_kind(spec), vendor, model, f"the index of {prop.name}")
+        kind = index_kind(spec)
+        if _unsupported_kind(kind, vendor, model, f"the index of {prop.name}"):
+            continue
+        kind = kind if kind in SPECIAL_INDEX_KINDS else None
         out.append(
             Index(
                 name=vendor.property_index_name(table, column, prop),
@@ -255,7 +258,10 @@ def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems:
                 prop_name, column = prop.name, vendor.column_name(prop)
             columns.append(column)
             names.append(prop_name)
-        kind = _special_kind(index_kind(spec), vendor, model, f"index {key}")
+        kind = index_kind(spec)
+        if _unsupported_kind(kind, vendor, model, f"index {key}"):
+            continue
+        kind = kind if kind in SPECIAL_INDEX_KINDS else None
         out.append(
             Index(
                 name=vendor.model_index_name(table, key, spec if isinstance(spec, dict) else {}, names),
@@ -270,16 +276,15 @@ def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems:
     return out
 
 
-def _special_kind(kind: str | None, vendor: Vendor, model: ModelDefinition, what: str) -> str | None:
-    """FULLTEXT / SPATIAL where the database has them (MySQL); elsewhere a plain index, with a warning:
-    LoopBack would send `CREATE FULLTEXT INDEX` and fail there (docs/loopback-rules/indexes-and-keys.md#fulltext-and-spatial)."""
-    if kind not in SPECIAL_INDEX_KINDS:
-        return None
-    if kind in vendor.special_index_kinds:
-        return kind
-    logger.warning("%s: %s is %s, which this database has no such index for; a plain index is made",
-                   model.name, what, kind)
-    return None
+def _unsupported_kind(kind: str | None, vendor: Vendor, model: ModelDefinition, what: str) -> bool:
+    """FULLTEXT / SPATIAL where the database has no such index: none is made, with a warning. LoopBack
+    would send `CREATE FULLTEXT INDEX` and fail there; a plain B-tree index in its place is no search
+    index and fails itself on PostgreSQL's POINT (docs/loopback-rules/indexes-and-keys.md#fulltext-and-spatial)."""
+    if kind not in SPECIAL_INDEX_KINDS or kind in vendor.special_index_kinds:
+        return False
+    logger.warning("%s: %s is a %s index, which this database does not have; no index is made", model.name,
+                   what, kind)
+    return True
 
 
 def resolve_reference(model: ModelDefinition, reference: str, vendor: Vendor) -> PropertyDefinition | None:

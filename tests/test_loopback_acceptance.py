@@ -81,3 +81,43 @@ def test_keyless_tables(live, use_models, model_dir):
     with connections[live].cursor() as cursor:
         cursor.execute(f"SELECT {q('path')} FROM {q(name_in(live, 'PageView'))} ORDER BY 1")
         assert [r[0] for r in cursor.fetchall()] == ["/a", "/b"]
+
+
+def index_types(alias: str, table: str) -> dict[str, str]:
+    """MySQL: index name -> index_type, straight from information_schema."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT DISTINCT index_name, index_type FROM information_schema.statistics "
+                       "WHERE table_schema = DATABASE() AND table_name = %s", [table])
+        return dict(cursor.fetchall())
+
+
+def test_every_index_form(live, use_models, caplog):
+    """keys/options, columns/kind, the short {"col": -1}, the string forms, property index forms; keys
+    named in another case or by column; FULLTEXT/SPATIAL on MySQL, skipped with a warning elsewhere."""
+    caplog.set_level(logging.WARNING, logger="django_lbsync")
+    use_models(live, "index_forms")
+    automigrate(using=live)
+    order = describe(live, name_in(live, "Order"))
+    col = lambda n: name_in(live, n)  # noqa: E731
+    desc = lambda n: col(n) + " DESC"  # noqa: E731
+    model_indexes = {
+        "order_status_total": ((col("status"), desc("total")), True),
+        "order_region_status": ((col("region"), col("status")), True),
+        "order_date_desc": ((desc("orderDate"),), False),
+        "order_status_only": ((col("status"),), False),
+        "order_region_date": ((col("region"), col("orderDate")), False),
+        "order_by_channel": (("sales_channel",), False),
+    }
+    if vendor(live) == "mysql":
+        property_indexes = {"customerCode": (("customerCode",), False), "reference": (("reference",), True),
+                            "order_title_text": (("title",), False)}
+        assert index_types(live, "Order")["order_title_text"] == "FULLTEXT"
+        assert index_types(live, "Store")["location"] == "SPATIAL"
+    else:
+        table = name_in(live, "Order")
+        property_indexes = {f"{table}_{col('customerCode')}_idx": ((col("customerCode"),), False),
+                            f"{table}_{col('reference')}_idx": ((col("reference"),), True)}
+        assert "FULLTEXT index, which this database does not have" in caplog.text
+        assert describe(live, name_in(live, "Store")).indexes == {}
+    assert order.indexes == {**model_indexes, **property_indexes}
+    assert not any("note" in name.lower() for name in order.indexes)  # "index": 0 is no index

@@ -57,18 +57,21 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         if table_type != "BASE TABLE":
             out.views.add(key(schema, table))
     cursor.execute(
-        "SELECT table_schema, table_name, index_name, non_unique, column_name, collation, sub_part "
+        "SELECT table_schema, table_name, index_name, non_unique, column_name, collation, sub_part, index_type "
         f"FROM information_schema.statistics WHERE table_schema IN ({in_wanted}) "
         "ORDER BY table_schema, table_name, index_name, seq_in_index",
         wanted,
     )
     grouped: dict[tuple, dict] = defaultdict(dict)
-    for schema, table, name, non_unique, column, collation, sub_part in cursor.fetchall():
+    for schema, table, name, non_unique, column, collation, sub_part, index_type in cursor.fetchall():
+        # FULLTEXT / SPATIAL indexes keep their kind (docs/loopback-rules/indexes-and-keys.md); their
+        # sub_part (SPATIAL's 32) is the engine's, not a prefix anybody declared.
+        kind = index_type if index_type in ("FULLTEXT", "SPATIAL") else None
         entry = grouped[key(schema, table)].setdefault(name, {"columns": [], "orders": [], "unique": not non_unique,
-                                                         "opaque": False})
+                                                         "opaque": False, "kind": kind})
         entry["columns"].append(column or "")
-        entry["orders"].append("DESC" if collation == "D" else "ASC")
-        entry["opaque"] = entry["opaque"] or column is None or sub_part is not None
+        entry["orders"].append("ASC" if kind else "DESC" if collation == "D" else "ASC")
+        entry["opaque"] = entry["opaque"] or column is None or (sub_part is not None and not kind)
     for table_key, indexes in grouped.items():
         for name, entry in indexes.items():
             if name == "PRIMARY":
@@ -76,7 +79,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
             else:
                 out.indexes[table_key].append(
                     Index(name, tuple(entry["columns"]), tuple(entry["orders"]), entry["unique"],
-                          opaque=entry["opaque"])
+                          opaque=entry["opaque"], kind=entry["kind"])
                 )
     cursor.execute(
         "SELECT k.table_schema, k.table_name, k.constraint_name, k.column_name, k.referenced_table_schema, "
