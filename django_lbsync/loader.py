@@ -103,7 +103,8 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
         model = resolver.resolve(name)
         if model is not None:
             loaded.models[name] = _with_datasource(model, datasource)
-    _add_relation_properties(loaded, resolver, problems)
+    attached = [name for name, datasource in attach.items() if datasource is not None and name in registry.models]
+    _add_relation_properties(loaded, resolver, problems, attached)
     for model in loaded.models.values():
         _validate_references(model, problems)
     if problems:
@@ -508,7 +509,7 @@ def _relation_shape_problem(rel: dict) -> str | None:
             return f'"{key}" must be a string'
     polymorphic = rel.get("polymorphic")
     if isinstance(polymorphic, dict):
-        for key in ("as", "foreignKey", "discriminator"):
+        for key in ("as", "selector", "foreignKey", "discriminator", "idType"):
             if polymorphic.get(key) is not None and not isinstance(polymorphic[key], str):
                 return f'"polymorphic.{key}" must be a string'
     elif polymorphic is not None and not isinstance(polymorphic, (str, bool)):
@@ -516,62 +517,140 @@ def _relation_shape_problem(rel: dict) -> str | None:
     return None
 
 
+def camelize(text: str, low_first_letter: bool = True) -> str:
+    """inflection's `camelize(text, true)`, which the juggler uses for key names: `_`-separated parts
+    joined, each later part lower-cased then capitalised, the very first letter lower-cased
+    (`CustomerTest_id` -> `customerTestId`, `my_BigThing_id` -> `myBigthingId`)."""
+    parts = text.split("_")
+    out = []
+    for k, part in enumerate(parts):
+        if k:
+            part = part.lower()
+        first = part[:1].lower() if (k == 0 and low_first_letter) else part[:1].upper()
+        out.append(first + part[1:])
+    return "".join(out)
+
+
 def _camel_id(model_name: str) -> str:
     """juggler's `camelize(Model + '_id', true)`: `CustomerTest` -> `customerTestId`."""
-    return model_name[:1].lower() + model_name[1:] + "Id"
+    return camelize(model_name + "_id")
 
 
-def _add_relation_properties(loaded: LoadedDefinitions, resolver: _Resolver, problems: list) -> None:
-    """Relations add foreign-key properties, after all other properties, at attach time
-    (docs/loopback-rules/models.md#relations-add-foreign-key-properties)."""
-    models = loaded.models
-    for model in list(models.values()):
-        for rel in _relations(model, problems):
-            target_name = rel.model
-            polymorphic = rel.settings.get("polymorphic")
-            if rel.type in ("embedsOne", "embedsMany", "referencesMany"):
-                continue  # these store JSON in a property the model declares; no FK column is derived here
-            if not target_name and not polymorphic:
-                problems.append(
-                    DefinitionProblem(f'relation "{rel.name}" names no model', model.source, model.name, rel.name)
-                )
-                continue
-            target = _definition(target_name, models, resolver) if target_name else None
-            if target_name and target is None:
-                problems.append(
-                    DefinitionProblem(
-                        f'relation "{rel.name}" names unknown model "{target_name}"', model.source, model.name, rel.name
-                    )
-                )
-                continue
-            if rel.type == "belongsTo":
-                if polymorphic:
-                    discriminator = (polymorphic.get("discriminator") if isinstance(polymorphic, dict) else None)
-                    fk = rel.foreign_key or (polymorphic.get("foreignKey") if isinstance(polymorphic, dict) else None)
-                    _add_fk_property(models, model.name, fk or f"{rel.name}Id", None)
-                    _add_property(models, model.name, discriminator or f"{rel.name}Type", {"type": "string"})
-                else:
-                    _add_fk_property(models, model.name, rel.foreign_key or f"{rel.name}Id", target)
-            elif rel.type in ("hasMany", "hasOne") and not rel.settings.get("through"):
-                if target_name not in models:
-                    continue  # the target has no table on this database
-                source = models[model.name]
-                poly_as = _polymorphic_as(polymorphic)
-                if poly_as:
-                    _add_fk_property(models, target_name, rel.foreign_key or f"{poly_as}Id", source)
-                    _add_property(models, target_name, f"{poly_as}Type", {"type": "string"})
-                else:
-                    _add_fk_property(models, target_name, rel.foreign_key or _camel_id(model.name), source)
-            elif rel.type == "hasAndBelongsToMany" and target is not None:
-                _add_through_model(loaded, models[model.name], target, rel, resolver)
+def _add_relation_properties(loaded: LoadedDefinitions, resolver: _Resolver, problems: list,
+                             attached: list[str]) -> None:
+    """Relations add foreign-key properties at attach time, after all other properties
+    (docs/loopback-rules/models.md#relations-add-foreign-key-properties).
+
+    As in the juggler, a relation is set up when its declaring model is attached, if its target (and
+    `through`) model is attached by then, to any datasource; otherwise it waits until they are, and a
+    relation whose target is never attached adds nothing. So with `"User": {"dataSource": null}` and a
+    User subclass attached, AccessToken.userId is made by the subclass's `hasMany accessTokens`, with the
+    subclass's id type (and its connector dataType/dataLength).
+    """
+    models: dict[str, ModelDefinition] = {}
+    for name in attached:
+        model = loaded.models.get(name) or resolver.resolve(name)
+        if model is not None:
+            models[name] = model
+    sql_names = set(loaded.models)
+    up: set[str] = set()
+    waiting: list[tuple[str, RelationDefinition]] = []
+    for name in attached:
+        if name not in models:
+            continue
+        up.add(name)
+        for rel in _relations(models[name], problems):
+            if _needs(rel) <= up:
+                _set_up_relation(models, name, rel, resolver, problems, sql_names)
+            else:
+                waiting.append((name, rel))
+        still = []
+        for declarer, rel in waiting:
+            if _needs(rel) <= up:
+                _set_up_relation(models, declarer, rel, resolver, problems, sql_names)
+            else:
+                still.append((declarer, rel))
+        waiting = still
+    for name in models:
+        if name in sql_names:
+            loaded.models[name] = models[name]
 
 
-def _polymorphic_as(polymorphic: Any) -> str | None:
+def _needs(rel: RelationDefinition) -> set[str]:
+    """The models that must be attached before the juggler sets the relation up (deferRelationSetup)."""
+    if rel.type == "belongsTo" and rel.settings.get("polymorphic"):
+        return set()  # the target is looked up per row
+    return {name for name in (rel.model, rel.settings.get("through")) if isinstance(name, str) and name}
+
+
+def _set_up_relation(models: dict, name: str, rel: RelationDefinition, resolver, problems, sql_names) -> None:
+    model = models[name]
+    polymorphic = rel.settings.get("polymorphic")
+    if rel.type in ("embedsOne", "embedsMany", "referencesMany"):
+        return  # these store JSON in a property the model declares; no FK column is derived here
+    for ignored in ("keyFrom", "keyTo"):
+        if ignored in rel.settings:
+            # The juggler computes keyFrom/keyTo from primaryKey/foreignKey; it never reads them from JSON.
+            logger.warning('%s: relation "%s": "%s" is not read by LoopBack (use "primaryKey"/"foreignKey"); '
+                           "ignored", name, rel.name, ignored)
+    if not rel.model and not polymorphic:
+        problems.append(DefinitionProblem(f'relation "{rel.name}" names no model', model.source, model.name, rel.name))
+        return
+    target = _definition(rel.model, models, resolver) if rel.model else None
+    if rel.model and target is None:
+        problems.append(DefinitionProblem(f'relation "{rel.name}" names unknown model "{rel.model}"', model.source,
+                                          model.name, rel.name))
+        return
+    primary_key = rel.settings.get("primaryKey")
+    if primary_key is not None and not isinstance(primary_key, str):
+        problems.append(DefinitionProblem(f'relation "{rel.name}": "primaryKey" must be a string', model.source,
+                                          model.name, rel.name))
+        return
+    if rel.type == "belongsTo" and polymorphic:
+        # The key type comes from `idType`, else from the declaring model's own key
+        # (juggler: defineForeignKey(modelFrom, fk, modelFrom, primaryKey || idName || "id")).
+        selector, fk, discriminator = _polymorphic_names(polymorphic, rel.name)
+        id_type = polymorphic.get("idType") if isinstance(polymorphic, dict) else None
+        if id_type is not None:
+            _define_property(models, name, fk, {"type": id_type, "index": True}, problems, rel)
+        else:
+            key = primary_key or rel.settings.get("idName") or "id"
+            _add_fk_property(models, name, fk, models[name], key, problems, rel, missing_ok=True)
+        _define_property(models, name, discriminator, {"type": "string", "index": True}, problems, rel)
+    elif rel.type == "belongsTo":
+        fk = rel.foreign_key or f"{rel.name}Id"
+        _add_fk_property(models, name, fk, target, primary_key, problems, rel)
+    elif rel.type in ("hasMany", "hasOne") and not rel.settings.get("through"):
+        if rel.model not in sql_names and rel.model not in models:
+            return
+        fk = rel.foreign_key or _camel_id(name)
+        if polymorphic:
+            _selector, poly_fk, discriminator = _polymorphic_names(polymorphic, rel.name)
+            if not rel.settings.get("invert"):
+                fk = poly_fk
+            _define_property(models, rel.model, discriminator, {"type": "string", "index": True}, problems, rel)
+        _add_fk_property(models, rel.model, fk, models[name], primary_key, problems, rel)
+    elif rel.type == "hasAndBelongsToMany" and target is not None:
+        _add_through_model(models, models[name], target, rel, resolver, problems, sql_names)
+
+
+def _polymorphic_names(polymorphic: Any, relation_name: str) -> tuple[str, str, str]:
+    """The juggler's normalizePolymorphic: (selector, foreignKey, discriminator).
+
+    `true` -> the relation name; a string -> that name; an object -> its `selector` or `as`; the
+    foreign key and discriminator default to `<selector>Id` and `<selector>Type`."""
+    selector = None
     if isinstance(polymorphic, str):
-        return polymorphic
-    if isinstance(polymorphic, dict):
-        return polymorphic.get("as") or (polymorphic.get("foreignKey") or "").removesuffix("Id") or None
-    return None
+        selector = polymorphic
+    elif polymorphic is True:
+        selector = relation_name
+    elif isinstance(polymorphic, dict):
+        selector = polymorphic.get("selector") or polymorphic.get("as")
+    selector = selector or relation_name or "reference"
+    given = polymorphic if isinstance(polymorphic, dict) else {}
+    fk = given.get("foreignKey") or camelize(selector + "_id")
+    discriminator = given.get("discriminator") or camelize(selector + "_type")
+    return selector, fk, discriminator
 
 
 def _definition(name: str, models: dict, resolver: _Resolver) -> ModelDefinition | None:
@@ -582,38 +661,59 @@ def _definition(name: str, models: dict, resolver: _Resolver) -> ModelDefinition
     return None
 
 
-def _add_fk_property(models: dict, model_name: str, fk: str, target: ModelDefinition | None) -> None:
-    """Add `fk` typed like the target's id, copying its connector dataType/dataLength
+def _add_fk_property(models: dict, model_name: str, fk: str, target: ModelDefinition | None,
+                     primary_key: str | None, problems: list, rel: RelationDefinition,
+                     missing_ok: bool = False) -> None:
+    """juggler defineForeignKey: `fk` typed like the target's key (`primaryKey`, else its id name),
+    copying that key's connector dataType/dataLength; an existing property only gets the type
     (docs/loopback-rules/models.md#relations-add-foreign-key-properties)."""
-    target_id = target.ids[0] if target is not None and target.ids else None
-    fk_type = target_id.type if target_id is not None else "Number"
+    key_prop = None
+    if target is not None:
+        key_name = primary_key or _id_name(list(target.properties))
+        key_prop = target.property(key_name) if key_name else None
+        if key_name and key_prop is None and not missing_ok:
+            model = models[model_name]
+            problems.append(DefinitionProblem(
+                f'relation "{rel.name}": primaryKey "{key_name}" is no property of {target.name}', model.source,
+                model.name, rel.name))
+            return
+    fk_type = key_prop.type if key_prop is not None else "Number"
     model = models[model_name]
     existing = model.property(fk)
     if existing is not None:
-        # Only the type is reset when the property is already declared.
-        _replace_property(models, model_name, PropertyDefinition(**{**existing.__dict__, "type": fk_type}))
+        if key_prop is not None:
+            _replace_property(models, model_name, PropertyDefinition(**{**existing.__dict__, "type": fk_type}))
         return
     settings: dict[str, Any] = {"type": fk_type.lower()}
-    if target_id is not None:
-        for key, block in target_id.settings.items():
-            if isinstance(block, dict) and ("dataType" in block or "dataLength" in block):
-                settings[key] = {k: block[k] for k in ("dataType", "dataLength") if k in block}
-    _add_property(models, model_name, fk, settings, fk_type)
+    if key_prop is not None:
+        for key, block in key_prop.settings.items():
+            if key in CONNECTOR_KEYS and isinstance(block, dict) and (block.get("dataType") or block.get("dataLength")):
+                settings[key] = {k: block[k] for k in ("dataType", "dataLength") if block.get(k)}
+    _put_property(models, model_name, PropertyDefinition(name=fk, type=fk_type, settings=settings,
+                                                        origin=f"{model_name}.{fk}"))
 
 
-def _add_property(models: dict, model_name: str, name: str, settings: dict, type_name: str | None = None) -> None:
-    model = models[model_name]
-    if model.property(name) is not None:
+def _define_property(models: dict, model_name: str, name: str, settings: dict, problems: list,
+                     rel: RelationDefinition) -> None:
+    """juggler defineProperty: the definition replaces any property of that name, in its place."""
+    declared = settings["type"]
+    type_name = KNOWN_TYPES.get(declared.lower()) if isinstance(declared, str) else None
+    if type_name is None:
+        model = models[model_name]
+        problems.append(DefinitionProblem(f'relation "{rel.name}": type {declared!r} is no LoopBack type',
+                                          model.source, model.name, rel.name))
         return
-    prop = PropertyDefinition(
-        name=name,
-        type=type_name or KNOWN_TYPES[settings["type"]],
-        settings=settings,
-        origin=f"{model_name}.{name}",
-    )
-    models[model_name] = ModelDefinition(
-        model.name, model.properties + (prop,), model.settings, model.source, model.datasource
-    )
+    _put_property(models, model_name, PropertyDefinition(name=name, type=type_name, index=settings.get("index"),
+                                                        settings=settings, origin=f"{model_name}.{name}"))
+
+
+def _put_property(models: dict, model_name: str, prop: PropertyDefinition) -> None:
+    model = models[model_name]
+    if model.property(prop.name) is not None:
+        _replace_property(models, model_name, prop)
+        return
+    models[model_name] = ModelDefinition(model.name, model.properties + (prop,), model.settings, model.source,
+                                         model.datasource)
 
 
 def _replace_property(models: dict, model_name: str, prop: PropertyDefinition) -> None:
@@ -622,10 +722,10 @@ def _replace_property(models: dict, model_name: str, prop: PropertyDefinition) -
     models[model_name] = ModelDefinition(model.name, properties, model.settings, model.source, model.datasource)
 
 
-def _add_through_model(loaded, source: ModelDefinition, target: ModelDefinition, rel, resolver) -> None:
+def _add_through_model(models: dict, source: ModelDefinition, target: ModelDefinition, rel, resolver, problems,
+                       sql_names: set) -> None:
     """hasAndBelongsToMany without `through` defines `<From><To>` with two belongsTo FKs
     (docs/loopback-rules/models.md#relations-add-foreign-key-properties)."""
-    models = loaded.models
     through_name = rel.settings.get("through")
     if not through_name:
         through_name = source.name + target.name
@@ -635,10 +735,12 @@ def _add_through_model(loaded, source: ModelDefinition, target: ModelDefinition,
             injected = PropertyDefinition("id", "Number", id=1, generated=True, settings=dict(_INJECTED_ID),
                                           origin=f"{through_name}.id")
             models[through_name] = ModelDefinition(through_name, (injected,), {}, source.source, source.datasource)
+            if source.name in sql_names:
+                sql_names.add(through_name)
     if through_name not in models:
         return
-    _add_fk_property(models, through_name, _camel_id(source.name), source)
-    _add_fk_property(models, through_name, _camel_id(target.name), target)
+    _add_fk_property(models, through_name, _camel_id(source.name), source, None, problems, rel)
+    _add_fk_property(models, through_name, _camel_id(target.name), target, None, problems, rel)
 
 
 _NAME_RE = re.compile(r"[\w$]+")
@@ -725,7 +827,9 @@ def index_keys(spec: Any) -> list[tuple[str, str]]:
     elif "columns" in spec:
         keys = spec["columns"]
     else:
-        keys = {k: v for k, v in spec.items() if k not in INDEX_OPTION_KEYS}
+        # Shorthand: every key that is not an option word; an option word whose value is a direction
+        # (`{"name": 1}`, `{"type": -1}`) is a column too.
+        keys = {k: v for k, v in spec.items() if k not in INDEX_OPTION_KEYS or _is_direction(v)}
     if isinstance(keys, str):
         keys = [part for part in keys.split(",") if part.strip()]
     pairs: list[tuple[str, str]] = []
@@ -742,6 +846,11 @@ def index_keys(spec: Any) -> list[tuple[str, str]]:
     if not pairs:
         raise ValueError("the index names no keys")
     return pairs
+
+
+def _is_direction(value: Any) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool) and value in (1, -1)) or (
+        isinstance(value, str) and value.strip().lower() in ("1", "-1", "asc", "desc"))
 
 
 def index_is_unique(spec: Any) -> bool:

@@ -121,3 +121,121 @@ def test_every_index_form(live, use_models, caplog):
         assert describe(live, name_in(live, "Store")).indexes == {}
     assert order.indexes == {**model_indexes, **property_indexes}
     assert not any("note" in name.lower() for name in order.indexes)  # "index": 0 is no index
+
+
+def column_names(table) -> list[str]:
+    return [c[0] for c in table.columns]
+
+
+def test_relation_primary_key_types_the_foreign_key(live, use_models):
+    """`primaryKey` picks the referenced key: a CHAR(3) code gives a CHAR(3) FK column, a text key a text
+    one; without it the target's id (a number)."""
+    use_models(live, "relation_keys")
+    automigrate(using=live)
+    city = describe(live, name_in(live, "City"))
+    stock = describe(live, name_in(live, "Stock"))
+    col = lambda n: name_in(live, n)  # noqa: E731
+    expected_order = [col("name"), "id", col("countryCode"), col("capitalOfId")]
+    if vendor(live) == "mysql":
+        expected_order = ["id", "name", "countryCode", "capitalOfId"]  # MySQL hoists the key
+    assert column_names(city) == expected_order
+    types, stock_types = city.column_types, stock.column_types
+    assert types[col("countryCode")] == {"postgresql": "character(3)", "mysql": "CHAR(3)",
+                                         "sqlite": "char(3)"}[vendor(live)]
+    assert types[col("capitalOfId")] == {"postgresql": "integer", "mysql": "INT(11)", "sqlite": "integer"}[vendor(live)]
+    assert stock_types[col("warehouseRef")] == {"postgresql": "text", "mysql": "VARCHAR(512)",
+                                                "sqlite": "text"}[vendor(live)]
+
+
+def test_polymorphic_relations_as_the_juggler(live, use_models):
+    """polymorphic true / "name" / {selector} / {foreignKey, discriminator, idType}: the juggler's key and
+    discriminator names, the discriminator a string with an index, idType typing the key (with an index),
+    and no other column."""
+    use_models(live, "polymorphic")
+    automigrate(using=live)
+    col = lambda n: name_in(live, n)  # noqa: E731
+    comment = describe(live, name_in(live, "Comment"))
+    picture = describe(live, name_in(live, "Picture"))
+    label = describe(live, name_in(live, "Label"))
+    assert set(column_names(comment)) == {col("body"), "id", col("targetId"), col("targetKind")}
+    assert set(column_names(picture)) == {"url", "id", col("imageableId"), col("imageableType")}
+    assert set(column_names(label)) == {"text", "id", col("taggableType"), col("taggableId")}
+    v = vendor(live)
+    string_key = {"postgresql": "text", "mysql": "VARCHAR(255)", "sqlite": "text"}[v]  # indexed: 255 on MySQL
+    assert comment.column_types[col("targetId")] == string_key
+    assert comment.column_types[col("targetKind")] == string_key
+    assert picture.column_types[col("imageableId")] == {"postgresql": "integer", "mysql": "INT(11)",
+                                                        "sqlite": "integer"}[v]
+    assert picture.column_types[col("imageableType")] == string_key
+    # Label.taggableId takes the type of Tag's key, a string
+    assert label.column_types[col("taggableId")] != picture.column_types[col("imageableId")]
+
+    def indexed(table, name):
+        return {cols for cols, _unique in table.indexes.values()} >= {(col(n),) for n in name}
+
+    assert indexed(comment, ["targetId", "targetKind"])
+    assert indexed(picture, ["imageableType"]) and not indexed(picture, ["imageableId"])
+    assert indexed(label, ["taggableType"])
+
+
+def test_user_subclass_id_type_reaches_access_token(live, use_models):
+    """With User not attached and a User subclass with a BIGINT id, AccessToken.userId is BIGINT: the
+    subclass's hasMany accessTokens makes it, copying the key's dataType."""
+    use_models(live, "user_subclass/model-config.json")
+    automigrate(using=live)
+    v = vendor(live)
+    token = describe(live, name_in(live, "AccessToken"))
+    account = describe(live, name_in(live, "Account"))
+    bigint = {"postgresql": "bigint", "mysql": "BIGINT(20)", "sqlite": "bigint"}[v]
+    assert token.column_types[name_in(live, "userId")] == bigint
+    assert account.column_types["id"] == bigint
+    # SQLite generates only an INTEGER PRIMARY KEY (the row id), so a bigint id is not generated there.
+    assert account.auto == (set() if v == "sqlite" else {"id"})
+    assert name_in(live, "User") not in tables(live)
+
+
+def test_model_files_without_name(live, use_models, caplog):
+    """loopback-boot names a definition without `name` after its file; a data file is skipped with a
+    warning, `_`-files are not read; the app migrates."""
+    caplog.set_level(logging.WARNING, logger="django_lbsync")
+    use_models(live, "nameless/model-config.json")
+    automigrate(using=live)
+    assert tables(live) == {name_in(live, "Note"), name_in(live, "Orderitem")}
+    assert 'named "Orderitem" from the file name' in caplog.text
+    assert "seed-notes.json: not a model definition" in caplog.text
+    assert "_fixtures" not in caplog.text
+
+
+def test_models_sharing_a_table_merge(live, use_models):
+    use_models(live, "shared_table")
+    automigrate(using=live)
+    animal = describe(live, "animal")
+    names = set(column_names(animal))
+    assert names == {"name", "legs", "id", "barks", "breed", "owner"}
+    assert animal.primary_key == ("id",) and "animal_name" in animal.indexes
+
+
+def test_incompatible_shared_table_names_both_models_and_the_column(live, use_models, model_dir):
+    from django_lbsync import DefinitionError
+
+    folder = model_dir({
+        "a.json": {"name": "A", "properties": {"name": {"type": "string", "length": 40}},
+                   "mysql": {"table": "shared"}, "postgresql": {"table": "shared"}, "sqlite3": {"table": "shared"}},
+        "b.json": {"name": "B", "properties": {"name": {"type": "string", "length": 50, "required": True}},
+                   "mysql": {"table": "shared"}, "postgresql": {"table": "shared"}, "sqlite3": {"table": "shared"}},
+    })
+    use_models(live, folder)
+    with pytest.raises(DefinitionError) as caught:
+        automigrate(using=live)
+    message = str(caught.value)
+    assert "model B" in message and "model A" in message and 'column "name"' in message
+    assert tables(live) == set()
+
+
+def test_truthy_ids_as_the_juggler_reads_them(live, use_models):
+    use_models(live, "truthy_ids")
+    automigrate(using=live)
+    line = describe(live, name_in(live, "Line"))
+    ticket = describe(live, name_in(live, "Ticket"))
+    assert line.primary_key == (name_in(live, "orderNo"), name_in(live, "lineNo"))  # "true" is 1, 2 is second
+    assert ticket.primary_key == ("code",) and "id" not in column_names(ticket)
