@@ -39,6 +39,7 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
                 changes.extend(AddForeignKey(table, fk) for fk in table.foreign_keys)
             continue
         changes.extend(_column_changes(live_table, table, vendor))
+        notes.extend(_missing_generators(live_table, table, vendor))
         changes.extend(_index_changes(live_table, table, vendor, prune, notes))
         changes.extend(_fk_changes(live_table, table, vendor, prune, notes))
         if _keyed(live_table.primary_key, vendor) != _keyed(table.primary_key, vendor):
@@ -80,6 +81,24 @@ def _column_changes(live: Table, desired: Table, vendor: Vendor) -> list[Change]
             out.append(AlterColumn(desired, live_columns[key], desired_columns[key], kinds))
     out.extend(DropColumn(desired, live_columns[k]) for k in removed)
     return out
+
+
+def _missing_generators(live: Table, desired: Table, vendor: Vendor) -> list[Note]:
+    """A generated id whose live column has no sequence / auto-increment / identity is a real difference:
+    LoopBack inserts without an id and the database refuses them (docs/loopback-rules/comparison.md#generated-ids).
+    It blocks isactual; autoupdate does not add the generator, because giving an existing column one
+    means choosing where its numbering starts over the data, which is for the owner to do."""
+    live_columns = {vendor.identifier_key(c.name): c for c in live.columns}
+    notes = []
+    for column in desired.columns:
+        live_column = live_columns.get(vendor.identifier_key(column.name))
+        if (column.auto and live_column is not None and not live_column.auto
+                and not vendor.generates_without_keyword(live_column, live)):
+            notes.append(Note(desired.key, f"column {live_column.name} is a generated id ({column.origin}), but the "
+                                           "live column has no sequence, auto-increment or identity, so inserts "
+                                           "without an id fail; autoupdate does not add one: give the column a "
+                                           "generator (or recreate the table with automigrate)", True))
+    return notes
 
 
 def column_kinds(live: Column, desired: Column, vendor: Vendor) -> ColumnChange:

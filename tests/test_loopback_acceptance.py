@@ -239,3 +239,32 @@ def test_truthy_ids_as_the_juggler_reads_them(live, use_models):
     ticket = describe(live, name_in(live, "Ticket"))
     assert line.primary_key == (name_in(live, "orderNo"), name_in(live, "lineNo"))  # "true" is 1, 2 is second
     assert ticket.primary_key == ("code",) and "id" not in column_names(ticket)
+
+
+def test_generated_id_without_generator_is_a_difference(live, use_models, model_dir):
+    """A table whose id column has no sequence / auto-increment, for a model whose id is generated:
+    isactual is false with the reason, and autoupdate changes nothing (it reports)."""
+    q = connections[live].ops.quote_name
+    table = name_in(live, "Counter")
+    with connections[live].cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {q(table)} ({q('id')} INTEGER NOT NULL PRIMARY KEY, {q(name_in(live, 'label'))} "
+                       f"{'TEXT' if vendor(live) != 'mysql' else 'VARCHAR(512)'})")
+        if vendor(live) == "sqlite":
+            # SQLite's INTEGER PRIMARY KEY is the row id, generated; a WITHOUT ROWID-free way to lose it is
+            # another integer spelling.
+            cursor.execute(f"DROP TABLE {q(table)}")
+            cursor.execute(f"CREATE TABLE {q(table)} ({q('id')} INT NOT NULL PRIMARY KEY, {q('label')} TEXT)")
+    use_models(live, model_dir({"counter.json": {"name": "Counter", "properties": {"label": "string"}}}))
+    plan = get_plan(using=live)
+    assert not plan.in_sync and not is_actual(using=live)
+    assert any("generated id" in n.message and n.blocks_sync for n in plan.notes), plan.notes
+    if vendor(live) == "sqlite":
+        # SQLite: the column's type becomes `integer`, which makes it the row id, by a table rebuild
+        # that copies every row: the one database where the fix loses nothing and is autoupdate's.
+        autoupdate(using=live)
+        assert describe(live, table).column_types["id"] == "integer"  # the row id
+        converged(live)
+    else:
+        assert plan.changes == (), plan.describe()
+        assert autoupdate(using=live).applied == []
+        assert not is_actual(using=live)

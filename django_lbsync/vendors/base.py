@@ -443,6 +443,10 @@ class Vendor:
             text = text.split(".")[0]
         return text
 
+    def generates_without_keyword(self, column, table) -> bool:
+        """Whether the database fills this live column by itself although nothing marks it generated."""
+        return False
+
     def identifier_key(self, name: str) -> str:
         return name.casefold() if self.case_insensitive_columns else name
 

@@ -61,6 +61,10 @@ class SqliteVendor(Vendor):
             return f"varchar({length})" if length else "text"
         return {"Number": "integer", "Boolean": "bool", "Date": "datetime", "Buffer": "blob"}.get(prop.type, "text")
 
+    def generates_without_keyword(self, column, table) -> bool:
+        # An INTEGER PRIMARY KEY is the row id: SQLite numbers it without AUTOINCREMENT.
+        return tuple(table.primary_key) == (column.name,) and column.type.strip().lower() == "integer"
+
     def auto_increment(self, prop, model, column_type):
         if prop.generated and len(model.ids) == 1 and column_type == "integer":
             return "integer"
