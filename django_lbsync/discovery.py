@@ -393,6 +393,10 @@ def _schema_for(vendor, key, table: Table, owner, model_names, live: Schema, rel
     properties = {}
     for column in table.columns:
         properties[props[column.name]] = _property(vendor, key, table, column)
+    if not table.primary_key and "id" not in properties:
+        # A table without a key: `idInjection: false` alone would still inherit PersistedModel's `id`
+        # (docs/loopback-rules/models.md#tables-without-a-primary-key); `"id": false` removes it.
+        properties["id"] = False
     definition: dict[str, Any] = {
         "name": model_names[table.key],
         "options": {"idInjection": False, key: {"schema": owner, "table": table.name}},
@@ -402,7 +406,9 @@ def _schema_for(vendor, key, table: Table, owner, model_names, live: Schema, rel
     for index in _written_indexes(vendor, table):
         spec: dict[str, Any] = {"keys": {props[c]: (-1 if o == "DESC" else 1)
                                          for c, o in zip(index.columns, index.orders)}}
-        if index.unique:
+        if index.kind:
+            spec = {"columns": ",".join(props[c] for c in index.columns), "kind": index.kind}  # FULLTEXT / SPATIAL
+        elif index.unique:
             spec["options"] = {"unique": True}
         indexes[index.name] = spec
     if indexes:

@@ -22,7 +22,7 @@ from .test_autoupdate_live import execute
 pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
 
 ROUND_TRIP = ["customer_v1", "builtins/model-config.json", "composite", "types", "overrides", "indexes",
-              "foreign_keys"]
+              "foreign_keys", "keyless", "truthy_ids", "relation_keys", "polymorphic", "index_forms"]
 
 
 def test_name_mapping_like_current_loopback():
