@@ -643,8 +643,11 @@ def _safe_stem(plain: str) -> tuple[str, str | None]:
     if not stem:
         stem = "model"
     if stem.casefold().startswith(NOT_MODEL_FILES):
-        stem = "_" + stem  # the loader skips model-config*, datasources*, config* ... files
+        stem = "m-" + stem  # the loader skips model-config*, datasources*, config* ... files
         notes.append("the loader would read a file named like this as configuration, not as a model")
+    if stem.startswith("_"):
+        stem = "m" + stem  # loopback-boot (and the loader) skip files whose name starts with "_"
+        notes.append("loopback-boot skips files whose name starts with '_'")
     if stem.casefold() in _WINDOWS_DEVICES:
         stem += "_"
         notes.append("a device name on Windows")
