@@ -1,6 +1,8 @@
 """Loading LoopBack JSON (docs/loopback-rules/models.md): no database needed."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_lbsync.desired import build_schema
@@ -154,3 +156,76 @@ def test_mysql_statements_fold_into_create_table():
         "ALTER TABLE `a` ADD CONSTRAINT `fk2` FOREIGN KEY (`id`) REFERENCES `b` (`id`);",
         "CREATE INDEX `y` ON `elsewhere` (`z`);",
     ]
+
+
+# -- issue 10 item 1: what LoopBack accepts, read as the juggler and loopback-boot read it ----------
+
+@pytest.mark.parametrize("value, position", [
+    (True, 1), (1, 1), (2, 2), (0.5, 0.5), (-1, -1), ("true", 1), ("false", 1), ("2", 1), ({}, 1), ([], 1),
+    (False, 0), (0, 0), ("", 0), (None, 0), (float("inf"), 0),
+])
+def test_id_is_any_truthy_value_numbers_give_the_order(value, position):
+    from django_lbsync.loader import id_position
+    assert id_position(value) == position
+
+
+@pytest.mark.parametrize("file_name, model", [
+    ("order-item.json", "Orderitem"), ("orderItem.json", "Orderitem"), ("my_thing.json", "Mything"),
+    ("note.json", "Note"), ("---.json", ""),
+])
+def test_loopback_boot_names_a_nameless_file_after_it(file_name, model):
+    from django_lbsync.loader import boot_model_name
+    assert boot_model_name(Path(file_name)) == model
+
+
+@pytest.mark.parametrize("text, camel", [
+    ("CustomerTest_id", "customerTestId"), ("imageable_type", "imageableType"), ("my_BigThing_id", "myBigthingId"),
+])
+def test_camelize_like_inflection(text, camel):
+    from django_lbsync.loader import camelize
+    assert camelize(text) == camel
+
+
+@pytest.mark.parametrize("polymorphic, names", [
+    (True, ("imageable", "imageableId", "imageableType")),
+    ("owner", ("owner", "ownerId", "ownerType")),
+    ({"selector": "taggable"}, ("taggable", "taggableId", "taggableType")),
+    ({"as": "taggable"}, ("taggable", "taggableId", "taggableType")),
+    ({"foreignKey": "targetId", "discriminator": "targetKind"}, ("imageable", "targetId", "targetKind")),
+])
+def test_polymorphic_names_as_normalize_polymorphic(polymorphic, names):
+    from django_lbsync.loader import _polymorphic_names
+    assert _polymorphic_names(polymorphic, "imageable") == names
+
+
+# Every index form x every way of writing a direction: the same (key, order) pairs.
+_DIRECTIONS = [(1, "ASC"), (-1, "DESC"), ("-1", "DESC"), ("desc", "DESC"), ("DESC", "DESC"), ("asc", "ASC")]
+
+
+@pytest.mark.parametrize("direction, order", _DIRECTIONS)
+@pytest.mark.parametrize("form", ["keys", "shorthand", "keys-string", "keys-list", "columns", "string"])
+def test_index_forms_matrix(form, direction, order):
+    from django_lbsync.loader import index_keys
+    word = "DESC" if order == "DESC" else ""
+    spec = {
+        "keys": {"keys": {"name": 1, "email": direction}, "options": {"unique": True}},
+        "shorthand": {"name": 1, "email": direction},
+        "keys-string": {"keys": f"name, email {word}"},
+        "keys-list": {"keys": ["name", f"email {word}"]},
+        "columns": {"columns": f"name,email {word}", "kind": "unique"},
+        "string": f"name,email {word}",
+    }[form]
+    assert index_keys(spec) == [("name", "ASC"), ("email", order)]
+
+
+def test_excluded_and_deleted_properties_and_keyless_models(model_dir):
+    folder = model_dir({
+        "log.json": {"name": "Log", "idInjection": False, "properties": {"id": False, "msg": "string"}},
+        "soap.json": {"name": "Soap", "base": "Model", "idInjection": False, "excludeBaseProperties": ["id"],
+                      "properties": {"a": "string"}},
+        "again.json": {"name": "Again", "properties": {"id": False, "msg": "string"}},  # injected again
+    })
+    loaded = load_definitions(folder)
+    assert names(loaded.models["Log"]) == ["msg"] and not loaded.models["Log"].ids
+    assert names(loaded.models["Soap"]) == ["a"]
+    assert names(loaded.models["Again"]) == ["msg", "id"]
