@@ -43,6 +43,7 @@ def build_schema(
             continue
         existing = taken.get(vendor.name_key(table.key))
         if existing is not None:  # two models, one table: compatible columns merge (docs/loopback-rules/models.md)
+            _check_lengths(table, max_name_length, vendor, problems)
             merged = merge_shared_table(schema.tables[existing], table, vendor, problems)
             if merged is not None:
                 schema.add(merged)
@@ -56,7 +57,7 @@ def build_schema(
     # of that table, so they are neither dropped nor reported as undeclared.
     selected = {m.name for m in models}
     for model in attached:
-        if model.name in selected or not schema.tables or vendor.table_name(model) is None:
+        if model.name in selected or not schema.tables:
             continue
         key = _table_key(model, vendor, own_schema)
         key = taken.get(vendor.name_key(key)) if key is not None else None

@@ -145,6 +145,9 @@ def test_relation_primary_key_types_the_foreign_key(live, use_models):
     assert types[col("capitalOfId")] == {"postgresql": "integer", "mysql": "INT(11)", "sqlite": "integer"}[vendor(live)]
     assert stock_types[col("warehouseRef")] == {"postgresql": "text", "mysql": "VARCHAR(512)",
                                                 "sqlite": "text"}[vendor(live)]
+    # foreignKeys naming the columns in another case: "countrycode" and "ISOCODE" resolve as the database folds
+    fk = city.foreign_keys["fk_city_country"]
+    assert fk[:3] == ((col("countryCode"),), name_in(live, "Country"), (col("isoCode"),))
 
 
 def test_polymorphic_relations_as_the_juggler(live, use_models):
@@ -213,6 +216,10 @@ def test_models_sharing_a_table_merge(live, use_models):
     names = set(column_names(animal))
     assert names == {"name", "legs", "id", "barks", "breed", "owner"}
     assert animal.primary_key == ("id",) and "animal_name" in animal.indexes
+    # One of the models alone still sees the others' columns: nothing to drop, nothing undeclared.
+    for model in ("Animal", "Dog", "PetView"):
+        plan = get_plan([model], using=live)
+        assert plan.changes == () and plan.in_sync and not plan.notes, (model, plan.describe(), plan.notes)
 
 
 def test_incompatible_shared_table_names_both_models_and_the_column(live, use_models, model_dir):

@@ -1,3 +1,4 @@
+ALTER TABLE [City] ADD CONSTRAINT [fk_city_country] FOREIGN KEY ([countryCode]) REFERENCES [Country] ([isoCode]) ON DELETE SET NULL;
 CREATE TABLE [City] ([name] nvarchar(80) NOT NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1), [countryCode] CHAR(3) NULL, [capitalOfId] int NULL);
 CREATE TABLE [Country] ([isoCode] CHAR(3) NOT NULL, [name] nvarchar(80) NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1));
 CREATE TABLE [Stock] ([sku] nvarchar(20) NULL, [quantity] int NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1), [warehouseRef] nvarchar(255) NULL);
