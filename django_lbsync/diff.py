@@ -113,7 +113,7 @@ def column_kinds(live: Column, desired: Column, vendor: Vendor) -> ColumnChange:
 
 
 def _index_shape(index: Index, vendor: Vendor) -> tuple:
-    return _keyed(index.columns, vendor), index.orders, index.unique
+    return _keyed(index.columns, vendor), index.orders, index.unique, index.kind
 
 
 def _fk_key(fk: ForeignKey, vendor: Vendor) -> str:

@@ -275,3 +275,19 @@ def test_generated_id_without_generator_is_a_difference(live, use_models, model_
         assert plan.changes == (), plan.describe()
         assert autoupdate(using=live).applied == []
         assert not is_actual(using=live)
+
+
+def test_plain_index_becomes_fulltext_on_mysql(live, use_models):
+    """A live plain index where the model says FULLTEXT is a difference; autoupdate re-creates it."""
+    if vendor(live) != "mysql":
+        pytest.skip("FULLTEXT is MySQL's")
+    use_models(live, "index_forms")
+    automigrate(using=live)
+    with connections[live].cursor() as cursor:
+        cursor.execute("DROP INDEX `order_title_text` ON `Order`")
+        cursor.execute("CREATE INDEX `order_title_text` ON `Order` (`title`)")
+    assert index_types(live, "Order")["order_title_text"] == "BTREE"
+    assert not is_actual(using=live)
+    autoupdate(using=live)
+    assert index_types(live, "Order")["order_title_text"] == "FULLTEXT"
+    converged(live)
