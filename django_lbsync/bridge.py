@@ -193,7 +193,8 @@ class KeptCheck(BaseConstraint):
 
 
 class KeylessRowId(models.Field):
-    """The primary key Django's model class needs for a table that has none (docs/loopback-rules/models.md#tables-without-a-primary-key).
+    """The primary key Django's model class needs for a table that has none
+    (docs/loopback-rules/models.md#tables-without-a-primary-key).
 
     LoopBack makes keyless tables (`"id": false` with `idInjection: false`); Django's schema editor only
     needs a key for its *model class*, never in the DDL of the other columns. This field has no type
