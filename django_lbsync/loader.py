@@ -547,27 +547,36 @@ def _add_relation_properties(loaded: LoadedDefinitions, resolver: _Resolver, pro
     User subclass attached, AccessToken.userId is made by the subclass's `hasMany accessTokens`, with the
     subclass's id type (and its connector dataType/dataLength).
     """
+    sql_names = set(loaded.models)
+    # Models without a table (memory, mongodb, mail ... datasources) take part in relations, but what is
+    # wrong in them is not ours to refuse: their problems go to a scratch list.
+    ignored: list[DefinitionProblem] = []
+    other_resolver = _Resolver(resolver.registry, ignored)
     models: dict[str, ModelDefinition] = {}
     for name in attached:
-        model = loaded.models.get(name) or resolver.resolve(name)
+        model = loaded.models.get(name) or other_resolver.resolve(name)
         if model is not None:
             models[name] = model
-    sql_names = set(loaded.models)
     up: set[str] = set()
     waiting: list[tuple[str, RelationDefinition]] = []
+
+    def set_up(declarer: str, rel: RelationDefinition) -> None:
+        sink = problems if declarer in sql_names else ignored
+        _set_up_relation(models, declarer, rel, resolver, sink, sql_names)
+
     for name in attached:
         if name not in models:
             continue
         up.add(name)
-        for rel in _relations(models[name], problems):
+        for rel in _relations(models[name], problems if name in sql_names else ignored):
             if _needs(rel) <= up:
-                _set_up_relation(models, name, rel, resolver, problems, sql_names)
+                set_up(name, rel)
             else:
                 waiting.append((name, rel))
         still = []
         for declarer, rel in waiting:
             if _needs(rel) <= up:
-                _set_up_relation(models, declarer, rel, resolver, problems, sql_names)
+                set_up(declarer, rel)
             else:
                 still.append((declarer, rel))
         waiting = still

@@ -229,3 +229,20 @@ def test_excluded_and_deleted_properties_and_keyless_models(model_dir):
     assert names(loaded.models["Log"]) == ["msg"] and not loaded.models["Log"].ids
     assert names(loaded.models["Soap"]) == ["a"]
     assert names(loaded.models["Again"]) == ["msg", "id"]
+
+
+def test_a_model_without_a_table_is_not_refused_but_its_relations_count(tmp_path):
+    """A model on a memory datasource with a type we refuse elsewhere does not stop the app; its hasMany
+    still adds the FK column to an SQL model, typed from its key."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "cache.json").write_text(
+        '{"name": "Cache", "properties": {"key": {"type": "string", "id": true}, "blob": {"type": "uuid"}},'
+        ' "relations": {"rows": {"type": "hasMany", "model": "Row", "foreignKey": "cacheKey"}}}')
+    (tmp_path / "models" / "row.json").write_text('{"name": "Row", "properties": {"v": "string"}}')
+    (tmp_path / "model-config.json").write_text(
+        '{"_meta": {"sources": ["./models"]}, "Cache": {"dataSource": "mem"}, "Row": {"dataSource": "db"}}')
+    (tmp_path / "datasources.json").write_text('{"db": {"connector": "postgresql"}, "mem": {"connector": "memory"}}')
+    loaded = load_definitions(tmp_path / "model-config.json")
+    assert list(loaded.models) == ["Row"]
+    assert names(loaded.models["Row"]) == ["v", "id", "cacheKey"]
+    assert loaded.models["Row"].property("cacheKey").type == "String"
