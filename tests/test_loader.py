@@ -246,3 +246,15 @@ def test_a_model_without_a_table_is_not_refused_but_its_relations_count(tmp_path
     assert list(loaded.models) == ["Row"]
     assert names(loaded.models["Row"]) == ["v", "id", "cacheKey"]
     assert loaded.models["Row"].property("cacheKey").type == "String"
+
+
+def test_key_from_and_key_to_are_not_read_as_loopback_does(model_dir, caplog):
+    folder = model_dir({
+        "a.json": {"name": "A", "properties": {"code": {"type": "string", "id": True}},
+                   "relations": {"bs": {"type": "hasMany", "model": "B", "keyTo": "aCode", "keyFrom": "code"}}},
+        "b.json": {"name": "B", "properties": {"x": "string"}},
+    })
+    loaded = load_definitions(folder)
+    assert names(loaded.models["B"]) == ["x", "id", "aId"]  # foreignKey's default, typed from A's id
+    assert loaded.models["B"].property("aId").type == "String"
+    assert '"keyTo" is not read by LoopBack' in caplog.text
