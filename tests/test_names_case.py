@@ -95,12 +95,20 @@ def test_mssql_a_table_in_another_case_is_that_table(settings, model_dir, monkey
 
 
 @pytest.mark.parametrize("alias", ["mssql", "default"])
-def test_two_models_on_one_table_by_case_are_refused(alias, settings, model_dir):
+def test_two_models_on_one_table_by_case_share_it_as_loopback_shares_tables(alias, settings, model_dir):
+    """Where names match without case, `widget` is Widget's table: the two models share it
+    (docs/loopback-rules/models.md#models-sharing-a-table): compatible columns merge into one table, a column
+    they make differently is an error naming both models and the column."""
     require_alias(alias)
     key = "mssql" if alias == "mssql" else "sqlite3"
-    other = {**WIDGET, "name": "Gadget", "options": {key: {"table": "widget"}}}
+    other = {**WIDGET, "name": "Gadget", "options": {key: {"table": "widget"}},
+             "properties": {**WIDGET["properties"], "weight": {"type": "number"}}}
     use(settings, model_dir, alias, WIDGET, other)
-    with pytest.raises(DefinitionError, match='maps to table "widget", which model Widget'):
+    (table,) = desired_schema(using=alias).tables.values()
+    assert {c.name for c in table.columns} >= {"id", "label", "weight"}
+    clashing = {**other, "properties": {**other["properties"], "label": {"type": "number"}}}
+    use(settings, model_dir, alias, WIDGET, clashing)
+    with pytest.raises(DefinitionError, match='shares table "Widget" with model Widget .*column "label" differs'):
         desired_schema(using=alias)
 
 
