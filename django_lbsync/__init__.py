@@ -12,12 +12,13 @@ from .discovery import discover_model_definitions, discover_model_properties, di
 from .exceptions import (  # noqa: E402 - every public exception is defined there (tests/test_exceptions.py)
     ApplyFailed, AutomigrateRefused, Cancelled, ChangesRefused, ConfigurationError, DatabaseUnreachable, DataChanged,
     DefinitionError, DefinitionProblem, LbsyncError, LockTimeout, MissingHandler, OtherModelFiles, RebuildRefused,
-    StatementFailed, StepFailed, TooManyRelations, UnknownModel, UnsafeLiveName, UnsupportedDatabase,
+    RefusedValue, StatementFailed, StepFailed, TooManyRelations, UnknownModel, UnsafeLiveName, UnsupportedDatabase,
 )
 from .plan import Plan  # noqa: E402
 
 __all__ = [
     "DefinitionProblem",
+    "RefusedValue",
     "MissingHandler",
     "OtherModelFiles",
     "StepFailed",

@@ -14,11 +14,13 @@ from typing import Callable, Iterator, Sequence, Union
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from . import conf
+from . import conf, extensions
 from .apply import apply, apply_in_batches, strict_session
 from .batch import check_lock_capacity, lock_budget, relations_touched, split_changes, split_notice
 from .bridge import statements_as_written
-from .changes import AddForeignKey, Change, CreateTable, DropForeignKey, DropTable, Risk
+from .changes import (
+    AddColumn, AddForeignKey, AlterColumn, Change, CreateTable, DropForeignKey, DropTable, Risk,
+)
 from .dependents import DropEffects, drop_effects, refuse_orphans
 from .connecting import reachable
 from .definitions import ModelDefinition
@@ -203,6 +205,8 @@ def _keyed_live(models, alias: str, tables: list[Table]) -> list[Table]:
 def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confirm, progress,
                  on_plan=None, on_notice=None) -> AutomigrateResult:
     result = AutomigrateResult(database=alias)
+    # Before anything is dropped: the extensions a default calls, created first or refused (extensions.py).
+    first = extensions.prepare(connection, tables)
     if not assume_empty:
         result.dropped = existing_tables(connection, reversed(tables))
         if not dry_run:  # --sql is read-only: catalog queries only, no COUNT over user tables
@@ -232,7 +236,7 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         # round trips as the database allows; progress is reported once they have run.
         budget = lock_budget(connection) if not dry_run else None
         statements = apply_in_batches(plan, connection, before, progress=steps, execute=not dry_run,
-                                      budget=budget, on_notice=on_notice)
+                                      budget=budget, on_notice=on_notice, first=first)
         result.sql = [] if not dry_run else statements
         return result
     # In a migration, or on SQLite (whose editor must switch FK checks off around the run), Django's
@@ -241,6 +245,8 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
         check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
     with _editor(connection, given, dry_run) as editor:
         collected_before = len(editor.collected_sql) if dry_run else 0
+        for statement in first:
+            editor.execute(statement)
         apply(plan, editor, before, progress=steps, prerender=True, indexes_after_tables=True)
     if dry_run:
         result.sql = list(editor.collected_sql[collected_before:])
@@ -381,6 +387,10 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
     connection = connections[alias]
     live, plan = _live_and_plan(models, alias, prune)
     refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
+    # The extensions the new or changed columns' defaults call: created first, or refused (extensions.py).
+    first = extensions.prepare(connection, [c.table for c in plan.changes if isinstance(c, CreateTable)],
+                               [(c.table, c.desired if isinstance(c, AlterColumn) else c.column)
+                                for c in plan.changes if isinstance(c, (AddColumn, AlterColumn))])
     with nullcontext() if dry_run else strict_session(connection):
         if not dry_run:
             # The data is read here alone, under the caller's lock; apply re-checks these counts.
@@ -412,6 +422,8 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
         with _editor(connection, given, dry_run) as editor:
             collected_before = len(editor.collected_sql) if dry_run else 0
+            for statement in first:
+                editor.execute(statement)
             result.applied = apply(to_apply, editor, live, progress=progress)
         if dry_run:
             result.sql = list(editor.collected_sql[collected_before:])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from django.db import models
 
@@ -84,7 +84,7 @@ def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change],
 
 def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable[[str, Change], None] | None = None,
                      execute: bool = True, budget: int | None = None,
-                     on_notice: Callable[[str], None] | None = None) -> list[str]:
+                     on_notice: Callable[[str], None] | None = None, first: Sequence[str] = ()) -> list[str]:
     """Render the whole plan through the same steps, then send the statements in as few round trips as
     the database allows (batch.py; vendor.batches_ddl): for plans that count no data (automigrate).
 
@@ -110,7 +110,9 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
             apply(plan, editor, live, prerender=True, indexes_after_tables=True, progress=rendered)
     except ApplyFailed as failed:  # only rendered so far: nothing was sent, the database is as it was
         raise ApplyFailed([], failed.change, failed.error, rolled_back=True) from failed.error
-    statements = list(editor.collected_sql)
+    # `first`: statements the steps need before them, sent in the same batch (CREATE EXTENSION, extensions.py).
+    statements = [f"{sql};" for sql in first] + list(editor.collected_sql)  # ended as the editor ends its own
+    rendered_until = [(change, count + len(first)) for change, count in rendered_until]
     positions = list(range(len(statements)))
     if vendor.folds_indexes_into_create_table:
         statements, positions = fold_mysql_indexes_with_positions(statements)

@@ -6,11 +6,12 @@ import math
 from typing import Any, Iterable
 
 from .definitions import ModelDefinition, PropertyDefinition
-from .exceptions import DefinitionError, DefinitionProblem
+from .exceptions import DefinitionError, DefinitionProblem, RefusedValue
 from .loader import SPECIAL_INDEX_KINDS, index_is_unique, index_keys, index_kind
 from .schema import Column, ForeignKey, Index, Schema, Table
 from .sqlrules import SIZE_KEYS, literal_problem
 from .vendors.base import Vendor
+from .validation import schema_problems
 
 logger = logging.getLogger("django_lbsync")
 
@@ -66,6 +67,8 @@ def build_schema(
         table = _safe_table(model, vendor, by_name, problems, own_schema)
         if table is not None and (merged := merge_shared_table(schema.tables[key], table, vendor, problems)):
             schema.add(merged)
+    # What only several tables together show: index names, FK column types, SET NULL on NOT NULL.
+    problems.extend(schema_problems(schema, by_name, vendor))
     if problems:
         raise DefinitionError(problems)
     return schema
@@ -158,7 +161,11 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list,
         if prop_problems:
             problems.extend(prop_problems)
             continue
-        column = _column(prop, model, vendor)
+        try:
+            column = _column(prop, model, vendor)
+        except RefusedValue as refused:  # a value the database would refuse (docs/loopback-rules/types.md)
+            problems.append(DefinitionProblem(str(refused), model.source, model.name, prop.name))
+            continue
         clash = seen.get(column.name.casefold())
         if clash is not None:
             problems.append(

@@ -103,11 +103,13 @@ def _missing_generators(live: Table, desired: Table, vendor: Vendor) -> list[Not
 
 def column_kinds(live: Column, desired: Column, vendor: Vendor) -> ColumnChange:
     kinds = ColumnChange(0)
-    if vendor.normalize_type(live.type) != vendor.normalize_type(desired.type):
+    if not vendor.same_type(live.type, desired.type):
         kinds |= ColumnChange.TYPE
     if live.null != desired.null:
         kinds |= ColumnChange.NULL
-    if not desired.auto and vendor.normalize_default(live.default) != vendor.normalize_default(desired.default):
+    # Each default is read as a value of its own column's type: '1', 1 and 1.0 in a number column are one.
+    if not desired.auto and (vendor.normalize_default(live.default, live.type)
+                             != vendor.normalize_default(desired.default, desired.type)):
         kinds |= ColumnChange.DEFAULT
     return kinds
 

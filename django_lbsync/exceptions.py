@@ -155,6 +155,13 @@ class OtherModelFiles(LbsyncError):
             + listed)
 
 
+class RefusedValue(LbsyncError, ValueError):
+    """A value in one property the database would refuse (a default the column cannot hold, an ENUM without
+    values), raised by a vendor while it builds the column. desired.build_schema turns it into a
+    DefinitionProblem naming file, model and property, so callers see it in a DefinitionError (exit 2),
+    never alone."""
+
+
 class MissingHandler(LbsyncError, TypeError):
     """A change type has no risk assessor, applier or describer (changes.require_handlers). Raised when a
     module loads, so a new change type can never pass as SAFE or be skipped at run time. A TypeError too: it is

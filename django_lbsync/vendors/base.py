@@ -9,6 +9,7 @@ import re
 from typing import Any, Mapping
 
 from .. import sqlrules
+from ..exceptions import RefusedValue
 from . import datatypes
 from ..definitions import ModelDefinition, PropertyDefinition
 
@@ -280,7 +281,7 @@ class Vendor:
         """One spelling of a string literal inside a type, for comparing (MySQL reads escapes)."""
         return literal
 
-    def literal_default(self, prop: PropertyDefinition) -> str | None:
+    def literal_default(self, prop: PropertyDefinition, column_type: str) -> str | None:
         """A LoopBack `default` as an SQL literal, or None when it has none (PostgreSQL's rule,
         docs/loopback-rules/types.md#defaults).
 
@@ -290,15 +291,73 @@ class Vendor:
         if not prop.has_default or prop.default is None:
             return None
         value = prop.default
+        if isinstance(value, str) and prop.type == "Date" and value.lower() in ("now", "$now"):
+            return None
+        return self.typed_literal(value, column_type)
+
+    # -- a default value in the column's own terms (docs/loopback-rules/types.md#defaults-by-column-type)
+    #: How a boolean is written in a DEFAULT: (true, false).
+    boolean_literals = ("true", "false")
+
+    def is_boolean_type(self, column_type: str) -> bool:
+        return self.data_type(column_type).family == datatypes.BOOLEAN
+
+    def typed_literal(self, value: Any, column_type: str, what: str = "default") -> str | None:
+        """A JSON default as the literal a column of `column_type` takes, so the database stores the value
+        the model means and reports it back the same way: `"false"` or `0` in a boolean column is the
+        database's false, `"7"` in an integer column is 7, `5` in a string column is '5'. A value the
+        column cannot hold is refused (RefusedValue) before any SQL is sent."""
+        data_type = self.data_type(column_type)
+        family = data_type.family
+        if self.is_boolean_type(column_type):
+            flag = datatypes.boolean_value(value)
+            if flag is None:
+                raise RefusedValue(
+                    f"{what} {value!r} is no boolean (the column is {column_type}); write true or false")
+            return self.boolean_literals[0 if flag else 1]
+        if family in (datatypes.INTEGER, datatypes.DECIMAL, datatypes.FLOAT):
+            return self._number_literal(value, data_type, column_type, what)
+        if family in (datatypes.STRING, datatypes.FIXED_STRING):
+            if isinstance(value, bool):
+                return self.quote_literal("true" if value else "false")
+            if isinstance(value, (int, float)):
+                return self.quote_literal(_javascript_string(value))
+            return self.quote_literal(value) if isinstance(value, str) else None
         if isinstance(value, bool):
-            return "true" if value else "false"
+            return self.boolean_literals[0 if value else 1]
         if isinstance(value, (int, float)):
+            if family in (datatypes.DATETIME, datatypes.DATE, datatypes.TIME):
+                raise RefusedValue(f"{what} {value!r} is a number, but the column is {column_type}; "
+                                             f"write the date as a string")
             return repr(value)
-        if isinstance(value, str):
-            if prop.type == "Date" and value.lower() in ("now", "$now"):
-                return None
-            return self.quote_literal(value)
-        return None
+        return self.quote_literal(value) if isinstance(value, str) else None
+
+    def _number_literal(self, value: Any, data_type: "datatypes.DataType", column_type: str, what: str) -> str:
+        """A number default, rounded as the database would round it on storage (so that the default it
+        reports is the one we compare with), and refused when out of the type's range."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        text = datatypes.number_text(value)
+        if text is None:
+            raise RefusedValue(f"{what} {value!r} is not a number, but the column is {column_type}")
+        scale = None
+        if data_type.family == datatypes.INTEGER:
+            scale = 0
+        elif data_type.family == datatypes.DECIMAL and data_type.args:
+            scale = data_type.args[1] if len(data_type.args) > 1 else 0
+        if scale is not None:
+            # Half away from zero, as PostgreSQL and MySQL round a constant into a fixed scale.
+            rounded = Decimal(text).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+            text = datatypes.number_text(str(rounded)) or "0"
+        bounds = self.integer_ranges.get(data_type.key) if data_type.family == datatypes.INTEGER else None
+        if bounds and not bounds[0] <= int(text) <= bounds[1]:
+            raise RefusedValue(f"{what} {value!r} is out of range for {column_type} "
+                                         f"({bounds[0]} to {bounds[1]})")
+        if data_type.family == datatypes.DECIMAL and len(data_type.args) == 2:
+            whole_digits = data_type.args[0] - data_type.args[1]
+            if len(text.lstrip("-").split(".")[0].lstrip("0")) > whole_digits:
+                raise RefusedValue(f"{what} {value!r} does not fit {column_type}")
+        return text
 
     # -- names (docs/loopback-rules/names.md) ---------------------------------------------------------
     def db_name(self, name: str) -> str:
@@ -384,6 +443,51 @@ class Vendor:
     def default_sql(self, prop: PropertyDefinition, column_type: str) -> str | None:
         return None
 
+    # -- what the database refuses across tables (validation.py) -------------------------------------
+    #: Where an index name must be unique: "table" (MySQL, SQL Server) or "schema" (PostgreSQL, Oracle;
+    #: SQLite's one database).
+    index_name_scope = "table"
+    #: Whether index names share the tables' namespace (PostgreSQL's pg_class, SQLite's sqlite_master).
+    index_names_share_table_namespace = False
+    #: Whether an FK with ON DELETE/UPDATE SET NULL on a NOT NULL column is refused when created.
+    set_null_needs_nullable_column = False
+
+    #: Function name (lower case) -> the extension that provides it, for defaults that call one
+    #: (extensions.py). Empty: the database has no extensions to create.
+    function_extensions: Mapping[str, str] = {}
+    #: (name, installed, trusted) of each extension in the %s list the server has; None: no extensions.
+    sql_extension_states: str | None = None
+    #: (role, database, superuser, may create in the database) of this session.
+    sql_role = ""
+    #: `{name}` is the quoted extension name.
+    sql_create_extension = ""
+
+    def extensions_called(self, default: str | None) -> list[str]:
+        """The extensions whose functions the SQL `default` calls (outside its string literals)."""
+        if not default or not self.function_extensions:
+            return []
+        code = self.literal_pattern.sub("''", default)
+        found = []
+        for name in re.findall(r"([A-Za-z_][A-Za-z0-9_$]*)\s*\(", code):
+            extension = self.function_extensions.get(name.lower())
+            if extension and extension not in found:
+                found.append(extension)
+        return found
+
+    def referenced_type(self, column) -> str:
+        """The type an FK column takes to match `column` (a generated id's type without its generator)."""
+        return column.type
+
+    def fk_types_match(self, column_type: str, ref_type: str) -> bool:
+        """Whether the database accepts an FK from a column of `column_type` to one of `ref_type`: the
+        same family of values (numbers with numbers, strings with strings), else the same type."""
+        if self.same_type(column_type, ref_type) or self.data_type(column_type).key == self.data_type(ref_type).key:
+            return True  # one type, whatever its size (VARCHAR2(1024) -> VARCHAR2(12) is accepted)
+        family, ref_family = self.data_type(column_type).family, self.data_type(ref_type).family
+        groups = ({datatypes.INTEGER, datatypes.DECIMAL, datatypes.FLOAT}, {datatypes.STRING, datatypes.FIXED_STRING})
+        return any(family in group and ref_family in group for group in groups) or (
+            family == ref_family and family != datatypes.OTHER)
+
     # -- indexes (docs/loopback-rules/indexes-and-keys.md#index-names) -------------------------------
     def property_index_name(self, table: str, column: str, prop: PropertyDefinition) -> str:
         return f"{table}_{column}_idx"
@@ -396,6 +500,12 @@ class Vendor:
         return name
 
     # -- comparing live and desired (autoupdate, isactual) -------------------------------------
+    def same_type(self, live_type: str, desired_type: str) -> bool:
+        """Whether a live column of `live_type` is what `desired_type` creates. By default their
+        normalized spellings are equal; a database that picks the type from a size it is given (MySQL's
+        TEXT(n)) says which live types the desired one may have become."""
+        return self.normalize_type(live_type) == self.normalize_type(desired_type)
+
     def normalize_type(self, type_text: str) -> str:
         # Memoised per vendor class: a schema repeats a handful of type spellings thousands of times.
         cache = type(self).__dict__.get("_type_cache")
@@ -425,14 +535,35 @@ class Vendor:
             text = re.sub(pattern, replacement, text)
         return re.sub("\x00(\\d+)\x00", lambda m: literals[int(m.group(1))], text) if literals else text
 
-    def normalize_default(self, default: str | None) -> str | None:
-        """One spelling per default: casts, wrapping parentheses and NOW() spellings removed."""
+    def normalize_default(self, default: str | None, type_text: str | None = None) -> str | None:
+        """One spelling per default: casts, wrapping parentheses and NOW() spellings removed; with the
+        column's type, one spelling per value (`'1'`, `1`, `1.0` in a number column; `b'1'`, `1`, `true`
+        in a boolean one)."""
+        text = self._normalize_default_text(default)
+        if text is None or type_text is None:
+            return text
+        value = text[1:-1].replace("''", "'") if len(text) >= 2 and text[0] == text[-1] == "'" else text
+        if self.is_boolean_type(type_text):
+            flag = datatypes.boolean_value(value.strip("b'") if value.lower().startswith("b'") else value)
+            return text if flag is None else ("true" if flag else "false")
+        family = self.data_type(type_text).family
+        if family in (datatypes.INTEGER, datatypes.DECIMAL, datatypes.FLOAT):
+            return datatypes.number_text(value) or text
+        if family in (datatypes.DATETIME, datatypes.DATE, datatypes.TIME) and text[:1] == "'":
+            # '2020-01-02 03:04:05' written, '2020-01-02 03:04:05+00' shown by a WITH TIME ZONE column
+            # (our sessions run in UTC): one instant, spelled one way.
+            moment = datatypes.moment_text(value)
+            return f"'{moment}'" if moment else text
+        return text
+
+    def _normalize_default_text(self, default: str | None) -> str | None:
         if default is None:
             return None
         text = default.strip()
         while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
             text = text[1:-1].strip()
-        text = re.sub(r"(::[a-z_ ]+(\(\d+(,\d+)?\))?(\[\])?)+$", "", text, flags=re.I)
+        # `::integer`, `::character varying(20)`, `::timestamp(3) without time zone`, `::text[]`
+        text = re.sub(r"(::[a-z_ ]+(\(\d+(,\d+)?\))?[a-z_ ]*(\[\])?)+$", "", text, flags=re.I)
         if text.upper() in ("NULL", ""):
             return None
         if text.lower() in ("now()", "current_timestamp", "current_timestamp()", "localtimestamp"):
@@ -518,3 +649,10 @@ def _balanced(text: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+def _javascript_string(number: int | float) -> str:
+    """String(n) as JavaScript writes it: 5 -> "5", 1.0 -> "1", 1.5 -> "1.5"."""
+    if isinstance(number, float) and number.is_integer() and abs(number) < 1e21:
+        return str(int(number))
+    return repr(number)

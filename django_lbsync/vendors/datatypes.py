@@ -146,3 +146,70 @@ def sqlite_value_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
     # REAL -> NUMERIC: an integral REAL becomes the equal INTEGER; a NUMERIC column holds no
     # well-formed number as text, so no text there is converted.
     return tuple(changes)
+
+
+# -- default values: what a JSON default means in a column of one family
+# (docs/loopback-rules/types.md#defaults-by-column-type)
+
+#: The spellings of a boolean that a default may use, as the juggler and the databases read them.
+TRUE_WORDS = ("true", "1", "t", "yes", "y", "on")
+FALSE_WORDS = ("false", "0", "f", "no", "n", "off")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def boolean_value(value: object) -> bool | None:
+    """True/False for a boolean default written as a boolean, 0/1 or a word ("false", "1", "yes"); None
+    for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    return None
+
+
+def number_text(value: object) -> str | None:
+    """A number default as one canonical decimal text ("1.50" -> "1.5", 1e3 -> "1000"), or None when the
+    value is no number. Booleans count as 0/1, as JavaScript's Number(true) does."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, (int, float)):
+        text = repr(value)
+    elif isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        text = value.strip()
+    else:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    out = format(number.normalize(), "f")
+    return "0" if out in ("-0", "+0") else out
+
+
+def moment_text(value: str) -> str | None:
+    """A date, time or timestamp literal's value as one ISO text (an instant with an offset in UTC,
+    without the offset), or None when it is none of those."""
+    import datetime
+
+    text = value.strip()
+    for parse in (datetime.datetime.fromisoformat, datetime.time.fromisoformat):
+        try:
+            moment = parse(text)
+        except ValueError:
+            continue
+        if moment.tzinfo is not None and isinstance(moment, datetime.datetime):
+            moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        elif moment.tzinfo is not None:
+            moment = moment.replace(tzinfo=None) if moment.utcoffset() == datetime.timedelta(0) else moment
+        return moment.isoformat(sep=" ") if isinstance(moment, datetime.datetime) else moment.isoformat()
+    return None

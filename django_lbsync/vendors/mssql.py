@@ -26,6 +26,7 @@ class MssqlVendor(Vendor):
     size_words = ("MAX",)
     name_limit = 128  # characters (sysname is nvarchar(128))
     fk_actions = ("CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION")
+    set_null_needs_nullable_column = True  # error 1761
     # The schema unqualified names resolve to, and every schema but the system ones (guest,
     # INFORMATION_SCHEMA, sys) and the fixed database-role schemas (db_owner ..., ids 16384 and up).
     sql_current_schema = "SELECT SCHEMA_NAME()"
@@ -35,6 +36,10 @@ class MssqlVendor(Vendor):
     declared_size_limits = {"NVARCHAR": 4000, "NCHAR": 4000, "VARCHAR": 8000, "CHAR": 8000,
                             "VARBINARY": 8000, "BINARY": 8000}
     oversize_advice = 'give "mssql": {"dataType": "nvarchar", "dataLength": "max"} for longer text'
+
+    def fk_types_match(self, column_type, ref_type):
+        # Error 1778: the same data type on both sides; only string lengths may differ.
+        return self.normalize_type(column_type).split("(")[0] == self.normalize_type(ref_type).split("(")[0]
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("mssql")

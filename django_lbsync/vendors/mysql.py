@@ -5,12 +5,22 @@ import re
 from typing import Any, Mapping
 
 from ..definitions import ModelDefinition, PropertyDefinition
+from ..exceptions import RefusedValue
 from . import datatypes
 from ..catalogs import mysql as catalog_sql
-from .base import Vendor
+from .base import Vendor, _javascript_string
 
-INTEGER_TYPES = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT")
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "INTEGER", "BIGINT")
 NO_DEFAULT_TYPES = ("BLOB", "JSON", "TEXT")
+#: Types MySQL refuses a size on. Discovery reports one anyway (`longtext` with dataLength 4294967295),
+#: and LoopBack writes it back: `LONGTEXT(4294967295)`, a syntax error. Written bare here.
+NO_SIZE_TYPES = {
+    "TINYTEXT", "MEDIUMTEXT", "LONGTEXT", "TINYBLOB", "MEDIUMBLOB", "LONGBLOB", "JSON", "DATE", "BOOLEAN", "BOOL",
+    "GEOMETRY", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
+    "GEOMETRYCOLLECTION", "SERIAL",
+}
+#: TEXT and BLOB types by the most bytes they hold; `TEXT(n)` / `BLOB(n)` become the first that holds n.
+_TEXT_BY_BYTES = ((255, "TINY"), (65535, ""), (16777215, "MEDIUM"), (4294967295, "LONG"))
 
 
 class MysqlVendor(Vendor):
@@ -21,7 +31,8 @@ class MysqlVendor(Vendor):
     folds_indexes_into_create_table = True
     creates_implicit_fk_indexes = True  # InnoDB, named after the FK
     primary_key_first = True  # docs/loopback-rules/models.md#column-order
-    drop_table_dependents = "refuses"  # an FK of another table blocks DROP TABLE
+    drop_table_dependents = "refuses"
+    set_null_needs_nullable_column = True  # error 1830 (MariaDB: errno 150)  # an FK of another table blocks DROP TABLE
     connect_timeout_parameter = "connect_timeout"  # bounds the TCP connect and the server's greeting
     lock_strategy = "named_lock"  # GET_LOCK, server-wide names carrying the database name
     catalog_reader = staticmethod(catalog_sql.read_tables)  # information_schema, 4 queries
@@ -36,6 +47,7 @@ class MysqlVendor(Vendor):
     has_enum_type = True
     # Only `mysql.default` becomes a DB default (docs/loopback-rules/types.md#defaults).
     discovered_default_key = "default"
+    boolean_literals = ("1", "0")  # what TINYINT(1) holds, and what the catalog shows
     auto_suffix = "AUTO_INCREMENT"
     default_fk_action = "RESTRICT"
     case_insensitive_columns = True
@@ -103,14 +115,21 @@ class MysqlVendor(Vendor):
 
     def _override(self, prop: PropertyDefinition, block: Mapping[str, Any]) -> str:
         type_word = self.type_words_upper(str(block["dataType"]))  # ENUM('yes','No') keeps its values
-        if type_word == "ENUM":
-            values = (prop.get("jsonSchema") or {}).get("enum") or block.get("value") or []
-            return "ENUM(" + ",".join(self.quote_literal(str(v)) for v in values) + ")"
+        if type_word in ("ENUM", "ENUM()"):
+            return "ENUM(" + ",".join(self.quote_literal(str(v)) for v in _enum_values(prop, block)) + ")"
+        if type_word in NO_SIZE_TYPES:
+            return type_word
         length = self.length_of(prop, block)
         precision = block.get("dataPrecision") or prop.get("precision")
         scale = block.get("dataScale") if block.get("dataScale") is not None else prop.get("scale")
         if length:
             return f"{type_word}({length})"
+        if type_word in ("DOUBLE", "REAL", "DOUBLE PRECISION") and not (precision and scale):
+            # DOUBLE takes (M,D) or nothing: discovery's dataPrecision 22 alone would be `DOUBLE(22)`, a syntax error.
+            return type_word
+        if type_word in INTEGER_TYPES:
+            # An integer takes a display width only: `INT(10,2)` from discovered metadata is INT(10).
+            return f"{type_word}({precision})" if precision else type_word
         if precision and scale:  # JavaScript truthiness, as LoopBack: scale 0 gives TYPE(p)
             return f"{type_word}({precision},{scale})"
         if precision:
@@ -154,13 +173,59 @@ class MysqlVendor(Vendor):
         type_words = self.literal_pattern.sub("''", column_type)  # ENUM('TEXT') is no TEXT column
         if value is None or any(word in type_words for word in NO_DEFAULT_TYPES):
             return None
-        if isinstance(value, bool):
-            return "1" if value else "0"
-        if isinstance(value, (int, float)):
-            return repr(value)
-        if str(value).upper() in ("CURRENT_TIMESTAMP", "NOW"):
+        if isinstance(value, str) and value.upper() in ("CURRENT_TIMESTAMP", "NOW"):
             return "CURRENT_TIMESTAMP"
-        return self.quote_literal(str(value))
+        if not isinstance(value, (bool, int, float, str)):
+            value = str(value)
+        return self.typed_literal(value, column_type, "mysql.default")
+
+    def typed_literal(self, value, column_type, what="default"):
+        kind = re.match(r"\s*(ENUM|SET)\s*\(", column_type, re.I)
+        if not kind:
+            return super().typed_literal(value, column_type, what)
+        # An ENUM or SET default is one of its values, as a string (a number would pick a value by position).
+        text = ("true" if value else "false") if isinstance(value, bool) else (
+            _javascript_string(value) if isinstance(value, (int, float)) else str(value))
+        allowed = [_literal_value(m.group()) for m in self.literal_pattern.finditer(column_type)]
+        parts = text.split(",") if kind.group(1).upper() == "SET" and text else [text]
+        if any(part not in allowed for part in parts):
+            raise RefusedValue(f"{what} {value!r} is not one of the values of {column_type}")
+        return self.quote_literal(text)
+
+    def fk_types_match(self, column_type, ref_type):
+        """InnoDB (errno 150): integers of one size and sign, decimals of one precision and scale; string
+        lengths may differ."""
+        column, ref = self.data_type(column_type), self.data_type(ref_type)
+        if column.family in (datatypes.STRING, datatypes.FIXED_STRING) and column.family == ref.family:
+            return column.key == ref.key or {column.key, ref.key} <= {"VARCHAR", "CHAR"}
+        return self.normalize_type(column_type) == self.normalize_type(ref_type)
+
+    def is_boolean_type(self, column_type):
+        # TINYINT(1), BOOL and BOOLEAN are LoopBack's Boolean (the alias BOOLEAN); BIT(1) is a bit.
+        return self.data_type(column_type).key == "BOOLEAN"
+
+    def same_type(self, live_type, desired_type):
+        """`TEXT(n)` becomes the smallest TEXT type that holds n characters in the column's character
+        set: MEDIUMTEXT for TEXT(65535) in utf8mb4, TEXT in latin1. Any character width (1 to 4 bytes)
+        is accepted, since the desired side does not know the character set."""
+        desired = self.normalize_type(desired_type)
+        if desired == "JSON" and self.normalize_type(live_type) == "LONGTEXT":
+            return True  # MariaDB: JSON is LONGTEXT with a json_valid CHECK, and its catalog says longtext
+        match = re.fullmatch(r"TEXT\((\d+)\)", desired)
+        if match:
+            n = int(match.group(1))
+            return self.normalize_type(live_type) in {_text_type("TEXT", n * width) for width in (1, 2, 3, 4)}
+        return self.normalize_type(live_type) == desired
+
+    def _normalize_type(self, type_text):
+        text = super()._normalize_type(type_text)
+        match = re.fullmatch(r"(FLOAT|BLOB)\((\d+)\)", text)
+        if match and match.group(1) == "FLOAT" and int(match.group(2)) <= 53:
+            # FLOAT(p) is FLOAT up to 24 binary digits, DOUBLE up to 53 (the catalog says float / double).
+            return "FLOAT" if int(match.group(2)) <= 24 else "DOUBLE"
+        if match and match.group(1) == "BLOB":
+            return _text_type("BLOB", int(match.group(2)))  # BLOB(n) counts bytes: no character set
+        return text
 
     def property_index_name(self, table, column, prop):
         # MySQL names a property index after its column (docs/loopback-rules/indexes-and-keys.md#index-names)
@@ -196,13 +261,13 @@ class MysqlVendor(Vendor):
         value = _literal_value(literal)
         return self.quote_literal(value) if value is not None and "\x00" not in value else literal
 
-    def normalize_default(self, default):
+    def normalize_default(self, default, type_text=None):
         # MariaDB shows a literal default escaped its own way (`'a\\nb'` for a newline); ours doubles
         # only backslashes and quotes (sqlrules.quote_literal). Compare the values, spelled one way.
         value = _literal_value(default.strip()) if default else None
         if value is not None and "\x00" not in value:
             default = self.quote_literal(value)
-        return super().normalize_default(default)
+        return super().normalize_default(default, type_text)
 
     def normalize_fk_action(self, action):
         # InnoDB: NO ACTION is RESTRICT, and that is what it reports.
@@ -233,3 +298,23 @@ def _literal_value(text: str) -> str | None:
             out.append(ch)
             i += 1
     return "".join(out) if i == end and text[end] == "'" else None
+
+
+def _text_type(kind: str, size: int) -> str:
+    """The TEXT or BLOB type MySQL picks for `kind(size)`: the first that holds `size` bytes."""
+    for limit, prefix in _TEXT_BY_BYTES:
+        if size <= limit:
+            return prefix + kind
+    return "LONG" + kind
+
+
+def _enum_values(prop: PropertyDefinition, block: Mapping[str, Any]) -> list:
+    """ENUM's values: `jsonSchema.enum`, else `mysql.value`, else the property's `enum`. None at all is
+    `ENUM()`, which MySQL refuses (LoopBack sends it): refused here, before any SQL."""
+    json_schema = prop.get("jsonSchema")
+    for values in ((json_schema or {}).get("enum") if isinstance(json_schema, dict) else None,
+                   block.get("value"), prop.get("enum")):
+        if isinstance(values, list) and values:
+            return values
+    raise RefusedValue('mysql.dataType "ENUM" has no values; list them in "jsonSchema": {"enum": [...]} '
+                                 '(or the property\'s "enum")')

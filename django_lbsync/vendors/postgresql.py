@@ -68,6 +68,27 @@ class PostgresqlVendor(Vendor):
         (r"^(TIMESTAMP|TIME)\((?:[6-9]|\d\d+)\)( WITH| WITHOUT)", r"\1\2"),
     )
 
+    # The functions of the extensions a LoopBack model's dbDefault commonly calls. gen_random_uuid() is
+    # built in since PostgreSQL 13 (pgcrypto's before), so it is not listed.
+    function_extensions = {
+        **{name: "uuid-ossp" for name in ("uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v3",
+                                          "uuid_generate_v4", "uuid_generate_v5", "uuid_nil", "uuid_ns_dns",
+                                          "uuid_ns_url", "uuid_ns_oid", "uuid_ns_x500")},
+        **{name: "pgcrypto" for name in ("gen_random_bytes", "crypt", "gen_salt", "digest", "hmac")},
+    }
+    sql_extension_states = (
+        "SELECT e.name, e.installed_version IS NOT NULL, COALESCE(v.trusted, false) FROM pg_available_extensions e "
+        "LEFT JOIN pg_available_extension_versions v ON v.name = e.name AND v.version = e.default_version "
+        "WHERE e.name = ANY(%s)")
+    sql_role = ("SELECT current_user, current_database(), (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), "
+                "has_database_privilege(current_database(), 'CREATE')")
+    sql_create_extension = "CREATE EXTENSION IF NOT EXISTS {name}"
+    index_name_scope = "schema"
+    index_names_share_table_namespace = True  # both are relations in pg_class
+
+    def referenced_type(self, column):
+        return {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT", "SMALLSERIAL": "SMALLINT"}.get(column.type, column.type)
+
     def db_name(self, name: str) -> str:
         return name.lower()
 
@@ -78,10 +99,19 @@ class PostgresqlVendor(Vendor):
             precision = None  # PG#284: a precision on an integer breaks autoupdate
         return data_type, precision
 
-    def normalize_default(self, default: str | None) -> str | None:
+    def normalize_default(self, default: str | None, type_text: str | None = None) -> str | None:
         # Our literals holding a backslash are written E'a\\b' (sqlrules.quote_literal); the catalog
         # shows the same value as 'a\b'.
-        return super().normalize_default(_standard_literal(default) if default else default)
+        return super().normalize_default(_standard_literal(default) if default else default, type_text)
+
+    def _normalize_type(self, type_text: str) -> str:
+        text = super()._normalize_type(type_text)
+        # FLOAT(p) is REAL for p up to 24 and DOUBLE PRECISION up to 53 (binary digits); the catalog
+        # only knows those two. Over 53 the server refuses it (declared_size_limits).
+        match = re.fullmatch(r"FLOAT\((\d+)\)", text)
+        if match and 1 <= int(match.group(1)) <= 53:
+            return "REAL" if int(match.group(1)) <= 24 else "DOUBLE PRECISION"
+        return text
 
     def column_type(self, prop: PropertyDefinition, model: ModelDefinition) -> str:
         block = prop.connector("postgresql")
@@ -128,7 +158,7 @@ class PostgresqlVendor(Vendor):
             # LoopBack uses uuid_generate_v4() and creates the uuid-ossp extension before every table
             # (PG#448); gen_random_uuid() is built in since PostgreSQL 13 and needs no privilege.
             return "gen_random_uuid()"
-        return self.literal_default(prop)
+        return self.literal_default(prop, column_type)
 
 
 #: A time type as written in `dataType`: TIMESTAMP(0), timestamptz(3), time (2) with time zone ...

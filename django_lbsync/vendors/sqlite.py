@@ -39,6 +39,12 @@ class SqliteVendor(Vendor):
     #: a type change is judged by what the new affinity does to the values already stored.
     stores_by_affinity = True
 
+    index_name_scope = "schema"  # one database: index names are unique in it
+    index_names_share_table_namespace = True  # sqlite_master
+
+    def fk_types_match(self, column_type, ref_type):
+        return True  # SQLite compares values, never the declared types of an FK's columns
+
     def affinity(self, type_text: str) -> str:
         return datatypes.sqlite_affinity(self.normalize_type(type_text))
 
@@ -74,4 +80,4 @@ class SqliteVendor(Vendor):
         db_default = prop.connector("sqlite3").get("dbDefault")
         if db_default is not None:
             return str(db_default)
-        return self.literal_default(prop)
+        return self.literal_default(prop, column_type)
