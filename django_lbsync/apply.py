@@ -277,6 +277,15 @@ class _Applier:
         if desired.auto:
             # SERIAL is no type ALTER accepts, and the generator is left as it is.
             desired = replace(desired, type=self.vendor.normalize_type(desired.type), auto=change.live.auto)
+        if (self.vendor.type_change_keeps_default and change.live.default is not None
+                and change.kinds & ColumnChange.TYPE and change.kinds & ColumnChange.DEFAULT):
+            # The old default is read as the new type while the type changes ('v1' as an integer: PostgreSQL
+            # "cannot be cast automatically", MySQL 1067): it goes first, the new one comes with the type.
+            undefaulted = replace(before.column(live_name), default=None)
+            without = before.evolve(columns=tuple(undefaulted if c.name == live_name else c for c in before.columns))
+            self.editor.alter_field(self.model(before), self.field(before, live_name),
+                                    self.field(without, live_name), strict=False)
+            before = without
         after = before.evolve(columns=tuple(desired if c.name == live_name else c for c in before.columns))
         if change.truncate_to is not None and change.risk >= Risk.DESTRUCTIVE:
             self._truncate(before, live_name, change.truncate_to)

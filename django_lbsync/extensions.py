@@ -61,9 +61,9 @@ def decide(wanted: dict[str, list], states: dict[str, ExtensionState], role: Rol
                    f"pgcrypto the PostgreSQL contrib package, e.g. postgresql-contrib), then run "
                    f'CREATE EXTENSION "{name}"; in database {role.database}')
         else:
-            why = (f'it is not installed in database {role.database}, and role {role.name} may not create it '
-                   f"({'a trusted extension needs CREATE on the database' if state.trusted else 'it needs a superuser'}):"
-                   f' ask a superuser to run CREATE EXTENSION "{name}"; in database {role.database}')
+            needs = "a trusted extension needs CREATE on the database" if state.trusted else "it needs a superuser"
+            why = (f"it is not installed in database {role.database}, and role {role.name} may not create it "
+                   f'({needs}): ask a superuser to run CREATE EXTENSION "{name}"; in database {role.database}')
         for table, column in uses:
             problems.append(DefinitionProblem(
                 f"the default {column.default} of column {table.name}.{column.name} needs the PostgreSQL extension "

@@ -39,8 +39,8 @@ DATE_DEFAULTS = ["2020-01-02"]
 DATETIME_DEFAULTS = ["2020-01-02 03:04:05"]
 TIME_DEFAULTS = ["03:04:05"]
 UNSIGNED_DEFAULTS = [0, 7, "1"]
-DEFAULTS = {"b": BOOLEAN_DEFAULTS, "i": INTEGER_DEFAULTS, "u": UNSIGNED_DEFAULTS, "f": FLOAT_DEFAULTS, "s": STRING_DEFAULTS,
-            "D": DATE_DEFAULTS, "T": DATETIME_DEFAULTS, "t": TIME_DEFAULTS, "x": []}
+DEFAULTS = {"b": BOOLEAN_DEFAULTS, "i": INTEGER_DEFAULTS, "u": UNSIGNED_DEFAULTS, "f": FLOAT_DEFAULTS,
+            "s": STRING_DEFAULTS, "D": DATE_DEFAULTS, "T": DATETIME_DEFAULTS, "t": TIME_DEFAULTS, "x": []}
 
 
 def _type(lb_type, family, block=None, **top):
@@ -103,7 +103,8 @@ TYPES = {
         _type("number", "i", {"dataType": "int", "dataPrecision": 10, "dataScale": 0}),
         _type("number", "i", {"dataType": "int", "dataPrecision": 10, "dataScale": 2}),
         _type("number", "i", {"dataType": "integer"}),
-        _type("number", "i", {"dataType": "tinyint"}), _type("number", "i", {"dataType": "tinyint", "dataPrecision": 3}),
+        _type("number", "i", {"dataType": "tinyint"}),
+        _type("number", "i", {"dataType": "tinyint", "dataPrecision": 3}),
         _type("number", "i", {"dataType": "smallint"}), _type("number", "i", {"dataType": "mediumint"}),
         _type("number", "i", {"dataType": "bigint", "dataPrecision": 19, "dataScale": 0}),
         _type("boolean", "b", {"dataType": "tinyint", "dataLength": 1}),
@@ -203,14 +204,16 @@ def model_files(cases: list[Case]) -> dict:
 
 
 def v1_files(cases: list[Case]) -> dict:
-    """A different v1 of the same tables: every other column a plain string with its own default, the
-    rest missing, and a column v2 no longer has."""
+    """A different v1 of the same tables: every other column a plain string (every fourth with a default
+    of its own), the rest missing, and a column v2 no longer has."""
     files = {}
     for model, group in itertools.groupby(cases, key=lambda c: c.model):
         props = {"legacy": {"type": "string", "length": 20}}
         for i, case in enumerate(group):
-            if i % 2 == 0:
+            if i % 4 == 0:
                 props[case.prop] = {"type": "string", "length": 20}
+            elif i % 4 == 2:
+                props[case.prop] = {"type": "string", "length": 20, "default": "v1", "mysql": {"default": "v1"}}
         files[f"{model.lower()}.json"] = {"name": model, "properties": props}
     return files
 
@@ -425,3 +428,19 @@ def test_defaults_compared_as_values_of_their_column():
                 "TIMESTAMP(3) WITHOUT TIME ZONE")
     assert same(my, "1", "'1'", "TINYINT") and same(my, "0", "b'0'", "TINYINT(1)") and same(my, "1", "true", "BOOL")
     assert not same(my, "1", "0", "TINYINT(1)")
+
+
+def test_type_and_default_change_together(live, use_models, model_dir):
+    """The old default ('v1') cannot be read as the new type; it goes before the type changes."""
+    table = "thing" if live == "postgresql" else "Thing"
+    for prop in ({"type": "string", "length": 20, "default": "v1", "mysql": {"default": "v1"}},
+                 {"type": "number", "default": 7, "mysql": {"default": 7}}):
+        use_models(live, model_dir({"thing.json": {"name": "Thing", "properties": {"x": prop}}}))
+        autoupdate(using=live, allow_destructive=True)
+    assert is_actual(using=live) and get_plan(using=live).changes == ()
+    with connections[live].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {q(live, table)} () VALUES ()" if live == "mysql"
+                       else f"INSERT INTO {q(live, table)} DEFAULT VALUES")
+        cursor.execute(f"SELECT {q(live, 'x')} FROM {q(live, table)}")
+        assert cursor.fetchone() == (7,)
+    assert "int" in live_schema.describe(live, table).column_types["x"].lower()

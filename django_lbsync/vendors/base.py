@@ -58,6 +58,9 @@ class Vendor:
     #: Whether a column keeps any value whatever its declared size, converting only by type affinity
     #: (SQLite), so risk follows the affinity, not the size (preflight.py, docs/risk.md).
     stores_by_affinity = False
+    #: Whether a column's default stays in place while its type changes, so it must suit the new type
+    #: (PostgreSQL casts it, MySQL re-checks it); SQLite rebuilds the table with the new column whole.
+    type_change_keeps_default = True
     #: Whether a kept column collation must be written into the column type (MySQL: every MODIFY,
     #: the NULL-only one too, resets it) rather than passed to Django's editor, which writes COLLATE
     #: where the database needs it (PostgreSQL's ALTER TYPE, SQLite's CREATE TABLE).
@@ -481,10 +484,13 @@ class Vendor:
     def fk_types_match(self, column_type: str, ref_type: str) -> bool:
         """Whether the database accepts an FK from a column of `column_type` to one of `ref_type`: the
         same family of values (numbers with numbers, strings with strings), else the same type."""
-        if self.same_type(column_type, ref_type) or self.data_type(column_type).key == self.data_type(ref_type).key:
+        if self.same_type(column_type, ref_type):
+            return True
+        if self.data_type(column_type).key == self.data_type(ref_type).key:
             return True  # one type, whatever its size (VARCHAR2(1024) -> VARCHAR2(12) is accepted)
         family, ref_family = self.data_type(column_type).family, self.data_type(ref_type).family
-        groups = ({datatypes.INTEGER, datatypes.DECIMAL, datatypes.FLOAT}, {datatypes.STRING, datatypes.FIXED_STRING})
+        groups = ({datatypes.INTEGER, datatypes.DECIMAL, datatypes.FLOAT},
+                  {datatypes.STRING, datatypes.FIXED_STRING})
         return any(family in group and ref_family in group for group in groups) or (
             family == ref_family and family != datatypes.OTHER)
 

@@ -31,8 +31,8 @@ class MysqlVendor(Vendor):
     folds_indexes_into_create_table = True
     creates_implicit_fk_indexes = True  # InnoDB, named after the FK
     primary_key_first = True  # docs/loopback-rules/models.md#column-order
-    drop_table_dependents = "refuses"
-    set_null_needs_nullable_column = True  # error 1830 (MariaDB: errno 150)  # an FK of another table blocks DROP TABLE
+    drop_table_dependents = "refuses"  # an FK of another table blocks DROP TABLE
+    set_null_needs_nullable_column = True  # error 1830 (MariaDB: errno 150)
     connect_timeout_parameter = "connect_timeout"  # bounds the TCP connect and the server's greeting
     lock_strategy = "named_lock"  # GET_LOCK, server-wide names carrying the database name
     catalog_reader = staticmethod(catalog_sql.read_tables)  # information_schema, 4 queries
@@ -125,7 +125,8 @@ class MysqlVendor(Vendor):
         if length:
             return f"{type_word}({length})"
         if type_word in ("DOUBLE", "REAL", "DOUBLE PRECISION") and not (precision and scale):
-            # DOUBLE takes (M,D) or nothing: discovery's dataPrecision 22 alone would be `DOUBLE(22)`, a syntax error.
+            # DOUBLE takes (M,D) or nothing: discovery's dataPrecision 22 alone would be `DOUBLE(22)`,
+            # a syntax error.
             return type_word
         if type_word in INTEGER_TYPES:
             # An integer takes a display width only: `INT(10,2)` from discovered metadata is INT(10).

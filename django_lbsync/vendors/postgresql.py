@@ -80,7 +80,8 @@ class PostgresqlVendor(Vendor):
         "SELECT e.name, e.installed_version IS NOT NULL, COALESCE(v.trusted, false) FROM pg_available_extensions e "
         "LEFT JOIN pg_available_extension_versions v ON v.name = e.name AND v.version = e.default_version "
         "WHERE e.name = ANY(%s)")
-    sql_role = ("SELECT current_user, current_database(), (SELECT rolsuper FROM pg_roles WHERE rolname = current_user), "
+    sql_role = ("SELECT current_user, current_database(), "
+                "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user), "
                 "has_database_privilege(current_database(), 'CREATE')")
     sql_create_extension = "CREATE EXTENSION IF NOT EXISTS {name}"
     index_name_scope = "schema"

@@ -39,6 +39,7 @@ class SqliteVendor(Vendor):
     #: a type change is judged by what the new affinity does to the values already stored.
     stores_by_affinity = True
 
+    type_change_keeps_default = False  # a type change rebuilds the table, new default and all
     index_name_scope = "schema"  # one database: index names are unique in it
     index_names_share_table_namespace = True  # sqlite_master
 
