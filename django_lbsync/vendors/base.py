@@ -328,6 +328,10 @@ class Vendor:
             return self.quote_literal(value) if isinstance(value, str) else None
         if isinstance(value, bool):
             return self.boolean_literals[0 if value else 1]
+        if isinstance(value, str) and family in (datatypes.DATETIME, datatypes.DATE, datatypes.TIME):
+            digits = data_type.args[0] if data_type.args else self.default_time_precision
+            moment = datatypes.moment_literal(value, family, min(digits, 6), "WITH TIME ZONE" in data_type.key)
+            return self.quote_literal(moment if moment is not None else value)
         if isinstance(value, (int, float)):
             if family in (datatypes.DATETIME, datatypes.DATE, datatypes.TIME):
                 raise RefusedValue(f"{what} {value!r} is a number, but the column is {column_type}; "

@@ -196,6 +196,36 @@ def number_text(value: object) -> str | None:
     return "0" if out in ("-0", "+0") else out
 
 
+def moment_literal(value: str, family: str, digits: int, with_zone: bool) -> str | None:
+    """A date/time default as the database takes it whole: `2020-01-02T03:04:05.000Z` (what JSON and the
+    juggler write, and MySQL refuses) as `2020-01-02 03:04:05` in UTC, fractions cut to the column's
+    `digits` (so no database rounds it its own way), `+00:00` kept for a WITH TIME ZONE column. None:
+    not an ISO date or time (`infinity`, `epoch` ...), written as it is."""
+    import datetime
+
+    text = value.strip()
+    try:
+        if family == TIME:
+            moment = datetime.time.fromisoformat(text)
+        else:
+            moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    aware = moment.tzinfo is not None
+    if aware and isinstance(moment, datetime.datetime):
+        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    elif aware:
+        if moment.utcoffset() != datetime.timedelta(0):
+            return None
+        moment = moment.replace(tzinfo=None)
+    if family == DATE:
+        return moment.date().isoformat()
+    out = (moment.isoformat(sep=" ", timespec="seconds") if isinstance(moment, datetime.datetime)
+           else moment.isoformat(timespec="seconds"))
+    fraction = f"{moment.microsecond:06d}"[:digits].rstrip("0")
+    return out + (f".{fraction}" if fraction else "") + ("+00:00" if aware and with_zone else "")
+
+
 def moment_text(value: str) -> str | None:
     """A date, time or timestamp literal's value as one ISO text (an instant with an offset in UTC,
     without the offset), or None when it is none of those."""
