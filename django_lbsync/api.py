@@ -415,7 +415,7 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             groups = split_changes(to_apply.changes, budget)
             if len(groups) > 1:
                 (on_notice or (lambda text: None))(split_notice(groups, budget))
-                result.applied = _apply_in_transactions(connection, to_apply, groups, live, progress)
+                result.applied = _apply_in_transactions(connection, to_apply, groups, live, progress, first)
                 return result
         elif not dry_run:  # a migration's one transaction cannot be split
             created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
@@ -431,7 +431,8 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
         return result
 
 
-def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], live: Schema, progress) -> list[Change]:
+def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], live: Schema, progress,
+                           first: Sequence[str] = ()) -> list[Change]:
     """A plan too big for one PostgreSQL transaction, as consecutive groups each applied atomically. Each group
     starts from the schema read again after the one before committed, so it sees what that one made. A failure
     rolls back its own group and names what the earlier groups committed (StepFailed.split)."""
@@ -442,6 +443,8 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
             live = introspect(connection, schemas=schemas)
         try:
             with _editor(connection, None, False) as editor:
+                for statement in first if number == 1 else ():  # CREATE EXTENSION, with the first part
+                    editor.execute(statement)
                 applied += apply(replace(plan, changes=tuple(group)), editor, live, progress=progress)
         except ApplyFailed as failed:
             if number == 1:
