@@ -188,7 +188,7 @@ CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 CREATE TABLE "public"."setting" (
   "key" TEXT NOT NULL,
   "value" TEXT,
-  "updatedat" TIMESTAMP WITH TIME ZONE,
+  "updatedat" TIMESTAMP WITH TIME ZONE DEFAULT 'now',
   "id" SERIAL,
   "memberid" BIGINT,
   PRIMARY KEY("id")
