@@ -49,10 +49,12 @@ CREATE TABLE "public"."item" (
 -- lbsync:statement 12
 ;
 -- lbsync:statement 13
+ALTER TABLE "public"."item" ADD CONSTRAINT "fk_item_vendor" FOREIGN KEY ("vendno") REFERENCES "public"."vendor"(vendno) ON DELETE SET NULL ON UPDATE NO ACTION;
+-- lbsync:statement 14
 DROP TABLE IF EXISTS "public"."orderhdr";
--- lbsync:statement 14 failed: 42P06 schema "public" already exists
+-- lbsync:statement 15 failed: 42P06 schema "public" already exists
 CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
--- lbsync:statement 15
+-- lbsync:statement 16
 CREATE TABLE "public"."orderhdr" (
   "ordno" SERIAL,
   "custno" TEXT NOT NULL,
@@ -61,13 +63,15 @@ CREATE TABLE "public"."orderhdr" (
   "status" TEXT DEFAULT 'O',
   PRIMARY KEY("ordno")
 );
--- lbsync:statement 16
-CREATE  INDEX "orderhdr_orddate" ON "public"."orderhdr" ( "orddate" DESC);
 -- lbsync:statement 17
-DROP TABLE IF EXISTS "public"."orderdtl";
--- lbsync:statement 18 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+CREATE  INDEX "orderhdr_orddate" ON "public"."orderhdr" ( "orddate" DESC);
+-- lbsync:statement 18
+ALTER TABLE "public"."orderhdr" ADD CONSTRAINT "fk_orderhdr_customer" FOREIGN KEY ("custno") REFERENCES "public"."customer"(custno) ON DELETE NO ACTION ON UPDATE NO ACTION;
 -- lbsync:statement 19
+DROP TABLE IF EXISTS "public"."orderdtl";
+-- lbsync:statement 20 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 21
 CREATE TABLE "public"."orderdtl" (
   "ordno" INTEGER NOT NULL,
   "lineno" INTEGER NOT NULL,
@@ -76,13 +80,13 @@ CREATE TABLE "public"."orderdtl" (
   "price" NUMERIC(12,2),
   PRIMARY KEY("ordno","lineno")
 );
--- lbsync:statement 20
+-- lbsync:statement 22
 ;
--- lbsync:statement 21
-DROP TABLE IF EXISTS "public"."invoice";
--- lbsync:statement 22 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 23
+DROP TABLE IF EXISTS "public"."invoice";
+-- lbsync:statement 24 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 25
 CREATE TABLE "public"."invoice" (
   "invno" TEXT,
   "ordno" INTEGER,
@@ -92,26 +96,26 @@ CREATE TABLE "public"."invoice" (
   "id" SERIAL,
   PRIMARY KEY("id")
 );
--- lbsync:statement 24
+-- lbsync:statement 26
 CREATE  UNIQUE  INDEX "invoice_invno_idx" ON "public"."invoice" ( "invno" );
--- lbsync:statement 25
-DROP TABLE IF EXISTS "public"."glaccount";
--- lbsync:statement 26 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 27
+DROP TABLE IF EXISTS "public"."glaccount";
+-- lbsync:statement 28 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 29
 CREATE TABLE "public"."glaccount" (
   "acctno" TEXT NOT NULL,
   "descrip" TEXT,
   "accttype" TEXT,
   PRIMARY KEY("acctno")
 );
--- lbsync:statement 28
+-- lbsync:statement 30
 ;
--- lbsync:statement 29
-DROP TABLE IF EXISTS "public"."gljournal";
--- lbsync:statement 30 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 31
+DROP TABLE IF EXISTS "public"."gljournal";
+-- lbsync:statement 32 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 33
 CREATE TABLE "public"."gljournal" (
   "acctno" TEXT NOT NULL,
   "postdate" TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -121,26 +125,26 @@ CREATE TABLE "public"."gljournal" (
   "id" SERIAL,
   PRIMARY KEY("id")
 );
--- lbsync:statement 32
+-- lbsync:statement 34
 ;
--- lbsync:statement 33
-DROP TABLE IF EXISTS "public"."warehouse";
--- lbsync:statement 34 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 35
+DROP TABLE IF EXISTS "public"."warehouse";
+-- lbsync:statement 36 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 37
 CREATE TABLE "public"."warehouse" (
   "whse" TEXT NOT NULL,
   "name" TEXT,
   "zipcode" TEXT,
   PRIMARY KEY("whse")
 );
--- lbsync:statement 36
+-- lbsync:statement 38
 ;
--- lbsync:statement 37
-DROP TABLE IF EXISTS "public"."stock";
--- lbsync:statement 38 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 39
+DROP TABLE IF EXISTS "public"."stock";
+-- lbsync:statement 40 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 41
 CREATE TABLE "public"."stock" (
   "whse" TEXT NOT NULL,
   "itemno" TEXT NOT NULL,
@@ -148,26 +152,26 @@ CREATE TABLE "public"."stock" (
   "bin" TEXT,
   PRIMARY KEY("whse","itemno")
 );
--- lbsync:statement 40
+-- lbsync:statement 42
 ;
--- lbsync:statement 41
-DROP TABLE IF EXISTS "public"."salesrep";
--- lbsync:statement 42 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 43
+DROP TABLE IF EXISTS "public"."salesrep";
+-- lbsync:statement 44 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 45
 CREATE TABLE "public"."salesrep" (
   "repno" TEXT NOT NULL,
   "name" TEXT,
   "commpct" INTEGER,
   PRIMARY KEY("repno")
 );
--- lbsync:statement 44
+-- lbsync:statement 46
 ;
--- lbsync:statement 45
-DROP TABLE IF EXISTS "public"."pricelist";
--- lbsync:statement 46 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 47
+DROP TABLE IF EXISTS "public"."pricelist";
+-- lbsync:statement 48 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 49
 CREATE TABLE "public"."pricelist" (
   "itemno" TEXT NOT NULL,
   "custclass" TEXT,
@@ -176,17 +180,17 @@ CREATE TABLE "public"."pricelist" (
   "id" SERIAL,
   PRIMARY KEY("id")
 );
--- lbsync:statement 48
+-- lbsync:statement 50
 CREATE  UNIQUE  INDEX "pricelist_item_class" ON "public"."pricelist" ( "itemno" ASC, "custclass" ASC);
--- lbsync:statement 49
-DROP TABLE IF EXISTS "public"."sysparm";
--- lbsync:statement 50 failed: 42P06 schema "public" already exists
-CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
 -- lbsync:statement 51
+DROP TABLE IF EXISTS "public"."sysparm";
+-- lbsync:statement 52 failed: 42P06 schema "public" already exists
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";CREATE SCHEMA "public";
+-- lbsync:statement 53
 CREATE TABLE "public"."sysparm" (
   "parmkey" TEXT NOT NULL,
   "parmval" TEXT,
   PRIMARY KEY("parmkey")
 );
--- lbsync:statement 52
+-- lbsync:statement 54
 ;
