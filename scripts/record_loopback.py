@@ -114,7 +114,8 @@ def record(app: str, connector: str, server, builtins: Path) -> Path:
         raise SystemExit(f"{app} on {connector}: node failed\n{run.stderr}")
     result = json.loads(run.stdout.strip().splitlines()[-1])
     lines = [
-        f"-- LoopBack automigrate() of tests/fixtures/apps/{app}/ on {connector}, recorded by scripts/record_loopback.py",
+        f"-- LoopBack automigrate() of tests/fixtures/apps/{app}/ on {connector}, "
+        "recorded by scripts/record_loopback.py",
         f"-- loopback-datasource-juggler {version('loopback-datasource-juggler')}, "
         f"loopback-connector-{connector} {version('loopback-connector-' + connector)}, "
         f"loopback-connector {version('loopback-connector')}; built-in models from {LOOPBACK}; {server_name}",
