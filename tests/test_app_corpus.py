@@ -218,8 +218,12 @@ def _replay(alias: str, app: str) -> None:
             if not sql:
                 continue  # the PostgreSQL connector sends an empty query when a table has no index
             if " failed: " in header:
-                with pytest.raises(Exception):
+                code = header.split(" failed: ", 1)[1].split()[0]
+                with pytest.raises(Exception) as failure:
                     cursor.execute(sql)
+                # the same refusal as at recording time (PostgreSQL: the SQLSTATE, e.g. 42P06 schema exists)
+                sqlstate = getattr(failure.value.__cause__, "sqlstate", None)
+                assert sqlstate in (None, code), f"{sql!r} failed with {sqlstate}, LoopBack's run with {code}"
             else:
                 cursor.execute(sql)
 
