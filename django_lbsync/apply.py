@@ -17,7 +17,7 @@ from django.db import models
 
 from .bridge import UniqueIndex, add_foreign_key_sql, field_names_for, render_models
 from .changes import (
-    PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
+    PHASES, AddColumn, AddForeignKey, AddGenerator, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
 from .batch import fold_mysql_indexes_with_positions, send, split_changes, split_notice
@@ -183,7 +183,7 @@ class _Applier:
     #: (check_steps): a change type without a step is an error then, never a skipped change.
     STEPS: dict[type, str] = {
         CreateTable: "_create_table", DropTable: "_drop_table", AddColumn: "_add_column", DropColumn: "_drop_column",
-        AlterColumn: "_alter_column", AddIndex: "_add_index", DropIndex: "_drop_index",
+        AlterColumn: "_alter_column", AddIndex: "_add_index", DropIndex: "_drop_index", AddGenerator: "_add_generator",
         AddForeignKey: "_add_foreign_key", DropForeignKey: "_drop_foreign_key",
     }
 
@@ -340,6 +340,15 @@ class _Applier:
                 introspection.get_constraints = own
             else:
                 del introspection.get_constraints  # the class method shows again
+
+    def _add_generator(self, change: AddGenerator) -> None:
+        before = self.state(change)
+        q = self.editor.quote_name
+        for statement in self.vendor.add_generator_sql(q(self.vendor.db_table(before)),
+                                                       q(self.vendor.db_column(change.column.name)), change.desired):
+            self.editor.execute(statement)
+        self.current[before.key] = before.evolve(columns=tuple(
+            replace(c, auto=True, default=None) if c.name == change.column.name else c for c in before.columns))
 
     def _drop_index(self, change: DropIndex) -> None:
         before = self.state(change)

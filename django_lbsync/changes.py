@@ -153,6 +153,26 @@ class AlterColumn(Change):
 
 
 @dataclass(frozen=True)
+class AddGenerator(Change):
+    """A generated id whose live column numbers nothing (LoopBack made a BIGINT id without a sequence, or a
+    MySQL id without AUTO_INCREMENT) gets its generator: PostgreSQL an identity that starts after the highest
+    id, MySQL AUTO_INCREMENT (Vendor.add_generator_sql). No stored value changes (docs/loopback-rules/
+    comparison.md#generated-ids)."""
+
+    column: Column  # the live column
+    desired: Column
+
+    kind = "add_generator"
+
+    @property
+    def origin(self):
+        return self.desired.origin
+
+    def describe(self) -> str:
+        return f"Add a generator to column {self.table.key}.{self.column.name} (a generated id that numbers nothing)"
+
+
+@dataclass(frozen=True)
 class AddIndex(Change):
     index: Index
     symbol = "+"
@@ -217,7 +237,8 @@ class Note:
 #: The order changes are applied in (migra / Django's autodetector): drops of constraints first,
 #: then creates and alters, then column drops, then new indexes and FKs (all tables exist by then).
 #: DropTable comes only from automigrate's plan (never from diff), after the FKs MySQL must drop first.
-PHASES = (DropForeignKey, DropTable, DropIndex, CreateTable, AddColumn, AlterColumn, DropColumn, AddIndex, AddForeignKey)
+PHASES = (DropForeignKey, DropTable, DropIndex, CreateTable, AddColumn, AlterColumn, AddGenerator, DropColumn,
+          AddIndex, AddForeignKey)
 
 
 # -- dispatch by type, checked when a module loads (MissingHandler: exceptions.py) -------------------------

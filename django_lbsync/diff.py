@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Iterable, TypeVar
 
 from .changes import (
-    PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
+    PHASES, AddColumn, AddForeignKey, AddGenerator, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, Note,
 )
 from .plan import Plan
@@ -39,7 +39,9 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
                 changes.extend(AddForeignKey(table, fk) for fk in table.foreign_keys)
             continue
         changes.extend(_column_changes(live_table, table, vendor))
-        notes.extend(_missing_generators(live_table, table, vendor))
+        generators, generator_notes = _missing_generators(live_table, table, vendor)
+        changes.extend(generators)
+        notes.extend(generator_notes)
         changes.extend(_index_changes(live_table, table, vendor, prune, notes))
         changes.extend(_fk_changes(live_table, table, vendor, prune, notes))
         if _keyed(live_table.primary_key, vendor) != _keyed(table.primary_key, vendor):
@@ -83,22 +85,27 @@ def _column_changes(live: Table, desired: Table, vendor: Vendor) -> list[Change]
     return out
 
 
-def _missing_generators(live: Table, desired: Table, vendor: Vendor) -> list[Note]:
+def _missing_generators(live: Table, desired: Table, vendor: Vendor) -> tuple[list[Change], list[Note]]:
     """A generated id whose live column has no sequence / auto-increment / identity is a real difference:
     LoopBack inserts without an id and the database refuses them (docs/loopback-rules/comparison.md#generated-ids).
-    It blocks isactual; autoupdate does not add the generator, because giving an existing column one
-    means choosing where its numbering starts over the data, which is for the owner to do."""
+    Where the database can give an existing column a generator without changing a value (PostgreSQL,
+    MySQL: Vendor.add_generator_sql), autoupdate adds it (AddGenerator); elsewhere it is a note that blocks
+    isactual and says what to do."""
     live_columns = {vendor.identifier_key(c.name): c for c in live.columns}
+    changes: list[Change] = []
     notes = []
     for column in desired.columns:
         live_column = live_columns.get(vendor.identifier_key(column.name))
         if (column.auto and live_column is not None and not live_column.auto
                 and not vendor.generates_without_keyword(live_column, live)):
+            if vendor.adds_generators:
+                changes.append(AddGenerator(desired, live_column, column))
+                continue
             notes.append(Note(desired.key, f"column {live_column.name} is a generated id ({column.origin}), but the "
                                            "live column has no sequence, auto-increment or identity, so inserts "
-                                           "without an id fail; autoupdate does not add one: give the column a "
+                                           "without an id fail; autoupdate does not add one here: give the column a "
                                            "generator (or recreate the table with automigrate)", True))
-    return notes
+    return changes, notes
 
 
 def column_kinds(live: Column, desired: Column, vendor: Vendor) -> ColumnChange:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .changes import (
-    PHASES, AddColumn, AddForeignKey, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
+    PHASES, AddColumn, AddForeignKey, AddGenerator, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, DropTable, Probe, Risk, require_handlers,
 )
 from .plan import Plan
@@ -103,6 +103,7 @@ class _Rules:
         CreateTable: "_nothing", DropForeignKey: "_nothing", DropIndex: "_nothing",
         AddColumn: "_add_column", DropColumn: "_drop_column", AlterColumn: "_alter_column",
         AddIndex: "_add_index", AddForeignKey: "_add_foreign_key", DropTable: "_drop_table",
+        AddGenerator: "_add_generator",
     }
 
     def probes(self, change: Change) -> list[Probe]:
@@ -186,6 +187,14 @@ class _Rules:
             return []  # NULL, or the default fills every row; unique indexes are judged at AddIndex
         return [self.probe(change, Risk.IMPOSSIBLE, "row(s) would get no value in the new NOT NULL column; give the "
                                                     "property a default or make it optional", "1 = 1")]
+
+    def _add_generator(self, change: AddGenerator) -> list[Probe]:
+        # The values stay; only where the database renumbers some of them is there a risk (MySQL: an id 0
+        # becomes the next number when the column turns AUTO_INCREMENT).
+        where = self.vendor.generator_renumbers(self.col(change.column.name))
+        if where is None:
+            return []
+        return [self.probe(change, Risk.DESTRUCTIVE, "id(s) of 0 would be renumbered by AUTO_INCREMENT", where)]
 
     def _drop_column(self, change: DropColumn) -> list[Probe]:
         return [self.probe(change, Risk.DESTRUCTIVE, "non-null value(s) would be lost",

@@ -44,14 +44,15 @@ def _postgresql(cursor, table, schema):
     qualified = f'"{schema or "public"}"."{table}"'
     live = LiveTable()
     cursor.execute(
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid) "
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), "
+        "  a.attidentity "
         "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         [qualified],
     )
-    for name, type_, nullable, default in cursor.fetchall():
-        if default and default.startswith("nextval("):
-            live.auto.add(name)  # SERIAL = integer + owned sequence default
+    for name, type_, nullable, default, identity in cursor.fetchall():
+        if (default and default.startswith("nextval(")) or identity:
+            live.auto.add(name)  # SERIAL = integer + owned sequence default; or an identity column
         elif default is not None:
             live.defaults[name] = default
         live.columns.append((name, type_, nullable))

@@ -67,28 +67,10 @@ NO_SEQUENCE_SEEN = _finding(
 
 #: (app, alias) -> the xfail mark for cases that fail for a reason outside this module. Feature marks (issue 10
 #: item 1, built by another helper) go when that merges; FINDING marks are bugs this corpus found.
-OWN_WAITING = {
-    ("audit_logs", "default"): KEYLESS, ("audit_logs", "postgresql"): KEYLESS, ("audit_logs", "mysql"): KEYLESS,
-    ("crm_pg", "default"): FK_BY_COLUMN, ("crm_pg", "postgresql"): FK_BY_COLUMN_THEN_FLOAT,
-    ("crm_pg", "mysql"): FK_BY_COLUMN,
-    ("events_shared", "postgresql"): SHARED, ("events_shared", "mysql"): SHARED,
-    ("shop_mysql", "mysql"): MYSQL_TEXT_FLOAT,
-}
-LB_WAITING = {
-    ("audit_logs", "postgresql"): KEYLESS, ("audit_logs", "mysql"): KEYLESS,
-    ("crm_pg", "postgresql"): FK_BY_COLUMN_THEN_FLOAT, ("crm_pg", "mysql"): FK_BY_COLUMN,
-    ("events_shared", "postgresql"): SHARED, ("events_shared", "mysql"): SHARED,
-    ("catalog", "postgresql"): POLYMORPHIC_AND_HABTM, ("catalog", "mysql"): POLYMORPHIC_AND_HABTM,
-    ("members", "postgresql"): NO_SEQUENCE_SEEN,
-    ("shop_mysql", "mysql"): _finding(NO_SEQUENCE_SEEN.kwargs["reason"] + "; and " + MYSQL_TEXT_FLOAT.kwargs["reason"]),
-}
+OWN_WAITING: dict = {}
+LB_WAITING: dict = {}
 
-SAME_WAITING = {
-    ("audit_logs", "postgresql"): KEYLESS, ("audit_logs", "mysql"): KEYLESS,
-    ("crm_pg", "postgresql"): FK_BY_COLUMN, ("crm_pg", "mysql"): FK_BY_COLUMN,
-    ("events_shared", "postgresql"): SHARED, ("events_shared", "mysql"): SHARED,
-    ("catalog", "postgresql"): POLYMORPHIC_AND_HABTM, ("catalog", "mysql"): POLYMORPHIC_AND_HABTM,
-}
+SAME_WAITING: dict = {}
 
 #: shop_mysql's generated ids (discovered `int`/`bigint` with dataPrecision 10/19)
 SHOP_IDS = [f"{table}.{table}_id" for table in (

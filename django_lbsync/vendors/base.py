@@ -584,6 +584,19 @@ class Vendor:
             text = text.split(".")[0]
         return text
 
+    #: Whether autoupdate can give an existing generated-id column its generator without changing a value
+    #: (add_generator_sql); where not, the missing generator is a note that blocks isactual.
+    adds_generators = False
+
+    def add_generator_sql(self, table_sql: str, column_sql: str, column) -> list[str]:
+        """The statements that give `column` (quoted `column_sql`, of the quoted `table_sql`) a generator that
+        starts after its highest value."""
+        raise NotImplementedError(f"{type(self).__name__} cannot add a generator to an existing column")
+
+    def generator_renumbers(self, column_sql: str) -> str | None:
+        """A condition on the rows whose id adding a generator would change, or None when none would."""
+        return None
+
     def generates_without_keyword(self, column, table) -> bool:
         """Whether the database fills this live column by itself although nothing marks it generated."""
         return False

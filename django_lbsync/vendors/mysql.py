@@ -277,6 +277,20 @@ class MysqlVendor(Vendor):
 
 
 #: MySQL's backslash escapes in string literals; `\\%` and `\\_` keep their backslash (LIKE patterns).
+
+
+    # -- a generator for an existing id column (changes.AddGenerator) ---------------------------------
+    adds_generators = True
+
+    def add_generator_sql(self, table_sql, column_sql, column):
+        # MODIFY keeps the model's type (already checked by the fragment rule); AUTO_INCREMENT starts after
+        # the highest id by itself. A row whose id is 0 would be renumbered: preflight refuses that.
+        return [f"ALTER TABLE {table_sql} MODIFY {column_sql} {column.type} NOT NULL AUTO_INCREMENT"]
+
+    def generator_renumbers(self, column_sql):
+        return f"{column_sql} = 0"  # unless NO_AUTO_VALUE_ON_ZERO, MySQL numbers a 0 anew
+
+
 _ESCAPES = {"0": "\x00", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
 
 
