@@ -5,7 +5,7 @@ import logging
 import math
 from typing import Any, Iterable
 
-from .definitions import ModelDefinition, PropertyDefinition
+from .definitions import CONNECTOR_KEYS, ModelDefinition, PropertyDefinition
 from .exceptions import DefinitionError, DefinitionProblem, RefusedValue
 from .loader import SPECIAL_INDEX_KINDS, index_is_unique, index_keys, index_kind
 from .schema import Column, ForeignKey, Index, Schema, Table
@@ -300,7 +300,8 @@ def resolve_reference(model: ModelDefinition, reference: str, vendor: Vendor) ->
     (docs/loopback-rules/indexes-and-keys.md#property-references): a property of that name; else the
     property whose column is that name; else the name under the connector's case rule
     (`orderdate` for `orderDate` on PostgreSQL, which lower-cases); else, where column names are
-    case-insensitive (MySQL, SQL Server, SQLite), a column of that name in any case."""
+    case-insensitive (MySQL, SQL Server, SQLite), a column of that name in any case; else the one property
+    another connector's `columnName` gives that name."""
     prop = model.property(reference)
     if prop is not None:
         return prop
@@ -314,7 +315,13 @@ def resolve_reference(model: ModelDefinition, reference: str, vendor: Vendor) ->
         for column, prop in columns:
             if column.casefold() == folded:
                 return prop
-    return None
+    # Last, a column name another connector's block gives (`postgresql.columnName: "owner_id"`): an app
+    # discovered on PostgreSQL names its foreignKeys by those columns, and run on MySQL or SQLite the
+    # property is still the one meant. Only when exactly one property matches.
+    folded = reference.casefold()
+    named = [p for p in model.properties
+             if any(str(p.connector(key).get("columnName") or "").casefold() == folded for key in CONNECTOR_KEYS)]
+    return named[0] if len(named) == 1 else None
 
 
 def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems: list,
