@@ -8,7 +8,7 @@ from ...api import automigrate
 from ...exceptions import AutomigrateRefused, Cancelled, LbsyncError, StepFailed
 from ...sqlrules import printable
 from ...vendors import vendor_for
-from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
+from ._base import EXIT_ERROR, EXIT_INVALID, EXIT_REFUSED, LbsyncCommand
 
 
 class Command(LbsyncCommand):
@@ -32,7 +32,7 @@ class Command(LbsyncCommand):
         self.check_database(database)
         lock_timeout = self.parse_lock_timeout(lock_timeout)
         if assume_empty and not sql:
-            raise CommandError("--assume-empty only makes sense with --sql.", returncode=2)
+            raise CommandError("--assume-empty only makes sense with --sql.", returncode=EXIT_INVALID)
         self.verbosity = verbosity
         self.pending = None
         self.steps_done, self.steps_total, self.sql = 0, None, sql

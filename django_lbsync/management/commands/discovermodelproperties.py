@@ -9,7 +9,7 @@ from django.db import DEFAULT_DB_ALIAS
 from ...exceptions import UnsafeLiveName, UnsupportedDatabase
 
 from ...discovery import discover_model_properties
-from ._base import LbsyncCommand
+from ._base import EXIT_INVALID, LbsyncCommand
 
 
 class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when unreachable
@@ -24,7 +24,7 @@ class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when u
         try:
             rows = discover_model_properties(table, using=database, schema=schema)
         except LookupError as exc:
-            raise CommandError(str(exc).strip('"'), returncode=2) from None
+            raise CommandError(str(exc).strip('"'), returncode=EXIT_INVALID) from None
         except (UnsupportedDatabase, UnsafeLiveName) as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            raise CommandError(str(exc), returncode=EXIT_INVALID) from None
         self.stdout.write(json.dumps(rows, indent=2))

@@ -10,7 +10,7 @@ from ...exceptions import UnsafeLiveName, UnsupportedDatabase
 
 from ...discovery import discover_model_definitions
 from ...sqlrules import shown
-from ._base import LbsyncCommand
+from ._base import EXIT_INVALID, LbsyncCommand
 
 
 class Command(LbsyncCommand):
@@ -32,7 +32,7 @@ class Command(LbsyncCommand):
             rows = discover_model_definitions(database, schema=schema, all_schemas=all, views=views, mark_unsafe=True,
                                               include_django=include_django)
         except (UnsupportedDatabase, UnsafeLiveName) as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            raise CommandError(str(exc), returncode=EXIT_INVALID) from None
         if format == "json":
             self.stdout.write(json.dumps(rows, indent=2))
             return

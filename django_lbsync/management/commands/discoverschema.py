@@ -11,7 +11,7 @@ from ...exceptions import OtherModelFiles, UnsafeLiveName, UnsupportedDatabase
 
 from ...discovery import WrittenFile, discover_schemas, other_model_files, write_models
 from ...sqlrules import shown
-from ._base import LbsyncCommand
+from ._base import EXIT_INVALID, LbsyncCommand
 
 
 class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when unreachable
@@ -43,16 +43,16 @@ class Command(LbsyncCommand):  # its execute(): a bounded connect, exit 4 when u
                                        relations=relations, keep_names=keep_names, report=self.note,
                                        include_django=include_django)
         except LookupError as exc:
-            raise CommandError(str(exc).strip('"'), returncode=2) from None
+            raise CommandError(str(exc).strip('"'), returncode=EXIT_INVALID) from None
         except (UnsupportedDatabase, UnsafeLiveName) as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            raise CommandError(str(exc), returncode=EXIT_INVALID) from None
         if output_dir:
             try:
                 written = write_models(schemas, output_dir, datasource, report=self.wrote, force=force)
             except OtherModelFiles as exc:
-                raise CommandError(str(exc), returncode=2) from None
+                raise CommandError(str(exc), returncode=EXIT_INVALID) from None
             except OSError as exc:
-                raise CommandError(f"Cannot write to {output_dir}: {exc.strerror or exc}", returncode=2) from None
+                raise CommandError(f"Cannot write to {output_dir}: {exc.strerror or exc}", returncode=EXIT_INVALID) from None
             for other in other_model_files(output_dir, written):  # only with --force
                 self.stderr.write(f"  Note: {shown(other.name)} was already there; model-config.json loads it too")
         else:

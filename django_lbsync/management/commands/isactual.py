@@ -40,7 +40,8 @@ class Command(LbsyncCommand):
             self.stdout.write(summary(plan))
             self.stdout.write("Run `manage.py autoupdate` to apply.")
         if not plan.in_sync:
-            # Like `migrate --check`: the answer is the exit code, and no traceback-style error.
+            # Like `migrate --check` and `makemigrations --check` (Django's own sys.exit(1)): the answer is the
+            # exit code, the differences are on stdout, and there is no error to print.
             self.stdout.flush()
             sys.exit(1)
 
