@@ -588,7 +588,7 @@ def test_offline_quotes_in_legal_names_render_as_reviewed(alias, model_dir, sett
     identifier quotes, and the Oracle sequence drop writes the name as a doubled-quote literal."""
     from pathlib import Path
 
-    from .conftest import require_alias
+    from .conftest import regenerate, require_alias
 
     require_alias(alias)
     key = "oracle" if alias == "oracle" else "mssql"
@@ -604,8 +604,7 @@ def test_offline_quotes_in_legal_names_render_as_reviewed(alias, model_dir, sett
     expected = Path(__file__).with_name("expected") / f"hostile_quotes.{alias}.sql"
     import os
 
-    if os.environ.get("LBSYNC_REGEN"):
-        expected.write_text(sql)
+    regenerate(expected, sql)
     assert sql == expected.read_text()
     if alias == "oracle":
         from django_lbsync.schema import Table

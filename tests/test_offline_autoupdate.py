@@ -16,7 +16,7 @@ from django_lbsync.diff import diff
 from django_lbsync.schema import Schema
 from django_lbsync.vendors import vendor_for
 
-from .conftest import FIXTURES, require_alias
+from .conftest import FIXTURES, regenerate, require_alias
 
 EXPECTED = Path(__file__).with_name("expected")
 
@@ -79,8 +79,7 @@ def plan_sql(alias, live_fixture, desired_fixture, settings, monkeypatch, edit_l
 
 def check_against_file(sql: str, name: str) -> None:
     path = EXPECTED / name
-    if os.environ.get("LBSYNC_REGEN"):
-        path.write_text(sql)
+    regenerate(path, sql)
     assert sql == path.read_text()
 
 

@@ -32,7 +32,7 @@ from django_lbsync.exceptions import DefinitionError
 from django_lbsync.introspect import existing_tables
 from django_lbsync.schema import Table
 
-from .conftest import require_alias
+from .conftest import regenerate, require_alias
 
 EXPECTED = Path(__file__).with_name("expected")
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +64,7 @@ def check_against_file(sql: str, name: str) -> None:
     header = []
     while lines and lines[0].startswith("--"):
         header.append(lines.pop(0))
-    if os.environ.get("LBSYNC_REGEN"):
-        path.write_text("".join(header) + sql)
-        lines = sql.splitlines(keepends=True)
+    regenerate(path, "".join(header) + sql)
     assert sql == "".join(lines)
 
 
