@@ -238,7 +238,17 @@ class _Applier:
         if self.vendor.sql_create_schema and table.schema and table.schema not in self._schemas_created:
             self.editor.execute(self.vendor.sql_create_schema.format(schema=self.editor.quote_name(table.schema)))
             self._schemas_created.add(table.schema)
-        self.editor.create_model(self.model(table))
+        if not self.vendor.editor_shuffles_deferred_sql:
+            self.editor.create_model(self.model(table))
+        else:
+            # mssql-django's create_model turns the editor's whole deferred list into a set (any order): the
+            # statements queued before keep their order, this table's come sorted, so `--sql` is repeatable.
+            queued = list(self.editor.deferred_sql)
+            self.editor.deferred_sql = []
+            try:
+                self.editor.create_model(self.model(table))
+            finally:
+                self.editor.deferred_sql = queued + sorted(dict.fromkeys(self.editor.deferred_sql), key=str)
         if table.sequence:
             for sql in self.vendor.sequence_sql(self.editor.quote_name, table):
                 self.editor.execute(sql)

@@ -52,8 +52,6 @@ def automigrate_sql(alias: str) -> str:
     out = StringIO()
     call_command("automigrate", "--sql", "--assume-empty", database=alias, stdout=out)
     sql = out.getvalue()
-    if alias == "mssql":  # mssql-django runs its deferred statements (indexes) through a set
-        sql = "".join(sorted(sql.splitlines(keepends=True)))
     return sql
 
 

@@ -584,6 +584,10 @@ class Vendor:
             text = text.split(".")[0]
         return text
 
+    #: The backend's create_model loses the order of the editor's deferred statements (mssql-django makes
+    #: them a set); the applier then sorts each table's own, so rendered SQL is the same every run.
+    editor_shuffles_deferred_sql = False
+
     #: Whether autoupdate can give an existing generated-id column its generator without changing a value
     #: (add_generator_sql); where not, the missing generator is a note that blocks isactual.
     adds_generators = False

@@ -7,6 +7,7 @@ from .base import Vendor
 
 
 class MssqlVendor(Vendor):
+    editor_shuffles_deferred_sql = True  # mssql-django: deferred_sql = list(set(deferred_sql))
     django_vendor = "microsoft"
     django_backends = ("mssql.base.DatabaseWrapper",)
     connector_key = "mssql"

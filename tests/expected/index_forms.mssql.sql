@@ -1,10 +1,10 @@
+CREATE TABLE [Order] ([orderDate] datetime NOT NULL, [customerCode] nvarchar(20) NULL, [reference] nvarchar(40) NULL, [status] nvarchar(12) NULL, [region] nvarchar(8) NULL, [total] int NULL, [title] nvarchar(200) NULL, [note] nvarchar(100) NULL, [sales_channel] nvarchar(10) NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1));
+CREATE TABLE [Store] ([name] nvarchar(60) NOT NULL, [location] nvarchar(255) NOT NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1));
 CREATE INDEX [channel_NONCLUSTERED_ASC_idx] ON [Order] ([sales_channel]);
 CREATE INDEX [customerCode_NONCLUSTERED_ASC_idx] ON [Order] ([customerCode]);
 CREATE INDEX [orderDate_NONCLUSTERED_ASC_idx] ON [Order] ([orderDate] DESC);
 CREATE INDEX [region_orderDate_NONCLUSTERED_ASC_idx] ON [Order] ([region], [orderDate]);
 CREATE INDEX [status_NONCLUSTERED_ASC_idx] ON [Order] ([status]);
-CREATE TABLE [Order] ([orderDate] datetime NOT NULL, [customerCode] nvarchar(20) NULL, [reference] nvarchar(40) NULL, [status] nvarchar(12) NULL, [region] nvarchar(8) NULL, [total] int NULL, [title] nvarchar(200) NULL, [note] nvarchar(100) NULL, [sales_channel] nvarchar(10) NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1));
-CREATE TABLE [Store] ([name] nvarchar(60) NOT NULL, [location] nvarchar(255) NOT NULL, [id] int NOT NULL PRIMARY KEY IDENTITY(1,1));
 CREATE UNIQUE INDEX [reference_NONCLUSTERED_ASC_idx] ON [Order] ([reference]);
 CREATE UNIQUE INDEX [region_status_UNIQUE_ASC_idx] ON [Order] ([region], [status]);
 CREATE UNIQUE INDEX [status_total_UNIQUE_ASC_idx] ON [Order] ([status], [total] DESC);
