@@ -11,8 +11,9 @@ from .changes import Risk  # noqa: E402
 from .discovery import discover_model_definitions, discover_model_properties, discover_schemas, write_models  # noqa
 from .exceptions import (  # noqa: E402 - every public exception is defined there (tests/test_exceptions.py)
     ApplyFailed, AutomigrateRefused, Cancelled, ChangesRefused, ConfigurationError, DatabaseUnreachable, DataChanged,
-    DefinitionError, DefinitionProblem, LbsyncError, LockTimeout, MissingHandler, OtherModelFiles, RebuildRefused,
-    RefusedValue, StatementFailed, StepFailed, TooManyRelations, UnknownModel, UnsafeLiveName, UnsupportedDatabase,
+    DefinitionError, DefinitionProblem, LbsyncError, LockTimeout, MissingHandler, OnlineRefused, OnlineUnsupported,
+    OtherModelFiles, RebuildRefused, RefusedValue, StatementFailed, StepFailed, TooManyRelations, UnknownModel,
+    UnsafeLiveName, UnsupportedDatabase,
 )
 from .plan import Plan  # noqa: E402
 
@@ -21,6 +22,8 @@ __all__ = [
     "RefusedValue",
     "MissingHandler",
     "OtherModelFiles",
+    "OnlineRefused",
+    "OnlineUnsupported",
     "StepFailed",
     "UnsupportedDatabase",
     "ApplyFailed",

@@ -30,6 +30,8 @@ from .exceptions import ApplyFailed, Cancelled, ChangesRefused, UnknownModel
 from .introspect import existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
+from .locks import annotate as annotate_locks
+from .online import apply_online, refuse_blocking, require_online, settle_leftovers
 from .plan import Plan
 from .preflight import classify, measure
 from .schema import Schema, Table
@@ -316,7 +318,7 @@ class AutoupdateResult:
     sql: list[str] = field(default_factory=list)  # only with dry_run
 
 
-def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
+def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tuple[Schema, Plan]:
     connection = connections[alias]
     desired = desired_schema(models, using=alias, live=True)
     vendor = vendor_for(connection)
@@ -325,19 +327,24 @@ def _live_and_plan(models, alias: str, prune: bool) -> tuple[Schema, Plan]:
     plan = diff(live, desired, vendor, database=alias, prune=prune)
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
     plan = classify(plan, connection, live)
+    # Each change's lock and cost as it will run, and its table's row estimate (catalog statistics only).
+    plan = annotate_locks(plan, connection, online=online)
     if logger.isEnabledFor(logging.DEBUG):
         for line in plan.describe():
             logger.debug("detected on %s: %s", alias, printable(line))
     return live, plan
 
 
-def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, prune: bool = False) -> Plan:
+def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, prune: bool = False,
+             online: bool = False) -> Plan:
     """What autoupdate would do: the typed, ordered changes, and notes. Read-only: it sends catalog
     queries only, so each change's risk is the worst it MAY do (`measured` False, `rows` None);
-    autoupdate counts the data under its lock."""
+    autoupdate counts the data under its lock. Each change's `lock` says which lock it takes and for how
+    long, as `autoupdate(online=online)` would run it, and `estimated_rows` its table's size from the
+    catalog's statistics (docs/online.md)."""
     alias = _target(using)[0]
     with reachable(connections[alias]):
-        return _live_and_plan(models, alias, prune)[1]
+        return _live_and_plan(models, alias, prune, online)[1]
 
 
 def is_actual(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS) -> bool:
@@ -359,6 +366,7 @@ def autoupdate(
     on_wait: Callable[[], None] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
+    online: bool = False,
 ) -> AutoupdateResult:
     """Bring the tables of `models` (default: all attached) in line with their definitions.
 
@@ -370,22 +378,38 @@ def autoupdate(
     one database wait for each other. `using` may be a migration's schema editor. `lock_timeout`
     bounds, in seconds, the wait for another run and each wait for a table lock. `on_plan(plan)` hears the
     plan about to be applied (after any confirmation), before its first step: a progress display's total.
+
+    `online`: run the plan in forms that keep the application writing (docs/online.md): not one
+    transaction; each statement waits at most LBSYNC["ONLINE_LOCK_TIMEOUT"] for its lock and is retried;
+    changes with no such form are refused (OnlineRefused); databases without online forms refuse it
+    (OnlineUnsupported), and so does a transaction around the run (a migration must be `atomic = False`).
+    What a failed online run left is settled first (INVALID indexes, NOT VALID constraints).
     """
     alias, connection, given = _target(using)
     lock_timeout = conf.seconds(lock_timeout, "lock_timeout")
+    if online:
+        require_online(connection, in_migration=given is not None)
     if given is not None:
         return _autoupdate(models, alias, given, given.collect_sql, allow_destructive, only_safe, prune, confirm,
-                           progress, on_plan)
+                           progress, on_plan, online=online)
     with reachable(connection, may_create=not dry_run), database_lock(connection, timeout=lock_timeout,
                                                                       on_wait=on_wait):
         return _autoupdate(models, alias, None, dry_run, allow_destructive, only_safe, prune, confirm, progress,
-                           on_plan, on_notice)
+                           on_plan, on_notice, online=online)
 
 
 def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, prune, confirm, progress, on_plan=None,
-                on_notice=None):
+                on_notice=None, online=False):
     connection = connections[alias]
-    live, plan = _live_and_plan(models, alias, prune)
+    leftovers: list[tuple[str, str]] = []
+    if online:
+        # Before the plan is made: an INVALID index would otherwise pass for the index the model declares.
+        wanted = desired_schema(models, using=alias, live=True).tables.values()
+        leftovers = settle_leftovers(connection, wanted, execute=not dry_run)
+        for what, _ in leftovers:
+            (on_notice or (lambda text: None))(f"{'Would settle' if dry_run else 'Settled'} what a failed online "
+                                               f"run left: {what}")
+    live, plan = _live_and_plan(models, alias, prune, online)
     refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
     # The extensions the new or changed columns' defaults call: created first, or refused (extensions.py).
     first = extensions.prepare(connection, [c.table for c in plan.changes if isinstance(c, CreateTable)],
@@ -406,10 +430,21 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             risky = plan.needs_confirmation
             if risky and not allow_destructive and not (confirm is not None and confirm(plan)):
                 raise ChangesRefused(plan, risky, impossible=False)
+        if online:
+            refuse_blocking(to_apply)
         if to_apply.is_empty:
+            if dry_run and leftovers:
+                result.sql = [sql for _, sql in leftovers]
             return result
         if on_plan is not None:
             on_plan(to_apply)
+        if online:
+            result.applied, sent = apply_online(to_apply, connection, live, progress=progress, execute=not dry_run)
+            if dry_run:
+                result.sql, result.applied = [sql for _, sql in leftovers] + sent, []
+                if given is not None:  # sqlmigrate prints what the migration's editor collected
+                    given.collected_sql.extend(s if s.startswith("--") else s + ";" for s in result.sql)
+            return result
         if not dry_run and given is None:
             budget = lock_budget(connection)
             groups = split_changes(to_apply.changes, budget)

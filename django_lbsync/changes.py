@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .exceptions import MissingHandler
 from .schema import Column, ForeignKey, Index, Table
+
+if TYPE_CHECKING:
+    from .locks import LockCost
 
 
 class Risk(enum.IntEnum):
@@ -53,6 +57,11 @@ class Change:
     #: change may do at most (get_plan, isactual, --sql never read user tables).
     measured: bool = field(default=False, kw_only=True)
     probes: tuple[Probe, ...] = field(default=(), kw_only=True, compare=False, repr=False)
+    #: Which lock the change takes and for how long, as it will run (locks.LockCost, set by the vendor
+    #: layer: Vendor.lock_cost; docs/online.md). None until locks.annotate ran.
+    lock: "LockCost | None" = field(default=None, kw_only=True, compare=False, repr=False)
+    #: The table's rows as the catalog's statistics estimate them (never counted); None: no estimate.
+    estimated_rows: int | None = field(default=None, kw_only=True, compare=False, repr=False)
 
     symbol = "~"
     kind = "change"
@@ -70,7 +79,8 @@ class Change:
     def as_dict(self) -> dict:
         return {"kind": self.kind, "table": self.table.key, "model": self.table.model, "origin": self.origin,
                 "description": self.describe(), "risk": self.risk.name.lower(), "rows": self.rows,
-                "measured": self.measured, "reason": self.reason or None}
+                "measured": self.measured, "reason": self.reason or None,
+                "lock": self.lock.as_dict() if self.lock is not None else None, "estimated_rows": self.estimated_rows}
 
 
 def _column_sql(column: Column) -> str:

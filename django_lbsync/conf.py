@@ -28,7 +28,8 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 
 
 #: Every key LBSYNC may hold; anything else is a typo the checks name (lbsync.E002).
-KNOWN_KEYS = ("MODELS", "DATASOURCES", "CONNECT_TIMEOUT", "CHECK_DATABASES", "ORACLE_MAX_STRING_SIZE")
+KNOWN_KEYS = ("MODELS", "DATASOURCES", "CONNECT_TIMEOUT", "CHECK_DATABASES", "ORACLE_MAX_STRING_SIZE",
+              "ONLINE_ROW_THRESHOLD", "ONLINE_LOCK_TIMEOUT", "ONLINE_RETRIES")
 
 
 def _lbsync() -> dict:
@@ -99,6 +100,34 @@ def connect_timeout() -> float:
     """Seconds a django-lbsync command waits to open a connection (LBSYNC["CONNECT_TIMEOUT"], default 10)."""
     value = _lbsync().get("CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
     return seconds(value, 'settings.LBSYNC["CONNECT_TIMEOUT"]', allow_zero=False)
+
+
+def lbsync_setting(key: str, default):
+    """settings.LBSYNC[key], or `default` when LBSYNC or the key is absent."""
+    raw = getattr(settings, "LBSYNC", None)
+    return raw.get(key, default) if isinstance(raw, dict) else default
+
+
+def whole_number(value, what: str) -> int:
+    """`value` as an integer >= 0, or a ConfigurationError naming `what`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"{what} must be a whole number >= 0, not {value!r}")
+    return value
+
+
+#: autoupdate --online (docs/online.md): each statement waits this long for its lock, then gives up and is
+#: retried up to ONLINE_RETRIES times with a growing pause (writers queue behind a waiting DDL statement).
+DEFAULT_ONLINE_LOCK_TIMEOUT = 2.0
+DEFAULT_ONLINE_RETRIES = 5
+
+
+def online_lock_timeout() -> float:
+    return seconds(lbsync_setting("ONLINE_LOCK_TIMEOUT", DEFAULT_ONLINE_LOCK_TIMEOUT),
+                   'settings.LBSYNC["ONLINE_LOCK_TIMEOUT"]', allow_zero=False)
+
+
+def online_retries() -> int:
+    return whole_number(lbsync_setting("ONLINE_RETRIES", DEFAULT_ONLINE_RETRIES), 'settings.LBSYNC["ONLINE_RETRIES"]')
 
 
 def seconds(value, what: str, *, allow_zero: bool = True) -> float:
@@ -174,7 +203,11 @@ def settings_problems() -> list[SettingsProblem]:
                     "which DATABASES does not define",
                     f"did you mean {close[0]!r}?" if close else f"DATABASES defines: {', '.join(connections.settings)}"))
     for key, check in (("CONNECT_TIMEOUT", lambda v: seconds(v, 'settings.LBSYNC["CONNECT_TIMEOUT"]', allow_zero=False)),
-                       ("CHECK_DATABASES", _boolean), ("ORACLE_MAX_STRING_SIZE", _string_size)):
+                       ("CHECK_DATABASES", _boolean), ("ORACLE_MAX_STRING_SIZE", _string_size),
+                       ("ONLINE_ROW_THRESHOLD", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_ROW_THRESHOLD"]')),
+                       ("ONLINE_LOCK_TIMEOUT", lambda v: seconds(v, 'settings.LBSYNC["ONLINE_LOCK_TIMEOUT"]',
+                                                                 allow_zero=False)),
+                       ("ONLINE_RETRIES", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_RETRIES"]'))):
         if key in raw:
             try:
                 check(raw[key])

@@ -68,6 +68,26 @@ class ChangesRefused(LbsyncError):
         super().__init__(head + "".join(f"\n  {c.describe()}: {c.reason}" for c in self.changes))
 
 
+class OnlineUnsupported(LbsyncError):
+    """`autoupdate --online` on a database with no online form of its changes (SQLite, Oracle, SQL Server), or
+    in a migration that is atomic (CREATE INDEX CONCURRENTLY cannot run in a transaction). Raised before
+    anything changes. Commands exit 2 (docs/online.md)."""
+
+
+class OnlineRefused(LbsyncError):
+    """`autoupdate --online`: changes that would still block writers for a scan or a rewrite of their table
+    (a MySQL ALTER only ALGORITHM=COPY can do, a PostgreSQL type change that rewrites) — refused rather than
+    run under a lock. Raised before any change; nothing was applied. `plan`: the whole plan; `changes`: the
+    ones refused. When the server itself refuses the online form part-way, the run stops with an ApplyFailed
+    whose `error` is this. Commands exit 3 (docs/online.md)."""
+
+    def __init__(self, plan, changes, detail: str = ""):
+        self.plan, self.changes = plan, tuple(changes)
+        lines = "".join(f"\n  {c.describe()}: {c.lock.summary() if c.lock else 'no online form'}" for c in self.changes)
+        super().__init__("These changes have no online form that keeps writes going; nothing was applied "
+                         f"(run without --online in a maintenance window):{lines}" + (f"\n{detail}" if detail else ""))
+
+
 class UnsafeLiveName(LbsyncError):
     """Live catalog names that fail the identifier rule (docs/sql-safety.md); exit 2.
 
@@ -198,8 +218,11 @@ class StepFailed(LbsyncError):
     """
 
     def __init__(self, done: list[str], failed: str, error: Exception, rolled_back: bool, *,
-                 split: tuple[int, int] | None = None):
+                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None):
         self.done, self.failed, self.error, self.rolled_back = list(done), failed, error, rolled_back
+        #: autoupdate --online: the statements of the failed step that ran (and committed) before it failed;
+        #: None for a run that is not online.
+        self.online_sent = online_sent
         #: (the transaction that failed, how many there were) when a large PostgreSQL run was split into several
         #: transactions (batch.split_changes): the earlier ones are committed, this one was rolled back.
         self.split = split
@@ -219,6 +242,14 @@ class StepFailed(LbsyncError):
         if self.rolled_back:
             return "The run was rolled back; the database is as it was."
         count = len(self.done)
+        if self.online_sent is not None:  # autoupdate --online: every statement commits on its own
+            steps = f"{count} step{'s' if count != 1 else ''} done before the failure"
+            ran = (f"; of the failed step, {len(self.online_sent)} statement(s) ran: "
+                   + "; ".join(statement_summary(s) for s in self.online_sent)) if self.online_sent else \
+                "; nothing of the failed step ran"
+            return (steps + (": " + "; ".join(self.done) if self.done else "") + ran
+                    + ". An online run is not one transaction: run autoupdate --online again, it cleans what "
+                    "the failed step left (INVALID indexes, NOT VALID constraints) and finishes.")
         steps = f"{count} step{'s' if count != 1 else ''} done before the failure"
         return (steps + (": " + "; ".join(self.done) if self.done else "")
                 + "; this database cannot roll DDL back. Fix the cause and run again.")
@@ -229,9 +260,10 @@ class ApplyFailed(StepFailed):
     `change`: the Change that failed. `done` and `failed` describe them (Change.describe())."""
 
     def __init__(self, applied: list, failed, error: Exception, rolled_back: bool, *,
-                 split: tuple[int, int] | None = None):
+                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None):
         self.applied, self.change = list(applied), failed
-        super().__init__([c.describe() for c in self.applied], failed.describe(), error, rolled_back, split=split)
+        super().__init__([c.describe() for c in self.applied], failed.describe(), error, rolled_back, split=split,
+                         online_sent=online_sent)
 
 
 def statement_summary(sql: str) -> str:

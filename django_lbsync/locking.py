@@ -51,6 +51,18 @@ def database_lock(connection, *, timeout: float = 60.0, on_wait: Callable[[], No
         _cleanup("release the django-lbsync lock", guard.release)
 
 
+@contextmanager
+def bounded_lock_waits(connection, timeout: float) -> Iterator[None]:
+    """Every wait for a table lock bounded by `timeout` for the block (autoupdate --online's short bound, inside
+    the run's own), the session's previous bound restored afterwards."""
+    guard = _GUARDS.get(vendor_for(connection).lock_strategy, _Guard)(connection)
+    previous = guard.bound_table_lock_waits(timeout)
+    try:
+        yield
+    finally:
+        _cleanup("restore the session's lock wait settings", guard.restore_table_lock_waits, previous)
+
+
 def _acquire(guard: _Guard, connection, timeout: float, on_wait: Callable[[], None] | None) -> None:
     if guard.try_acquire():
         return

@@ -67,15 +67,21 @@ class AutoUpdate(_LbsyncOperation):
     migration_name_fragment = "lbsync_autoupdate"
 
     def __init__(self, models: Sequence[str] | None = None, allow_destructive: bool = False,
-                 hints: dict | None = None, fingerprint: str | None = None):
+                 hints: dict | None = None, fingerprint: str | None = None, online: bool = False):
         super().__init__(models, hints)
         self.allow_destructive = allow_destructive
+        # online=True: the plan runs as autoupdate --online does (docs/online.md), outside any transaction:
+        # CREATE INDEX CONCURRENTLY cannot run inside one. The operation says so (`atomic` False, as Django's
+        # AddIndexConcurrently); the migration must also set `atomic = False`, or the run is refused.
+        self.online = online
         # What the definitions were when `lbsync_migration` wrote this operation (fingerprint.py): how the
         # next run tells "No changes detected". The operation itself always replays the current JSON.
         self.fingerprint = fingerprint
 
     def options(self) -> dict:
         options = {"allow_destructive": True} if self.allow_destructive else {}
+        if self.online:
+            options["online"] = True
         if self.fingerprint:
             options["fingerprint"] = self.fingerprint
         return options
@@ -83,10 +89,12 @@ class AutoUpdate(_LbsyncOperation):
     def run(self, schema_editor) -> None:
         from .api import autoupdate
 
-        autoupdate(self.models, using=schema_editor, allow_destructive=self.allow_destructive)
+        # online: the steps commit one by one through the connection (sqlmigrate still prints them).
+        autoupdate(self.models, using=schema_editor, allow_destructive=self.allow_destructive, online=self.online)
 
     def describe(self):
         extra = ", destructive changes allowed" if self.allow_destructive else ""
+        extra += ", online" if self.online else ""
         return f"Sync the tables of LoopBack models ({self._models_text()}) with autoupdate{extra}"
 
 

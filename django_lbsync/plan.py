@@ -15,6 +15,8 @@ class Plan:
     #: How many model tables were compared. 0 means no LoopBack model is attached to the database, which
     #: is a configuration mistake for a command (it would call an empty database "in sync"), not a pass.
     tables_compared: int = 0
+    #: Whether the changes' `lock` describes them as `autoupdate --online` runs them (docs/online.md).
+    online: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -55,6 +57,7 @@ class Plan:
             "vendor": self.vendor,
             "in_sync": self.in_sync,
             "measured": self.measured,
+            "online": self.online,
             "changes": [c.as_dict() for c in self.changes],
             "notes": [n.as_dict() for n in self.notes],
         }

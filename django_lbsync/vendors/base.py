@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from .. import sqlrules
+from .. import locks, sqlrules
 from ..exceptions import RefusedValue
+from ..locks import INSTANT, REWRITE, SCAN, LockCost
 from . import datatypes
 from ..definitions import ModelDefinition, PropertyDefinition
 
@@ -161,6 +162,75 @@ class Vendor:
     #: them; `{placeholders}` is one %s per name. None: Django's `introspection.table_names()` spells
     #: them right (Oracle's lower-cases them, so "USER" would never be found).
     sql_user_tables: str | None = None
+
+    # -- locks and online changes (locks.py, online.py, docs/online.md) ---------------------------------
+    #: Whether the database rolls DDL back with its transaction (PostgreSQL, SQLite, SQL Server), so a plan
+    #: run without --online is one transaction; else each DDL statement commits on its own.
+    rolls_back_ddl = False
+    #: Why `autoupdate --online` cannot run on this database (refused before anything runs, exit 2), or None
+    #: where the vendor knows an online form for each change it can make without blocking writers.
+    online_unsupported: str | None = (
+        "autoupdate --online is not supported on this database: django-lbsync knows no online form of its "
+        "changes here; run it without --online in a maintenance window"
+    )
+    #: One catalog SELECT giving a table's row estimate from the statistics (never a COUNT), with
+    #: `estimated_rows_params(table)`; None: no estimate (no warning about large tables).
+    sql_estimated_rows: str | None = None
+    #: What a change costs here run the ordinary way, per shape (locks.shapes); conservative where the
+    #: database was never measured (Oracle, SQL Server). Subclasses replace entries.
+    lock_costs: Mapping[str, LockCost] = {
+        "create_table": LockCost("no lock on existing tables", INSTANT, False),
+        "drop_table": LockCost("exclusive table lock", INSTANT, True, blocks_reads=True),
+        "add_column": LockCost("exclusive table lock", INSTANT, True),
+        "drop_column": LockCost("exclusive table lock", REWRITE, True, rewrites=True, note="may rewrite every row"),
+        "alter_type": LockCost("exclusive table lock", REWRITE, True, blocks_reads=True, rewrites=True),
+        "set_not_null": LockCost("exclusive table lock", SCAN, True, scans=True),
+        "drop_not_null": LockCost("exclusive table lock", INSTANT, True),
+        "alter_default": LockCost("exclusive table lock", INSTANT, True),
+        "add_index": LockCost("share table lock", SCAN, True, scans=True),
+        "add_unique_index": LockCost("share table lock", SCAN, True, scans=True),
+        "add_unique_constraint": LockCost("share table lock", SCAN, True, scans=True),
+        "drop_index": LockCost("exclusive table lock", INSTANT, True),
+        "drop_constraint": LockCost("exclusive table lock", INSTANT, True),
+        "add_foreign_key": LockCost("share table lock", SCAN, True, scans=True, note="validates every row"),
+        "drop_foreign_key": LockCost("exclusive table lock", INSTANT, True),
+    }
+    #: The same under --online, where it differs (vendors with online forms).
+    online_lock_costs: Mapping[str, LockCost] = {}
+
+    def estimated_rows_params(self, table) -> list:
+        return [table.name]
+
+    def online_statements(self, change, statements: list[str], quote) -> list["locks.OnlineStatement"]:
+        """`statements` (the ordinary rendering of `change`) in the forms that keep writers going."""
+        raise NotImplementedError(self.online_unsupported)
+
+    def is_online_refusal(self, error) -> bool:
+        """Whether the database refused the online form asked for (not the change itself)."""
+        return False
+
+    def online_leftovers(self, connection, tables, quote) -> list[tuple[str, str]]:
+        """What a failed online run left on `tables`: (what, the statement that settles it)."""
+        return []
+
+    def lock_cost(self, change, *, online: bool = False) -> LockCost:
+        """Which lock `change` takes here and for how long, run online or not: the worst of what it does."""
+        from dataclasses import replace as _replace
+
+        costs = []
+        for shape in locks.shapes(change):
+            cost = self.shape_cost(shape, change, online)
+            if online or not self.rolls_back_ddl:
+                cost = _replace(cost, in_transaction=False)
+            costs.append(cost)
+        return locks.worst(costs)
+
+    def shape_cost(self, shape: str, change, online: bool) -> LockCost:
+        """One thing a change does (`shape`), priced: the online table's entry under --online, else the
+        ordinary one. Subclasses look at the change where the shape alone does not decide."""
+        if online and shape in self.online_lock_costs:
+            return self.online_lock_costs[shape]
+        return self.lock_costs[shape]
 
     def data_type(self, type_text: str) -> "datatypes.DataType":
         """What a column type is, by family and size (from the normalized type text); remembered per

@@ -8,6 +8,13 @@ from .base import Vendor
 
 class MssqlVendor(Vendor):
     editor_shuffles_deferred_sql = True  # mssql-django: deferred_sql = list(set(deferred_sql))
+    rolls_back_ddl = True
+    online_unsupported = (
+        "SQL Server: autoupdate --online is not supported. Its online forms (CREATE INDEX ... WITH (ONLINE = ON), "
+        "ADD CONSTRAINT ... WITH NOCHECK then CHECK CONSTRAINT) need Enterprise Edition, which django-lbsync can "
+        "neither check nor test here; run autoupdate without --online in a maintenance window, or edit its --sql "
+        "output by hand"
+    )
     django_vendor = "microsoft"
     django_backends = ("mssql.base.DatabaseWrapper",)
     connector_key = "mssql"

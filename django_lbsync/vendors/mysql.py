@@ -7,6 +7,8 @@ from typing import Any, Mapping
 from ..definitions import ModelDefinition, PropertyDefinition
 from ..exceptions import RefusedValue
 from . import datatypes
+from .. import locks
+from ..locks import INSTANT, REWRITE, SCAN, LockCost, OnlineStatement
 from ..catalogs import mysql as catalog_sql
 from .base import Vendor, _javascript_string
 
@@ -87,6 +89,84 @@ class MysqlVendor(Vendor):
         (r"^CHAR$", "CHAR(1)"),
         (r"^(DATETIME|TIMESTAMP|TIME)\(0\)", r"\1"),  # 0 digits is what no precision keeps; MySQL says datetime
     )
+
+    # -- locks and online changes (docs/online.md#mysql-and-mariadb) ------------------------------------
+    # Without ALGORITHM the server already picks the least locking algorithm it has (INSTANT, else INPLACE
+    # with concurrent writes); these are what it picks. DDL commits on its own: no step is in a transaction.
+    online_unsupported = None
+    sql_estimated_rows = ("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                          "AND TABLE_NAME = %s")
+    lock_costs = {
+        "create_table": LockCost("no lock on existing tables", INSTANT, False),
+        "drop_table": LockCost("exclusive metadata lock", INSTANT, True, blocks_reads=True),
+        "add_column": LockCost("metadata lock", INSTANT, False, method="ALGORITHM=INSTANT"),
+        "drop_column": LockCost("metadata lock", REWRITE, False, rewrites=True,
+                                method="ALGORITHM=INSTANT where the server has it, else INPLACE (rebuild)"),
+        "alter_type": LockCost("shared lock for the table copy", REWRITE, True, rewrites=True,
+                               method="ALGORITHM=COPY"),
+        "set_not_null": LockCost("metadata lock", REWRITE, False, rewrites=True, method="ALGORITHM=INPLACE (rebuild)"),
+        "drop_not_null": LockCost("metadata lock", REWRITE, False, rewrites=True, method="ALGORITHM=INPLACE (rebuild)"),
+        "alter_default": LockCost("metadata lock", INSTANT, False, method="ALGORITHM=INSTANT"),
+        "add_index": LockCost("metadata lock", SCAN, False, scans=True, method="ALGORITHM=INPLACE"),
+        "add_unique_index": LockCost("metadata lock", SCAN, False, scans=True, method="ALGORITHM=INPLACE"),
+        "add_unique_constraint": LockCost("metadata lock", SCAN, False, scans=True, method="ALGORITHM=INPLACE"),
+        "drop_index": LockCost("metadata lock", INSTANT, False, method="ALGORITHM=INPLACE"),
+        "drop_constraint": LockCost("metadata lock", INSTANT, False, method="ALGORITHM=INPLACE"),
+        "add_foreign_key": LockCost("shared lock for the table copy", REWRITE, True, rewrites=True,
+                                    method="ALGORITHM=COPY", note="with foreign_key_checks on, only a copy adds an FK"),
+        "drop_foreign_key": LockCost("metadata lock", INSTANT, False, method="ALGORITHM=INPLACE"),
+    }
+    online_lock_costs = {
+        "add_foreign_key": LockCost(
+            "metadata lock", SCAN, False, scans=True,
+            method="foreign_key_checks=0, ALGORITHM=INPLACE, LOCK=NONE; orphans counted before and after"),
+    }
+
+    def shape_cost(self, shape, change, online):
+        if shape == "alter_type" and not _type_change_copies(self, change.live.type, change.desired.type):
+            return LockCost("metadata lock", INSTANT, False, method="ALGORITHM=INPLACE",
+                            note="a longer VARCHAR in the same length-byte class")
+        if shape == "add_column" and change.column.auto:
+            return self.lock_costs["alter_type"]  # a new AUTO_INCREMENT column copies the table
+        cost = super().shape_cost(shape, change, online)
+        if online and not cost.blocks_writes and cost.method.startswith("ALGORITHM=INPLACE"):
+            from dataclasses import replace
+
+            cost = replace(cost, method="ALGORITHM=INPLACE, LOCK=NONE" + cost.method[len("ALGORITHM=INPLACE"):])
+        return cost
+
+    def online_statements(self, change, statements: list[str], quote) -> list[OnlineStatement]:
+        """Each ALTER with ALGORITHM=INSTANT, else ALGORITHM=INPLACE, LOCK=NONE: the server refuses a form it
+        cannot do before it changes anything (errors 1845/1846), so the next is tried, and refusing the last
+        refuses the step rather than copying the table under a lock."""
+        out = []
+        foreign_key = locks.shapes(change) == ["add_foreign_key"]
+        for sql in statements:
+            if foreign_key and sql.startswith("ALTER TABLE ") and " FOREIGN KEY " in sql:
+                # With the server's check, only ALGORITHM=COPY can add an FK; without it INPLACE can. The
+                # orphans are counted before (preflight) and again once the FK holds (verify).
+                out.append(OnlineStatement(sql + ", ALGORITHM=INPLACE, LOCK=NONE",
+                                           session_before="SET SESSION foreign_key_checks = 0",
+                                           session_after="SET SESSION foreign_key_checks = 1", verify=True))
+            elif sql.startswith("ALTER TABLE "):
+                out.append(OnlineStatement(sql + ", ALGORITHM=INSTANT",
+                                           alternatives=(sql + ", ALGORITHM=INPLACE, LOCK=NONE",)))
+            elif re.match(r"(CREATE (UNIQUE )?INDEX|DROP INDEX) ", sql):
+                out.append(OnlineStatement(sql + " ALGORITHM=INSTANT",
+                                           alternatives=(sql + " ALGORITHM=INPLACE LOCK=NONE",)))
+            else:
+                out.append(OnlineStatement(sql))
+        return out
+
+    #: ER_ALTER_OPERATION_NOT_SUPPORTED(_REASON): the ALGORITHM/LOCK asked for is not possible for this ALTER.
+    ONLINE_REFUSALS = (1845, 1846)
+
+    def is_online_refusal(self, error) -> bool:
+        args = getattr(error, "args", ())
+        return bool(args) and args[0] in self.ONLINE_REFUSALS
+
+    def online_leftovers(self, connection, tables, quote) -> list[tuple[str, str]]:
+        return []  # each ALTER is atomic on InnoDB: a failed one leaves nothing half-built
 
     def schema_name(self, model, own_schema=None):
         # The connector ignores `schema` in DDL (docs/loopback-rules/names.md#schema); the table lives in the
@@ -333,3 +413,12 @@ def _enum_values(prop: PropertyDefinition, block: Mapping[str, Any]) -> list:
             return values
     raise RefusedValue('mysql.dataType "ENUM" has no values; list them in "jsonSchema": {"enum": [...]} '
                                  '(or the property\'s "enum")')
+
+
+def _type_change_copies(vendor, live: str, desired: str) -> bool:
+    """Whether MODIFY copies the table: all but a longer VARCHAR whose length prefix stays 1 or 2 bytes."""
+    old, new = vendor.data_type(live), vendor.data_type(desired)
+    if old.key != "VARCHAR" or new.key != "VARCHAR" or not old.args or not new.args or new.args[0] < old.args[0]:
+        return True
+    per_char = vendor.max_bytes_per_char
+    return (old.args[0] * per_char > 255) != (new.args[0] * per_char > 255)

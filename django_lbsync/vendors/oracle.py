@@ -11,6 +11,11 @@ BARE_TYPES = ("CLOB", "BLOB", "NCLOB", "DATE", "NUMBER", "INTEGER", "FLOAT", "BI
 
 
 class OracleVendor(Vendor):
+    online_unsupported = (
+        "Oracle: autoupdate --online is not supported. Its online forms (CREATE INDEX ... ONLINE, constraints "
+        "ENABLE NOVALIDATE then VALIDATE) need Enterprise Edition, which django-lbsync can neither check nor test "
+        "here; run autoupdate without --online in a maintenance window, or edit its --sql output by hand"
+    )
     django_vendor = "oracle"
     django_backends = ("django.db.backends.oracle.base.DatabaseWrapper",)
     connector_key = "oracle"

@@ -1,8 +1,11 @@
 """loopback-connector-postgresql 8.x/9.x rules (docs/loopback-rules/README.md)."""
 from __future__ import annotations
 
+import hashlib
 import re
 
+from .. import locks
+from ..locks import INSTANT, REWRITE, SCAN, LockCost, OnlineStatement
 from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
 from ..catalogs import postgresql as catalog_sql
@@ -89,6 +92,148 @@ class PostgresqlVendor(Vendor):
 
     def referenced_type(self, column):
         return {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT", "SMALLSERIAL": "SMALLINT"}.get(column.type, column.type)
+    # -- locks and online changes (docs/online.md#postgresql) -----------------------------------------
+    rolls_back_ddl = True
+    online_unsupported = None
+    # reltuples: the estimate VACUUM/ANALYZE keep (-1 before the first one, PostgreSQL 14+).
+    sql_estimated_rows = "SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = to_regclass(%s)"
+    lock_costs = {
+        "create_table": LockCost("no lock on existing tables", INSTANT, False),
+        "drop_table": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True),
+        "add_column": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True,
+                               note="a constant default is kept in the catalog, no rewrite (PostgreSQL 11+)"),
+        "drop_column": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True),
+        "alter_type": LockCost("ACCESS EXCLUSIVE", REWRITE, True, blocks_reads=True, rewrites=True),
+        "set_not_null": LockCost("ACCESS EXCLUSIVE", SCAN, True, blocks_reads=True, scans=True),
+        "drop_not_null": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True),
+        "alter_default": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True),
+        "add_index": LockCost("SHARE", SCAN, True, scans=True),
+        "add_unique_index": LockCost("SHARE", SCAN, True, scans=True),
+        "add_unique_constraint": LockCost("ACCESS EXCLUSIVE", SCAN, True, blocks_reads=True, scans=True),
+        "drop_index": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True),
+        "drop_constraint": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True),
+        "add_foreign_key": LockCost("SHARE ROW EXCLUSIVE (both tables)", SCAN, True, scans=True,
+                                    note="validates every row"),
+        "drop_foreign_key": LockCost("ACCESS EXCLUSIVE (both tables)", INSTANT, True, blocks_reads=True),
+    }
+    online_lock_costs = {
+        "add_index": LockCost("SHARE UPDATE EXCLUSIVE", SCAN, False, scans=True, method="CREATE INDEX CONCURRENTLY"),
+        "add_unique_index": LockCost("SHARE UPDATE EXCLUSIVE", SCAN, False, scans=True,
+                                     method="CREATE UNIQUE INDEX CONCURRENTLY"),
+        "add_unique_constraint": LockCost(
+            "SHARE UPDATE EXCLUSIVE", SCAN, False, scans=True,
+            method="CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX (a moment)"),
+        "drop_index": LockCost("SHARE UPDATE EXCLUSIVE", INSTANT, False, method="DROP INDEX CONCURRENTLY"),
+        "add_foreign_key": LockCost(
+            "SHARE UPDATE EXCLUSIVE", SCAN, False, scans=True,
+            method="ADD CONSTRAINT ... NOT VALID (SHARE ROW EXCLUSIVE for a moment), then VALIDATE CONSTRAINT"),
+        "set_not_null": LockCost(
+            "SHARE UPDATE EXCLUSIVE", SCAN, False, scans=True,
+            method="CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL (no scan), DROP the CHECK"),
+    }
+
+    def estimated_rows_params(self, table) -> list:
+        name = '"' + table.name + '"'  # to_regclass reads a quoted name: a bound string, never SQL
+        return [f'"{table.schema}".{name}' if table.schema else name]
+
+    def shape_cost(self, shape, change, online):
+        if shape == "alter_type" and not _type_change_rewrites(self, change.live.type, change.desired.type):
+            return LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True,
+                            note="a wider string type: no rewrite")
+        if shape == "add_column" and _volatile_default(change.column):
+            return LockCost("ACCESS EXCLUSIVE", REWRITE, True, blocks_reads=True, rewrites=True,
+                            note="a generated or volatile default is written into every row")
+        return super().shape_cost(shape, change, online)
+
+    def online_statements(self, change, statements: list[str], quote) -> list[OnlineStatement]:
+        """The plan's statements for `change` (as the ordinary run renders them) in their online forms."""
+        shapes = locks.shapes(change)
+        table = quote(self.db_table(change.table))
+        if "add_unique_constraint" in shapes:
+            index = self._qualified_index(change.table, change.index.name, quote)
+            columns = ", ".join(quote(self.db_column(c)) for c in change.index.columns)
+            drop = f"DROP INDEX CONCURRENTLY IF EXISTS {index}"
+            return [OnlineStatement(drop),
+                    OnlineStatement(f"CREATE UNIQUE INDEX CONCURRENTLY {quote(change.index.name)} ON {table} "
+                                    f"({columns})", cleanup=drop),
+                    OnlineStatement(f"ALTER TABLE {table} ADD CONSTRAINT {quote(change.index.name)} "
+                                    f"UNIQUE USING INDEX {quote(change.index.name)}")]
+        out: list[OnlineStatement] = []
+        not_null = None
+        if "set_not_null" in shapes:
+            not_null = f"ALTER COLUMN {quote(self.db_column(change.live.name))} SET NOT NULL"
+        for sql in statements:
+            create = re.match(r"CREATE (UNIQUE )?INDEX ", sql)
+            if create and shapes[0] in ("add_index", "add_unique_index"):
+                drop = f"DROP INDEX CONCURRENTLY IF EXISTS {self._qualified_index(change.table, change.index.name, quote)}"
+                out += [OnlineStatement(drop),
+                        OnlineStatement(f"CREATE {create.group(1) or ''}INDEX CONCURRENTLY " + sql[create.end():],
+                                        cleanup=drop)]
+            elif shapes == ["drop_index"] and sql.startswith("DROP INDEX IF EXISTS "):
+                out.append(OnlineStatement("DROP INDEX CONCURRENTLY IF EXISTS " + sql[len("DROP INDEX IF EXISTS "):]))
+            elif shapes == ["add_foreign_key"] and " FOREIGN KEY " in sql and sql.startswith("ALTER TABLE "):
+                name = quote(self.db_object_name(change.fk.name))
+                out += [OnlineStatement(sql + " NOT VALID"),
+                        OnlineStatement(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")]
+            elif not_null and not_null in sql:
+                rest = [part for part in sql[len(f"ALTER TABLE {table} "):].split(", ") if part != not_null] \
+                    if sql.startswith(f"ALTER TABLE {table} ") else None
+                if rest is None:
+                    out.append(OnlineStatement(sql))
+                    continue
+                if rest:
+                    out.append(OnlineStatement(f"ALTER TABLE {table} " + ", ".join(rest)))
+                out += self._online_not_null(change, table, quote)
+            else:
+                out.append(OnlineStatement(sql))
+        return out
+
+    def _online_not_null(self, change, table: str, quote) -> list[OnlineStatement]:
+        """SET NOT NULL without a scan under ACCESS EXCLUSIVE: a validated CHECK proves it (PostgreSQL 12+)."""
+        column = quote(self.db_column(change.live.name))
+        check = quote(not_null_check_name(change.table.key, change.live.name))
+        return [OnlineStatement(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}"),
+                OnlineStatement(f"ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID"),
+                OnlineStatement(f"ALTER TABLE {table} VALIDATE CONSTRAINT {check}"),
+                OnlineStatement(f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL"),
+                OnlineStatement(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {check}")]
+
+    @staticmethod
+    def _qualified_index(table, name: str, quote) -> str:
+        return f"{quote(table.schema)}.{quote(name)}" if table.schema else quote(name)
+
+    def online_leftovers(self, connection, tables, quote) -> list[tuple[str, str]]:
+        """What a failed online run left on `tables`, as (what, the statement that settles it): INVALID indexes
+        of a failed concurrent build (dropped: the plan builds them again), our NOT NULL checks (dropped: the
+        plan adds them again if the column is still nullable) and NOT VALID foreign keys a model declares
+        (validated). Catalog names pass the identifier rule before they are written into SQL."""
+        found = []
+        with connection.cursor() as cursor:
+            for table in tables:
+                regclass = self.estimated_rows_params(table)[0]
+                cursor.execute(
+                    "SELECT n.nspname, i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                    "JOIN pg_namespace n ON n.oid = i.relnamespace WHERE NOT x.indisvalid AND x.indrelid = "
+                    "to_regclass(%s) ORDER BY i.relname", [regclass])
+                for schema, index in cursor.fetchall():
+                    if self.identifier_problem(index) or self.identifier_problem(schema):
+                        continue
+                    found.append((f"INVALID index {index} on {table.key} (a failed concurrent build)",
+                                  f"DROP INDEX CONCURRENTLY IF EXISTS {quote(schema)}.{quote(index)}"))
+                cursor.execute("SELECT con.conname, con.contype FROM pg_constraint con WHERE con.conrelid = "
+                               "to_regclass(%s) AND NOT con.convalidated ORDER BY con.conname", [regclass])
+                declared = {fk.name for fk in table.foreign_keys}
+                target = quote(self.db_table(table))
+                for name, kind in cursor.fetchall():
+                    if self.identifier_problem(name):
+                        continue
+                    if kind == "c" and name.startswith(NOT_NULL_CHECK_PREFIX):
+                        found.append((f"NOT NULL check {name} on {table.key} (a failed online NOT NULL)",
+                                      f"ALTER TABLE {target} DROP CONSTRAINT IF EXISTS {quote(name)}"))
+                    elif kind == "f" and name in declared:
+                        found.append((f"NOT VALID foreign key {name} on {table.key} (a failed validation)",
+                                      f"ALTER TABLE {target} VALIDATE CONSTRAINT {quote(name)}"))
+        return found
 
     def db_name(self, name: str) -> str:
         return name.lower()
@@ -160,6 +305,34 @@ class PostgresqlVendor(Vendor):
             # (PG#448); gen_random_uuid() is built in since PostgreSQL 13 and needs no privilege.
             return "gen_random_uuid()"
         return self.literal_default(prop, column_type)
+
+
+NOT_NULL_CHECK_PREFIX = "lbsync_nn_"
+
+
+def not_null_check_name(table_key: str, column: str) -> str:
+    """The CHECK that proves a column holds no NULL before SET NOT NULL (online): short and stable."""
+    return NOT_NULL_CHECK_PREFIX + hashlib.sha1(f"{table_key}.{column}".encode()).hexdigest()[:16]
+
+
+#: Types a wider declaration of which PostgreSQL changes in the catalog alone (binary coercible).
+_NO_REWRITE_TARGETS = {"VARCHAR": ("VARCHAR", "TEXT"), "TEXT": ("TEXT", "VARCHAR")}
+
+
+def _type_change_rewrites(vendor, live: str, desired: str) -> bool:
+    """Whether ALTER TYPE rewrites the table: not for VARCHAR(n) -> VARCHAR(m >= n) / VARCHAR / TEXT."""
+    old, new = vendor.data_type(live), vendor.data_type(desired)
+    if new.key not in _NO_REWRITE_TARGETS.get(old.key, ()):
+        return True
+    if new.key == "TEXT" or not new.args:
+        return False
+    return bool(not old.args or new.args[0] < old.args[0])
+
+
+def _volatile_default(column) -> bool:
+    """A default written into every existing row when the column is added (not a constant)."""
+    default = (column.default or "").lower()
+    return bool(column.auto) or any(word in default for word in ("random", "uuid", "nextval", "clock_timestamp"))
 
 
 #: A time type as written in `dataType`: TIMESTAMP(0), timestamptz(3), time (2) with time zone ...

@@ -9,6 +9,7 @@ from ..definitions import ModelDefinition, PropertyDefinition
 from . import datatypes
 from ..catalogs import sqlite as catalog_sql
 from .base import Vendor
+from ..locks import INSTANT, REWRITE, SCAN, LockCost
 
 
 class SqliteVendor(Vendor):
@@ -16,6 +17,26 @@ class SqliteVendor(Vendor):
     django_backends = ("django.db.backends.sqlite3.base.DatabaseWrapper",)
     connector_key = "sqlite3"
     inline_foreign_keys = True  # SQLite cannot ALTER TABLE ADD CONSTRAINT
+    rolls_back_ddl = True
+    online_unsupported = (
+        "SQLite has no online schema change: every write, DDL included, takes the whole database's write lock, "
+        "and most ALTERs rebuild the table; run autoupdate without --online"
+    )
+    lock_costs = {
+        **Vendor.lock_costs,
+        **{shape: LockCost("database write lock", REWRITE, True, rewrites=True, note="Django rebuilds the table")
+           for shape in ("drop_column", "alter_type", "set_not_null", "drop_not_null", "alter_default",
+                         "add_foreign_key", "drop_foreign_key")},
+        "create_table": LockCost("database write lock", INSTANT, True),
+        "drop_table": LockCost("database write lock", INSTANT, True),
+        "add_column": LockCost("database write lock", INSTANT, True),
+        "add_index": LockCost("database write lock", SCAN, True, scans=True),
+        "add_unique_index": LockCost("database write lock", SCAN, True, scans=True),
+        "add_unique_constraint": LockCost("database write lock", REWRITE, True, rewrites=True,
+                                          note="Django rebuilds the table"),
+        "drop_index": LockCost("database write lock", INSTANT, True),
+        "drop_constraint": LockCost("database write lock", REWRITE, True, rewrites=True),
+    }
     database_is_local_file = True
     lock_strategy = "lock_file"  # an OS lock on a file beside the database file
     keys_schemas = False  # one database file (attached databases are not modelled)

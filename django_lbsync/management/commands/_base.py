@@ -12,8 +12,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from ... import conf
 from ...connecting import DatabaseUnreachable, reachable
 from ...exceptions import (
-    ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, UnknownModel, UnsafeLiveName,
-    UnsupportedDatabase,
+    ChangesRefused, ConfigurationError, DefinitionError, LbsyncError, OnlineRefused, OnlineUnsupported, UnknownModel,
+    UnsafeLiveName, UnsupportedDatabase,
 )
 from ...locking import table_lock_wait_exceeded
 from ...sqlrules import printable
@@ -65,9 +65,9 @@ class LbsyncCommand(BaseCommand):
             count = len(error.problems)
             head = f"Invalid LoopBack definitions ({count} problem{'s' if count != 1 else ''}):"
             return CommandError(head + "\n" + "\n".join(f"  {p}" for p in error.problems), returncode=EXIT_INVALID)
-        if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase, UnsafeLiveName)):
+        if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase, UnsafeLiveName, OnlineUnsupported)):
             return CommandError(str(error), returncode=EXIT_INVALID)
-        if isinstance(error, ChangesRefused):
+        if isinstance(error, (ChangesRefused, OnlineRefused)):
             return CommandError(str(error), returncode=EXIT_REFUSED)
         if isinstance(error, DatabaseUnreachable):
             return CommandError(str(error), returncode=EXIT_UNREACHABLE)
@@ -123,6 +123,14 @@ class LbsyncCommand(BaseCommand):
             self.stdout.write(self.risk_style(change)(f"  {printable(line)}"))  # live names: shown escaped
             if verbosity >= 3 and not change.reason:  # a risky change's reason is on its line already
                 self.stdout.write("      why: safe: no stored value can change")
+            if verbosity >= 2 and change.lock is not None:
+                rows = f" (about {change.estimated_rows} rows)" if change.estimated_rows is not None else ""
+                self.stdout.write(f"      lock{rows}: {change.lock.summary()}")
+        if verbosity >= 1 and plan.changes:
+            from ...locks import blocking_warnings
+
+            for line in blocking_warnings(plan):
+                self.stdout.write(self.style.WARNING(f"  {printable(line)}"))
         if verbosity >= 1:
             for note in plan.notes:
                 self.stdout.write(self.style.NOTICE(f"  ! {printable(f'{note.table}: {note.message}')}"))

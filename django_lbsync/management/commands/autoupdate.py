@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from ...api import autoupdate, get_plan
-from ...exceptions import ChangesRefused, LbsyncError, StepFailed
+from ...exceptions import ChangesRefused, LbsyncError, OnlineRefused, StepFailed
+from ...locks import blocking_warnings
 from ._base import EXIT_ERROR, EXIT_REFUSED, LbsyncCommand
 
 
@@ -30,13 +31,18 @@ class Command(LbsyncCommand):
                             help="Apply changes that lose or rewrite data without asking.")
         parser.add_argument("--prune", action="store_true",
                             help="Also drop indexes and foreign keys that no model declares (kept by default).")
+        parser.add_argument("--online", action="store_true",
+                            help="Run the plan in forms that keep the application writing (PostgreSQL: CONCURRENTLY, "
+                                 "NOT VALID then VALIDATE; MySQL/MariaDB: ALGORITHM=INSTANT or INPLACE, LOCK=NONE). "
+                                 "Not one transaction. Changes with no such form are refused (exit 3); SQLite, "
+                                 "Oracle and SQL Server refuse --online (exit 2). See docs/online.md.")
         self.add_lock_timeout(parser)
 
     def handle(self, *args, models, database, interactive, sql, plan, allow_destructive, prune, lock_timeout,
-               verbosity, format, **options):
+               verbosity, format, online=False, **options):
         self.check_database(database)
         lock_timeout = self.parse_lock_timeout(lock_timeout)
-        self.verbosity, self.format = verbosity, format
+        self.verbosity, self.format, self.online = verbosity, format, online
         if plan:
             return self.show_plan(models, database, prune, verbosity, format)
         try:
@@ -46,10 +52,10 @@ class Command(LbsyncCommand):
                     confirm=self.confirm if interactive else None,
                     progress=None if (sql or format == "json") else self.progress,
                     lock_timeout=lock_timeout, on_wait=self.waiting, on_plan=self.plan_ready,
-                    on_notice=self.notice,
+                    on_notice=self.notice, online=online,
                 )
-        except ChangesRefused as exc:
-            if format == "json":
+        except (ChangesRefused, OnlineRefused) as exc:
+            if format == "json" and exc.plan:
                 self.stdout.write(json.dumps({**exc.plan.as_dict(), "applied": False, "refused": True}, indent=2))
             raise CommandError(str(exc), returncode=EXIT_REFUSED) from None
         except StepFailed as exc:  # ApplyFailed: its message says what was applied, or that it was rolled back
@@ -81,7 +87,7 @@ class Command(LbsyncCommand):
 
     def show_plan(self, models, database, prune, verbosity, format):
         try:
-            plan = get_plan(models or None, using=database, prune=prune)
+            plan = get_plan(models or None, using=database, prune=prune, online=getattr(self, "online", False))
         except LbsyncError as exc:
             raise self.fail(exc) from None
         except DatabaseError as exc:
@@ -106,6 +112,14 @@ class Command(LbsyncCommand):
 
     def plan_ready(self, plan) -> None:
         self._done, self._total = 0, len(plan.changes)
+        if self.format == "json" or self.verbosity < 1:
+            return
+        if plan.online:
+            self.stdout.write(self.style.NOTICE(
+                "Online run: each step commits on its own, outside a transaction; a failure leaves the steps "
+                "before it applied, and a rerun finishes the work."))
+        for line in blocking_warnings(plan):
+            self.stdout.write(self.style.WARNING(line))
 
     def progress(self, state: str, change) -> None:
         if self.verbosity < 1:
