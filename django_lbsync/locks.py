@@ -89,18 +89,20 @@ def annotate(plan, connection, *, online: bool = False, estimate: bool = True):
 
 
 def estimated_rows(connection, tables: dict) -> dict[str, int | None]:
-    """{table key: rows the catalog's statistics estimate} for the tables that exist (a created table has none)."""
+    """{table key: rows the catalog's statistics estimate}, in one catalog query; None for a table that does
+    not exist yet (a created one) or that has no estimate."""
     from .vendors import vendor_for
 
     vendor = vendor_for(connection)
-    found: dict[str, int | None] = {}
+    if not tables:
+        return {}
+    keys = {key: vendor.estimate_key(table) for key, table in tables.items()}
+    sql, params = vendor.estimated_rows_query(list(keys.values()))
     with connection.cursor() as cursor:
-        for key, table in tables.items():
-            cursor.execute(vendor.sql_estimated_rows, vendor.estimated_rows_params(table))
-            row = cursor.fetchone()
-            rows = int(row[0]) if row and row[0] is not None else None
-            found[key] = rows if rows is not None and rows >= 0 else None  # PostgreSQL: -1, never analyzed
-    return found
+        cursor.execute(sql, params)
+        found = {name: int(rows) for name, rows in cursor.fetchall() if rows is not None}
+    # PostgreSQL 14+: -1 before the first VACUUM/ANALYZE (no estimate, not an empty table).
+    return {key: found[name] if found.get(name, -1) >= 0 else None for key, name in keys.items()}
 
 
 def blocking_warnings(plan, threshold: int | None = None) -> list[str]:

@@ -173,8 +173,8 @@ class Vendor:
         "autoupdate --online is not supported on this database: django-lbsync knows no online form of its "
         "changes here; run it without --online in a maintenance window"
     )
-    #: One catalog SELECT giving a table's row estimate from the statistics (never a COUNT), with
-    #: `estimated_rows_params(table)`; None: no estimate (no warning about large tables).
+    #: One catalog SELECT giving (name, row estimate) rows from the statistics (never a COUNT) for the names
+    #: `estimate_key` gives, bound as `{placeholders}` (one %s per name); None: no estimate (no warning).
     sql_estimated_rows: str | None = None
     #: What a change costs here run the ordinary way, per shape (locks.shapes); conservative where the
     #: database was never measured (Oracle, SQL Server). Subclasses replace entries.
@@ -198,8 +198,12 @@ class Vendor:
     #: The same under --online, where it differs (vendors with online forms).
     online_lock_costs: Mapping[str, LockCost] = {}
 
-    def estimated_rows_params(self, table) -> list:
-        return [table.name]
+    def estimate_key(self, table) -> str:
+        """How `sql_estimated_rows` names a table (and returns its name)."""
+        return table.name
+
+    def estimated_rows_query(self, names: list[str]) -> tuple[str, list]:
+        return self.sql_estimated_rows.format(placeholders=", ".join(["%s"] * len(names))), list(names)
 
     def online_statements(self, change, statements: list[str], quote) -> list["locks.OnlineStatement"]:
         """`statements` (the ordinary rendering of `change`) in the forms that keep writers going."""

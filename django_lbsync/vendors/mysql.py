@@ -94,8 +94,8 @@ class MysqlVendor(Vendor):
     # Without ALGORITHM the server already picks the least locking algorithm it has (INSTANT, else INPLACE
     # with concurrent writes); these are what it picks. DDL commits on its own: no step is in a transaction.
     online_unsupported = None
-    sql_estimated_rows = ("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
-                          "AND TABLE_NAME = %s")
+    sql_estimated_rows = ("SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+                          "DATABASE() AND TABLE_NAME IN ({placeholders})")
     lock_costs = {
         "create_table": LockCost("no lock on existing tables", INSTANT, False),
         "drop_table": LockCost("exclusive metadata lock", INSTANT, True, blocks_reads=True),

@@ -96,7 +96,8 @@ class PostgresqlVendor(Vendor):
     rolls_back_ddl = True
     online_unsupported = None
     # reltuples: the estimate VACUUM/ANALYZE keep (-1 before the first one, PostgreSQL 14+).
-    sql_estimated_rows = "SELECT c.reltuples::bigint FROM pg_class c WHERE c.oid = to_regclass(%s)"
+    sql_estimated_rows = ("SELECT t.k, c.reltuples::bigint FROM unnest(%s::text[]) AS t(k) "
+                          "LEFT JOIN pg_class c ON c.oid = to_regclass(t.k)")
     lock_costs = {
         "create_table": LockCost("no lock on existing tables", INSTANT, False),
         "drop_table": LockCost("ACCESS EXCLUSIVE", INSTANT, True, blocks_reads=True),
@@ -132,9 +133,12 @@ class PostgresqlVendor(Vendor):
             method="CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL (no scan), DROP the CHECK"),
     }
 
-    def estimated_rows_params(self, table) -> list:
+    def estimate_key(self, table) -> str:
         name = '"' + table.name + '"'  # to_regclass reads a quoted name: a bound string, never SQL
-        return [f'"{table.schema}".{name}' if table.schema else name]
+        return f'"{table.schema}".{name}' if table.schema else name
+
+    def estimated_rows_query(self, names):
+        return self.sql_estimated_rows, [list(names)]  # one array parameter
 
     def shape_cost(self, shape, change, online):
         if shape == "alter_type" and not _type_change_rewrites(self, change.live.type, change.desired.type):
@@ -210,7 +214,7 @@ class PostgresqlVendor(Vendor):
         found = []
         with connection.cursor() as cursor:
             for table in tables:
-                regclass = self.estimated_rows_params(table)[0]
+                regclass = self.estimate_key(table)
                 cursor.execute(
                     "SELECT n.nspname, i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
                     "JOIN pg_namespace n ON n.oid = i.relnamespace WHERE NOT x.indisvalid AND x.indrelid = "

@@ -106,6 +106,7 @@ class Command(LbsyncCommand):
         """The whole plan first (what the yes applies), then the changes that need the yes, with their counts."""
         self.heading("Autoupdate plan:")
         self.write_plan(plan, self.verbosity)
+        self._plan_shown = True
         lines = "\n".join(f"  {c.symbol} {c.describe()}: {c.reason}" for c in plan.needs_confirmation)
         return self.ask(f"These changes lose or rewrite data:\n{lines}\nType 'yes' to apply the whole plan, "
                         "or 'no' to cancel: ")
@@ -114,12 +115,16 @@ class Command(LbsyncCommand):
         self._done, self._total = 0, len(plan.changes)
         if self.format == "json" or self.verbosity < 1:
             return
+        if self.verbosity >= 2 and not getattr(self, "_plan_shown", False):  # each change with its lock
+            self.heading("Autoupdate plan:")
+            self.write_plan(plan, self.verbosity)
+        elif not getattr(self, "_plan_shown", False):
+            for line in blocking_warnings(plan):  # write_plan prints them with the plan
+                self.stdout.write(self.style.WARNING(line))
         if plan.online:
             self.stdout.write(self.style.NOTICE(
                 "Online run: each step commits on its own, outside a transaction; a failure leaves the steps "
                 "before it applied, and a rerun finishes the work."))
-        for line in blocking_warnings(plan):
-            self.stdout.write(self.style.WARNING(line))
 
     def progress(self, state: str, change) -> None:
         if self.verbosity < 1:
