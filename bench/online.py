@@ -34,10 +34,18 @@ def main() -> int:
     rows = [m.groupdict() for m in LINE.finditer(done.stdout)]
     if done.returncode or not rows:
         return done.returncode or 1
+    versions = []
+    for command in (["psql", "--version"], ["mariadb", "--version"]):
+        try:
+            versions.append(subprocess.run(command, capture_output=True, text=True).stdout.strip())
+        except OSError:
+            pass
     lines = [
         "# Online schema changes: the writer's latency (issue 14)",
         "",
         "Regenerate with `.venv/bin/python bench/online.py [--rows N]` (docs/online.md, \"The proof\").",
+        "",
+        f"Servers: {'; '.join(versions) or 'unknown'} (the `mysql` rows are the MariaDB server). 2 cores.",
         "",
         f"Run on {datetime.date.today()}. A writer thread on its own connection inserts a row and updates another in a",
         "loop (autocommit, 2 ms pause) while autoupdate adds an index, a unique index, a foreign key and NOT NULL to",

@@ -344,3 +344,40 @@ def test_oracle_and_sql_server_refuse_online_offline(alias, edition, settings, m
     with pytest.raises(OnlineUnsupported) as refused:  # before anything connects
         autoupdate(using=alias, online=True, dry_run=True)
     assert "Enterprise Edition" in str(refused.value) and edition in str(refused.value)
+
+
+@pytest.mark.parametrize("server", ["postgresql"], indirect=True)
+def test_a_statement_that_cannot_get_its_lock_is_retried(server, settings, model_dir, caplog):
+    """Another session holds a lock the concurrent build needs for a while: each attempt gives up after the
+    short lock timeout (so writers never queue long behind it), and a later attempt succeeds."""
+    configure(settings, model_dir, server, 1)
+    automigrate(using=server)
+    fill(server, 50)
+    configure(settings, model_dir, server, 2, ONLINE_LOCK_TIMEOUT=0.2, ONLINE_RETRIES=6)
+    holder = Writer(server, 1).connect()
+    holder.autocommit = False
+    holder.execute("LOCK TABLE onlineitem IN SHARE UPDATE EXCLUSIVE MODE")
+    release = threading.Timer(1.0, holder.rollback)
+    release.start()
+    try:
+        with caplog.at_level("WARNING", logger="django_lbsync"):
+            autoupdate(using=server, online=True)
+    finally:
+        release.join()
+        holder.close()
+    assert any("lock wait ran out" in r.getMessage() for r in caplog.records)
+    assert is_actual(using=server) and constraints_valid(server)
+
+
+@pytest.mark.parametrize("server", ["postgresql"], indirect=True)
+def test_online_in_a_non_atomic_migration_editor(server, settings, model_dir):
+    configure(settings, model_dir, server, 1)
+    automigrate(using=server)
+    configure(settings, model_dir, server, 2)
+    with connections[server].schema_editor(collect_sql=True, atomic=False) as editor:  # sqlmigrate
+        autoupdate(using=editor, online=True)
+    assert any("CREATE INDEX CONCURRENTLY" in s for s in editor.collected_sql)
+    assert not is_actual(using=server)
+    with connections[server].schema_editor(atomic=False) as editor:  # migrate, atomic = False
+        autoupdate(using=editor, online=True)
+    assert is_actual(using=server) and constraints_valid(server)
