@@ -122,7 +122,7 @@ def blocking_warnings(plan, threshold: int | None = None) -> list[str]:
 def shapes(change) -> list[str]:
     """What a change does, in the words the vendors' lock tables use (one change may do several things: an
     AlterColumn that changes the type and the nullability). The vendor's cost is the worst of them."""
-    from .changes import (AddColumn, AddForeignKey, AddIndex, AlterColumn, ColumnChange, CreateTable,
+    from .changes import (AddColumn, AddForeignKey, AddGenerator, AddIndex, AlterColumn, ColumnChange, CreateTable,
                           DropColumn, DropForeignKey, DropIndex, DropTable)
 
     if isinstance(change, AlterColumn):
@@ -141,7 +141,7 @@ def shapes(change) -> list[str]:
     if isinstance(change, DropIndex):
         return ["drop_constraint" if change.index.constraint else "drop_index"]
     names = {CreateTable: "create_table", DropTable: "drop_table", AddColumn: "add_column", DropColumn: "drop_column",
-             AddForeignKey: "add_foreign_key", DropForeignKey: "drop_foreign_key"}
+             AddForeignKey: "add_foreign_key", DropForeignKey: "drop_foreign_key", AddGenerator: "add_generator"}
     return [names[type(change)]]
 
 

@@ -194,6 +194,8 @@ class Vendor:
         "drop_constraint": LockCost("exclusive table lock", INSTANT, True),
         "add_foreign_key": LockCost("share table lock", SCAN, True, scans=True, note="validates every row"),
         "drop_foreign_key": LockCost("exclusive table lock", INSTANT, True),
+        "add_generator": LockCost("exclusive table lock", REWRITE, True, blocks_reads=True, rewrites=True,
+                                  note="where the database can give an existing column a generator at all"),
     }
     #: The same under --online, where it differs (vendors with online forms).
     online_lock_costs: Mapping[str, LockCost] = {}

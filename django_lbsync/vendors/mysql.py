@@ -115,6 +115,8 @@ class MysqlVendor(Vendor):
         "add_foreign_key": LockCost("shared lock for the table copy", REWRITE, True, rewrites=True,
                                     method="ALGORITHM=COPY", note="with foreign_key_checks on, only a copy adds an FK"),
         "drop_foreign_key": LockCost("metadata lock", INSTANT, False, method="ALGORITHM=INPLACE"),
+        "add_generator": LockCost("shared lock for the table copy", REWRITE, True, rewrites=True,
+                                  note="MODIFY ... AUTO_INCREMENT copies the table"),
     }
     online_lock_costs = {
         "add_foreign_key": LockCost(
