@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import connections
 
 FIXTURES = Path(__file__).with_name("fixtures")
+# A user's project with its own settings; tests/test_testing_support.py runs its tests in a subprocess.
+collect_ignore = ["sampleproject"]
 ALL_LIVE = ["default", "postgresql", "mysql"]
 
 
