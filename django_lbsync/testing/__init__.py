@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -66,10 +66,11 @@ def _is_mirror(alias: str) -> bool:
 
 
 def create_tables(alias: str) -> list[str]:
-    """Create (drop and re-create) the LoopBack tables attached to database `alias`, through automigrate.
+    """Drop and re-create the LoopBack tables attached to database `alias`, through automigrate: meant
+    for a test database only (the runner, the plugin and the mixin call it on nothing else).
 
     Returns the keys of the tables created; none when the alias is a test mirror, has no attached model,
-    LBSYNC has no MODELS, or TEST_CREATE_TABLES is False. Only ever called on a test database.
+    LBSYNC has no MODELS, or TEST_CREATE_TABLES is False.
     """
     if not creates_tables() or not _has_models() or _is_mirror(alias):
         return []
@@ -166,7 +167,8 @@ class LoopBackTablesMixin:
         made = getattr(_state, "made", None)
         if made is None:
             made = _state.made = set()
-        for alias in cls._databases_names(include_mirrors=False):
+        aliases = list(connections) if cls.databases == "__all__" else sorted(cls.databases)
+        for alias in aliases:
             key = (alias, connections[alias].settings_dict["NAME"])
             if key not in made:
                 create_tables(alias)
