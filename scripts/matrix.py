@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("LBSYNC_CI_CACHE", Path.home() / ".cache" / "lbsync-ci"))
 
 #: (Python, Django) pairs: the oldest Python with the oldest Django, the newest Django with the oldest
-#: Python it supports (Django 6.0 needs Python 3.12).
-PAIRS = [("3.10", "5.2"), ("3.12", "6.0")]
+#: Python it supports (Django 6.0 needs Python 3.12) and with the newest Python declared. Python 3.11 +
+#: Django 5.2 is the main run (.venv).
+PAIRS = [("3.10", "5.2"), ("3.12", "6.0"), ("3.13", "6.0")]
 #: The PostgreSQL and MySQL drivers too: no server is used, but the outage tests talk to fake servers
 #: through them (tests/test_waits_and_outages.py), and the drivers must import on these versions.
 EXTRAS = "test,postgresql,mysql"

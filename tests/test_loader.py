@@ -1,6 +1,7 @@
 """Loading LoopBack JSON (docs/loopback-rules/models.md): no database needed."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,9 @@ def test_every_problem_is_reported_at_once_with_file_model_and_property(model_di
     with pytest.raises(DefinitionError) as caught:
         load_definitions(folder)
     messages = [str(p) for p in caught.value.problems]
-    assert any("broken.json" in m and "line 5, column 3" in m for m in messages), messages
+    # Python's own parser gives the position: the `}` after the trailing comma, or (3.13+) the comma itself.
+    where = "line 5, column 3" if sys.version_info < (3, 13) else "line 4, column 18"
+    assert any("broken.json" in m and where in m for m in messages), messages
     assert any("two.json" in m and "model Dup" in m and "duplicate" in m for m in messages), messages
     assert any("orphan.json" in m and "model Orphan" in m and "NoSuchBase" in m for m in messages), messages
     assert any("typo.json" in m and "model Typo" in m and "property age" in m and "integr" in m for m in messages)
