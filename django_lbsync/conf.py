@@ -29,7 +29,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 
 #: Every key LBSYNC may hold; anything else is a typo the checks name (lbsync.E002).
 KNOWN_KEYS = ("MODELS", "DATASOURCES", "CONNECT_TIMEOUT", "CHECK_DATABASES", "ORACLE_MAX_STRING_SIZE",
-              "ONLINE_ROW_THRESHOLD", "ONLINE_LOCK_TIMEOUT", "ONLINE_RETRIES")
+              "ONLINE_ROW_THRESHOLD", "ONLINE_LOCK_TIMEOUT", "ONLINE_RETRIES", "TEST_CREATE_TABLES")
 
 
 def _lbsync() -> dict:
@@ -203,7 +203,8 @@ def settings_problems() -> list[SettingsProblem]:
                     "which DATABASES does not define",
                     f"did you mean {close[0]!r}?" if close else f"DATABASES defines: {', '.join(connections.settings)}"))
     for key, check in (("CONNECT_TIMEOUT", lambda v: seconds(v, 'settings.LBSYNC["CONNECT_TIMEOUT"]', allow_zero=False)),
-                       ("CHECK_DATABASES", _boolean), ("ORACLE_MAX_STRING_SIZE", _string_size),
+                       ("CHECK_DATABASES", _boolean_named("CHECK_DATABASES")),
+                       ("TEST_CREATE_TABLES", _boolean_named("TEST_CREATE_TABLES")), ("ORACLE_MAX_STRING_SIZE", _string_size),
                        ("ONLINE_ROW_THRESHOLD", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_ROW_THRESHOLD"]')),
                        ("ONLINE_LOCK_TIMEOUT", lambda v: seconds(v, 'settings.LBSYNC["ONLINE_LOCK_TIMEOUT"]',
                                                                  allow_zero=False)),
@@ -216,9 +217,11 @@ def settings_problems() -> list[SettingsProblem]:
     return problems
 
 
-def _boolean(value) -> None:
-    if not isinstance(value, bool):
-        raise ConfigurationError(f'settings.LBSYNC["CHECK_DATABASES"] must be True or False, not {value!r}')
+def _boolean_named(key: str):
+    def check(value) -> None:
+        if not isinstance(value, bool):
+            raise ConfigurationError(f'settings.LBSYNC["{key}"] must be True or False, not {value!r}')
+    return check
 
 
 def _string_size(value) -> None:

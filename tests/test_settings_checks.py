@@ -115,3 +115,20 @@ def test_manage_py_check_reports_them(settings):
         call_command("check", stdout=StringIO(), stderr=StringIO())
     text = str(caught.value)
     assert "lbsync.E002" in text and "lbsync.E003" in text and "lbsync.E004" in text
+
+
+def test_every_setting_the_code_reads_is_a_known_key():
+    """A key the code reads but the checks call unknown would make a correct setting an error (E002)."""
+    import re
+
+    from django_lbsync import conf as conf_module
+
+    package = Path(conf_module.__file__).parent
+    read = set()
+    for path in package.rglob("*.py"):
+        text = path.read_text()
+        read |= set(re.findall(r'(?:lbsync_setting|_lbsync_setting)\(\s*"([A-Z_]+)"', text))
+        read |= set(re.findall(r'_lbsync\(\)\.get\(\s*"([A-Z_]+)"', text))
+        read |= set(re.findall(r'LBSYNC\["([A-Z_]+)"\]', text))
+    assert read, "found no setting reads: the scan is broken"
+    assert read <= set(conf_module.KNOWN_KEYS), sorted(read - set(conf_module.KNOWN_KEYS))
