@@ -28,10 +28,26 @@ class LiveTable:
         return {name for name, _, nullable in self.columns if not nullable}
 
 
-def tables(alias: str) -> set[str]:
+def tables(alias: str, schema: str | None = None) -> set[str]:
+    """The tables (views too) of the login's default schema, or of `schema` (PostgreSQL)."""
     connection = connections[alias]
     with connection.cursor() as cursor:
-        return {n for n in connection.introspection.table_names(cursor) if n != "django_migrations"}
+        if schema is None:
+            return {n for n in connection.introspection.table_names(cursor) if n != "django_migrations"}
+        cursor.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm')", [schema])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def other_schemas(alias: str) -> set[str]:
+    """PostgreSQL schemas besides `public` and the system's (models may name one); none elsewhere."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') "
+                       "AND nspname NOT LIKE 'pg\\_%%'")
+        return {name for (name,) in cursor.fetchall()}
 
 
 def describe(alias: str, table: str, schema: str | None = None) -> LiveTable:
@@ -137,7 +153,7 @@ def _sqlite(cursor, table, schema):
         if pk_position:
             pk.append((pk_position, name))
     live.primary_key = tuple(name for _, name in sorted(pk))
-    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type IN ('table', 'view') AND name = %s", [table])
     create_sql = cursor.fetchone()[0]
     if "AUTOINCREMENT" in create_sql.upper() and len(live.primary_key) == 1:
         live.auto.add(live.primary_key[0])
