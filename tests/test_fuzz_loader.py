@@ -195,8 +195,11 @@ def assert_definition_error(error: DefinitionError) -> None:
     assert error.problems, "a DefinitionError must list its problems"
     for problem in error.problems:
         assert isinstance(problem.message, str) and problem.message
-        assert isinstance(str(problem), str)
-    assert isinstance(str(error), str)
+        text = str(problem)  # what a user reads: the message, after where it is
+        assert text.endswith(problem.message), text
+        if problem.model:
+            assert f"model {problem.model}" in text, text
+        assert text in str(error), "the error's text leaves a problem out"
 
 
 def load_and_build(spec: dict) -> None:

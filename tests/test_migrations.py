@@ -13,8 +13,8 @@ from django.db import connections
 from django_lbsync import automigrate, is_actual
 from django_lbsync.operations import AutoMigrate, AutoUpdate
 
-from .live_schema import tables
-from .test_autoupdate_live import execute, name_in, q, seed_v1
+from .live_schema import describe, tables
+from .test_autoupdate_live import execute, live_state, name_in, q, rows_checksum, seed_v1, v1_columns
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
 
@@ -42,6 +42,8 @@ def test_autoupdate_operation_under_migrate_and_sqlmigrate(live, use_models, set
     assert "CREATE TABLE" in sql.getvalue().upper()
     assert name_in(live, "CustomerTest") not in tables(live)  # sqlmigrate changed nothing
     call_command("migrate", "lbsync_opsapp", database=live, stdout=StringIO())
+    customer = describe(live, name_in(live, "CustomerTest"))  # the independent reader, not the product's
+    assert (customer.columns, customer.primary_key) == (v1_columns(live), ("id",))
     assert is_actual(using=live)
 
 
@@ -59,11 +61,13 @@ def test_router_refusal_makes_it_a_no_op(live, use_models, settings):
 
 
 def test_destructive_change_refused_inside_a_migration(live, use_models, settings):
-    seed_v1(live, use_models)
+    table = seed_v1(live, use_models)
     use_models(live, "customer_v2")
     install(settings, "tests.lbsync_opsapp")
+    before, data = live_state(live), rows_checksum(live, table)
     with pytest.raises(Exception, match="would lose or rewrite data"):
         call_command("migrate", "lbsync_opsapp", database=live, stdout=StringIO())
+    assert live_state(live) == before and rows_checksum(live, table) == data  # nothing applied, no row changed
     assert not is_actual(using=live)
 
 
@@ -137,5 +141,10 @@ def test_automigrate_operation(live, use_models):
     connection = connections[live]
     with connection.schema_editor(atomic=connection.features.can_rollback_ddl) as editor:
         AutoMigrate(["CustomerTest"]).database_forwards("lbsync_x", editor, None, None)
+    made = live_state(live)
+    assert list(made) == [(None, name_in(live, "CustomerTest"))]
+    assert made[None, name_in(live, "CustomerTest")].columns == v1_columns(live)
     assert is_actual(using=live)
+    # The operation made what the automigrate command makes, as the independent reader sees both.
     automigrate(using=live)
+    assert live_state(live) == made

@@ -107,13 +107,3 @@ def test_new_column_and_foreign_keys(alias, settings, monkeypatch):
                          edit_live=_without_fks_and_a_column)
     assert [c.kind for c in plan.changes] == ["add_column", "add_foreign_key", "add_foreign_key"]
     check_against_file(sql, f"autoupdate_foreign_keys.{alias}.sql")
-
-
-@pytest.mark.parametrize("alias", ["oracle", "mssql"])
-def test_same_models_give_an_empty_plan(alias, settings):
-    """The normalisation holds for these databases too: a LoopBack-made schema is in sync."""
-    require_alias(alias)
-    settings.LBSYNC = {"MODELS": [str(FIXTURES / "builtins/model-config.json")], "DATASOURCES": {"db": alias}}
-    schema = desired_schema(using=alias)
-    assert diff(schema, schema, vendor_for(connections[alias])).in_sync
-
