@@ -182,7 +182,7 @@ def test_empty_column_drops_without_asking(live, use_models):
     automigrate(using=live)
     use_models(live, "customer_v2")
     plan = measured_plan(live)
-    assert all(c.risk == Risk.SAFE for c in plan.changes)
+    assert plan.changes and all(c.risk == Risk.SAFE for c in plan.changes)
     autoupdate(using=live)  # no flag, no confirm: nothing to lose
     assert in_declared_order(live, describe(live, name_in(live, "CustomerTest")).columns) == \
         in_declared_order(live, v2_columns(live))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 
 from django_lbsync import conf
 from django_lbsync.checks import check_definitions, check_settings
@@ -111,7 +112,7 @@ def test_the_commands_refuse_a_bad_setting_with_exit_2(settings):
 
 def test_manage_py_check_reports_them(settings):
     settings.LBSYNC = {"MODEL": str(FIXTURES / "customer_v1"), "DATASOURCES": {"db": "defualt"}}
-    with pytest.raises(Exception) as caught:  # SystemCheckError: errors stop `check`
+    with pytest.raises(SystemCheckError) as caught:  # errors stop `check`
         call_command("check", stdout=StringIO(), stderr=StringIO())
     text = str(caught.value)
     assert "lbsync.E002" in text and "lbsync.E003" in text and "lbsync.E004" in text
