@@ -196,6 +196,28 @@ def number_text(value: object) -> str | None:
     return "0" if out in ("-0", "+0") else out
 
 
+_ISO_TAIL = re.compile(r"(?P<clock>\d{2}:\d{2}(?::\d{2})?)(?:\.(?P<fraction>\d+))?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+def _iso(text: str) -> str:
+    """ISO text as every supported Python's fromisoformat takes it: Python 3.10 refuses `Z`, an offset
+    without minutes (`+00`, as PostgreSQL prints it) and fractions of other than 3 or 6 digits."""
+    match = _ISO_TAIL.search(text)
+    if not match:
+        return text
+    fraction, zone = match.group("fraction"), match.group("zone")
+    tail = match.group("clock") + (f".{(fraction + '000000')[:6]}" if fraction else "")
+    if zone:
+        if zone in ("Z", "z"):
+            zone = "+00:00"
+        elif len(zone) == 3:
+            zone += ":00"
+        elif ":" not in zone:
+            zone = f"{zone[:3]}:{zone[3:]}"
+        tail += zone
+    return text[:match.start()] + tail
+
+
 def moment_literal(value: str, family: str, digits: int, with_zone: bool) -> str | None:
     """A date/time default as the database takes it whole: `2020-01-02T03:04:05.000Z` (what JSON and the
     juggler write, and MySQL refuses) as `2020-01-02 03:04:05` in UTC, fractions cut to the column's
@@ -203,7 +225,7 @@ def moment_literal(value: str, family: str, digits: int, with_zone: bool) -> str
     not an ISO date or time (`infinity`, `epoch` ...), written as it is."""
     import datetime
 
-    text = value.strip()
+    text = _iso(value.strip())
     try:
         if family == TIME:
             moment = datetime.time.fromisoformat(text)
@@ -231,7 +253,7 @@ def moment_text(value: str) -> str | None:
     without the offset), or None when it is none of those."""
     import datetime
 
-    text = value.strip()
+    text = _iso(value.strip())
     for parse in (datetime.datetime.fromisoformat, datetime.time.fromisoformat):
         try:
             moment = parse(text)
