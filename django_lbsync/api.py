@@ -265,7 +265,7 @@ def automigrate_plan(alias: str, vendor, tables: list[Table], dropped: list[Tabl
     changes += [DropTable(t, risk=Risk.DESTRUCTIVE if counts.get(t.key) else Risk.SAFE,
                           rows=counts.get(t.key), measured=not dry_run and t.key in counts) for t in dropped]
     changes += [CreateTable(t) for t in tables]
-    if not vendor.inline_foreign_keys:  # else they are part of CREATE TABLE (bridge.model_state)
+    if not vendor.inline_foreign_keys:  # else they are part of CREATE TABLE (bridge.model_parts)
         changes += [AddForeignKey(t, fk) for t in tables for fk in t.foreign_keys]
         changes += [AddForeignKey(t, fk) for t, fk in effects.fks_to_restore]
     before = Schema(vendor.django_vendor)
