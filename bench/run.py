@@ -2,7 +2,8 @@
 """Benchmark django-lbsync against LoopBack on the same databases with the same model JSON.
 
     .venv/bin/python bench/run.py [--sizes 10 100 500 2000] [--runs 3] [--databases sqlite postgresql mysql]
-                                  [--no-loopback] [--output bench/RESULTS.md]
+                                  [--ops automigrate isactual autoupdate] [--no-loopback] [--profile]
+                                  [--output bench/RESULTS.md]
 
 For each database and N it measures automigrate (v1), isactual in sync, isactual with drift (v2 models on
 a v1 database) and autoupdate v1 -> v2 (20% of the models changed): operation time (inside the process),
@@ -11,6 +12,10 @@ When node and npm are present, LoopBack's juggler 6 and the official PostgreSQL 
 are installed from the npm registry into ~/.cache/lbsync-bench (outside the repository) and measured the
 same way, and the ratio is printed. It also reports whether each tool's isactual is true right after its
 own autoupdate. Databases used: lbsync_bench and lbsync_bench_lb (created and dropped here).
+
+--profile runs django-lbsync's operations under cProfile (bench/profile_steps.py) and adds a table of each
+step's time (load JSON, resolve, desired schema, introspect, diff, render, send; median of the runs). The
+profiler slows the run down, so op and process times are from a run without it only when --profile is off.
 """
 from __future__ import annotations
 
@@ -78,8 +83,10 @@ class Tool:
         return measure(self.command(url, models, op))
 
 
-def ours() -> Tool:
-    return Tool("django-lbsync", lambda url, models, op: [sys.executable, str(HERE / "worker.py"), url, str(models), op])
+def ours(profile: bool = False) -> Tool:
+    extra = ["--profile"] if profile else []
+    return Tool("django-lbsync",
+                lambda url, models, op: [sys.executable, str(HERE / "worker.py"), url, str(models), op, *extra])
 
 
 def loopback() -> Tool | None:
@@ -101,7 +108,7 @@ def loopback() -> Tool | None:
     return Tool("LoopBack", command)
 
 
-def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: int) -> dict:
+def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: int, ops=OPS) -> dict:
     """Every automigrate (and the v1 set-up before each autoupdate) starts from an empty database:
     LoopBack's automigrate cannot run twice over foreign keys (its DROP has no CASCADE, §8).
     A failing operation is recorded with its error instead of stopping the benchmark."""
@@ -119,15 +126,18 @@ def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: i
         return row
 
     url = fresh_database(kind, database)
-    for _ in range(runs):
+    isactual = any(op.startswith("isactual") for op in ops)
+    for _ in range(runs if "automigrate" in ops else 0):
         url = fresh_database(kind, database)
         attempt("automigrate", url, v1, "automigrate")
-    for _ in range(runs):
+    if isactual and "automigrate" not in ops:
+        tool.run(url, v1, "setup")
+    for _ in range(runs if isactual else 0):
         attempt("isactual (in sync)", url, v1, "isactual")
-    for _ in range(runs):
+    for _ in range(runs if isactual else 0):
         attempt("isactual (drift)", url, v2, "isactual")
     actual_after = None
-    for _ in range(runs):
+    for _ in range(runs if "autoupdate v1->v2" in ops else 0):
         url = fresh_database(kind, database)
         if attempt("autoupdate v1->v2 (set-up)", url, v1, "setup") is None:
             continue
@@ -139,6 +149,9 @@ def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: i
         rows = results[op]
         summary[op] = {key: statistics.median(r[key] for r in rows) for key in
                        ("seconds", "process", "statements", "maxrss_mb")} if rows else None
+        if rows and all("steps" in r for r in rows):
+            summary[op]["steps"] = {step: statistics.median(r["steps"][step] for r in rows) for step in rows[0]["steps"]}
+            summary[op]["steps"]["start-up"] = statistics.median(r["startup"] for r in rows)
     summary["isactual right after its own autoupdate"] = actual_after
     return summary
 
@@ -148,25 +161,33 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500, 2000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql", "mysql"])
+    parser.add_argument("--ops", nargs="+", choices=["automigrate", "isactual", "autoupdate"],
+                        default=["automigrate", "isactual", "autoupdate"])
     parser.add_argument("--no-loopback", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="per-step times of django-lbsync (cProfile)")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     lb = None if args.no_loopback else loopback()
+    ops = tuple(op for op in OPS if op.split()[0] in args.ops)
     rows = []
     for kind in args.databases:
         for n in args.sizes:
             v1 = write(CACHE / f"models-{n}-v1", n, 1)
             v2 = write(CACHE / f"models-{n}-v2", n, 2)
             print(f"{kind} N={n}: django-lbsync ...", flush=True)
-            mine = bench_tool(ours(), kind, "lbsync_bench", v1, v2, args.runs)
+            mine = bench_tool(ours(args.profile), kind, "lbsync_bench", v1, v2, args.runs, ops)
             theirs = None
             if lb and kind != "sqlite":
                 print(f"{kind} N={n}: LoopBack ...", flush=True)
-                theirs = bench_tool(lb, kind, "lbsync_bench_lb", v1, v2, args.runs)
+                theirs = bench_tool(lb, kind, "lbsync_bench_lb", v1, v2, args.runs, ops)
             rows.append((kind, n, mine, theirs))
-            print(render([rows[-1]]), flush=True)
-    table = render(rows)
+            print(render([rows[-1]], ops), flush=True)
+            if args.profile:
+                print(render_steps([rows[-1]], ops), flush=True)
+    table = render(rows, ops)
+    if args.profile:
+        table += "\n\nPer-step seconds (django-lbsync, under cProfile):\n\n" + render_steps(rows, ops)
     print(table)
     args.output.write_text(report(table, args))
     drop_databases(args.databases)
@@ -189,27 +210,41 @@ def drop_databases(kinds) -> None:
                 conn.close()
 
 
-def render(rows) -> str:
+def render_steps(rows, ops=OPS) -> str:
+    steps = next((list(mine[op]["steps"]) for _, _, mine, _ in rows for op in ops
+                  if mine.get(op) and "steps" in mine[op]), [])
+    lines = ["| database | N | operation | " + " | ".join(steps) + " |", "|---|---|---|" + "---|" * len(steps)]
+    for kind, n, mine, _ in rows:
+        for op in ops:
+            if mine.get(op) and "steps" in mine[op]:
+                lines.append(f"| {kind} | {n} | {op} | " + " | ".join(f"{mine[op]['steps'][s]:.3f}" for s in steps) + " |")
+    return "\n".join(lines)
+
+
+def render(rows, ops=OPS) -> str:
     lines = ["| database | N | operation | lbsync op s | lbsync process s | lbsync SQL | lbsync peak MB "
-             "| LoopBack op s | LoopBack SQL | LoopBack / lbsync |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| LoopBack op s | LoopBack process s | LoopBack SQL | LoopBack / lbsync op | LoopBack / lbsync process |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for kind, n, mine, theirs in rows:
-        for op in OPS:
+        for op in ops:
             m, t = mine[op], (theirs[op] if theirs else None)
             ours_cells = (f"{m['seconds']:.3f} | {m['process']:.2f} | {m['statements']:.0f} | {m['maxrss_mb']:.0f}"
                           if m else f"failed: {mine['errors'].get(op, '?')} | | |")
             if theirs is None:
-                theirs_cells = "- | - | -"
+                theirs_cells = "- | - | - | - | -"
             elif t is None:
-                theirs_cells = f"failed: {theirs['errors'].get(op) or theirs['errors'].get(op + ' (set-up)', '?')} | | "
+                theirs_cells = (f"failed: {theirs['errors'].get(op) or theirs['errors'].get(op + ' (set-up)', '?')}"
+                                " | | | | ")
             else:
                 ratio = f"{t['seconds'] / m['seconds']:.1f}x" if m and m["seconds"] else "-"
-                theirs_cells = f"{t['seconds']:.3f} | {t['statements']:.0f} | {ratio}"
+                process = f"{t['process'] / m['process']:.1f}x" if m and m["process"] else "-"
+                theirs_cells = f"{t['seconds']:.3f} | {t['process']:.2f} | {t['statements']:.0f} | {ratio} | {process}"
             lines.append(f"| {kind} | {n} | {op} | {ours_cells} | {theirs_cells} |")
         after = f"django-lbsync: {mine['isactual right after its own autoupdate']}"
         if theirs:
             after += f"; LoopBack: {theirs['isactual right after its own autoupdate']}"
-        lines.append(f"| {kind} | {n} | isactual right after own autoupdate | {after} | | | | | | |")
+        if "autoupdate v1->v2" in ops:
+            lines.append(f"| {kind} | {n} | isactual right after own autoupdate | {after} | | | | | | | | |")
     return "\n".join(lines)
 
 

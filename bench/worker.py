@@ -1,19 +1,27 @@
 """One measured operation in a fresh process: prints JSON with operation time, SQL statements, peak memory.
 
-    python bench/worker.py DATABASE_URL MODELS_DIR automigrate|isactual|autoupdate|setup
+    python bench/worker.py DATABASE_URL MODELS_DIR automigrate|isactual|autoupdate|setup [--profile]
+
+With --profile the operation runs under cProfile and the JSON also holds "steps": each step's time
+(bench/profile_steps.py), plus "startup": the seconds from process start to the operation.
 """
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 
-def main(url: str, models: str, op: str) -> None:
+STARTED = time.perf_counter()
+
+
+def main(url: str, models: str, op: str, profile: bool = False) -> None:
     import dj_database_url
     import django
     from django.conf import settings
@@ -34,8 +42,15 @@ def main(url: str, models: str, op: str) -> None:
         return execute(sql, params, many, context)
 
     connection.ensure_connection()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     with connection.execute_wrapper(count):
         start = time.perf_counter()
+        if profiler:
+            profiler.enable()
         result = None
         if op in ("automigrate", "setup"):
             automigrate()
@@ -43,10 +58,21 @@ def main(url: str, models: str, op: str) -> None:
             result = is_actual()
         elif op == "autoupdate":
             result = len(autoupdate(allow_destructive=True).applied)
+        if profiler:
+            profiler.disable()
         elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds": elapsed, "statements": statements[0], "result": result,
-                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    data = {"seconds": elapsed, "statements": statements[0], "result": result,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "startup": start - STARTED}
+    if profiler:
+        from profile_steps import step_times
+
+        data["steps"] = step_times(profiler)
+        dump = os.environ.get("LBSYNC_BENCH_PSTATS")
+        if dump:
+            profiler.dump_stats(dump)
+    print(json.dumps(data))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:4], profile="--profile" in sys.argv[4:])
