@@ -199,7 +199,10 @@ def automigrate(
 def _keyed_live(models, alias: str, tables: list[Table]) -> list[Table]:
     """`tables` keyed by the connection's own schema as the catalog names it (the tables automigrate finds,
     drops and restores FKs of are keyed so); the same list where models' schemas are not keyed."""
-    if not vendor_for(connections[alias]).keys_schemas:
+    connection = connections[alias]
+    vendor = vendor_for(connection)
+    # Built again only when the catalog's own schema is not the documented one the tables were keyed by.
+    if not vendor.keys_schemas or vendor.own_schema(connection, live=True) == vendor.own_schema(connection, live=False):
         return tables
     return desired_schema(models, using=alias, live=True).in_dependency_order()
 

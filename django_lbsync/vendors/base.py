@@ -6,6 +6,7 @@ The rules are in docs/loopback-rules/README.md. A vendor turns one resolved prop
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any, Mapping
 
 from .. import locks, sqlrules
@@ -490,6 +491,19 @@ class Vendor:
         return row[0] if row else self.default_schema
 
     def column_name(self, prop: PropertyDefinition) -> str:
+        # Asked three or four times per property while a schema is built: remembered per property object,
+        # weakly (a recycled id() is never mistaken for it, and no definition is kept alive by the cache).
+        cache = self.__dict__.setdefault("_column_names", {})
+        entry = cache.get(id(prop))
+        if entry is not None and entry[0]() is prop:
+            return entry[1]
+        name = self._column_name(prop)
+        if len(cache) > 200_000:  # entries of definitions long gone
+            cache.clear()
+        cache[id(prop)] = (weakref.ref(prop), name)
+        return name
+
+    def _column_name(self, prop: PropertyDefinition) -> str:
         block = prop.connector(self.connector_key)
         for key in ("column", "columnName", "field", "fieldName"):
             if block.get(key):
