@@ -14,6 +14,7 @@ from .vendors.base import Vendor
 from .validation import schema_problems
 
 logger = logging.getLogger("django_lbsync")
+SIZE_KEY_SET = frozenset(SIZE_KEYS)
 
 
 def build_schema(
@@ -426,34 +427,42 @@ def _property_problems(prop: PropertyDefinition, model: ModelDefinition, vendor:
     found: list[str] = []
     key = vendor.connector_key
     block = prop.connector(key)
+    settings = prop.settings
     problem = vendor.identifier_problem(vendor.column_name(prop))
     if problem:
         found.append(f"column name (from {_column_name_source(prop, vendor)}): {problem}")
-    for where, settings in (("", prop.settings), (f"{key}.", block)):
-        for size_key in SIZE_KEYS:
-            if size_key in settings and (problem := vendor.size_problem(settings[size_key])):
-                found.append(f"{where}{size_key} {problem}")
-    types = [(f"{key}.dataType", block.get("dataType"))]
-    if vendor.reads_top_level_data_type and not block.get("dataType"):
-        types.append(("dataType", prop.get("dataType")))
+    # Most properties hold few keys and no connector block: only the keys present are looked at (the
+    # checks, their order and their messages are the same as key by key).
+    for where, holder in (("", settings), (f"{key}.", block)):
+        if holder and not SIZE_KEY_SET.isdisjoint(holder):
+            for size_key in SIZE_KEYS:
+                if size_key in holder and (problem := vendor.size_problem(holder[size_key])):
+                    found.append(f"{where}{size_key} {problem}")
+    block_type = block.get("dataType") if block else None
+    types = [(f"{key}.dataType", block_type)]
+    if vendor.reads_top_level_data_type and not block_type:
+        types.append(("dataType", settings.get("dataType")))
     for where, data_type in types:
         if data_type and (problem := vendor.type_problem(data_type)):
             found.append(f"{where} {_shown(data_type)} {problem}")
-    db_default = block.get("dbDefault")
+    db_default = block.get("dbDefault") if block else None
     if db_default is not None:
         problem = (vendor.default_problem(str(db_default)) if _is_sql_scalar(db_default)
                    else "must be an SQL expression (a string)")
         if problem:
             found.append(f"{key}.dbDefault {_shown(db_default)} {problem}")
-    for where, value in (("default", prop.default if prop.has_default else None), (f"{key}.default",
-                                                                                    block.get("default"))):
-        if problem := _literal_value_problem(value):
-            found.append(f"{where} {problem}")
-    for where, values in (("jsonSchema.enum", (prop.get("jsonSchema") or {}).get("enum")
-                           if isinstance(prop.get("jsonSchema"), dict) else None), (f"{key}.value", block.get("value"))):
+    if prop.has_default and (problem := _literal_value_problem(prop.default)):
+        found.append(f"default {problem}")
+    if block and (problem := _literal_value_problem(block.get("default"))):
+        found.append(f"{key}.default {problem}")
+    json_schema = settings.get("jsonSchema")
+    for where, values in (("jsonSchema.enum", json_schema.get("enum") if isinstance(json_schema, dict) else None),
+                          (f"{key}.value", block.get("value") if block else None)):
         for value in values if isinstance(values, list) else ():
             if problem := _literal_value_problem(str(value)):
                 found.append(f"{where} {problem}")
+    if not found:
+        return []
     return [DefinitionProblem(message, model.source, model.name, prop.name) for message in found]
 
 

@@ -323,11 +323,16 @@ class Vendor:
         The verdict depends only on the string and this vendor's (constant) quoting data."""
         if not isinstance(text, str):
             return check()
-        cache = self.__dict__.setdefault("_rule_verdicts", {})
+        try:
+            cache = self.__dict__["_rule_verdicts"]
+        except KeyError:
+            cache = self.__dict__["_rule_verdicts"] = {}
         key = (rule, text)
-        if key not in cache:
-            cache[key] = check()
-        return cache[key]
+        try:
+            return cache[key]
+        except KeyError:
+            verdict = cache[key] = check()
+            return verdict
 
     def size_problem(self, value: object) -> str | None:
         return sqlrules.size_problem(value, self.size_words)
