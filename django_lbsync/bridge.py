@@ -11,6 +11,7 @@ docs/loopback-rules/types.md#ids-and-generated-ids).
 """
 from __future__ import annotations
 
+import copy
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
@@ -132,7 +133,27 @@ class ExactTypeField(models.Field):
         return name, path, args, kwargs
 
 
-class UniqueIndex(models.Index):
+class _CheapCopy:
+    """Django deep-copies every Meta index of every model class it makes; ours hold only names and orders
+    (no expressions, no condition), so a copy of those lists is the same copy, without copy.deepcopy's walk."""
+
+    def __deepcopy__(self, memo):
+        clone = copy.copy(self)
+        clone.fields = list(self.fields)
+        clone.fields_orders = list(self.fields_orders)
+        clone.opclasses = list(self.opclasses) if isinstance(self.opclasses, list) else self.opclasses
+        return clone
+
+
+class PlainIndex(_CheapCopy, models.Index):
+    """`CREATE INDEX`, exactly Django's Index (and deconstructed as one)."""
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return "django.db.models.Index", args, kwargs
+
+
+class UniqueIndex(_CheapCopy, models.Index):
     """A UNIQUE INDEX, as LoopBack makes them (Django's UniqueConstraint would make a constraint)."""
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
@@ -145,7 +166,7 @@ class UniqueIndex(models.Index):
         return f"{__name__}.UniqueIndex", args, kwargs
 
 
-class KindIndex(models.Index):
+class KindIndex(_CheapCopy, models.Index):
     """An index with a keyword kind the database has (MySQL `CREATE FULLTEXT INDEX`, `CREATE SPATIAL
     INDEX`): `kind` is one of the vendor's `special_index_kinds` (vendors/mysql.py), never free text."""
 
@@ -265,28 +286,17 @@ def model_parts(vendor: Vendor, table: Table) -> tuple[str, list[tuple[str, mode
         suffix = auto_suffix if column.auto else None
         if column.name in inline_fks:
             suffix = _inline_fk_sql(inline_fks[column.name])
-        kwargs = {}
         if column.default is not None:
-            kwargs["db_default"] = SQLDefault(column.default)
+            value = ("db_default", column.default)
         elif column.fill is not None:
             # Never written into CREATE TABLE; Django uses it to fill existing rows when a NOT NULL
             # column is added or a column becomes NOT NULL, then drops it again.
-            kwargs["default"] = column.fill
-        fields.append(
-            (
-                field_names[column.name],
-                ExactTypeField(
-                    exact_type=column.type,
-                    type_suffix=suffix,
-                    db_column=vendor.db_column(column.name),
-                    null=column.null and not is_pk,
-                    primary_key=is_pk,
-                    kept_sql=kept_column_sql(vendor, column),
-                    collation=None if vendor.collation_in_column_type else column.collation,
-                    **kwargs,
-                ),
-            )
-        )
+            value = ("default", column.fill)
+        else:
+            value = None
+        shape = (column.type, suffix, column.null and not is_pk, is_pk, kept_column_sql(vendor, column),
+                 None if vendor.collation_in_column_type else column.collation, value)
+        fields.append((field_names[column.name], _field(shape, vendor.db_column(column.name))))
     if len(table.primary_key) > 1:
         fields.insert(0, ("pk", models.CompositePrimaryKey(*(field_names[c] for c in table.primary_key))))
     elif not table.primary_key:
@@ -306,7 +316,7 @@ def model_parts(vendor: Vendor, table: Table) -> tuple[str, list[tuple[str, mode
         if index.kind and index.kind in vendor.special_index_kinds:
             indexes.append(KindIndex(fields=[n.lstrip("-") for n in names], name=index.name, kind=index.kind))
             continue
-        cls = UniqueIndex if index.unique else models.Index
+        cls = UniqueIndex if index.unique else PlainIndex
         indexes.append(cls(fields=names, name=vendor.db_object_name(index.name)))
     constraints.extend(KeptCheck(name=f"check_{n}", sql=sql) for n, sql in enumerate(table.checks))
     options = {"db_table": vendor.db_table(table), "indexes": indexes, "constraints": constraints, "managed": True}
@@ -314,6 +324,39 @@ def model_parts(vendor: Vendor, table: Table) -> tuple[str, list[tuple[str, mode
     # must not become one model class.
     class_name = "T" + "".join(ch if ch.isalnum() else "_" for ch in table.key) + "_" + table.key.encode().hex()
     return class_name, fields, options
+
+
+#: One ExactTypeField per column shape (type, suffix, NULL, key, kept SQL, collation, default), copied for
+#: every column of that shape: Field.__init__ (choices, validators, error messages) was a fifth of rendering
+#: 2,000 tables, whose columns repeat a few dozen shapes.
+_PROTOTYPES: dict[tuple, ExactTypeField] = {}
+
+
+def _field(shape: tuple, db_column: str) -> ExactTypeField:
+    """A fresh field of this shape named `db_column`, as `ExactTypeField(...)` would make it."""
+    exact_type, suffix, null, primary_key, kept_sql, collation, value = shape
+    kwargs = {}
+    if value is not None:
+        kwargs[value[0]] = SQLDefault(value[1]) if value[0] == "db_default" else value[1]
+    try:
+        key = (*shape, type(value[1]) if value is not None else None)  # True and 1 are different defaults
+        prototype = _PROTOTYPES.get(key)
+    except TypeError:  # a fill value that cannot be a key: made directly
+        key, prototype = None, None
+    if prototype is None:
+        prototype = ExactTypeField(exact_type=exact_type, type_suffix=suffix, db_column=db_column, null=null,
+                                   primary_key=primary_key, kept_sql=kept_sql, collation=collation, **kwargs)
+        if key is None:
+            return prototype
+        if len(_PROTOTYPES) > 10_000:
+            _PROTOTYPES.clear()
+        _PROTOTYPES[key] = prototype
+    field = copy.copy(prototype)  # Field.__copy__: a new field with the same attributes, no model yet
+    field.db_column = db_column
+    # Its own place in the model's field order, as a field made by __init__ gets.
+    field.creation_counter = models.Field.creation_counter
+    models.Field.creation_counter += 1
+    return field
 
 
 def kept_column_sql(vendor: Vendor, column: Column) -> str:
