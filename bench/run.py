@@ -168,6 +168,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
+    args.load_before = os.getloadavg()
     lb = None if args.no_loopback else loopback()
     ops = tuple(op for op in OPS if op.split()[0] in args.ops)
     rows = []
@@ -185,6 +186,7 @@ def main() -> None:
             print(render([rows[-1]], ops), flush=True)
             if args.profile:
                 print(render_steps([rows[-1]], ops), flush=True)
+    args.load_after = os.getloadavg()
     table = render(rows, ops)
     if args.profile:
         table += "\n\nPer-step seconds (django-lbsync, under cProfile):\n\n" + render_steps(rows, ops)
@@ -248,6 +250,10 @@ def render(rows, ops=OPS) -> str:
     return "\n".join(lines)
 
 
+def _load(average) -> str:
+    return ", ".join(f"{x:.2f}" for x in average)
+
+
 def report(table: str, args) -> str:
     def version(cmd):
         try:
@@ -261,7 +267,9 @@ Regenerate with `.venv/bin/python bench/run.py` (options: `--sizes`, `--runs`, `
 
 Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()},
 {version("psql --version")}, {version("mariadb --version")}, node {version("node --version")};
-run on {date.today().isoformat()} with sizes {args.sizes}, median of {args.runs} run(s).
+run on {date.today().isoformat()} with sizes {args.sizes}, median of {args.runs} run(s); load average (1, 5,
+15 min) {_load(args.load_before)} before and {_load(args.load_after)} after: other work shares the cores, so
+compare the ratios (measured in the same run) rather than the seconds across runs.
 LoopBack: loopback-datasource-juggler 6, loopback-connector-postgresql 8, loopback-connector-mysql 8.
 
 Each model has 12 properties (strings, numbers, booleans, dates, text, object), a unique and a plain index,
