@@ -63,6 +63,8 @@ def main(url: str, models: str, op: str, profile: bool = False) -> None:
         elapsed = time.perf_counter() - start
     data = {"seconds": elapsed, "statements": statements[0], "result": result,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            # CPU seconds of this process (operation and start-up): steadier than wall time on shared cores.
+            "cpu": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
             "startup": start - STARTED}
     if profiler:
         from profile_steps import step_times
