@@ -104,7 +104,15 @@ def _select(attached: list[ModelDefinition], models: Sequence[str] | None, using
 
 def _all_attached(using: str) -> list[ModelDefinition]:
     loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
+    log_definition_warnings(loaded.warnings)
     return loaded.for_datasources(conf.datasources_for(using))
+
+
+def log_definition_warnings(warnings) -> None:
+    """The loader's warnings (lbsync.W004 and up) on the `django_lbsync` logger, each record carrying its code
+    as `lbsync_warning`: the commands print them once each on stderr (commands/_base.py)."""
+    for warning in warnings:
+        logger.warning("%s (%s)", warning, warning.code, extra={"lbsync_warning": warning.code})
 
 
 def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_DB_ALIAS,

@@ -1,11 +1,15 @@
 """System checks: lbsync.E001 invalid definitions (no database needed); lbsync.E002-E005 mistakes in
-settings.LBSYNC (unknown key, wrong type, unknown alias, missing path); lbsync.W001 a database not in sync.
+settings.LBSYNC (unknown key, wrong type, unknown alias, missing path); lbsync.W001 a database not in sync;
+lbsync.W004-W011 definitions LoopBack accepts that are probably mistakes (docs/input-validation.md).
 
 W001 runs for the aliases given to `manage.py check --database ALIAS` (and to migrate), or for every
 mapped alias on every check when LBSYNC["CHECK_DATABASES"] is true. It stays a Warning: `migrate`
 and the test runner run checks too, and a drifted schema must not stop them.
 """
 from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -15,7 +19,7 @@ from django.db import DatabaseError, connections
 
 from . import conf
 from .connecting import DatabaseUnreachable, reachable
-from .exceptions import ConfigurationError, DefinitionError, LbsyncError
+from .exceptions import ConfigurationError, DefinitionError, DefinitionProblem, LbsyncError
 from .sqlrules import printable
 from .vendors import vendor_for
 
@@ -39,14 +43,30 @@ def check_definitions(app_configs=None, **kwargs):
     from .loader import load_definitions
 
     try:
-        load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
-        problems = _schema_problems()
+        warnings = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource()).warnings
+        problems, schema_warnings = _schema_problems()
+        warnings = warnings + [w for w in schema_warnings if w not in warnings]
     except DefinitionError as exc:
-        problems = exc.problems
+        problems, warnings = exc.problems, exc.warnings
     except ConfigurationError as exc:
         return [Error(str(exc), id="lbsync.E001")]
     return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
-                  id="lbsync.E001") for problem in problems]
+                  id="lbsync.E001") for problem in problems] + [
+        Warning(str(warning), hint=WARNING_HINTS.get(warning.code), obj=warning.model or str(warning.path),
+                id=warning.code) for warning in warnings]
+
+
+#: What to do about each definition warning (docs/input-validation.md).
+WARNING_HINTS = {
+    "lbsync.W004": "Remove the earlier copies of the key; only the last one counts.",
+    "lbsync.W005": "List the model in model-config.json (dataSource null for none), or remove the file.",
+    "lbsync.W006": "Define the datasource in datasources.json, or fix the dataSource name.",
+    "lbsync.W007": "Name a model in \"entity\", or remove the foreign key.",
+    "lbsync.W008": "Write the item type, e.g. [\"string\"].",
+    "lbsync.W009": "Give the file a \"name\", or move it out of the model folder.",
+    "lbsync.W010": "Use \"primaryKey\" and \"foreignKey\".",
+    "lbsync.W011": "Remove the index kind for this database, or map the model to a database that has it.",
+}
 
 
 @register(Tags.models)
@@ -63,7 +83,8 @@ def check_django_owned_tables(app_configs=None, **kwargs):
         if alias not in connections.settings:
             continue
         try:
-            desired = desired_schema(using=alias)
+            with _definition_warnings_quiet():
+                desired = desired_schema(using=alias)
         except LbsyncError:
             continue  # lbsync.E001 names the definitions' problems
         owned = django_owned_tables(connections[alias])
@@ -79,7 +100,22 @@ def check_django_owned_tables(app_configs=None, **kwargs):
     return warnings
 
 
-def _schema_problems() -> list:
+@contextmanager
+def _definition_warnings_quiet():
+    """Definition warnings are check_definitions' to show (lbsync.W004 and up); the other checks that load
+    the definitions do not log them a second time."""
+    def drop(record: logging.LogRecord) -> bool:
+        return not getattr(record, "lbsync_warning", None)
+
+    logger = logging.getLogger("django_lbsync")
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
+
+
+def _schema_problems() -> tuple[list, list]:
     """What only the target database's rules reveal (names, types, defaults: docs/sql-safety.md),
     for every mapped database. Builds the desired schema; connects to nothing."""
     from django.db import connections
@@ -87,14 +123,37 @@ def _schema_problems() -> list:
     from .api import desired_schema
 
     problems: list = []
-    for alias in sorted(set(conf.datasource_map().values())):
-        if alias not in connections.settings:
-            continue
-        try:
-            desired_schema(using=alias)
-        except DefinitionError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-    return problems
+    warnings: list = []
+
+    def collect(record: logging.LogRecord) -> bool:
+        """Warnings the schema builder logs (lbsync.W011) become DefinitionProblems with their code."""
+        code = getattr(record, "lbsync_warning", None)
+        if not code:
+            return True
+        if code not in LOADER_CODES:
+            found = DefinitionProblem(record.getMessage().removesuffix(f" ({code})"), code=code)
+            if found not in warnings:
+                warnings.append(found)
+        return False  # shown by the check, not logged too
+
+    logger = logging.getLogger("django_lbsync")
+    logger.addFilter(collect)
+    try:
+        for alias in sorted(set(conf.datasource_map().values())):
+            if alias not in connections.settings:
+                continue
+            try:
+                desired_schema(using=alias)
+            except DefinitionError as exc:
+                problems.extend(p for p in exc.problems if p not in problems)
+    finally:
+        logger.removeFilter(collect)
+    return problems, warnings
+
+
+#: The codes the loader returns itself (check_definitions has them from load_definitions).
+LOADER_CODES = {"lbsync.W004", "lbsync.W005", "lbsync.W006", "lbsync.W007", "lbsync.W008", "lbsync.W009",
+                "lbsync.W010"}
 
 
 @register(Tags.database)
@@ -113,7 +172,8 @@ def check_databases_in_sync(app_configs=None, databases=None, **kwargs):
         if alias not in mapped:
             continue
         try:
-            plan = get_plan(using=alias)
+            with _definition_warnings_quiet():
+                plan = get_plan(using=alias)
         except DefinitionError:
             continue  # reported by lbsync.E001
         except (LbsyncError, DatabaseError) as exc:

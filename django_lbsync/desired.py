@@ -285,14 +285,18 @@ def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems:
     return out
 
 
+#: Warning code of a FULLTEXT/SPATIAL index on a database without such indexes (docs/input-validation.md).
+SPECIAL_INDEX_ELSEWHERE = "lbsync.W011"
+
+
 def _unsupported_kind(kind: str | None, vendor: Vendor, model: ModelDefinition, what: str) -> bool:
     """FULLTEXT / SPATIAL where the database has no such index: none is made, with a warning. LoopBack
     would send `CREATE FULLTEXT INDEX` and fail there; a plain B-tree index in its place is no search
     index and fails itself on PostgreSQL's POINT (docs/loopback-rules/indexes-and-keys.md#fulltext-and-spatial)."""
     if kind not in SPECIAL_INDEX_KINDS or kind in vendor.special_index_kinds:
         return False
-    logger.warning("%s: %s is a %s index, which this database does not have; no index is made", model.name,
-                   what, kind)
+    logger.warning("%s: %s is a %s index, which this database does not have; no index is made (%s)", model.name,
+                   what, kind, SPECIAL_INDEX_ELSEWHERE, extra={"lbsync_warning": SPECIAL_INDEX_ELSEWHERE})
     return True
 
 

@@ -14,12 +14,14 @@ class LbsyncError(Exception):
 
 @dataclass(frozen=True)
 class DefinitionProblem:
-    """One problem in the LoopBack definitions: which file, which model, which property."""
+    """One problem in the LoopBack definitions: which file, which model, which property. `code`: set on a
+    warning (lbsync.W004 and up, docs/input-validation.md), None on a problem that refuses the definitions."""
 
     message: str
     path: Path | str | None = None
     model: str | None = None
     prop: str | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         where = []
@@ -37,8 +39,10 @@ class DefinitionError(LbsyncError):
     anything connects or changes. `problems`: every DefinitionProblem found, not only the first. Commands
     exit 2."""
 
-    def __init__(self, problems: list[DefinitionProblem]):
+    def __init__(self, problems: list[DefinitionProblem], warnings: list[DefinitionProblem] = ()):
         self.problems = list(problems)
+        #: what the loader warned about before it refused (lbsync.W004 and up; shown by `check`)
+        self.warnings = list(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

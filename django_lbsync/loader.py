@@ -7,7 +7,7 @@ collected and raised together as one DefinitionError, before anything touches a 
 from __future__ import annotations
 
 import copy
-import logging
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -20,7 +20,6 @@ from .jsonfiles import read_json
 
 BUILTIN_DIR = Path(__file__).with_name("builtin_models")
 
-logger = logging.getLogger("django_lbsync")
 
 # The roots of every LoopBack model chain. Both carry an injected `id`: the root Model is itself defined
 # with idInjection on, so `idInjection: false` on a child does not remove it (docs/loopback-rules/models.md#idinjection).
@@ -34,6 +33,15 @@ SQL_CONNECTORS = {"postgresql", "mysql", "oracle", "mssql", "sqlite3", "sqlite"}
 
 # Files in a model folder that are configuration, not model definitions (loopback-boot's names).
 NOT_MODEL_FILES = ("model-config", "datasources", "config", "component-config", "middleware")
+
+# Warning codes (checks.py shows them, the commands print them; docs/input-validation.md). W004, a key written
+# twice in one JSON object, is jsonfiles.DUPLICATE_KEY.
+UNLISTED_MODEL_FILE = "lbsync.W005"
+UNKNOWN_DATASOURCE = "lbsync.W006"
+UNKNOWN_FK_ENTITY = "lbsync.W007"
+ARRAY_OF_ANY = "lbsync.W008"
+FILE_NOT_A_MODEL = "lbsync.W009"
+IGNORED_RELATION_KEY = "lbsync.W010"
 
 # Settings that are not copied from the top level of the JSON
 # (docs/loopback-rules/models.md#settings-top-level-and-options).
@@ -54,6 +62,8 @@ class LoadedDefinitions:
     models: dict[str, ModelDefinition] = field(default_factory=dict)
     # datasource name -> connector name ("postgresql", "memory", ...) or None when unknown
     datasources: dict[str, str | None] = field(default_factory=dict)
+    # what LoopBack accepts but is probably a mistake, each with its code (lbsync.W004 and up)
+    warnings: list[DefinitionProblem] = field(default_factory=list)
 
     def for_datasources(self, names: Iterable[str]) -> list[ModelDefinition]:
         wanted = set(names)
@@ -65,7 +75,8 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
     if isinstance(sources, (str, Path)):
         sources = [sources]
     problems: list[DefinitionProblem] = []
-    registry = _Registry(problems)
+    warnings: list[DefinitionProblem] = []
+    registry = _Registry(problems, warnings)
     registry.add_folder(BUILTIN_DIR, builtin=True)
     attach: dict[str, str | None] = {}
     attach_paths: dict[str, Path] = {}
@@ -73,7 +84,7 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
     for source in sources:
         path = Path(source)
         if path.is_file() and path.name.startswith("model-config"):
-            _read_model_config(path, registry, attach, attach_paths, datasources, problems)
+            _read_model_config(path, registry, attach, attach_paths, datasources, problems, warnings)
         elif path.is_dir():
             for name in registry.add_folder(path):
                 attach.setdefault(name, default_datasource)
@@ -84,8 +95,8 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
                 attach.setdefault(name, default_datasource)
         else:
             problems.append(DefinitionProblem("no such file or folder", path=path))
-    resolver = _Resolver(registry, problems)
-    loaded = LoadedDefinitions(datasources=datasources)
+    resolver = _Resolver(registry, problems, warnings)
+    loaded = LoadedDefinitions(datasources=datasources, warnings=warnings)
     for name, datasource in attach.items():
         if name not in registry.models:
             problems.append(
@@ -106,10 +117,16 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
     attached = [name for name, datasource in attach.items() if datasource is not None and name in registry.models]
     _add_relation_properties(loaded, resolver, problems, attached)
     for model in loaded.models.values():
-        _validate_references(model, problems)
+        _validate_references(model, problems, warnings, set(registry.models) | set(loaded.models))
     if problems:
-        raise DefinitionError(problems)
+        raise DefinitionError(problems, _unique(warnings))
+    loaded.warnings = _unique(warnings)
     return loaded
+
+
+def _unique(items: list[DefinitionProblem]) -> list[DefinitionProblem]:
+    """In order, each once (a model resolved for two datasources warns once)."""
+    return list(dict.fromkeys(items))
 
 
 def _is_sql(connector: str | None) -> bool:
@@ -123,8 +140,8 @@ def _with_datasource(model: ModelDefinition, datasource: str) -> ModelDefinition
     return ModelDefinition(model.name, model.properties, model.settings, model.source, datasource)
 
 
-def _read_model_config(path, registry, attach, attach_paths, datasources, problems) -> None:
-    config = read_json(path, problems)
+def _read_model_config(path, registry, attach, attach_paths, datasources, problems, warnings) -> None:
+    config = read_json(path, problems, warnings)
     if config is None:
         return
     if not isinstance(config, dict):
@@ -135,12 +152,13 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
     if not isinstance(meta, dict) or not (sources is None or _is_list_of_strings(sources)):
         problems.append(DefinitionProblem('"_meta.sources" must be a list of folder names', path=path))
         sources = None
+    in_folders: list[str] = []
     for source in sources or DEFAULT_SOURCES:
         if source.startswith("loopback/"):
             continue  # the built-ins, which ship with this package
         folder = (path.parent / source).resolve()
         if folder.is_dir():
-            registry.add_folder(folder)
+            in_folders += registry.add_folder(folder)
     for name, entry in config.items():
         if name == "_meta":
             continue
@@ -152,13 +170,25 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         attach_paths[name] = path
     datasources_file = path.with_name("datasources.json")
     if datasources_file.is_file():
-        data = read_json(datasources_file, problems) or {}
+        data = read_json(datasources_file, problems, warnings) or {}
         if not isinstance(data, dict):
             problems.append(DefinitionProblem("datasources must be a JSON object", path=datasources_file))
             data = {}
         for ds_name, ds in data.items():
             if isinstance(ds, dict):
                 datasources[ds_name] = str(ds.get("connector") or "")
+            else:
+                problems.append(DefinitionProblem(f'datasource "{ds_name}" must be a JSON object',
+                                                  path=datasources_file))
+        for name, datasource in attach.items():
+            if datasource is not None and attach_paths.get(name) == path and datasource not in data:
+                # loopback-boot refuses to boot unless another file (datasources.<env>.json, a .js file)
+                # defines it; we cannot see those, so this is a warning (docs/input-validation.md).
+                warnings.append(DefinitionProblem(
+                    f'dataSource "{datasource}" is not defined in {datasources_file.name}; LoopBack refuses to '
+                    "boot unless another datasources file defines it", path=path, model=name,
+                    code=UNKNOWN_DATASOURCE))
+    registry.unlisted(path, [name for name in in_folders if name not in attach])
 
 
 def _is_list_of_strings(value: Any) -> bool:
@@ -168,11 +198,27 @@ def _is_list_of_strings(value: Any) -> bool:
 class _Registry:
     """Every model definition by name, with the file it came from. User files shadow built-ins."""
 
-    def __init__(self, problems: list[DefinitionProblem]):
+    def __init__(self, problems: list[DefinitionProblem], warnings: list[DefinitionProblem]):
         self.models: dict[str, RawModel] = {}
         self._builtin: set[str] = set()
         self._derived: set[str] = set()  # named after their file (no "name" in the JSON)
         self._problems = problems
+        self._warnings = warnings
+
+    def warn(self, code: str, message: str, path: Path, model: str | None = None) -> None:
+        self._warnings.append(DefinitionProblem(message, path=path, model=model, code=code))
+
+    def unlisted(self, config: Path, names: list[str]) -> None:
+        """lbsync.W005: model files of the config's source folders that it does not list. A model another one
+        extends (`base`) is listed through it, so only the ones nothing uses are named."""
+        used = {raw.data.get("base") for raw in self.models.values()}
+        used |= {raw.data["options"].get("base") for raw in self.models.values()
+                 if isinstance(raw.data.get("options"), dict)}
+        for name in names:
+            if name not in used and name not in self._builtin:
+                self.warn(UNLISTED_MODEL_FILE, f"model file is not listed in {config.name}: LoopBack defines the "
+                          "model but attaches it to no datasource, so it gets no table", self.models[name].path,
+                          name)
 
     def add_folder(self, folder: Path, builtin: bool = False) -> list[str]:
         """Every model file of a source folder; loopback-boot skips files whose name starts with `_`."""
@@ -194,26 +240,26 @@ class _Registry:
         name it) but only attached from a folder when it declares `properties`; a file that is not a
         JSON object is skipped with a warning: LoopBack boots the app all the same.
         """
-        data = read_json(path, self._problems)
+        data = read_json(path, self._problems, self._warnings)
         if data is None:
             return None
         if not isinstance(data, dict):
-            logger.warning("%s: not a model definition (a JSON %s, not an object); skipped", path,
-                           type(data).__name__)
+            self.warn(FILE_NOT_A_MODEL, f"not a model definition (a JSON {_json_kind(data)}, not an object); "
+                      "skipped", path)
             return None
         name = data.get("name")
         if name is None or name == "":
             name = boot_model_name(path)
             if not name:
-                logger.warning("%s: no \"name\", and none can be made from the file name; skipped", path)
+                self.warn(FILE_NOT_A_MODEL, 'no "name", and none can be made from the file name; skipped', path)
                 return None
             looks_like_model = isinstance(data.get("properties"), dict)
-            logger.warning('%s: no "name"; named "%s" from the file name, as loopback-boot does%s', path, name,
-                           "" if looks_like_model or not in_folder else " (no properties: not attached)")
+            self.warn(FILE_NOT_A_MODEL, f'no "name"; named "{name}" from the file name, as loopback-boot does'
+                      + ("" if looks_like_model or not in_folder else " (no properties: not attached)"), path, name)
             if name in self.models:
                 # A derived name never shadows a named model, nor makes a duplicate-name error.
-                logger.warning("%s: model %s is already defined in %s; this file is skipped", path, name,
-                               self.models[name].path)
+                self.warn(FILE_NOT_A_MODEL, f"model {name} is already defined in {self.models[name].path}; this "
+                          "file is skipped", path, name)
                 return None
             self._derived.add(name)
             data = {**data, "name": name}
@@ -240,6 +286,10 @@ class _Registry:
         else:
             self._builtin.discard(name)
         return name
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
 
 
 def boot_model_name(path: Path) -> str:
@@ -296,31 +346,42 @@ class _Resolver:
     """Resolves `base` chains, property deletion, idInjection and the generated-id type
     (docs/loopback-rules/models.md)."""
 
-    def __init__(self, registry: _Registry, problems: list[DefinitionProblem]):
+    def __init__(self, registry: _Registry, problems: list[DefinitionProblem],
+                 warnings: list[DefinitionProblem] | None = None):
         self.registry = registry
         self.problems = problems
+        self.warnings = warnings if warnings is not None else []
         self._done: dict[str, ModelDefinition | None] = {}
-        self._active: set[str] = set()
 
     def resolve(self, name: str) -> ModelDefinition | None:
+        """Resolved from the root of the chain down, without recursion: a chain may be thousands deep."""
         if name in self._done:
             return self._done[name]
-        raw = self.registry.models[name]
-        if name in self._active:
-            self.problems.append(DefinitionProblem("circular base chain", path=raw.path, model=name))
-            return None
-        self._active.add(name)
-        try:
-            model = self._resolve(raw)
-        finally:
-            self._active.discard(name)
-        self._done[name] = model
-        return model
+        chain = [name]
+        while True:
+            base = _base_name(self.registry.models[chain[-1]].data)
+            if not isinstance(base, str) or base in ROOT_MODELS or base not in self.registry.models \
+                    or base in self._done:
+                break
+            if base in chain:
+                # One problem per cycle, on the model that closes it; the models in it and those that
+                # extend it resolve to nothing (more problems would say the same).
+                cycle = chain[chain.index(base):] + [base]
+                shown = cycle if len(cycle) <= 12 else cycle[:5] + [f"... ({len(cycle) - 10} more)"] + cycle[-5:]
+                raw = self.registry.models[base]
+                self.problems.append(DefinitionProblem(
+                    f"circular base chain of {len(cycle) - 1} model{'s' if len(cycle) > 2 else ''}: "
+                    + " -> ".join(shown), path=raw.path, model=base))
+                for member in chain:
+                    self._done[member] = None
+                return None
+            chain.append(base)
+        for member in reversed(chain):
+            self._done[member] = self._resolve(self.registry.models[member])
+        return self._done[name]
 
     def _base(self, raw: RawModel) -> tuple[tuple[PropertyDefinition, ...], dict] | None:
-        options = raw.data.get("options")
-        base_name = raw.data.get("base") or (options.get("base") if isinstance(options, dict) else None) \
-            or "PersistedModel"
+        base_name = _base_name(raw.data)
         if not isinstance(base_name, str):
             self.problems.append(DefinitionProblem('"base" must be a model name', path=raw.path, model=raw.name))
             return None
@@ -336,6 +397,9 @@ class _Resolver:
 
     def _resolve(self, raw: RawModel) -> ModelDefinition | None:
         data = raw.data
+        shape_problems = [DefinitionProblem(message, raw.path, raw.name, prop)
+                          for message, prop in _shape_problems(data)]
+        self.problems.extend(shape_problems)
         base = self._base(raw)
         properties_json = data.get("properties") or {}
         if not isinstance(properties_json, dict):
@@ -377,6 +441,8 @@ class _Resolver:
             else:
                 properties.append(injected)
         properties = _force_generated_id_type(properties)
+        if shape_problems:
+            return None
         return ModelDefinition(raw.name, tuple(properties), settings, raw.path)
 
     def _property(self, raw: RawModel, name: str, value: Any) -> PropertyDefinition | None:
@@ -411,6 +477,10 @@ class _Resolver:
         """Known names are case-insensitive; arrays and anonymous objects are allowed
         (docs/loopback-rules/models.md#property-types)."""
         if isinstance(declared, list):
+            if not declared:
+                self.warnings.append(DefinitionProblem(
+                    '"type": [] is an array of any values; write the item type (["string"]) if one is meant',
+                    raw.path, raw.name, prop, code=ARRAY_OF_ANY))
             return "Array"
         if isinstance(declared, dict):
             return "Object"
@@ -434,6 +504,67 @@ class _Resolver:
             )
         )
         return None
+
+
+#: The juggler's relation types (DataSource.relationTypes); any other `type` fails its assertion at boot.
+RELATION_TYPES = ("belongsTo", "hasMany", "hasAndBelongsToMany", "hasOne", "embedsOne", "embedsMany",
+                  "referencesMany")
+
+
+def _shape_problems(data: dict) -> list[tuple[str, str | None]]:
+    """Blocks that must be JSON objects but are something else: (message, property or relation name).
+
+    LoopBack reads a list or a number in these places as an empty block and goes on, so the columnName,
+    table or option written there is lost without a word; that is always a mistake, and refused
+    (docs/input-validation.md). `null` stays the same as absent, as in LoopBack."""
+    found: list[tuple[str, str | None]] = []
+
+    def must_be_object(value: Any, what: str, prop: str | None = None) -> None:
+        if value is not None and not isinstance(value, dict):
+            found.append((f'"{what}" must be a JSON object, got {_json_kind(value)}', prop))
+
+    must_be_object(data.get("options"), "options")
+    options = data.get("options") if isinstance(data.get("options"), dict) else {}
+    for key in CONNECTOR_KEYS:
+        must_be_object(data.get(key), key)
+        must_be_object(options.get(key), f"options.{key}")
+    properties = data.get("properties")
+    if isinstance(properties, dict):
+        for name, prop in properties.items():
+            if not isinstance(prop, dict):
+                if isinstance(prop, list) and prop and not isinstance(prop[0], (str, dict, list)):
+                    found.append((f"an array type's item must be a type name or an object, got "
+                                  f"{_json_kind(prop[0])}", name))
+                continue
+            for key in CONNECTOR_KEYS:
+                must_be_object(prop.get(key), key, name)
+            declared = prop.get("type")
+            if isinstance(declared, list) and declared and not isinstance(declared[0], (str, dict, list)):
+                found.append((f"an array type's item must be a type name or an object, got "
+                              f"{_json_kind(declared[0])}", name))
+    for where in (data, options):
+        relations = where.get("relations")
+        if not isinstance(relations, dict):
+            continue
+        for name, rel in relations.items():
+            if not isinstance(rel, dict):
+                found.append((f'relation "{name}" must be a JSON object, got {_json_kind(rel)}', name))
+            elif rel.get("type") not in RELATION_TYPES:
+                found.append((f'relation "{name}": type {json.dumps(rel.get("type"))} is none of LoopBack\'s '
+                              f'relation types ({", ".join(RELATION_TYPES)})', name))
+    for where in (data, options):
+        indexes = where.get("indexes")
+        if isinstance(indexes, dict):
+            for name, spec in indexes.items():
+                if isinstance(spec, dict):
+                    must_be_object(spec.get("options"), f"indexes.{name}.options")
+    return found
+
+
+def _base_name(data: dict) -> Any:
+    """`base` at the top level, else in `options`; PersistedModel when neither names one."""
+    options = data.get("options")
+    return data.get("base") or (options.get("base") if isinstance(options, dict) else None) or "PersistedModel"
 
 
 def id_position(value: Any) -> float:
@@ -598,10 +729,11 @@ def _set_up_relation(models: dict, name: str, rel: RelationDefinition, resolver,
     if rel.type in ("embedsOne", "embedsMany", "referencesMany"):
         return  # these store JSON in a property the model declares; no FK column is derived here
     for ignored in ("keyFrom", "keyTo"):
-        if ignored in rel.settings:
+        if ignored in rel.settings and name in sql_names:
             # The juggler computes keyFrom/keyTo from primaryKey/foreignKey; it never reads them from JSON.
-            logger.warning('%s: relation "%s": "%s" is not read by LoopBack (use "primaryKey"/"foreignKey"); '
-                           "ignored", name, rel.name, ignored)
+            resolver.warnings.append(DefinitionProblem(
+                f'relation "{rel.name}": "{ignored}" is not read by LoopBack (use "primaryKey"/"foreignKey"); '
+                "ignored", model.source, name, rel.name, code=IGNORED_RELATION_KEY))
     if not rel.model and not polymorphic:
         problems.append(DefinitionProblem(f'relation "{rel.name}" names no model', model.source, model.name, rel.name))
         return
@@ -771,8 +903,11 @@ def _names_a_property(model: ModelDefinition, key: str) -> bool:
     return False
 
 
-def _validate_references(model: ModelDefinition, problems: list[DefinitionProblem]) -> None:
-    """Indexes and foreign keys must name properties the model has."""
+def _validate_references(model: ModelDefinition, problems: list[DefinitionProblem],
+                         warnings: list[DefinitionProblem], known_models: set[str]) -> None:
+    """Indexes and foreign keys must name properties the model has. A foreign key to a model that exists
+    nowhere is a warning: the connectors skip a foreign key whose entity is not on their datasource
+    (docs/loopback-rules/indexes-and-keys.md#foreign-keys), so LoopBack boots and migrates without it."""
     for key in ("indexes", "foreignKeys"):
         if not isinstance(model.settings.get(key) or {}, dict):
             problems.append(DefinitionProblem(f'"{key}" must be an object', model.source, model.name))
@@ -807,6 +942,11 @@ def _validate_references(model: ModelDefinition, problems: list[DefinitionProble
                 problems.append(DefinitionProblem(f'foreign key "{fk_name}": "{wrong[0]}" must be a string',
                                                   model.source, model.name))
                 continue
+            if spec["entity"] not in known_models:
+                warnings.append(DefinitionProblem(
+                    f'foreign key "{fk_name}" names entity "{spec["entity"]}", which no model definition defines; '
+                    "LoopBack's connectors skip it, and so does django-lbsync", model.source, model.name,
+                    spec["foreignKey"], code=UNKNOWN_FK_ENTITY))
             if not _names_a_property(model, spec["foreignKey"]):
                 problems.append(
                     DefinitionProblem(
@@ -847,7 +987,9 @@ def index_keys(spec: Any) -> list[tuple[str, str]]:
             pairs.append((key, "DESC" if direction in (-1, "-1", "desc", "DESC") else "ASC"))
     elif isinstance(keys, list):
         for part in keys:
-            words = str(part).split()
+            if not isinstance(part, str):
+                raise ValueError(f"an index key must be a property name (a string), got {_json_kind(part)}")
+            words = part.split()
             if not words:
                 continue
             order = words[1].upper() if len(words) > 1 else "ASC"

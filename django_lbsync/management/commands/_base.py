@@ -1,6 +1,7 @@
 """What every lbsync command shares: options, error mapping, confirmation."""
 from __future__ import annotations
 
+import logging
 import re
 import sys
 import time
@@ -39,12 +40,35 @@ class LbsyncCommand(BaseCommand):
         if alias not in connections.settings:
             raise CommandError(f"Unknown database {alias!r}.", returncode=EXIT_INVALID)
         try:
-            with reachable(connections[alias]):
+            with reachable(connections[alias]), self.definition_warnings_shown():
                 return super().execute(*args, **options)
         except LbsyncError as exc:
             raise self.fail(exc) from None
         except DatabaseError as exc:  # connected, then the database failed: exit 1, still one message
             raise self.database_failure(exc) from None
+
+    @contextmanager
+    def definition_warnings_shown(self):
+        """While the command runs, each definition warning (lbsync.W004 and up: a log record with
+        `lbsync_warning`) is written once to the command's stderr, and not handed on to the log handlers:
+        a command run prints it once however often the definitions are loaded. It never fails the run."""
+        shown: set[str] = set()
+        logger = logging.getLogger("django_lbsync")
+
+        def print_once(record: logging.LogRecord) -> bool:
+            if not getattr(record, "lbsync_warning", None):
+                return True
+            message = record.getMessage()
+            if message not in shown:
+                shown.add(message)
+                self.stderr.write(self.style.WARNING(f"Warning: {printable(message)}"))
+            return False
+
+        logger.addFilter(print_once)
+        try:
+            yield
+        finally:
+            logger.removeFilter(print_once)
 
     def add_arguments(self, parser):
         parser.add_argument("models", nargs="*", metavar="MODEL", help="LoopBack model names (default: all attached).")
