@@ -65,12 +65,14 @@ def read_json(path: Path, problems: list[DefinitionProblem],
         return None
     model = data.get("name") if isinstance(data, dict) and isinstance(data.get("name"), str) else None
     data, found, too_deep = _checked(data)
+    if too_deep:
+        problems.append(DefinitionProblem(f"invalid JSON: nested deeper than {MAX_DEPTH} levels", path=path,
+                                          model=model))
+        return None
     for where, why in found:
-        prop = where.split(".")[1] if where.startswith("properties.") and where.count(".") >= 1 else None
+        prop = where.split(".")[1] if where.startswith("properties.") else None
         problems.append(DefinitionProblem(f'at "{where}": {why}' if where else why, path=path, model=model,
                                           prop=prop))
-    if too_deep:
-        return None
     if warnings is not None:
         for key in duplicates:
             warnings.append(DefinitionProblem(
@@ -115,7 +117,7 @@ def _checked(data: Any) -> tuple[Any, list[tuple[str, str]], bool]:
                                  "it); write a number or a string"))
         elif isinstance(value, (dict, list)):
             if depth >= MAX_DEPTH:
-                return None, [(where, f"invalid JSON: nested deeper than {MAX_DEPTH} levels")], True
+                return None, [], True
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for child_key, _child in items:
                 child_where = f"{where}.{child_key}" if where else str(child_key)
