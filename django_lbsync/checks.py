@@ -50,10 +50,11 @@ def check_definitions(app_configs=None, **kwargs):
         problems, warnings = exc.problems, exc.warnings
     except ConfigurationError as exc:
         return [Error(str(exc), id="lbsync.E001")]
-    return [Error(str(problem), hint="Fix the LoopBack model JSON.", obj=problem.model or str(problem.path),
-                  id="lbsync.E001") for problem in problems] + [
-        Warning(str(warning), hint=WARNING_HINTS.get(warning.code), obj=warning.model or str(warning.path),
-                id=warning.code) for warning in warnings]
+    # Shown escaped, as the commands show them: a name from the JSON cannot break a line of the output.
+    return [Error(printable(str(problem)), hint="Fix the LoopBack model JSON.",
+                  obj=printable(problem.model or str(problem.path)), id="lbsync.E001") for problem in problems] + [
+        Warning(printable(str(warning)), hint=WARNING_HINTS.get(warning.code),
+                obj=printable(warning.model or str(warning.path)), id=warning.code) for warning in warnings]
 
 
 #: What to do about each definition warning (docs/input-validation.md).

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
+from io import StringIO
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+
+from django_lbsync.checks import check_definitions
 
 from django_lbsync.desired import build_schema
 from django_lbsync.exceptions import DefinitionError
@@ -294,3 +300,45 @@ def test_near_valid_shapes_only_succeed_or_list_problems(spec):
 for _regression in REGRESSIONS:
     test_near_valid_shapes_only_succeed_or_list_problems = example(_regression)(
         test_near_valid_shapes_only_succeed_or_list_problems)
+
+
+# -- the same shapes through the commands -----------------------------------------------------------------------
+
+#: In CI the command fuzz is derandomized (the same examples every run) and short; locally it explores.
+COMMAND_FUZZ = settings(max_examples=25 if os.environ.get("CI") else 40, deadline=None,
+                        derandomize=bool(os.environ.get("CI")),
+                        phases=[Phase.explicit, Phase.generate] if os.environ.get("CI") else list(Phase),
+                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def run_commands(spec: dict) -> None:
+    """`automigrate --sql --assume-empty` and the definitions check on an offline alias (no server): exit 0 or
+    exit 2 listing the problems, and check's lbsync.E001 list is exactly the command's."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = write_folder(Path(folder), spec)
+        sources = [str(p) for p in source] if isinstance(source, list) else [str(source)]
+        for alias in ("oracle", "mssql"):
+            with override_settings(LBSYNC={"MODELS": sources, "DATASOURCES": {"db": alias}}):
+                errors = sorted(m.msg for m in check_definitions() if m.id == "lbsync.E001")
+                try:
+                    call_command("automigrate", "--sql", "--assume-empty", database=alias, stdout=StringIO(),
+                                 stderr=StringIO())
+                except CommandError as exc:
+                    assert exc.returncode == 2, str(exc)
+                    if str(exc).startswith("Invalid LoopBack definitions"):
+                        assert sorted(line.strip() for line in str(exc).splitlines()[1:]) == errors
+                    else:  # no model attached to this database: nothing to refuse
+                        assert str(exc).startswith("No LoopBack models are attached") and not errors, str(exc)
+                    continue
+                assert not errors
+
+
+@COMMAND_FUZZ
+@given(shapes(noise=4))
+def test_commands_and_check_only_succeed_or_exit_2_with_the_same_problems(spec):
+    run_commands(spec)
+
+
+for _regression in REGRESSIONS[3:9]:
+    test_commands_and_check_only_succeed_or_exit_2_with_the_same_problems = example(_regression)(
+        test_commands_and_check_only_succeed_or_exit_2_with_the_same_problems)

@@ -88,7 +88,9 @@ class LbsyncCommand(BaseCommand):
         if isinstance(error, DefinitionError):
             count = len(error.problems)
             head = f"Invalid LoopBack definitions ({count} problem{'s' if count != 1 else ''}):"
-            return CommandError(head + "\n" + "\n".join(f"  {p}" for p in error.problems), returncode=EXIT_INVALID)
+            # Names from the JSON may hold line breaks or escapes: each problem stays on its own line.
+            return CommandError(head + "\n" + "\n".join(f"  {printable(str(p))}" for p in error.problems),
+                                returncode=EXIT_INVALID)
         if isinstance(error, (UnknownModel, ConfigurationError, UnsupportedDatabase, UnsafeLiveName, OnlineUnsupported)):
             return CommandError(str(error), returncode=EXIT_INVALID)
         if isinstance(error, (ChangesRefused, OnlineRefused)):
