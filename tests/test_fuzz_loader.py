@@ -339,6 +339,9 @@ def test_commands_and_check_only_succeed_or_exit_2_with_the_same_problems(spec):
     run_commands(spec)
 
 
-for _regression in REGRESSIONS[3:9]:
+# Found by this fuzz: a name holding U+0085 (a line break) split a problem over two lines of the command's output.
+COMMAND_REGRESSIONS = REGRESSIONS[3:9] + [spec_of({"name": "A", "options": {"indexes": {"\x85": False}}})]
+
+for _regression in COMMAND_REGRESSIONS:
     test_commands_and_check_only_succeed_or_exit_2_with_the_same_problems = example(_regression)(
         test_commands_and_check_only_succeed_or_exit_2_with_the_same_problems)

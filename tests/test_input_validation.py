@@ -134,15 +134,16 @@ def test_model_config_shapes(tmp_path):
 
 
 def test_a_thousand_deep_base_chain_loads_and_a_cycle_is_named(tmp_path):
-    files = {f"m{i}.json": {"name": f"M{i}", "properties": {f"p{i}": "string"}, **({"base": f"M{i - 1}"} if i else {})}
-             for i in range(1000)}
+    # The deepest model's file sorts first, so it is resolved first, through the whole chain at once.
+    files = {f"m{999 - i:03}.json": {"name": f"M{i}", "properties": {f"p{i}": "string"},
+                                     **({"base": f"M{i - 1}"} if i else {})} for i in range(1000)}
     write(tmp_path, files)
     loaded = load_definitions(tmp_path)
     assert [p.name for p in loaded.models["M999"].properties][:2] == ["p999", "p998"]
     assert len(loaded.models["M999"].properties) == 1001  # and the injected id
-    write(tmp_path, {"m0.json": {"name": "M0", "base": "M999", "properties": {}}})
-    assert problems_of(tmp_path) == [("M0", None, "circular base chain of 1000 models: M0 -> M999 -> M998 -> M997 -> "
-                                                  "M996 -> ... (991 more) -> M4 -> M3 -> M2 -> M1 -> M0")]
+    write(tmp_path, {"m999.json": {"name": "M0", "base": "M999", "properties": {}}})
+    assert problems_of(tmp_path) == [("M999", None, "circular base chain of 1000 models: M999 -> M998 -> M997 -> "
+                                                    "M996 -> M995 -> ... (991 more) -> M3 -> M2 -> M1 -> M0 -> M999")]
     write(tmp_path, {"x.json": {"name": "X", "base": "Y"}, "y.json": {"name": "Y", "base": "X"}})
     assert ("X", None, "circular base chain of 2 models: X -> Y -> X") in problems_of(tmp_path)
 
