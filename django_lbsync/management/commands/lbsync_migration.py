@@ -19,6 +19,7 @@ from ...exceptions import DefinitionError, LbsyncError
 from ...fingerprint import definitions_fingerprint
 from ...loader import load_definitions
 from ...operations import AutoUpdate
+from ...sqlrules import printable
 from ._base import EXIT_INVALID, LbsyncCommand
 
 
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             raise LbsyncCommand.fail(self, exc) from None  # the commands' one list-of-problems format
         except LbsyncError as exc:
             raise CommandError(str(exc), returncode=EXIT_INVALID) from None
+        for warning in loaded.warnings:  # lbsync.W004 and up: shown, never failing (docs/input-validation.md)
+            self.stderr.write(self.style.WARNING(f"Warning: {printable(str(warning))} ({warning.code})"))
         known = list(loaded.models)
         unknown = [m for m in models if m not in loaded.models]
         if unknown:
