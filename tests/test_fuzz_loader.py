@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from django_lbsync.checks import check_definitions
-
 from django_lbsync.desired import build_schema
 from django_lbsync.exceptions import DefinitionError
 from django_lbsync.loader import load_definitions
 from django_lbsync.vendors import VENDORS
+
+from .conftest import offline_aliases_configured
 
 # The strategies' repr is large (nested optional fields); hypothesis warns when it builds it.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
@@ -333,6 +334,7 @@ def run_commands(spec: dict) -> None:
                 assert not errors
 
 
+@offline_aliases_configured("oracle", "mssql")
 @COMMAND_FUZZ
 @given(shapes(noise=4))
 def test_commands_and_check_only_succeed_or_exit_2_with_the_same_problems(spec):

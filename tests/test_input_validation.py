@@ -19,7 +19,10 @@ from django_lbsync.checks import check_definitions
 from django_lbsync.exceptions import DefinitionError
 from django_lbsync.loader import load_definitions
 
+from .conftest import offline_aliases_configured
+
 OFFLINE = "oracle"
+needs_offline = offline_aliases_configured(OFFLINE)
 
 
 def model(**fields) -> dict:
@@ -187,6 +190,7 @@ def test_loader_returns_each_warning_with_its_code(tmp_path):
     assert loaded.models["A"].property("b").type == "Number"  # the last value, as LoopBack
 
 
+@needs_offline
 def test_warnings_are_shown_by_check_and_printed_by_the_commands(tmp_path, settings):
     settings.LBSYNC = {"MODELS": [str(warning_app(tmp_path))], "DATASOURCES": {"db": OFFLINE}}
     codes = sorted(message.id for message in check_definitions())
@@ -198,6 +202,7 @@ def test_warnings_are_shown_by_check_and_printed_by_the_commands(tmp_path, setti
     assert sorted(printed) == codes  # each once, though the command loads the definitions more than once
 
 
+@needs_offline
 def test_fulltext_elsewhere_is_w011_in_check(tmp_path, settings):
     write(tmp_path, {"a.json": model(indexes={"t": {"keys": {"b": 1}, "kind": "FULLTEXT"}})})
     settings.LBSYNC = {"MODELS": [str(tmp_path)], "DATASOURCES": {"db": OFFLINE}}
@@ -217,6 +222,7 @@ BAD_APPS = {
 }
 
 
+@needs_offline
 @pytest.mark.parametrize("app", list(BAD_APPS))
 def test_check_reports_exactly_what_the_commands_refuse(app, tmp_path, settings):
     folder = write(tmp_path / "m", BAD_APPS[app])
