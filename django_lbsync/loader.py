@@ -116,8 +116,9 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
             loaded.models[name] = _with_datasource(model, datasource)
     attached = [name for name, datasource in attach.items() if datasource is not None and name in registry.models]
     _add_relation_properties(loaded, resolver, problems, attached)
+    known = set(registry.models) | set(loaded.models)  # once: per model it made the loader quadratic in N
     for model in loaded.models.values():
-        _validate_references(model, problems, warnings, set(registry.models) | set(loaded.models))
+        _validate_references(model, problems, warnings, known)
     if problems:
         raise DefinitionError(problems, _unique(warnings))
     loaded.warnings = _unique(warnings)
