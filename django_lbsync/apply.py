@@ -105,9 +105,13 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
         if state == "done":
             rendered_until.append((change, len(editor.collected_sql)))
 
+    # A split run keeps each table's indexes with its CREATE TABLE: left until the last table (as Django's
+    # migrate orders them), every index of a 5,000-table run would land in the last transaction and
+    # overflow the lock table the split is there to respect.
+    split = len(split_changes(plan.changes, budget)) > 1
     try:
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-            apply(plan, editor, live, prerender=True, indexes_after_tables=True, progress=rendered)
+            apply(plan, editor, live, prerender=True, indexes_after_tables=not split, progress=rendered)
     except ApplyFailed as failed:  # only rendered so far: nothing was sent, the database is as it was
         raise ApplyFailed([], failed.change, failed.error, rolled_back=True) from failed.error
     # `first`: statements the steps need before them, sent in the same batch (CREATE EXTENSION, extensions.py).

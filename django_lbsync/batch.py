@@ -125,12 +125,16 @@ def _lock_capacity(connection) -> tuple[int, str]:
 
 def change_weight(change) -> int:
     """The relations a change locks until its transaction ends (an estimate on the high side): a created or
-    dropped table locks itself, its TOAST table and index, its primary key, a sequence and each index; any
-    other change locks its table and one more relation (an index, or the table a foreign key references)."""
-    from .changes import CreateTable, DropTable
+    dropped table locks itself, its TOAST table and index, its primary key, a sequence and each index; a
+    foreign key locks its table and the referenced one, and the primary-key index of each (pg_locks shows
+    it; tests/test_automigrate_command.py counts them); any other change locks its table and one more
+    relation (an index)."""
+    from .changes import AddForeignKey, CreateTable, DropTable
 
     if isinstance(change, (CreateTable, DropTable)):
         return relations_touched([change.table])
+    if isinstance(change, AddForeignKey):
+        return 4
     return 2
 
 
