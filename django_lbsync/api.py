@@ -16,6 +16,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf, extensions
 from .apply import apply, apply_in_batches, strict_session
+from .gcpause import paused_gc
 from .batch import check_lock_capacity, lock_budget, relations_touched, split_changes, split_notice
 from .bridge import statements_as_written
 from .changes import (
@@ -158,6 +159,7 @@ def _editor(connection, given: BaseDatabaseSchemaEditor | None, dry_run: bool) -
         yield editor
 
 
+@paused_gc()
 def automigrate(
     models: Sequence[str] | None = None,
     *,
@@ -346,6 +348,7 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tup
     return live, plan
 
 
+@paused_gc()
 def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS, prune: bool = False,
              online: bool = False) -> Plan:
     """What autoupdate would do: the typed, ordered changes, and notes. Read-only: it sends catalog
@@ -363,6 +366,7 @@ def is_actual(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_
     return get_plan(models, using=using).in_sync
 
 
+@paused_gc()
 def autoupdate(
     models: Sequence[str] | None = None,
     *,

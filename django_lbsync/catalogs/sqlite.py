@@ -15,27 +15,40 @@ _SQLITE_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
 
 def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     out = TableBuilder()
-    kinds = "m.type IN ('table', 'view')" if views else "m.type = 'table'"
+    kinds = "type IN ('table', 'view')" if views else "type = 'table'"
+    # Each table's CREATE TABLE text once (not once per column row: 65,000 copies at 5,000 tables), then
+    # its columns in the order SQLite lists them (cid order within a table; tables keep sqlite_master's order
+    # and the builder keys them by name).
+    cursor.execute(f"SELECT name, sql, type FROM sqlite_master WHERE {kinds} AND name NOT LIKE 'sqlite_%'")
+    create_sql: dict[str, str] = {}
+    is_view: set[str] = set()
+    clauses: dict[str, sqlite_ddl.TableDDL | None] = {}
+    for table, sql, kind in cursor.fetchall():
+        create_sql[table] = sql or ""
+        if kind == "view":
+            is_view.add(table)
+            out.views.add((None, table))
+        else:
+            ddl = _sqlite_clauses(sql)
+            clauses[table] = ddl if ddl.columns else None  # None: no column clause to look up
+            out.checks[(None, table)] = tuple(ddl.checks)
     cursor.execute(
-        "SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, m.type "
-        f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE {kinds} AND m.name NOT LIKE 'sqlite_%' "
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
+        f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.{kinds} AND m.name NOT LIKE 'sqlite_%' "
         "ORDER BY m.name, p.cid"
     )
-    create_sql: dict[str, str] = {}
-    clauses: dict[str, sqlite_ddl.TableDDL] = {}
     pks: dict[str, list] = defaultdict(list)
-    for table, sql, column, type_, notnull, default, pk, kind in cursor.fetchall():
-        create_sql[table] = sql
-        if kind == "view":
-            out.views.add((None, table))
-        elif table not in clauses:
-            clauses[table] = _sqlite_clauses(sql)
-            out.checks[(None, table)] = tuple(clauses[table].checks)
-        auto = bool(pk) and re.search(rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
-        kept = clauses[table].column(column) if kind != "view" else sqlite_ddl.ColumnClauses()
+    no_clauses = sqlite_ddl.ColumnClauses()
+    columns_of = out.columns
+    for table, column, type_, notnull, default, pk, in cursor.fetchall():
+        sql = create_sql[table]
+        auto = bool(pk) and "AUTOINCREMENT" in sql.upper() and re.search(
+            rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
+        ddl = clauses.get(table)
+        kept = ddl.column(column) if ddl is not None else no_clauses
         # A primary key column holds no NULLs whatever its declaration says (`id integer PRIMARY KEY`).
-        out.columns[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto,
-                                                 collation=kept.collation, check=kept.check))
+        columns_of[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto,
+                                                collation=kept.collation, check=kept.check))
         if pk:
             pks[table].append((pk, column))
     for table, columns in pks.items():
