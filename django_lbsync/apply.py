@@ -21,6 +21,7 @@ from .changes import (
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
 from .batch import fold_mysql_indexes_with_positions, send, split_changes, split_notice
+from .gcpause import collecting_new_garbage
 from .exceptions import ApplyFailed, DataChanged, StatementFailed
 from .plan import Plan
 from .preflight import count as preflight_count
@@ -59,6 +60,11 @@ def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change],
     its last table, as Django's migrate does (automigrate: its --sql keeps that order). Otherwise they run
     after each step, so a failure where DDL cannot roll back names exactly the steps done.
     """
+    with collecting_new_garbage():  # rendered models are cycles: freed once their step ran (gcpause.py)
+        return _apply(plan, editor, live, progress, prerender, indexes_after_tables)
+
+
+def _apply(plan, editor, live, progress, prerender, indexes_after_tables) -> list[Change]:
     report = progress or (lambda state, change: None)
     applier = _Applier(editor, live)
     if prerender:
@@ -73,6 +79,7 @@ def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change],
             if not (indexes_after_tables and isinstance(change, CreateTable) and i + 1 < len(changes)
                     and isinstance(changes[i + 1], CreateTable)):
                 applier.flush()
+            applier.done_with(change)
         except Exception as exc:  # noqa: BLE001 - re-raised with what was applied
             report("failed", change)
             raise ApplyFailed(applied, change, exc, editor.connection.features.can_rollback_ddl
@@ -173,14 +180,31 @@ class _Applier:
         rebuild.install(editor)  # SQLite: table rebuilds keep triggers, partial/expression indexes (rebuild.py)
         self.current: dict[str, Table] = dict(live.tables)
         self._rendered: dict[int, tuple[Table, type]] = {}
+        self._upcoming: list[Table] = []  # prerender(): the tables whose models are rendered in chunks
+        self._upcoming_at: dict[int, int] = {}
         self._schemas_created: set[str] = set()
         self.dropped_names: set[str] = set()  # FK and index names this run dropped (_constraints_already_dropped)
 
+    #: Models rendered together (one registry); a chunk, not the whole run, so that a 5,000-table run
+    #: never holds 5,000 model classes at once (each is dropped once its CreateTable/DropTable ran).
+    PRERENDER_CHUNK = 200
+
     def prerender(self, tables: list[Table]) -> None:
-        """Render these tables' models together, once (a model per table is slower for a whole run)."""
-        rendered = render_models(self.vendor, tables)
-        for table in tables:
+        """Render these tables' models a chunk at a time as the steps reach them (a model per table is slower
+        for a whole run; all of them at once held about 150 MB at 5,000 tables)."""
+        self._upcoming = tables
+        self._upcoming_at = {id(table): i for i, table in enumerate(tables)}
+
+    def _render_chunk_from(self, position: int) -> None:
+        chunk = [t for t in self._upcoming[position:position + self.PRERENDER_CHUNK] if id(t) not in self._rendered]
+        rendered = render_models(self.vendor, chunk)
+        for table in chunk:
             self._rendered[id(table)] = (table, rendered[table.key])
+
+    def done_with(self, change: Change) -> None:
+        """A created or dropped table's model is not asked for again: let it go (a later ask renders it again)."""
+        if isinstance(change, (CreateTable, DropTable)):
+            self._rendered.pop(id(change.table), None)
 
     # -- plumbing ------------------------------------------------------------------------------
     #: The step for each change type, named so tests can replace one. Checked when this module loads
@@ -226,6 +250,9 @@ class _Applier:
         # A step asks for the same table state two or three times (model, old field, new field):
         # render each state once. The table is kept in the entry so its id() stays unique.
         entry = self._rendered.get(id(table))
+        if entry is None and id(table) in self._upcoming_at:
+            self._render_chunk_from(self._upcoming_at[id(table)])
+            entry = self._rendered.get(id(table))
         if entry is None:
             entry = self._rendered[id(table)] = (table, render_models(self.vendor, [table])[table.key])
         return entry[1]

@@ -1,17 +1,27 @@
-"""The cyclic garbage collector paused for one run.
+"""The cyclic garbage collector paused while a run builds its long-lived data.
 
 A run at 5,000 models allocates millions of small objects that live until it ends (definitions, tables,
 columns, catalog rows). Each of CPython's full collections walks all of them, and the collector starts
 one every time enough new objects accumulate, so the pauses grow with the schema: at 5,000 models they
-were about a fifth of isactual's time. Nearly everything allocated is reachable until the run returns,
-so collecting during it frees little. The collector is switched back on when the run ends (it then
-runs on its own schedule); a run inside another paused run leaves the switch to the outer one.
+were about a fifth of isactual's time. Nearly everything allocated then is reachable until the run
+returns, so collecting frees little.
+
+Rendering is different: Django model classes are cycles (class, _meta, fields), and a run that renders
+thousands of them must get each one's memory back once its table is made. So the steps that render
+(`collecting_new_garbage`) freeze what exists (gc.freeze: never scanned again) and switch the collector on
+for what they allocate; the frozen objects are handed back when they end.
+
+The collector is switched back on when the run ends (it then runs on its own schedule); a run inside
+another paused run leaves the switch to the outer one, and an application that switched it off keeps it off.
 """
 from __future__ import annotations
 
 import gc
+import threading
 from contextlib import contextmanager
 from typing import Iterator
+
+_state = threading.local()
 
 
 @contextmanager
@@ -21,7 +31,24 @@ def paused_gc() -> Iterator[None]:
         yield
         return
     gc.disable()
+    _state.paused = True
     try:
         yield
     finally:
+        _state.paused = False
         gc.enable()
+
+
+@contextmanager
+def collecting_new_garbage() -> Iterator[None]:
+    """Inside this thread's paused run: collect what the block allocates, and never scan what existed before."""
+    if gc.isenabled() or not getattr(_state, "paused", False):
+        yield
+        return
+    gc.freeze()
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()
+        gc.unfreeze()

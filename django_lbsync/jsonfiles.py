@@ -43,15 +43,23 @@ def read_json(path: Path, problems: list[DefinitionProblem],
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict:
-        seen: dict[str, Any] = {}
-        for key, value in items:
-            if key in seen and key not in duplicates:
-                duplicates.append(key)
-            seen[key] = value
+        seen = dict(items)  # the last value of a key wins, as in LoopBack
+        if len(seen) != len(items):  # rare: find which keys repeat
+            counted: set[str] = set()
+            for key, _value in items:
+                if key in counted and key not in duplicates:
+                    duplicates.append(key)
+                counted.add(key)
         return seen
 
+    not_finite: list[_NotFinite] = []
+
+    def constant(literal: str) -> _NotFinite:
+        not_finite.append(_NotFinite(literal))
+        return not_finite[-1]
+
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=_NotFinite)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as exc:
         problems.append(
             DefinitionProblem(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path=path)
@@ -64,7 +72,10 @@ def read_json(path: Path, problems: list[DefinitionProblem],
         problems.append(DefinitionProblem(f"invalid JSON: nested deeper than {MAX_DEPTH} levels", path=path))
         return None
     model = data.get("name") if isinstance(data, dict) and isinstance(data.get("name"), str) else None
-    data, found, too_deep = _checked(data)
+    if not_finite:
+        data, found, too_deep = _checked(data)
+    else:  # nearly every file: only the depth to check, and no JSON paths to build
+        found, too_deep = [], _too_deep(data)
     if too_deep:
         problems.append(DefinitionProblem(f"invalid JSON: nested deeper than {MAX_DEPTH} levels", path=path,
                                           model=model))
@@ -100,6 +111,20 @@ def _not_utf8(path: Path, exc: UnicodeDecodeError) -> DefinitionProblem:
             prop = next((name for name, value in properties.items()
                          if "\ufffd" in name + json.dumps(value, ensure_ascii=False)), None)
     return DefinitionProblem(message, path=path, model=model, prop=prop)
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether arrays and objects nest deeper than MAX_DEPTH (iterative: no depth exhausts the stack)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return False
 
 
 def _checked(data: Any) -> tuple[Any, list[tuple[str, str]], bool]:

@@ -212,9 +212,10 @@ class _Registry:
     def unlisted(self, config: Path, names: list[str]) -> None:
         """lbsync.W005: model files of the config's source folders that it does not list. A model another one
         extends (`base`) is listed through it, so only the ones nothing uses are named."""
-        used = {raw.data.get("base") for raw in self.models.values()}
-        used |= {raw.data["options"].get("base") for raw in self.models.values()
-                 if isinstance(raw.data.get("options"), dict)}
+        # Only a string names a base (anything else is refused later, with its own message).
+        used = {raw.data.get("base") for raw in self.models.values() if isinstance(raw.data.get("base"), str)}
+        used |= {raw.data["options"]["base"] for raw in self.models.values()
+                 if isinstance(raw.data.get("options"), dict) and isinstance(raw.data["options"].get("base"), str)}
         for name in names:
             if name not in used and name not in self._builtin:
                 self.warn(UNLISTED_MODEL_FILE, f"model file is not listed in {config.name}: LoopBack defines the "
@@ -512,6 +513,9 @@ RELATION_TYPES = ("belongsTo", "hasMany", "hasAndBelongsToMany", "hasOne", "embe
                   "referencesMany")
 
 
+_CONNECTOR_KEY_SET = frozenset(CONNECTOR_KEYS)
+
+
 def _shape_problems(data: dict) -> list[tuple[str, str | None]]:
     """Blocks that must be JSON objects but are something else: (message, property or relation name).
 
@@ -537,8 +541,9 @@ def _shape_problems(data: dict) -> list[tuple[str, str | None]]:
                     found.append((f"an array type's item must be a type name or an object, got "
                                   f"{_json_kind(prop[0])}", name))
                 continue
-            for key in CONNECTOR_KEYS:
-                must_be_object(prop.get(key), key, name)
+            if not _CONNECTOR_KEY_SET.isdisjoint(prop):  # most properties have no connector block
+                for key in CONNECTOR_KEYS:
+                    must_be_object(prop.get(key), key, name)
             declared = prop.get("type")
             if isinstance(declared, list) and declared and not isinstance(declared[0], (str, dict, list)):
                 found.append((f"an array type's item must be a type name or an object, got "
@@ -893,9 +898,9 @@ def _names_a_property(model: ModelDefinition, key: str) -> bool:
     model gives it, or either in another case (docs/loopback-rules/indexes-and-keys.md#property-references).
     Which property, exactly, depends on the database (desired.resolve_reference)."""
     folded = key.casefold()
+    if any(prop.name.casefold() == folded for prop in model.properties):
+        return True  # the usual case, checked first: the column keys below are read only when it fails
     for prop in model.properties:
-        if prop.name.casefold() == folded:
-            return True
         for block in (prop.settings, *(prop.connector(k) for k in CONNECTOR_KEYS)):
             for column_key in ("column", "columnName", "field", "fieldName", "name"):
                 value = block.get(column_key)

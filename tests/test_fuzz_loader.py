@@ -288,6 +288,11 @@ REGRESSIONS = [
     spec_of(model(), model(name="a")),  # two models, one table where names match without case: merged
     spec_of(model(postgresql={"table": {"a": 1}}, mysql={"table": ["x"]}, sqlite3={"schema": {}},
                   oracle={"tableName": [1]}, mssql={"schema": ["s"]})),  # a table key that is not hashable
+    # A base that is not a string, in a folder the model-config lists without the model (lbsync.W005's look-up).
+    spec_of({"name": None}, model(base=[]), model_config={"A": None, "_meta": {"sources": ["./"]}}, source="config"),
+    spec_of(model(options={"base": {"x": 1}}), {"name": "B"}, model_config={"A": {"dataSource": "db"},
+                                                                           "_meta": {"sources": ["./"]}},
+            source="config"),
 ]
 
 

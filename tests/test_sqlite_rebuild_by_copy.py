@@ -64,6 +64,9 @@ def test_rebuild_keeps_rows_indexes_and_triggers_either_way(sqlite_db, use_model
     schema_rewrites = [s for s in sent if re.search(r"(?i)\bRENAME TO\b|\bADD COLUMN\b|\bDROP COLUMN\b", s)]
     if copy_back:
         assert schema_rewrites == []
+        # The rows wait in a TEMP table: the main schema never holds the holding table.
+        holding = [s for s in sent if re.search(r'(?i)^CREATE\b.*\bTABLE "new__Thing"', s)]
+        assert holding and all(s.upper().startswith("CREATE TEMP TABLE") for s in holding), holding
     else:
         assert schema_rewrites  # the path taken for big tables is still Django's own
     assert is_actual(using=ALIAS)
@@ -76,3 +79,26 @@ def test_rebuild_keeps_rows_indexes_and_triggers_either_way(sqlite_db, use_model
     execute('INSERT INTO "Thing" (label, kept) VALUES (%s, %s)', ["c", "z"])  # the trigger is still there
     assert execute("SELECT label FROM audit") == [("c",)]
     assert execute('SELECT max(id) FROM "Thing"') == [(3,)]  # ids go on after the copied rows
+
+
+def test_a_foreign_key_survives_a_rebuild_through_the_temp_table(sqlite_db, use_models, model_dir):
+    """The holding table's REFERENCES clause points at a main-schema table: the rows copied through it keep
+    their foreign key, and SQLite's own foreign_key_check finds nothing wrong."""
+    parent = {"name": "Parent", "properties": {"title": "string"}}
+    child = {"name": "Child", "properties": {"parentId": "number", "note": "string"},
+             "relations": {"parent": {"type": "belongsTo", "model": "Parent", "foreignKey": "parentId"}},
+             "foreignKeys": {"fk_child_parent": {"name": "fk_child_parent", "entity": "Parent",
+                                                 "entityKey": "id", "foreignKey": "parentId"}}}
+    use_models(ALIAS, model_dir({"parent.json": parent, "child.json": child}))
+    automigrate(using=ALIAS)
+    execute('INSERT INTO "Parent" (title) VALUES (%s)', ["p"])
+    execute('INSERT INTO "Child" ("parentId", note) VALUES (1, %s)', ["c"])
+    child["properties"]["note"] = {"type": "string", "length": 90}
+    use_models(ALIAS, model_dir({"parent.json": parent, "child.json": child}))
+    autoupdate(using=ALIAS)
+    assert is_actual(using=ALIAS)
+    assert execute('SELECT "parentId", note FROM "Child"') == [(1, "c")]
+    assert execute("PRAGMA foreign_key_check") == []
+    assert execute("SELECT name FROM sqlite_temp_master WHERE substr(name, 1, 5) = 'new__'") == []  # gone
+    fks = live_schema.describe(ALIAS, "Child").foreign_keys
+    assert [(fk[0], fk[1]) for fk in fks.values()] == [(("parentId",), "Parent")], fks

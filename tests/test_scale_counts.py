@@ -1,0 +1,95 @@
+"""What keeps large runs within memory and time, asserted as counts (the seconds live in bench/):
+rendered models are let go chunk by chunk, and the garbage collector's switch is restored after a run."""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from django_lbsync import apply as apply_module
+from django_lbsync import automigrate, gcpause, is_actual
+from tests import live_schema
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default"])
+ALIAS = "default"  # SQLite: the rendering is the same on every database
+
+
+@pytest.fixture
+def sqlite_db():
+    from tests.conftest import drop_all_tables, require_alias
+
+    require_alias(ALIAS)
+    drop_all_tables(ALIAS)
+    yield ALIAS
+    drop_all_tables(ALIAS)
+
+
+def many_models(model_dir, count: int):
+    return model_dir({f"m{i}.json": {"name": f"Many{i:02d}", "properties": {"title": {"type": "string", "index": True}}}
+                      for i in range(count)})
+
+
+def test_an_automigrate_never_holds_more_than_a_chunk_of_rendered_models(sqlite_db, use_models, model_dir, monkeypatch):
+    """Each model class rendered is watched (a weak reference); after each table is made, the garbage is collected
+    and the classes still alive are counted. All of them at once held 150 MB at 5,000 tables."""
+    chunk, count = 3, 14
+    monkeypatch.setattr(apply_module._Applier, "PRERENDER_CHUNK", chunk)
+    use_models(ALIAS, many_models(model_dir, count))
+    watched: list[weakref.ref] = []
+    render = apply_module.render_models
+
+    def watching(vendor, tables):
+        rendered = render(vendor, tables)
+        watched.extend(weakref.ref(model) for model in rendered.values())
+        return rendered
+
+    alive_after_each: list[int] = []
+    done_with = apply_module._Applier.done_with
+
+    def counting(self, change):
+        done_with(self, change)
+        gc.collect()
+        alive_after_each.append(sum(ref() is not None for ref in watched))
+
+    monkeypatch.setattr(apply_module, "render_models", watching)
+    monkeypatch.setattr(apply_module._Applier, "done_with", counting)
+    automigrate(using=ALIAS)
+    assert len(watched) == count  # each table rendered once, in chunks
+    assert alive_after_each and max(alive_after_each) <= chunk, alive_after_each
+    assert {t.lower() for t in live_schema.tables(ALIAS)} == {f"many{i:02d}" for i in range(count)}
+    assert is_actual(using=ALIAS)
+
+
+def test_the_collector_runs_while_models_render_and_its_switch_is_restored(sqlite_db, use_models, model_dir,
+                                                                          monkeypatch):
+    use_models(ALIAS, many_models(model_dir, 4))
+    seen = []
+    render = apply_module.render_models
+
+    def looking(vendor, tables):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return render(vendor, tables)
+
+    monkeypatch.setattr(apply_module, "render_models", looking)
+    assert gc.isenabled()
+    automigrate(using=ALIAS)
+    # While rendering: collecting, with what the run built before frozen (never scanned).
+    assert seen and set(seen) == {(True, True)}
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # back as it was
+    gc.disable()
+    try:  # an application that switched the collector off keeps it off
+        assert is_actual(using=ALIAS)
+        automigrate(using=ALIAS)
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
+def test_a_nested_pause_leaves_the_switch_to_the_outer_one():
+    with gcpause.paused_gc():
+        assert not gc.isenabled()
+        with gcpause.paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
