@@ -116,11 +116,20 @@ def _copies_back(editor, table: str) -> bool:
     docstring). Never in a dry run: it reads the table, and --sql reads nothing but the catalog."""
     if editor.collect_sql:
         return False
+    # Asked twice per column add or drop, and once per table per step: the answer is kept for the run (the
+    # run's own copies do not change a table's row count), and so is the schema's size (a run adds or drops a
+    # few objects; the threshold is an estimate either way).
+    decided = editor.__dict__.setdefault("_lbsync_copies_back", {})
+    if table in decided:
+        return decided[table]
     with editor.connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM sqlite_master")
-        limit = max(SMALL_TABLE_ROWS, ROWS_PER_SCHEMA_OBJECT * cursor.fetchone()[0])
+        if "_lbsync_schema_objects" not in editor.__dict__:
+            cursor.execute("SELECT count(*) FROM sqlite_master")
+            editor._lbsync_schema_objects = cursor.fetchone()[0]
+        limit = max(SMALL_TABLE_ROWS, ROWS_PER_SCHEMA_OBJECT * editor._lbsync_schema_objects)
         cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {editor.quote_name(table)} LIMIT {int(limit)})")
-        return cursor.fetchone()[0] < limit
+        decided[table] = cursor.fetchone()[0] < limit
+    return decided[table]
 
 
 def _named_by_views_or_triggers(connection, column: str) -> bool:
