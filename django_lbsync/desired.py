@@ -437,37 +437,48 @@ def _property_problems(prop: PropertyDefinition, model: ModelDefinition, vendor:
         found.append(f"column name (from {_column_name_source(prop, vendor)}): {problem}")
     # Most properties hold few keys and no connector block: only the keys present are looked at (the
     # checks, their order and their messages are the same as key by key).
-    for where, holder in (("", settings), (f"{key}.", block)):
-        if holder and not SIZE_KEY_SET.isdisjoint(holder):
-            for size_key in SIZE_KEYS:
-                if size_key in holder and (problem := vendor.size_problem(holder[size_key])):
-                    found.append(f"{where}{size_key} {problem}")
+    if not SIZE_KEY_SET.isdisjoint(settings):
+        _size_problems("", settings, vendor, found)
+    if block and not SIZE_KEY_SET.isdisjoint(block):
+        _size_problems(f"{key}.", block, vendor, found)
     block_type = block.get("dataType") if block else None
-    types = [(f"{key}.dataType", block_type)]
+    if block_type and (problem := vendor.type_problem(block_type)):
+        found.append(f"{key}.dataType {_shown(block_type)} {problem}")
     if vendor.reads_top_level_data_type and not block_type:
-        types.append(("dataType", settings.get("dataType")))
-    for where, data_type in types:
+        data_type = settings.get("dataType")
         if data_type and (problem := vendor.type_problem(data_type)):
-            found.append(f"{where} {_shown(data_type)} {problem}")
-    db_default = block.get("dbDefault") if block else None
-    if db_default is not None:
-        problem = (vendor.default_problem(str(db_default)) if _is_sql_scalar(db_default)
-                   else "must be an SQL expression (a string)")
-        if problem:
-            found.append(f"{key}.dbDefault {_shown(db_default)} {problem}")
+            found.append(f"dataType {_shown(data_type)} {problem}")
+    if block:
+        db_default = block.get("dbDefault")
+        if db_default is not None:
+            problem = (vendor.default_problem(str(db_default)) if _is_sql_scalar(db_default)
+                       else "must be an SQL expression (a string)")
+            if problem:
+                found.append(f"{key}.dbDefault {_shown(db_default)} {problem}")
     if prop.has_default and (problem := _literal_value_problem(prop.default)):
         found.append(f"default {problem}")
     if block and (problem := _literal_value_problem(block.get("default"))):
         found.append(f"{key}.default {problem}")
     json_schema = settings.get("jsonSchema")
-    for where, values in (("jsonSchema.enum", json_schema.get("enum") if isinstance(json_schema, dict) else None),
-                          (f"{key}.value", block.get("value") if block else None)):
-        for value in values if isinstance(values, list) else ():
-            if problem := _literal_value_problem(str(value)):
-                found.append(f"{where} {problem}")
+    if isinstance(json_schema, dict):
+        _listed_value_problems("jsonSchema.enum", json_schema.get("enum"), found)
+    if block:
+        _listed_value_problems(f"{key}.value", block.get("value"), found)
     if not found:
         return []
     return [DefinitionProblem(message, model.source, model.name, prop.name) for message in found]
+
+
+def _size_problems(where: str, holder: dict, vendor: Vendor, found: list[str]) -> None:
+    for size_key in SIZE_KEYS:
+        if size_key in holder and (problem := vendor.size_problem(holder[size_key])):
+            found.append(f"{where}{size_key} {problem}")
+
+
+def _listed_value_problems(where: str, values: Any, found: list[str]) -> None:
+    for value in values if isinstance(values, list) else ():
+        if problem := _literal_value_problem(str(value)):
+            found.append(f"{where} {problem}")
 
 
 def _is_sql_scalar(value: Any) -> bool:

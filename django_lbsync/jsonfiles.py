@@ -75,7 +75,9 @@ def read_json(path: Path, problems: list[DefinitionProblem],
     if not_finite:
         data, found, too_deep = _checked(data)
     else:  # nearly every file: only the depth to check, and no JSON paths to build
-        found, too_deep = [], _too_deep(data)
+        # Nesting cannot be deeper than the number of brackets (counted in C); a model file has a few dozen.
+        found = []
+        too_deep = text.count("{") + text.count("[") >= MAX_DEPTH and _too_deep(data)
     if too_deep:
         problems.append(DefinitionProblem(f"invalid JSON: nested deeper than {MAX_DEPTH} levels", path=path,
                                           model=model))
