@@ -9,6 +9,7 @@ steps were applied.
 """
 from __future__ import annotations
 
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Callable, Iterator, Sequence
@@ -178,10 +179,11 @@ class _Applier:
         self.editor = editor
         self.vendor = vendor_for(editor.connection)
         rebuild.install(editor)  # SQLite: table rebuilds keep triggers, partial/expression indexes (rebuild.py)
+        rebuild.forget_sizes(editor)  # counted once per run, not per editor: a migration reuses its editor
         self.current: dict[str, Table] = dict(live.tables)
         self._rendered: dict[int, tuple[Table, type]] = {}
-        self._upcoming: list[Table] = []  # prerender(): the tables whose models are rendered in chunks
-        self._upcoming_at: dict[int, int] = {}
+        self._uses: list[Table] = []  # prerender(): the CreateTable/DropTable tables, in step order
+        self._pending: dict[int, deque[int]] = {}  # id(table) -> its positions in _uses not yet run
         self._schemas_created: set[str] = set()
         self.dropped_names: set[str] = set()  # FK and index names this run dropped (_constraints_already_dropped)
 
@@ -192,18 +194,28 @@ class _Applier:
     def prerender(self, tables: list[Table]) -> None:
         """Render these tables' models a chunk at a time as the steps reach them (a model per table is slower
         for a whole run; all of them at once held about 150 MB at 5,000 tables)."""
-        self._upcoming = tables
-        self._upcoming_at = {id(table): i for i, table in enumerate(tables)}
+        self._uses = tables
+        self._pending = {}
+        for position, table in enumerate(tables):
+            self._pending.setdefault(id(table), deque()).append(position)
 
     def _render_chunk_from(self, position: int) -> None:
-        chunk = [t for t in self._upcoming[position:position + self.PRERENDER_CHUNK] if id(t) not in self._rendered]
-        rendered = render_models(self.vendor, chunk)
-        for table in chunk:
+        chunk: dict[int, Table] = {}
+        for table in self._uses[position:position + self.PRERENDER_CHUNK]:
+            if id(table) not in self._rendered:
+                chunk.setdefault(id(table), table)
+        rendered = render_models(self.vendor, list(chunk.values()))
+        for table in chunk.values():
             self._rendered[id(table)] = (table, rendered[table.key])
 
     def done_with(self, change: Change) -> None:
-        """A created or dropped table's model is not asked for again: let it go (a later ask renders it again)."""
+        """A created or dropped table's model is let go once its step ran. A re-run of automigrate drops and
+        creates the same table object: its model is rendered again for the CreateTable, in that step's chunk,
+        rather than kept alive through every drop in between."""
         if isinstance(change, (CreateTable, DropTable)):
+            pending = self._pending.get(id(change.table))
+            if pending:
+                pending.popleft()
             self._rendered.pop(id(change.table), None)
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -250,8 +262,8 @@ class _Applier:
         # A step asks for the same table state two or three times (model, old field, new field):
         # render each state once. The table is kept in the entry so its id() stays unique.
         entry = self._rendered.get(id(table))
-        if entry is None and id(table) in self._upcoming_at:
-            self._render_chunk_from(self._upcoming_at[id(table)])
+        if entry is None and self._pending.get(id(table)):
+            self._render_chunk_from(self._pending[id(table)][0])
             entry = self._rendered.get(id(table))
         if entry is None:
             entry = self._rendered[id(table)] = (table, render_models(self.vendor, [table])[table.key])

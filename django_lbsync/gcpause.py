@@ -13,6 +13,7 @@ for what they allocate; the frozen objects are handed back when they end.
 
 The collector is switched back on when the run ends (it then runs on its own schedule); a run inside
 another paused run leaves the switch to the outer one, and an application that switched it off keeps it off.
+The switch is the process's: while a run holds it, other threads' cyclic garbage waits for the run's end.
 """
 from __future__ import annotations
 
@@ -31,11 +32,12 @@ def paused_gc() -> Iterator[None]:
         yield
         return
     gc.disable()
+    outer = getattr(_state, "paused", False)
     _state.paused = True
     try:
         yield
     finally:
-        _state.paused = False
+        _state.paused = outer  # a run started from inside another (a progress callback) hands it back
         gc.enable()
 
 
@@ -45,10 +47,15 @@ def collecting_new_garbage() -> Iterator[None]:
     if gc.isenabled() or not getattr(_state, "paused", False):
         yield
         return
-    gc.freeze()
+    # An application may have frozen its own objects (gc.freeze before forking workers); unfreeze() would
+    # hand those back too. Then the collector only runs, scanning the run's objects as well: slower, not wrong.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     gc.enable()
     try:
         yield
     finally:
         gc.disable()
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()

@@ -111,14 +111,21 @@ TEMP_TABLE = "CREATE TEMP TABLE %(table)s (%(definition)s)"
 SMALL_TABLE_ROWS = 1000
 
 
+def forget_sizes(editor) -> None:
+    """Start a run: the table and schema sizes _copies_back remembered belong to the previous run (a migration
+    may load rows between two runs on one editor)."""
+    editor.__dict__.pop("_lbsync_copies_back", None)
+    editor.__dict__.pop("_lbsync_schema_objects", None)
+
+
 def _copies_back(editor, table: str) -> bool:
     """Whether rebuilding `table` by copying its rows back is cheaper than SQLite's schema re-read (module
     docstring). Never in a dry run: it reads the table, and --sql reads nothing but the catalog."""
     if editor.collect_sql:
         return False
-    # Asked twice per column add or drop, and once per table per step: the answer is kept for the run (the
-    # run's own copies do not change a table's row count), and so is the schema's size (a run adds or drops a
-    # few objects; the threshold is an estimate either way).
+    # Asked twice per column add or drop, and once per table per step: the answer is kept for the run
+    # (forget_sizes starts a run; its own copies do not change a table's row count), and so is the schema's
+    # size (a run adds or drops a few objects; the threshold is an estimate either way).
     decided = editor.__dict__.setdefault("_lbsync_copies_back", {})
     if table in decided:
         return decided[table]

@@ -212,13 +212,17 @@ def test_proof_writer_keeps_writing_online_and_is_blocked_without(server, settin
     blocked, blocked_took = run_with_writer(server, rows, lambda: autoupdate(using=server))
     assert is_actual(using=server) and constraints_valid(server)
     assert blocked.failures == []
-    assert blocked.worst > ONLINE_STALL_BOUND, f"the ordinary plan did not block the writer ({blocked.worst:.3f}s)"
 
     revert_to_v1(server, settings, model_dir)
     configure(settings, model_dir, server, 2, ONLINE_ROW_THRESHOLD=1000)
     online, online_took = run_with_writer(server, rows, lambda: autoupdate(using=server, online=True))
     assert online.failures == []
     assert online.worst < ONLINE_STALL_BOUND, f"--online stalled the writer for {online.worst:.3f}s"
+    # The ordinary plan blocked the writer (so this test can fail): a stall far above the online run's. Not a
+    # fixed second: an idle machine copies the CI-sized MariaDB table in under 1 s (0.995 s once).
+    assert blocked.worst > max(5 * online.worst, 0.2), (
+        f"the ordinary plan did not block the writer ({blocked.worst:.3f}s of a {blocked_took:.2f}s run; "
+        f"online {online.worst:.3f}s)")
     assert is_actual(using=server) and constraints_valid(server)
     RESULTS[server] = (rows, blocked.worst, blocked_took, len(blocked.latencies), online.worst, online_took,
                        len(online.latencies))

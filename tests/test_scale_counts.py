@@ -30,12 +30,17 @@ def many_models(model_dir, count: int):
                       for i in range(count)})
 
 
-def test_an_automigrate_never_holds_more_than_a_chunk_of_rendered_models(sqlite_db, use_models, model_dir, monkeypatch):
+@pytest.mark.parametrize("tables_exist", [False, True], ids=["empty database", "re-run: drop, then create"])
+def test_an_automigrate_never_holds_more_than_a_chunk_of_rendered_models(sqlite_db, use_models, model_dir, monkeypatch,
+                                                                        tables_exist):
     """Each model class rendered is watched (a weak reference); after each table is made, the garbage is collected
-    and the classes still alive are counted. All of them at once held 150 MB at 5,000 tables."""
+    and the classes still alive are counted. All of them at once held 150 MB at 5,000 tables. On a re-run each
+    table is dropped, then created, from one table object: rendered for each step, never kept in between."""
     chunk, count = 3, 14
-    monkeypatch.setattr(apply_module._Applier, "PRERENDER_CHUNK", chunk)
     use_models(ALIAS, many_models(model_dir, count))
+    if tables_exist:
+        automigrate(using=ALIAS)
+    monkeypatch.setattr(apply_module._Applier, "PRERENDER_CHUNK", chunk)
     watched: list[weakref.ref] = []
     render = apply_module.render_models
 
@@ -55,7 +60,7 @@ def test_an_automigrate_never_holds_more_than_a_chunk_of_rendered_models(sqlite_
     monkeypatch.setattr(apply_module, "render_models", watching)
     monkeypatch.setattr(apply_module._Applier, "done_with", counting)
     automigrate(using=ALIAS)
-    assert len(watched) == count  # each table rendered once, in chunks
+    assert len(watched) == count * (2 if tables_exist else 1)  # once per step, in chunks
     assert alive_after_each and max(alive_after_each) <= chunk, alive_after_each
     assert {t.lower() for t in live_schema.tables(ALIAS)} == {f"many{i:02d}" for i in range(count)}
     assert is_actual(using=ALIAS)
@@ -93,3 +98,28 @@ def test_a_nested_pause_leaves_the_switch_to_the_outer_one():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_objects_the_application_froze_stay_frozen(sqlite_db, use_models, model_dir):
+    """A pre-fork server freezes its heap (gc.freeze); a run must not hand those objects back to the collector."""
+    use_models(ALIAS, many_models(model_dir, 3))
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        automigrate(using=ALIAS)
+        # (a frozen object that dies leaves the count; unfreeze() would empty it)
+        assert gc.isenabled() and gc.get_freeze_count() > frozen // 2, (gc.get_freeze_count(), frozen)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_run_inside_a_run_hands_the_pause_back():
+    """A progress callback that calls the API inside a run: the outer run's rendering still collects."""
+    with gcpause.paused_gc():
+        with gcpause.collecting_new_garbage():  # the outer run renders; its callback runs another whole run
+            with gcpause.paused_gc():
+                assert not gc.isenabled()
+            assert gc.isenabled()
+        with gcpause.collecting_new_garbage():  # the outer run's next rendering
+            assert gc.isenabled()  # the outer pause is still known as ours
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -41,7 +41,9 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     no_clauses = sqlite_ddl.ColumnClauses()
     columns_of = out.columns
     for table, column, type_, notnull, default, pk, in cursor.fetchall():
-        sql = create_sql[table]
+        sql = create_sql.get(table)
+        if sql is None:  # made by another connection between the two reads: the next run sees it whole
+            continue
         auto = bool(pk) and "AUTOINCREMENT" in sql.upper() and re.search(
             rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
         ddl = clauses.get(table)
