@@ -23,6 +23,9 @@ from contextlib import contextmanager
 from typing import Iterator
 
 _state = threading.local()
+#: What the interpreter itself froze before any application code ran (CPython 3.12 starts with a few hundred
+#: objects frozen; 3.11 and 3.13 with none): more than this means the application froze its own.
+_FROZEN_AT_START = gc.get_freeze_count()
 
 
 @contextmanager
@@ -49,7 +52,7 @@ def collecting_new_garbage() -> Iterator[None]:
         return
     # An application may have frozen its own objects (gc.freeze before forking workers); unfreeze() would
     # hand those back too. Then the collector only runs, scanning the run's objects as well: slower, not wrong.
-    freeze = gc.get_freeze_count() == 0
+    freeze = gc.get_freeze_count() <= _FROZEN_AT_START
     if freeze:
         gc.freeze()
     gc.enable()

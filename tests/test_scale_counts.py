@@ -78,15 +78,16 @@ def test_the_collector_runs_while_models_render_and_its_switch_is_restored(sqlit
 
     monkeypatch.setattr(apply_module, "render_models", looking)
     assert gc.isenabled()
+    frozen_before = gc.get_freeze_count()  # CPython 3.12 starts with a few hundred objects frozen
     automigrate(using=ALIAS)
     # While rendering: collecting, with what the run built before frozen (never scanned).
     assert seen and set(seen) == {(True, True)}
-    assert gc.isenabled() and gc.get_freeze_count() == 0  # back as it was
+    assert gc.isenabled() and gc.get_freeze_count() <= frozen_before  # nothing of the run left frozen
     gc.disable()
     try:  # an application that switched the collector off keeps it off
         assert is_actual(using=ALIAS)
         automigrate(using=ALIAS)
-        assert not gc.isenabled() and gc.get_freeze_count() == 0
+        assert not gc.isenabled() and gc.get_freeze_count() <= frozen_before
     finally:
         gc.enable()
 
@@ -122,4 +123,4 @@ def test_a_run_inside_a_run_hands_the_pause_back():
             assert gc.isenabled()
         with gcpause.collecting_new_garbage():  # the outer run's next rendering
             assert gc.isenabled()  # the outer pause is still known as ours
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.isenabled() and gc.get_freeze_count() <= gcpause._FROZEN_AT_START
