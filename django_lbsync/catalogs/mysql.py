@@ -81,18 +81,30 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
                     Index(name, tuple(entry["columns"]), tuple(entry["orders"]), entry["unique"],
                           opaque=entry["opaque"], kind=entry["kind"])
                 )
+    # The key columns and the rules are read apart and joined here: MariaDB's information_schema join of the
+    # two took 0.59 s at 5,000 tables, the two reads 0.25 s together. Sorted as the server's ORDER BY would
+    # (its *_general_ci collation compares upper-cased names).
     cursor.execute(
-        "SELECT k.table_schema, k.table_name, k.constraint_name, k.column_name, k.referenced_table_schema, "
-        "  k.referenced_table_name, k.referenced_column_name, r.delete_rule, r.update_rule "
-        "FROM information_schema.key_column_usage k JOIN information_schema.referential_constraints r "
-        "  ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name "
-        "  AND r.table_name = k.table_name "
-        f"WHERE k.table_schema IN ({in_wanted}) AND k.referenced_table_name IS NOT NULL "
-        "ORDER BY k.table_schema, k.table_name, k.constraint_name, k.ordinal_position",
+        "SELECT constraint_schema, table_name, constraint_name, delete_rule, update_rule "
+        f"FROM information_schema.referential_constraints WHERE constraint_schema IN ({in_wanted})",
         wanted,
     )
+    rules = {(schema, table, name): (on_delete, on_update)
+             for schema, table, name, on_delete, on_update in cursor.fetchall()}
+    cursor.execute(
+        "SELECT table_schema, table_name, constraint_name, column_name, referenced_table_schema, "
+        "  referenced_table_name, referenced_column_name, ordinal_position "
+        f"FROM information_schema.key_column_usage WHERE table_schema IN ({in_wanted}) "
+        "AND referenced_table_name IS NOT NULL",
+        wanted,
+    )
+    key_columns = sorted(cursor.fetchall(), key=lambda r: (r[0].upper(), r[1].upper(), r[2].upper(), r[7]))
     fks: dict[tuple, dict] = defaultdict(dict)
-    for schema, table, name, column, ref_schema, ref_table, ref_column, on_delete, on_update in cursor.fetchall():
+    for schema, table, name, column, ref_schema, ref_table, ref_column, _position in key_columns:
+        rule = rules.get((schema, table, name))
+        if rule is None:  # as the join: a key column without its constraint's rules is no foreign key
+            continue
+        on_delete, on_update = rule
         entry = fks[key(schema, table)].setdefault(name, [[], key(ref_schema, ref_table)[0], ref_table, [],
                                                           on_delete, on_update])
         entry[0].append(column)
