@@ -18,10 +18,8 @@ from django.core.checks.registry import registry
 from django.db import DatabaseError, connections
 
 from . import conf
-from .connecting import DatabaseUnreachable, reachable
 from .exceptions import ConfigurationError, DefinitionError, DefinitionProblem, LbsyncError
 from .sqlrules import printable
-from .vendors import vendor_for
 
 
 def _configured() -> bool:
@@ -78,6 +76,7 @@ def check_django_owned_tables(app_configs=None, **kwargs):
         return []
     from .api import desired_schema
     from .django_owned import django_owned_tables, is_django_owned
+    from .vendors import vendor_for
 
     warnings = []
     for alias in sorted(set(conf.datasource_map().values())):
@@ -199,6 +198,8 @@ def _backend_checks_with_bounded_connect(app_configs=None, databases=None, **kwa
     say so. Other aliases, and reachable ones, get Django's check unchanged."""
     if databases is None:
         return []
+    from .connecting import DatabaseUnreachable, reachable  # imported here: see __init__.py on start-up time
+
     try:
         mapped = set(conf.datasource_map().values()) if _configured() else set()
     except ConfigurationError:
