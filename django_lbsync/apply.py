@@ -14,20 +14,21 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Callable, Iterator, Sequence
 
-from django.db import models
+from django.db import models, transaction
 
 from .bridge import UniqueIndex, add_foreign_key_sql, field_names_for, render_models
 from .changes import (
     PHASES, AddColumn, AddForeignKey, AddGenerator, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
-from .batch import fold_mysql_indexes_with_positions, send, split_changes, split_notice
+from .batch import fold_mysql_indexes_with_positions, name_failure, send, split_changes, split_notice
 from .gcpause import collecting_new_garbage
 from .exceptions import ApplyFailed, DataChanged, StatementFailed
 from .plan import Plan
 from .preflight import count as preflight_count
 from . import rebuild
 from .schema import Schema, Table, keeping_live_attributes
+from .streaming import SendFailed, StreamingSender
 from .vendors import vendor_for
 
 
@@ -117,6 +118,10 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
     # migrate orders them), every index of a 5,000-table run would land in the last transaction and
     # overflow the lock table the split is there to respect.
     split = len(split_changes(plan.changes, budget)) > 1
+    if (execute and vendor.sends_ddl_in_one_transaction and not vendor.folds_indexes_into_create_table
+            and not connection.in_atomic_block):  # inside the caller's transaction: send() nests in it
+        return _render_while_sending(plan, connection, live, progress, first, split_changes(plan.changes, budget),
+                                     budget, on_notice)
     try:
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
             apply(plan, editor, live, prerender=True, indexes_after_tables=not split, progress=rendered)
@@ -149,6 +154,75 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
             raise StatementFailed(statements[:start], failed.statement, failed.error, rolled_back=False,
                                   split=(number, len(groups))) from failed.error
         start = end
+    return statements
+
+
+def _render_while_sending(plan: Plan, connection, live: Schema, progress, first: Sequence[str],
+                          groups: list[list[Change]], budget: int | None, on_notice) -> list[str]:
+    """apply_in_batches on PostgreSQL: the statements go to the server while the next tables render
+    (streaming.py). The same statements in the same order and the same transactions (one, or the groups of a
+    split run); a failure is reported as apply_in_batches reports it: rendering or the first transaction
+    failing rolls everything back, a later transaction failing names what the earlier ones committed."""
+    report = progress or (lambda state, change: None)
+    prefix = [f"{sql};" for sql in first]
+    last_of_group = {id(group[-1]) for group in groups[:-1]}
+    group_of = {id(change): number for number, group in enumerate(groups, 1) for change in group}
+    rendered: list[tuple[Change, int]] = []  # each change, and how many statements must run before it is done
+    reported = 0
+
+    def report_sent(count: int) -> None:
+        nonlocal reported
+        while reported < len(rendered) and rendered[reported][1] <= count:
+            report("start", rendered[reported][0])
+            report("done", rendered[reported][0])
+            reported += 1
+
+    if len(groups) > 1:
+        (on_notice or (lambda text: None))(split_notice(groups, budget))
+    split = len(groups) > 1
+    editor = None
+    with StreamingSender(connection) as sender:
+        sender.feed(prefix)
+        try:
+            with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+                def step_rendered(state: str, change: Change) -> None:
+                    if state != "done":
+                        return
+                    sender.feed(editor.collected_sql[sender.fed - len(prefix):])
+                    rendered.append((change, sender.fed))
+                    if id(change) in last_of_group:
+                        sender.commit()
+                    report_sent(sender.sent)
+
+                apply(plan, editor, live, prerender=True, indexes_after_tables=not split, progress=step_rendered)
+            sender.feed(editor.collected_sql[sender.fed - len(prefix):])  # the editor's last deferred SQL
+            sender.finish(on_progress=report_sent)
+        except SendFailed:
+            sender.finish()
+        except ApplyFailed as failed:
+            sender.drain()  # complete parts commit; the open transaction is rolled back on the way out
+            report_sent(sender.committed)
+            if sender.transactions:  # a split run: the earlier transactions stay committed
+                applied = [change for change, _ in rendered if group_of[id(change)] <= sender.transactions]
+                raise ApplyFailed(applied, failed.change, failed.error, rolled_back=False,
+                                  split=(sender.transactions + 1, len(groups))) from failed.error
+            raise ApplyFailed([], failed.change, failed.error, rolled_back=True) from failed.error
+        statements = prefix + list(editor.collected_sql)
+        if sender.failure is not None:
+            start, chunk, error, savepoint = sender.failure
+            connection.savepoint_rollback(savepoint)
+            with connection.cursor() as cursor:
+                failed = name_failure(cursor, statements[:start], chunk, error)
+            # Round trips never straddle a commit: the chunk's group is that of the first change it carries
+            # (the editor's last deferred statements, after every change, belong to the last group).
+            carrier = next((change for change, count in rendered if count > start), None)
+            number = group_of[id(carrier)] if carrier is not None else len(groups)
+            report_sent(sender.committed)  # what stays made; the failed transaction's steps are not done
+            if number > 1:
+                raise StatementFailed(statements[:sender.committed], failed.statement, failed.error, rolled_back=False,
+                                      split=(number, len(groups))) from failed.error
+            raise failed from failed.error
+    report_sent(len(statements))
     return statements
 
 

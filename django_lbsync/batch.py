@@ -68,12 +68,8 @@ def send(connection, statements: list[str], on_sent=None) -> None:
                     cursor.execute("\n".join(chunk))
                 except Exception as exc:
                     transaction.savepoint_rollback(savepoint, using=alias)
-                    index, error = _failing_statement(cursor, chunk)
-                    if index is None:  # the chunk failed but no statement of it fails alone: name the chunk
-                        raise StatementFailed(statements[:start], "\n".join(chunk), exc, rolled_back=True,
-                                              batch=chunk) from exc
-                    raise StatementFailed(statements[:start + index], chunk[index], error,
-                                          rolled_back=True) from error
+                    failed = name_failure(cursor, statements[:start], chunk, exc)
+                    raise failed from failed.error
                 transaction.savepoint_commit(savepoint, using=alias)
                 on_sent(start + len(chunk))
         return
@@ -84,6 +80,15 @@ def send(connection, statements: list[str], on_sent=None) -> None:
             except Exception as exc:
                 raise StatementFailed(statements[:i], statement, exc, rolled_back=False) from exc
             on_sent(i + 1)
+
+
+def name_failure(cursor, executed: list[str], chunk: list[str], error: Exception) -> StatementFailed:
+    """The StatementFailed for a round trip `chunk` that failed with `error` after `executed` ran; the caller
+    has rolled back to the savepoint taken before the chunk."""
+    index, single = _failing_statement(cursor, chunk)
+    if index is None:  # the chunk failed but no statement of it fails alone: name the chunk
+        return StatementFailed(executed, "\n".join(chunk), error, rolled_back=True, batch=chunk)
+    return StatementFailed(executed + chunk[:index], chunk[index], single, rolled_back=True)
 
 
 def _failing_statement(cursor, chunk: list[str]) -> tuple[int | None, Exception | None]:
