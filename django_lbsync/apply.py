@@ -21,7 +21,9 @@ from .changes import (
     PHASES, AddColumn, AddForeignKey, AddGenerator, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
-from .batch import fold_mysql_indexes_with_positions, name_failure, send, split_changes, split_notice
+from . import conf
+from .batch import fanout_needs, fold_mysql_indexes_with_positions, name_failure, send, split_changes, split_notice
+from .fanout import send_fanned_out
 from .gcpause import collecting_new_garbage
 from .exceptions import ApplyFailed, DataChanged, StatementFailed
 from .plan import Plan
@@ -131,12 +133,17 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
     statements = [f"{sql};" for sql in first] + list(editor.collected_sql)  # ended as the editor ends its own
     rendered_until = [(change, count + len(first)) for change, count in rendered_until]
     positions = list(range(len(statements)))
+    unfolded = statements
     if vendor.folds_indexes_into_create_table:
         statements, positions = fold_mysql_indexes_with_positions(statements)
     if not execute:
         return statements
     on_sent = _reporter(rendered_until, positions, progress)
     groups = split_changes([change for change, _ in rendered_until], budget)
+    if len(groups) <= 1 and vendor.fans_out_create_table and conf.ddl_connections() > 1:
+        send_fanned_out(connection, statements, fanout_needs(unfolded, positions, len(statements)),
+                        conf.ddl_connections(), on_sent=on_sent)
+        return statements
     if len(groups) <= 1:
         send(connection, statements, on_sent=on_sent)
         return statements

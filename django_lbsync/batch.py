@@ -54,6 +54,22 @@ def fold_mysql_indexes_with_positions(statements: list[str]) -> tuple[list[str],
     return [out[i] for i in kept], positions
 
 
+def fanout_needs(statements: list[str], positions: list[int], count: int) -> list[frozenset[int]]:
+    """For the `count` folded statements (fold_mysql_indexes_with_positions gave `positions`): the folded
+    statements each must wait for, that is the CREATE TABLEs of the tables its folded foreign keys reference
+    (fanout.py). Foreign keys left as ALTERs run as barriers and need nothing listed."""
+    creates = {m.group(1): i for i, s in enumerate(statements) if (m := _CREATE_TABLE.match(s))}
+    needs: list[set[int]] = [set() for _ in range(count)]
+    for i, statement in enumerate(statements):
+        match = _ADD_FK.match(statement)
+        if not match:
+            continue
+        carrier, referenced = positions[i], creates.get(match.group(3))
+        if referenced is not None and positions[referenced] != carrier:
+            needs[carrier].add(positions[referenced])
+    return [frozenset(n) for n in needs]
+
+
 def send(connection, statements: list[str], on_sent=None) -> None:
     """Execute rendered statements; one transaction where the database can roll DDL back. `on_sent(n)` hears
     after each round trip that the first n statements ran (progress as it goes, not all at the end)."""

@@ -6,6 +6,7 @@
         "CONNECT_TIMEOUT": 10,                           # seconds to wait for a connection (default 10)
         "CHECK_DATABASES": False,                        # lbsync.W001 on every `check`, not only --database
         "ORACLE_MAX_STRING_SIZE": "STANDARD",            # or "EXTENDED" (VARCHAR2 up to 32767 bytes)
+        "DDL_CONNECTIONS": 4,                            # MySQL automigrate: connections for CREATE TABLEs
     }
 
 A relative MODELS path is resolved against settings.BASE_DIR (as Django projects write paths); without
@@ -29,7 +30,8 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 
 #: Every key LBSYNC may hold; anything else is a typo the checks name (lbsync.E002).
 KNOWN_KEYS = ("MODELS", "DATASOURCES", "CONNECT_TIMEOUT", "CHECK_DATABASES", "ORACLE_MAX_STRING_SIZE",
-              "ONLINE_ROW_THRESHOLD", "ONLINE_LOCK_TIMEOUT", "ONLINE_RETRIES", "TEST_CREATE_TABLES")
+              "ONLINE_ROW_THRESHOLD", "ONLINE_LOCK_TIMEOUT", "ONLINE_RETRIES", "TEST_CREATE_TABLES",
+              "DDL_CONNECTIONS")
 
 
 def _lbsync() -> dict:
@@ -130,6 +132,19 @@ def online_retries() -> int:
     return whole_number(lbsync_setting("ONLINE_RETRIES", DEFAULT_ONLINE_RETRIES), 'settings.LBSYNC["ONLINE_RETRIES"]')
 
 
+#: MySQL/MariaDB automigrate sends its CREATE TABLEs on up to this many connections (fanout.py); 1 sends every
+#: statement on the run's own connection.
+DEFAULT_DDL_CONNECTIONS = 4
+
+
+def ddl_connections(value=None) -> int:
+    value = lbsync_setting("DDL_CONNECTIONS", DEFAULT_DDL_CONNECTIONS) if value is None else value
+    number = whole_number(value, 'settings.LBSYNC["DDL_CONNECTIONS"]')
+    if number < 1:
+        raise ConfigurationError(f'settings.LBSYNC["DDL_CONNECTIONS"] must be 1 or more, not {value!r}')
+    return number
+
+
 def seconds(value, what: str, *, allow_zero: bool = True) -> float:
     """`value` as a finite, non-negative number of seconds, or a ConfigurationError naming `what`.
 
@@ -208,7 +223,8 @@ def settings_problems() -> list[SettingsProblem]:
                        ("ONLINE_ROW_THRESHOLD", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_ROW_THRESHOLD"]')),
                        ("ONLINE_LOCK_TIMEOUT", lambda v: seconds(v, 'settings.LBSYNC["ONLINE_LOCK_TIMEOUT"]',
                                                                  allow_zero=False)),
-                       ("ONLINE_RETRIES", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_RETRIES"]'))):
+                       ("ONLINE_RETRIES", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_RETRIES"]')),
+                       ("DDL_CONNECTIONS", lambda v: ddl_connections(v))):
         if key in raw:
             try:
                 check(raw[key])

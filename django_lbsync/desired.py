@@ -1,6 +1,7 @@
 """Resolved ModelDefinitions -> the Schema LoopBack's connector would create (docs/loopback-rules/README.md)."""
 from __future__ import annotations
 
+import json
 import logging
 import math
 from typing import Any, Iterable
@@ -39,8 +40,9 @@ def build_schema(
     schema = Schema(vendor.django_vendor)
     sharing: dict[str, list[str]] = {}  # table key -> the models merged into it
     taken: dict[str, str] = {}  # table keys as the database compares them (Vendor.name_key) -> the key used
+    shapes: dict = {}  # property shape -> its checked column (_shape_key): one build, one vendor
     for model in models:
-        table = _safe_table(model, vendor, by_name, problems, own_schema)
+        table = _safe_table(model, vendor, by_name, problems, own_schema, shapes)
         if table is None:
             continue
         existing = taken.get(vendor.name_key(table.key))
@@ -65,7 +67,7 @@ def build_schema(
         key = taken.get(vendor.name_key(key)) if key is not None else None
         if key is None:
             continue
-        table = _safe_table(model, vendor, by_name, problems, own_schema)
+        table = _safe_table(model, vendor, by_name, problems, own_schema, shapes)
         if table is not None and (merged := merge_shared_table(schema.tables[key], table, vendor, problems)):
             schema.add(merged)
     # What only several tables together show: index names, FK column types, SET NULL on NOT NULL.
@@ -83,8 +85,8 @@ def _table_key(model: ModelDefinition, vendor: Vendor, own_schema: str | None = 
 
 
 def _safe_table(model: ModelDefinition, vendor: Vendor, by_name: dict, problems: list,
-                own_schema: str | None = None) -> Table | None:
-    table = _table(model, vendor, by_name, problems, own_schema)
+                own_schema: str | None = None, shapes: dict | None = None) -> Table | None:
+    table = _table(model, vendor, by_name, problems, own_schema, shapes)
     # The backstop of the identifier and fragment rules (docs/sql-safety.md): every name, type
     # and default of the table, whatever built it, before any SQL exists.
     unsafe = _unsafe_sql(table, model, vendor)
@@ -152,21 +154,29 @@ def _merged_by_name(mine: tuple, theirs: tuple, vendor: Vendor, found: list, whe
     return tuple(out)
 
 
-def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list, own_schema: str | None) -> Table:
+def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list, own_schema: str | None,
+           shapes: dict | None = None) -> Table:
     name, schema_name = vendor.table_name(model), vendor.schema_name(model, own_schema)
     ids = model.ids
     columns: list[Column] = []
     seen: dict[str, str] = {}
     for prop in model.properties:
-        prop_problems = _property_problems(prop, model, vendor)
-        if prop_problems:
-            problems.extend(prop_problems)
-            continue
-        try:
-            column = _column(prop, model, vendor)
-        except RefusedValue as refused:  # a value the database would refuse (docs/loopback-rules/types.md)
-            problems.append(DefinitionProblem(str(refused), model.source, model.name, prop.name))
-            continue
+        key = _shape_key(prop) if shapes is not None else None
+        template = shapes.get(key) if key is not None else None
+        if template is not None:  # the same property JSON made a column, without problems, once already
+            column = template.with_origin(prop.origin)
+        else:
+            prop_problems = _property_problems(prop, model, vendor)
+            if prop_problems:
+                problems.extend(prop_problems)
+                continue
+            try:
+                column = _column(prop, model, vendor)
+            except RefusedValue as refused:  # a value the database would refuse (docs/loopback-rules/types.md)
+                problems.append(DefinitionProblem(str(refused), model.source, model.name, prop.name))
+                continue
+            if key is not None:
+                shapes[key] = column
         clash = seen.get(column.name.casefold())
         if clash is not None:
             problems.append(
@@ -195,6 +205,26 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list,
         source=str(model.source) if model.source else None,
         sequence=sequence,
     )
+
+
+def _shape_key(prop: PropertyDefinition):
+    """What a property's column and its checks depend on, as a dict key; None where that is more than the
+    property itself. Real apps repeat property JSON model after model (`{"type": "string", "required": true}`),
+    and at 5,000 models building every column afresh was the desired schema's largest cost.
+
+    A column is the property's name, its resolved type and its JSON (the vendor and its settings are fixed for
+    one build); only an id also depends on its model (the key's size, `generated`), so ids are never shared.
+    The JSON is keyed as JSON text, which tells 1, 1.0 and true apart (equal in Python, different defaults in
+    SQL); a value JSON cannot hold is built afresh."""
+    if prop.id:
+        return None
+    try:
+        return prop.name, prop.type, _as_json(prop.settings)
+    except (TypeError, ValueError):
+        return None
+
+
+_as_json = json.JSONEncoder(allow_nan=True).encode
 
 
 def _column(prop: PropertyDefinition, model: ModelDefinition, vendor: Vendor) -> Column:

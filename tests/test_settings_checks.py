@@ -66,6 +66,9 @@ def test_lbsync_that_is_not_a_dict_is_e003_not_a_traceback(settings, value, need
     ("CONNECT_TIMEOUT", float("nan"), "CONNECT_TIMEOUT"),
     ("CHECK_DATABASES", "yes", "CHECK_DATABASES"),
     ("ORACLE_MAX_STRING_SIZE", "HUGE", "ORACLE_MAX_STRING_SIZE"),
+    ("DDL_CONNECTIONS", 0, '["DDL_CONNECTIONS"] must be 1 or more'),
+    ("DDL_CONNECTIONS", "4", '["DDL_CONNECTIONS"] must be a whole number'),
+    ("DDL_CONNECTIONS", True, '["DDL_CONNECTIONS"] must be a whole number'),
 ])
 def test_a_value_of_the_wrong_type_is_e003(settings, key, value, needle):
     settings.LBSYNC = {"MODELS": str(FIXTURES / "customer_v1"), key: value}

@@ -129,6 +129,9 @@ class Vendor:
     #: Whether CREATE INDEX and ADD FOREIGN KEY of a new table are folded into its CREATE TABLE
     #: (MySQL: one InnoDB table rebuild saved per index and FK).
     folds_indexes_into_create_table = False
+    #: automigrate sends its CREATE TABLEs on several connections (fanout.py; LBSYNC["DDL_CONNECTIONS"]):
+    #: only where DDL is not transactional anyway, so no run's atomicity is given up for it.
+    fans_out_create_table = False
     #: Whether one transaction can hold only so many relation locks (PostgreSQL's lock table).
     limits_locks_per_transaction = False
     #: Whether the database creates an index for each FK that has none, named after the FK (InnoDB):

@@ -31,6 +31,7 @@ class MysqlVendor(Vendor):
     connector_key = "mysql"
     batches_ddl = True
     folds_indexes_into_create_table = True
+    fans_out_create_table = True
     creates_implicit_fk_indexes = True  # InnoDB, named after the FK
     primary_key_first = True  # docs/loopback-rules/models.md#column-order
     drop_table_dependents = "refuses"  # an FK of another table blocks DROP TABLE

@@ -1,0 +1,148 @@
+"""MySQL/MariaDB automigrate: the CREATE TABLEs go out on several connections at once.
+
+MySQL cannot roll DDL back, so an automigrate there was never one transaction: statements run one by one and
+a failure names those that ran. Each CREATE TABLE mostly waits on the server's disk (a data file and a
+dictionary commit), so a few connections overlap those waits: 500 CREATE TABLEs took 1.12 s on one
+connection, 0.65 s on two and four (bench/RESULTS.md).
+
+The rules (docs/one-ddl-path.md#large-runs-issue-13):
+- Only CREATE TABLE statements fan out. Any other statement (a DROP, an ALTER kept apart from its table, a
+  CREATE INDEX) is a barrier: it runs on the run's own connection once everything before it has finished,
+  and nothing after it starts before it has finished.
+- A CREATE TABLE starts only when the CREATE TABLEs of the tables its folded foreign keys reference have
+  finished (batch.fold_mysql_indexes_with_positions says which), so the server always finds them.
+- Each extra connection is opened from the alias's own settings and given the run's session: sql_mode,
+  lock waits and storage engine as the run's connection has them, and the same execute wrappers.
+- On a failure nothing new starts; what is running finishes; StatementFailed names every statement that
+  ran (in the order they finished) and the one that failed.
+- Progress: `on_sent(n)` once the first n statements have all run.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Callable, Sequence
+
+from .exceptions import StatementFailed
+
+#: Session variables an extra connection copies from the run's own connection (names are ours, not input).
+_SESSION = ("sql_mode", "lock_wait_timeout", "innodb_lock_wait_timeout", "default_storage_engine",
+            "foreign_key_checks")
+
+
+def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[frozenset[int]], workers: int,
+                    on_sent: Callable[[int], None] | None = None) -> None:
+    """Run `statements` (MySQL, no transaction): CREATE TABLEs on up to `workers` connections, with statement
+    i starting after every statement in `needs[i]` (all earlier than i) has run; the rest as barriers."""
+    on_sent = on_sent or (lambda count: None)
+    creates = [s.lstrip().upper().startswith("CREATE TABLE") for s in statements]
+    if workers <= 1 or sum(creates) < 2:
+        return _one_by_one(connection, statements, on_sent)
+    extra = _open_like(connection, min(workers, sum(creates)))
+    tasks: queue.SimpleQueue = queue.SimpleQueue()
+    results: queue.SimpleQueue = queue.SimpleQueue()
+    threads = [threading.Thread(target=_work, args=(c, statements, tasks, results), daemon=True,
+                                name=f"lbsync-ddl-{n}") for n, c in enumerate(extra, 1)]
+    for thread in threads:
+        thread.start()
+    done = [False] * len(statements)
+    finished: list[int] = []  # in the order they finished
+    running = 0
+    next_up = 0
+    prefix = 0
+    failure: tuple[int, BaseException] | None = None
+    try:
+        while next_up < len(statements) or running:
+            while failure is None and next_up < len(statements):
+                if not creates[next_up]:
+                    if running:
+                        break  # a barrier waits for everything before it
+                    try:
+                        with connection.cursor() as cursor:
+                            cursor.execute(statements[next_up])
+                    except Exception as exc:  # noqa: BLE001 - reported below
+                        failure = (next_up, exc)
+                        break
+                    done[next_up] = True
+                    finished.append(next_up)
+                    next_up += 1
+                elif all(done[i] for i in needs[next_up]):
+                    tasks.put(next_up)
+                    running += 1
+                    next_up += 1
+                else:
+                    break  # in order: a table waits for the tables it references
+            while prefix < len(done) and done[prefix]:
+                prefix += 1
+            on_sent(prefix)
+            if failure is not None and not running:
+                break
+            if not running:
+                continue
+            index, error = results.get()
+            running -= 1
+            if error is None:
+                done[index] = True
+                finished.append(index)
+            elif failure is None:
+                failure = (index, error)
+            while prefix < len(done) and done[prefix]:
+                prefix += 1
+            on_sent(prefix)
+    finally:
+        for _ in threads:
+            tasks.put(None)
+        for thread in threads:
+            thread.join()
+        for extra_connection in extra:
+            extra_connection.close()
+    if failure is not None:
+        index, error = failure
+        raise StatementFailed([statements[i] for i in finished], statements[index], error,
+                              rolled_back=False) from error
+
+
+def _one_by_one(connection, statements: Sequence[str], on_sent) -> None:
+    with connection.cursor() as cursor:
+        for i, statement in enumerate(statements):
+            try:
+                cursor.execute(statement)
+            except Exception as exc:
+                raise StatementFailed(statements[:i], statement, exc, rolled_back=False) from exc
+            on_sent(i + 1)
+
+
+def _open_like(connection, count: int) -> list:
+    """`count` new connections to the same database with the run connection's session and wrappers."""
+    columns = ", ".join(f"@@SESSION.{name}" for name in _SESSION)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        values = cursor.fetchone()
+    assignments = ", ".join(f"SESSION {name} = %s" for name in _SESSION)
+    opened = []
+    try:
+        for _ in range(count):
+            # The run connection's own settings (a test database's name, the connect timeout it was given).
+            extra = type(connection)(dict(connection.settings_dict), alias=connection.alias)
+            extra.ensure_connection()
+            with extra.cursor() as cursor:
+                cursor.execute(f"SET {assignments}", list(values))
+            extra.execute_wrappers = list(connection.execute_wrappers)
+            extra.inc_thread_sharing()  # used by its worker thread, closed by this one
+            opened.append(extra)
+    except BaseException:
+        for extra in opened:
+            extra.close()
+        raise
+    return opened
+
+
+def _work(connection, statements: Sequence[str], tasks: queue.SimpleQueue, results: queue.SimpleQueue) -> None:
+    with connection.cursor() as cursor:
+        while (index := tasks.get()) is not None:
+            try:
+                cursor.execute(statements[index])
+            except BaseException as exc:  # noqa: BLE001 - handed to the run's thread, which raises it
+                results.put((index, exc))
+            else:
+                results.put((index, None))
