@@ -121,13 +121,14 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
     # overflow the lock table the split is there to respect.
     split = len(split_changes(plan.changes, budget)) > 1
     if (execute and vendor.sends_ddl_in_one_transaction and not vendor.folds_indexes_into_create_table
-            and not connection.in_atomic_block):  # inside the caller's transaction: send() nests in it
+            and not connection.in_atomic_block and connection.get_autocommit()):
+        # Only where no transaction of the caller's is open: send() nests in one, this path commits its own.
         return _render_while_sending(plan, connection, live, progress, first, split_changes(plan.changes, budget),
                                      budget, on_notice)
     try:
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
             apply(plan, editor, live, prerender=True, indexes_after_tables=not split, progress=rendered)
-    except ApplyFailed as failed:  # only rendered so far: nothing was sent, the database is as it was
+    except ApplyFailed as failed:  # render first, send after: nothing was sent, the database is as it was
         raise ApplyFailed([], failed.change, failed.error, rolled_back=True) from failed.error
     # `first`: statements the steps need before them, sent in the same batch (CREATE EXTENSION, extensions.py).
     statements = [f"{sql};" for sql in first] + list(editor.collected_sql)  # ended as the editor ends its own
@@ -191,7 +192,7 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
     with StreamingSender(connection) as sender:
         sender.feed(prefix)
         try:
-            with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+            with connection.schema_editor(collect_sql=True, atomic=False) as editor, _quoting_serialised(editor):
                 def step_rendered(state: str, change: Change) -> None:
                     if state != "done":
                         return
@@ -214,16 +215,23 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
                 raise ApplyFailed(applied, failed.change, failed.error, rolled_back=False,
                                   split=(sender.transactions + 1, len(groups))) from failed.error
             raise ApplyFailed([], failed.change, failed.error, rolled_back=True) from failed.error
+        sender.check_complete()
         statements = prefix + list(editor.collected_sql)
         if sender.failure is not None:
             start, chunk, error, savepoint = sender.failure
-            connection.savepoint_rollback(savepoint)
-            with connection.cursor() as cursor:
-                failed = name_failure(cursor, statements[:start], chunk, error)
+            if savepoint is None:  # not a round trip (COMMIT, a savepoint, the connection): nothing to replay
+                failed = StatementFailed(statements[:start], "COMMIT" if not chunk else chunk[0], error,
+                                         rolled_back=True)
+            else:
+                connection.savepoint_rollback(savepoint)
+                with connection.cursor() as cursor:
+                    failed = name_failure(cursor, statements[:start], chunk, error)
             # Round trips never straddle a commit: the chunk's group is that of the first change it carries
             # (the editor's last deferred statements, after every change, belong to the last group).
             carrier = next((change for change, count in rendered if count > start), None)
             number = group_of[id(carrier)] if carrier is not None else len(groups)
+            if savepoint is None:  # a COMMIT or the connection: the transaction under way failed
+                number = min(sender.transactions + 1, len(groups))
             report_sent(sender.committed)  # what stays made; the failed transaction's steps are not done
             if number > 1:
                 raise StatementFailed(statements[:sender.committed], failed.statement, failed.error, rolled_back=False,
@@ -231,6 +239,28 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
             raise failed from failed.error
     report_sent(len(statements))
     return statements
+
+
+@contextmanager
+def _quoting_serialised(editor) -> Iterator[None]:
+    """While the sender runs a round trip, libpq's connection is busy in its thread; psycopg's quoting of a value
+    (the editor's quote_value) reads the same connection. Today's renders quote no values (defaults are SQL
+    text), but should one, it waits for psycopg's connection lock, which every execute holds."""
+    lock = getattr(getattr(editor.connection, "connection", None), "lock", None)
+    if lock is None:
+        yield
+        return
+    quote_value = editor.quote_value
+
+    def quote_value_locked(value):
+        with lock:
+            return quote_value(value)
+
+    editor.quote_value = quote_value_locked
+    try:
+        yield
+    finally:
+        del editor.quote_value
 
 
 def _reporter(rendered_until: list[tuple[Change, int]], positions: list[int], progress) -> Callable[[int], None]:

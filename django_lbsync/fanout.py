@@ -19,32 +19,38 @@ The rules (docs/one-ddl-path.md#large-runs-issue-13):
 """
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from typing import Callable, Sequence
 
 from .exceptions import StatementFailed
 
+logger = logging.getLogger("django_lbsync")
+
 #: Session variables an extra connection copies from the run's own connection (names are ours, not input).
 _SESSION = ("sql_mode", "lock_wait_timeout", "innodb_lock_wait_timeout", "default_storage_engine",
-            "foreign_key_checks")
+            "foreign_key_checks", "innodb_strict_mode", "explicit_defaults_for_timestamp", "time_zone",
+            "character_set_client", "character_set_connection", "collation_connection")
 
 
 def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[frozenset[int]], workers: int,
                     on_sent: Callable[[int], None] | None = None) -> None:
     """Run `statements` (MySQL, no transaction): CREATE TABLEs on up to `workers` connections, with statement
-    i starting after every statement in `needs[i]` (all earlier than i) has run; the rest as barriers."""
+    i starting after every statement in `needs[i]` (all earlier than i) has run; the rest as barriers.
+    Inside a transaction of the caller's, or where no extra connection can be opened, all run on `connection`."""
     on_sent = on_sent or (lambda count: None)
     creates = [s.lstrip().upper().startswith("CREATE TABLE") for s in statements]
-    if workers <= 1 or sum(creates) < 2:
+    if workers <= 1 or sum(creates) < 2 or connection.in_atomic_block or not connection.get_autocommit():
         return _one_by_one(connection, statements, on_sent)
-    extra = _open_like(connection, min(workers, sum(creates)))
+    try:
+        extra = _open_like(connection, min(workers, sum(creates)))
+    except Exception:  # noqa: BLE001 - a connection limit, a privilege: the run's own connection still works
+        logger.info("could not open extra connections for CREATE TABLE; sending on one", exc_info=True)
+        return _one_by_one(connection, statements, on_sent)
     tasks: queue.SimpleQueue = queue.SimpleQueue()
     results: queue.SimpleQueue = queue.SimpleQueue()
-    threads = [threading.Thread(target=_work, args=(c, statements, tasks, results), daemon=True,
-                                name=f"lbsync-ddl-{n}") for n, c in enumerate(extra, 1)]
-    for thread in threads:
-        thread.start()
+    threads: list[threading.Thread] = []
     done = [False] * len(statements)
     finished: list[int] = []  # in the order they finished
     running = 0
@@ -52,7 +58,14 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
     prefix = 0
     failure: tuple[int, BaseException] | None = None
     try:
+        for number, extra_connection in enumerate(extra, 1):
+            thread = threading.Thread(target=_work, args=(extra_connection, statements, tasks, results), daemon=True,
+                                      name=f"lbsync-ddl-{number}")
+            thread.start()
+            threads.append(thread)
         while next_up < len(statements) or running:
+            # Never more handed over than there are connections: after a failure (or Ctrl-C) nothing new
+            # starts, and only what is running is waited for.
             while failure is None and next_up < len(statements):
                 if not creates[next_up]:
                     if running:
@@ -66,18 +79,20 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
                     done[next_up] = True
                     finished.append(next_up)
                     next_up += 1
-                elif all(done[i] for i in needs[next_up]):
+                elif running < len(threads) and all(done[i] for i in needs[next_up]):
                     tasks.put(next_up)
                     running += 1
                     next_up += 1
                 else:
-                    break  # in order: a table waits for the tables it references
+                    break  # in order: a table waits for a free connection and for the tables it references
             while prefix < len(done) and done[prefix]:
                 prefix += 1
             on_sent(prefix)
-            if failure is not None and not running:
-                break
             if not running:
+                if failure is not None:
+                    break
+                if next_up < len(statements) and creates[next_up] and not all(done[i] for i in needs[next_up]):
+                    raise AssertionError(f"statement {next_up} waits for one that never runs")  # never loop idle
                 continue
             index, error = results.get()
             running -= 1
@@ -86,9 +101,6 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
                 finished.append(index)
             elif failure is None:
                 failure = (index, error)
-            while prefix < len(done) and done[prefix]:
-                prefix += 1
-            on_sent(prefix)
     finally:
         for _ in threads:
             tasks.put(None)
@@ -96,6 +108,9 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
             thread.join()
         for extra_connection in extra:
             extra_connection.close()
+    while prefix < len(done) and done[prefix]:
+        prefix += 1
+    on_sent(prefix)
     if failure is not None:
         index, error = failure
         raise StatementFailed([statements[i] for i in finished], statements[index], error,
@@ -118,18 +133,24 @@ def _open_like(connection, count: int) -> list:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}")
         values = cursor.fetchone()
-    assignments = ", ".join(f"SESSION {name} = %s" for name in _SESSION)
     opened = []
     try:
         for _ in range(count):
             # The run connection's own settings (a test database's name, the connect timeout it was given).
             extra = type(connection)(dict(connection.settings_dict), alias=connection.alias)
+            opened.append(extra)
             extra.ensure_connection()
             with extra.cursor() as cursor:
-                cursor.execute(f"SET {assignments}", list(values))
+                cursor.execute(f"SELECT {columns}")
+                # Only what differs is set: some variables (MySQL 8's restricted ones) need a privilege to set
+                # even to the value they have; a refusal falls back to one connection.
+                differing = [(name, value) for name, value, own in zip(_SESSION, values, cursor.fetchone())
+                             if value != own]
+                if differing:
+                    cursor.execute("SET " + ", ".join(f"SESSION {name} = %s" for name, _ in differing),
+                                   [value for _, value in differing])
             extra.execute_wrappers = list(connection.execute_wrappers)
             extra.inc_thread_sharing()  # used by its worker thread, closed by this one
-            opened.append(extra)
     except BaseException:
         for extra in opened:
             extra.close()
@@ -138,7 +159,15 @@ def _open_like(connection, count: int) -> list:
 
 
 def _work(connection, statements: Sequence[str], tasks: queue.SimpleQueue, results: queue.SimpleQueue) -> None:
-    with connection.cursor() as cursor:
+    """Run the statements handed over until told to stop; every task gets a result, even when the connection
+    cannot give a cursor, so the run's thread never waits for one that will not come."""
+    try:
+        cursor = connection.cursor()
+    except BaseException as exc:  # noqa: BLE001 - each task fails with it
+        while (index := tasks.get()) is not None:
+            results.put((index, exc))
+        return
+    with cursor:
         while (index := tasks.get()) is not None:
             try:
                 cursor.execute(statements[index])

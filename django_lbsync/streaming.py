@@ -55,9 +55,11 @@ class StreamingSender:
             self._stop.set()  # an error in the rendering thread: send nothing more
         self._queue.put(None)
         self._thread.join()
-        self.connection.dec_thread_sharing()
-        if exc_type is not None or self.failure is not None:
-            self.rollback()
+        try:
+            if exc_type is not None or self.failure is not None:
+                self.rollback()
+        finally:
+            self.connection.dec_thread_sharing()
 
     def feed(self, statements: list[str]) -> None:
         """Queue statements; full round trips leave at once, the rest waits for more, commit() or finish()."""
@@ -94,16 +96,30 @@ class StreamingSender:
         self._thread.join()
 
     def rollback(self) -> None:
-        """Undo the open transaction, if any (called once the sender has stopped)."""
-        if not self.connection.get_autocommit():
-            self.connection.rollback()
-            self.connection.set_autocommit(True)
+        """Undo the open transaction, if any (called once the sender has stopped). A connection that cannot
+        even roll back (it broke) is closed, as Django's atomic() does: the server then rolls back."""
+        connection = self.connection
+        try:
+            if not connection.get_autocommit():
+                connection.rollback()
+                connection.set_autocommit(True)
+        except Exception:  # noqa: BLE001 - the error being reported is the run's, not this one
+            connection.close()
 
     def _hand(self, chunk: list[str]) -> None:
         self._queue.put((self.handed, list(chunk)))
         self.handed += len(chunk)
 
     def _run(self) -> None:
+        # Every error, whatever raised it (a round trip, a savepoint, COMMIT, the cursor), is recorded for the
+        # rendering thread: a sender that died silently would let a failed run pass for a finished one.
+        try:
+            self._send_all()
+        except BaseException as exc:  # noqa: BLE001 - handed to the rendering thread, which raises it
+            if self.failure is None:
+                self.failure = (self.sent, [], exc, None)
+
+    def _send_all(self) -> None:
         connection = self.connection
         with connection.cursor() as cursor:
             while not self._stop.is_set():
@@ -128,3 +144,10 @@ class StreamingSender:
                     return
                 connection.savepoint_commit(savepoint)
                 self.sent = start + len(chunk)
+
+    def check_complete(self) -> None:
+        """After finish(): a sender that stopped before everything was committed, without a recorded error,
+        is a failure too (it cannot happen unless the thread was killed; never a silent success)."""
+        if self.failure is None and self.committed != self.fed:
+            self.failure = (self.sent, [], RuntimeError(
+                f"the sending thread stopped after {self.committed} of {self.fed} statements"), None)

@@ -114,3 +114,48 @@ def test_one_connection_when_told(my, use_models, model_dir, settings):
         api.automigrate(using=my)
     assert threads == {threading.current_thread().name}
     assert tables(my) == _names(3)
+
+
+def test_after_a_failure_nothing_new_starts(my):
+    """40 independent CREATE TABLEs on 2 connections, the second one refused by the server: only what was
+    already running finishes (the rest was never handed over), and the error lists exactly what ran."""
+    from django_lbsync.fanout import send_fanned_out
+
+    q = connections[my].ops.quote_name
+    wide = ", ".join(f"w{n} VARCHAR(4000)" for n in range(6))
+    statements = [f"CREATE TABLE {q(f'fan{n:02d}')} (id INT PRIMARY KEY{', ' + wide if n == 1 else ''})"
+                  for n in range(40)]
+    ran: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    with connections[my].execute_wrapper(watch), pytest.raises(StatementFailed) as caught:
+        send_fanned_out(connections[my], statements, [frozenset()] * 40, workers=2)
+    made = tables(my)
+    assert "fan01" not in made
+    assert {s.split("`")[1] for s in caught.value.executed} == made
+    creates = [sql for sql in ran if sql.startswith("CREATE TABLE")]
+    assert len(creates) <= 4, creates  # fan00, fan01 and at most what the other connection had started
+
+
+def test_extra_connections_refused_means_one_connection(my, use_models, model_dir, settings, monkeypatch):
+    from django_lbsync import fanout
+
+    def refuse(connection, count):
+        raise RuntimeError("Too many connections")
+
+    monkeypatch.setattr(fanout, "_open_like", refuse)
+    use_models(my, _chain(model_dir, 3))
+    threads: set[str] = set()
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("CREATE TABLE"):
+            threads.add(threading.current_thread().name)
+        return execute(sql, params, many, context)
+
+    with connections[my].execute_wrapper(watch):
+        api.automigrate(using=my)
+    assert threads == {threading.current_thread().name}
+    assert tables(my) == _names(3)

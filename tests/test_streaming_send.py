@@ -156,3 +156,48 @@ def test_inside_the_callers_transaction_the_statements_are_sent_in_it(pg, use_mo
         api.automigrate(using=pg)
     assert senders == {threading.current_thread().name}
     assert tables(pg) == {"stream00", "stream01", "stream02"}
+
+
+def test_a_failed_commit_is_a_failure_not_a_success(pg, use_models, model_dir, monkeypatch):
+    """Whatever breaks in the sending thread (here COMMIT) reaches the caller; the run is rolled back."""
+    use_models(pg, _plain_models(model_dir, 4))
+    connection = connections[pg]
+
+    def commit():
+        raise RuntimeError("the server went away during COMMIT")
+
+    monkeypatch.setattr(connection, "commit", commit)
+    with pytest.raises(StatementFailed, match="COMMIT") as caught:
+        api.automigrate(using=pg)
+    monkeypatch.undo()
+    assert caught.value.rolled_back
+    assert tables(pg) == set()
+    assert connection.get_autocommit()
+
+
+def test_a_caller_with_autocommit_off_keeps_its_transaction(pg, use_models, model_dir):
+    """No commit of its own where the caller turned autocommit off: the caller's rollback undoes the run."""
+    use_models(pg, _plain_models(model_dir, 3))
+    connection = connections[pg]
+    connection.set_autocommit(False)
+    try:
+        api.automigrate(using=pg)
+        assert not connection.get_autocommit()
+        connection.rollback()
+    finally:
+        connection.set_autocommit(True)
+    assert tables(pg) == set()
+
+
+def test_v2_shows_every_step_and_the_round_trips_the_sender_ran(pg, use_models, model_dir, monkeypatch):
+    """-v 2 while a second thread sends: every step's line complete, and the round trips listed (printed by the
+    command's own thread between progress lines; the race it prevents is too narrow to force here)."""
+    monkeypatch.setattr(batch, "BATCH", 2)
+    use_models(pg, _plain_models(model_dir, 10))
+    out = StringIO()
+    call_command("automigrate", "--noinput", database=pg, verbosity=2, stdout=out)
+    lines = out.getvalue().splitlines()
+    progress = [line for line in lines if "Creating table" in line]
+    assert len(progress) == 10 and all("Sent" not in line for line in progress), progress
+    assert all(line.rstrip().endswith("OK") or "OK (" in line for line in progress), progress
+    assert sum(line.lstrip().startswith("Sent ") for line in lines) >= 5  # the round trips are shown

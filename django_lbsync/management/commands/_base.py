@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -183,11 +184,14 @@ class LbsyncCommand(BaseCommand):
         time (`step_done`); below that, nothing is recorded. `as_sent`: print each round trip when it has
         run instead (automigrate's batched sending, where one round trip carries many steps)."""
         self._sent: list[str] = []
+        self._sent_elsewhere: list[str] = []
         self._step_started = time.monotonic()
         self._show_per_step = not as_sent
         if verbosity < 2:
             yield
             return
+
+        owner = threading.current_thread()
 
         def record(execute, sql, params, many, context):
             text = sql if not params else f"{sql} -- params {params!r}"
@@ -199,14 +203,32 @@ class LbsyncCommand(BaseCommand):
             if not getattr(self, "sending", False) or _HOUSEKEEPING.match(sql):  # catalog reads, savepoints
                 return result
             lines = text.splitlines()
-            self.stdout.write(f"  Sent {len(lines)} line{'s' if len(lines) != 1 else ''} in one round trip "
-                              f"({time.monotonic() - started:.3f}s):")
-            for line in lines:
-                self.stdout.write(self.style.SQL_KEYWORD(f"      {printable(line)}"))
+            out = [f"  Sent {len(lines)} line{'s' if len(lines) != 1 else ''} in one round trip "
+                   f"({time.monotonic() - started:.3f}s):"]
+            out.extend(self.style.SQL_KEYWORD(f"      {printable(line)}") for line in lines)
+            # A round trip run by another thread (PostgreSQL's sender, MySQL's extra connections) waits to be
+            # printed by this one (flush_sent), so it never lands in the middle of a progress line.
+            if threading.current_thread() is owner:
+                self.write_lines(out)
+            else:
+                self._sent_elsewhere.extend(out)
             return result
 
-        with connections[alias].execute_wrapper(record):
-            yield
+        try:
+            with connections[alias].execute_wrapper(record):
+                yield
+        finally:
+            self.flush_sent()
+
+    def write_lines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.stdout.write(line)
+
+    def flush_sent(self) -> None:
+        """Print the round trips other threads ran since the last call (in the command's own thread)."""
+        pending = getattr(self, "_sent_elsewhere", None)
+        while pending:
+            self.stdout.write(pending.pop(0))
 
     def step_started(self) -> None:
         self._sent = []

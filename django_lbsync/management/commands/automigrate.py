@@ -104,6 +104,8 @@ class Command(LbsyncCommand):
             self.heading("Running automigrate:")
 
     def progress(self, action: str, table) -> None:
+        if action in ("drop", "create"):  # -v 2: round trips another thread ran, printed between lines
+            self.flush_sent()
         # Only to end a started line with FAILED: what was done is the API's to say (StepFailed).
         self.pending = action in ("drop", "create")
         if self.verbosity < 1:
