@@ -56,6 +56,13 @@ def test_every_public_name_resolves_and_is_listed():
     assert django_lbsync.automigrate is automigrate
 
 
+def test_submodules_are_attributes_as_before():
+    import django_lbsync.discovery as discovery
+
+    assert django_lbsync.discovery is discovery
+    assert django_lbsync.api.is_actual is django_lbsync.is_actual
+
+
 def test_an_unknown_name_is_an_attribute_error():
     try:
         django_lbsync.no_such_name  # noqa: B018
