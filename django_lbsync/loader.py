@@ -462,7 +462,7 @@ class _Resolver:
             return None
         key_position = id_position(value.get("id"))
         generated = value.get("generated")
-        return PropertyDefinition(
+        return PropertyDefinition.of(
             name=name,
             type=type_name,
             id=key_position,

@@ -100,3 +100,17 @@ def test_values_python_holds_equal_get_their_own_columns(value):
     together = build_schema(models, vendor()).tables
     assert together["M1"].columns == alone
     assert [c.default for c in together["M0"].columns if c.name == "a"] == ["'1'"]
+
+
+def test_the_loaders_fast_constructor_makes_the_dataclasss_object():
+    from dataclasses import fields
+
+    from django_lbsync.definitions import PropertyDefinition
+
+    values = dict(name="a", type="String", id=0, generated=None, required=True, default=1, has_default=True,
+                  index=True, settings={"type": "string"}, origin="M.a")
+    assert {f.name for f in fields(PropertyDefinition)} == set(values)  # a new field must be added to of()
+    fast, plain = PropertyDefinition.of(**values), PropertyDefinition(**values)
+    assert fast == plain and fast.__dict__ == plain.__dict__
+    with pytest.raises(AttributeError):
+        fast.name = "b"  # still frozen
