@@ -28,7 +28,7 @@ from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import aligned_names, diff
 from .exceptions import ApplyFailed, Cancelled, ChangesRefused, UnknownModel
-from .introspect import existing_tables, introspect, row_counts
+from .introspect import CatalogPrefetch, existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
 from .locks import annotate as annotate_locks
@@ -125,15 +125,20 @@ def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_
     catalog (one SELECT); else its documented default is used and nothing is connected.
     """
     connection = connections[using]
-    vendor = vendor_for(connection)
+    return _desired(models, using, vendor_for(connection).own_schema(connection, live=live))
+
+
+def _desired(models: Sequence[str] | None, using: str, own_schema: str | None) -> Schema:
+    """desired_schema with the own schema already known: sends nothing to the database."""
+    connection = connections[using]
     attached = _all_attached(using)
     selected = _select(attached, models, using)
     return build_schema(
         selected,
-        vendor,
+        vendor_for(connection),
         max_name_length=connection.ops.max_name_length(),
         attached=attached,
-        own_schema=vendor.own_schema(connection, live=live),
+        own_schema=own_schema,
     )
 
 
@@ -333,9 +338,13 @@ class AutoupdateResult:
 
 def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tuple[Schema, Plan]:
     connection = connections[alias]
-    desired = desired_schema(models, using=alias, live=True)
     vendor = vendor_for(connection)
-    live = introspect(connection, schemas={t.schema for t in desired.tables.values() if t.schema})
+    own_schema = vendor.own_schema(connection, live=True)
+    # The catalog is read while the JSON loads and the desired schema builds (introspect.CatalogPrefetch).
+    with CatalogPrefetch(connection) if vendor.prefetches_catalog else nullcontext() as prefetch:
+        desired = _desired(models, alias, own_schema)
+        schemas = {t.schema for t in desired.tables.values() if t.schema}
+        live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)
     live = aligned_names(live, desired, vendor)
     plan = diff(live, desired, vendor, database=alias, prune=prune)
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).

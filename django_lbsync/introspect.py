@@ -8,6 +8,7 @@ reports them; the diff normalises both sides through the vendor's rules.
 """
 from __future__ import annotations
 
+import threading
 from typing import Iterable
 
 from .schema import Schema, Table
@@ -38,6 +39,50 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     for table in tables:
         schema.add(table)
     return schema
+
+
+class CatalogPrefetch:
+    """The catalog of the connection's own schema, read in a second thread while this one loads the model JSON
+    and builds the desired schema (CPU work): the server's time on the catalog queries, most of isactual's
+    wait on MariaDB, hides behind it. Only where `vendor.prefetches_catalog` (PostgreSQL, MySQL: a network
+    round trip to wait on, drivers that release the GIL). The caller must not use the connection until
+    `schema()` returned or the block ended; the same queries are sent, only earlier.
+
+        with CatalogPrefetch(connection) as prefetch:
+            desired = ...  # no queries on `connection` here
+            live = prefetch.schema(schemas_the_models_name)
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self._result: Schema | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, name="lbsync-catalog", daemon=True)
+
+    def __enter__(self) -> CatalogPrefetch:
+        self.connection.inc_thread_sharing()
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._thread.join()  # never leave a query running on the caller's connection
+        self.connection.dec_thread_sharing()
+
+    def _read(self) -> None:
+        try:
+            self._result = introspect(self.connection)
+        except BaseException as error:  # noqa: BLE001 - raised in the caller's thread by schema()
+            self._error = error
+
+    def schema(self, schemas: Iterable[str] = ()) -> Schema:
+        """The live schema as `introspect(connection, schemas=schemas)` returns it."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        extra = sorted(set(schemas))
+        if extra:  # models in other schemas (rare): read again with them, as introspect() would have
+            return introspect(self.connection, schemas=extra)
+        return self._result
 
 
 def existing_tables(connection, tables: Iterable[Table]) -> list[Table]:

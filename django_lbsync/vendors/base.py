@@ -157,6 +157,9 @@ class Vendor:
     #: The fast catalog reader (catalogs/<vendor>.py `read_tables(cursor, schemas, views) -> [Table]`), a
     #: constant few queries whatever the number of tables; None: the generic reader (introspect_generic.py).
     catalog_reader = None
+    #: isactual/autoupdate read the catalog in a second thread while the desired schema builds
+    #: (introspect.CatalogPrefetch): where the fast reader waits on a server over the network.
+    prefetches_catalog = False
     #: The generic reader's gap hooks (a catalogs.hooks.GapHooks subclass); None: it cannot read here.
     gap_hooks = None
     #: `(cursor, dropped tables) -> [name]`: the other objects DROP TABLE takes along or leaves broken

@@ -38,6 +38,7 @@ class MysqlVendor(Vendor):
     set_null_needs_nullable_column = True  # error 1830 (MariaDB: errno 150)
     connect_timeout_parameter = "connect_timeout"  # bounds the TCP connect and the server's greeting
     lock_strategy = "named_lock"  # GET_LOCK, server-wide names carrying the database name
+    prefetches_catalog = True
     catalog_reader = staticmethod(catalog_sql.read_tables)  # information_schema, 4 queries
     gap_hooks = catalog_sql.MySQLHooks
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
