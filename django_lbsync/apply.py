@@ -119,12 +119,12 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
     # A split run keeps each table's indexes with its CREATE TABLE: left until the last table (as Django's
     # migrate orders them), every index of a 5,000-table run would land in the last transaction and
     # overflow the lock table the split is there to respect.
-    split = len(split_changes(plan.changes, budget)) > 1
+    planned_groups = split_changes(plan.changes, budget)
+    split = len(planned_groups) > 1
     if (execute and vendor.sends_ddl_in_one_transaction and not vendor.folds_indexes_into_create_table
             and not connection.in_atomic_block and connection.get_autocommit()):
         # Only where no transaction of the caller's is open: send() nests in one, this path commits its own.
-        return _render_while_sending(plan, connection, live, progress, first, split_changes(plan.changes, budget),
-                                     budget, on_notice)
+        return _render_while_sending(plan, connection, live, progress, first, planned_groups, budget, on_notice)
     try:
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
             apply(plan, editor, live, prerender=True, indexes_after_tables=not split, progress=rendered)
@@ -171,24 +171,15 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
     (streaming.py). The same statements in the same order and the same transactions (one, or the groups of a
     split run); a failure is reported as apply_in_batches reports it: rendering or the first transaction
     failing rolls everything back, a later transaction failing names what the earlier ones committed."""
-    report = progress or (lambda state, change: None)
     prefix = [f"{sql};" for sql in first]
     last_of_group = {id(group[-1]) for group in groups[:-1]}
     group_of = {id(change): number for number, group in enumerate(groups, 1) for change in group}
-    rendered: list[tuple[Change, int]] = []  # each change, and how many statements must run before it is done
-    reported = 0
-
-    def report_sent(count: int) -> None:
-        nonlocal reported
-        while reported < len(rendered) and rendered[reported][1] <= count:
-            report("start", rendered[reported][0])
-            report("done", rendered[reported][0])
-            reported += 1
-
-    if len(groups) > 1:
-        (on_notice or (lambda text: None))(split_notice(groups, budget))
+    progress_of = _DoneReporter(progress)
+    rendered = progress_of.pending  # each change, and how many statements must run before it is done
+    report_sent = progress_of.sent
     split = len(groups) > 1
-    editor = None
+    if split:
+        (on_notice or (lambda text: None))(split_notice(groups, budget))
     with StreamingSender(connection) as sender:
         sender.feed(prefix)
         try:
@@ -197,7 +188,7 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
                     if state != "done":
                         return
                     sender.feed(editor.collected_sql[sender.fed - len(prefix):])
-                    rendered.append((change, sender.fed))
+                    progress_of.add(change, sender.fed)
                     if id(change) in last_of_group:
                         sender.commit()
                     report_sent(sender.sent)
@@ -263,26 +254,38 @@ def _quoting_serialised(editor) -> Iterator[None]:
         del editor.quote_value
 
 
+class _DoneReporter:
+    """Progress as the server gets through the statements: a change is reported done once the first `needed`
+    statements have run, `needed` being how many existed once it rendered (after folding, up to the statement
+    that carries it). Changes are added in order, as they render or all at once."""
+
+    def __init__(self, progress):
+        self.report = progress or (lambda state, change: None)
+        self.pending: list[tuple[Change, int]] = []
+        self.reported = 0
+
+    def add(self, change: Change, needed: int) -> None:
+        self.pending.append((change, needed))
+
+    def sent(self, count: int) -> None:
+        while self.reported < len(self.pending) and self.pending[self.reported][1] <= count:
+            change = self.pending[self.reported][0]
+            self.report("start", change)
+            self.report("done", change)
+            self.reported += 1
+
+
 def _reporter(rendered_until: list[tuple[Change, int]], positions: list[int], progress) -> Callable[[int], None]:
-    """send()'s on_sent as apply's progress: a change is reported done once every statement rendered up to it
-    has been sent (after folding, the statement that carries it), so progress streams with the round trips."""
-    report = progress or (lambda state, change: None)
+    """send()'s on_sent as apply's progress, for statements rendered before any is sent (_DoneReporter)."""
     needed, highest = [], 0
-    for index, position in enumerate(positions):
+    for position in positions:
         highest = max(highest, position + 1)
         needed.append(highest)
-    pending = [(change, needed[count - 1] if count else 0) for change, count in rendered_until]
-    cursor = 0
-
-    def sent(count: int) -> None:
-        nonlocal cursor
-        while cursor < len(pending) and pending[cursor][1] <= count:
-            report("start", pending[cursor][0])
-            report("done", pending[cursor][0])
-            cursor += 1
-
-    sent(0)  # changes that render no statement
-    return sent
+    reporter = _DoneReporter(progress)
+    for change, count in rendered_until:
+        reporter.add(change, needed[count - 1] if count else 0)
+    reporter.sent(0)  # changes that render no statement
+    return reporter.sent
 
 
 class _Applier:

@@ -89,6 +89,11 @@ def send(connection, statements: list[str], on_sent=None) -> None:
                 transaction.savepoint_commit(savepoint, using=alias)
                 on_sent(start + len(chunk))
         return
+    send_one_by_one(connection, statements, on_sent)
+
+
+def send_one_by_one(connection, statements: list[str], on_sent) -> None:
+    """Where DDL cannot be rolled back (MySQL): each statement alone; a failure names those that ran."""
     with connection.cursor() as cursor:
         for i, statement in enumerate(statements):
             try:

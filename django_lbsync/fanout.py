@@ -24,6 +24,7 @@ import queue
 import threading
 from typing import Callable, Sequence
 
+from .batch import send_one_by_one
 from .exceptions import StatementFailed
 
 logger = logging.getLogger("django_lbsync")
@@ -42,12 +43,12 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
     on_sent = on_sent or (lambda count: None)
     creates = [s.lstrip().upper().startswith("CREATE TABLE") for s in statements]
     if workers <= 1 or sum(creates) < 2 or connection.in_atomic_block or not connection.get_autocommit():
-        return _one_by_one(connection, statements, on_sent)
+        return send_one_by_one(connection, statements, on_sent)
     try:
         extra = _open_like(connection, min(workers, sum(creates)))
     except Exception:  # noqa: BLE001 - a connection limit, a privilege: the run's own connection still works
         logger.info("could not open extra connections for CREATE TABLE; sending on one", exc_info=True)
-        return _one_by_one(connection, statements, on_sent)
+        return send_one_by_one(connection, statements, on_sent)
     tasks: queue.SimpleQueue = queue.SimpleQueue()
     results: queue.SimpleQueue = queue.SimpleQueue()
     threads: list[threading.Thread] = []
@@ -115,16 +116,6 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
         index, error = failure
         raise StatementFailed([statements[i] for i in finished], statements[index], error,
                               rolled_back=False) from error
-
-
-def _one_by_one(connection, statements: Sequence[str], on_sent) -> None:
-    with connection.cursor() as cursor:
-        for i, statement in enumerate(statements):
-            try:
-                cursor.execute(statement)
-            except Exception as exc:
-                raise StatementFailed(statements[:i], statement, exc, rolled_back=False) from exc
-            on_sent(i + 1)
 
 
 def _open_like(connection, count: int) -> list:

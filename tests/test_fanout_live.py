@@ -51,6 +51,20 @@ def _names(count):
     return {f"Chain{i:02d}" for i in range(count)} | {f"Free{i:02d}" for i in range(count)}
 
 
+def _threads_creating(alias) -> set[str]:
+    """automigrate on `alias`; the names of the threads that sent its CREATE TABLEs."""
+    threads: set[str] = set()
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("CREATE TABLE"):
+            threads.add(threading.current_thread().name)
+        return execute(sql, params, many, context)
+
+    with connections[alias].execute_wrapper(watch):
+        api.automigrate(using=alias)
+    return threads
+
+
 def test_create_tables_spread_over_connections_and_wait_for_what_they_reference(my, use_models, model_dir, settings):
     use_models(my, _chain(model_dir, 6))
     settings.LBSYNC = {**settings.LBSYNC, "DDL_CONNECTIONS": 3}
@@ -103,16 +117,7 @@ def test_a_failure_names_exactly_the_tables_that_were_made(my, use_models, model
 def test_one_connection_when_told(my, use_models, model_dir, settings):
     use_models(my, _chain(model_dir, 3))
     settings.LBSYNC = {**settings.LBSYNC, "DDL_CONNECTIONS": 1}
-    threads: set[str] = set()
-
-    def watch(execute, sql, params, many, context):
-        if sql.startswith("CREATE TABLE"):
-            threads.add(threading.current_thread().name)
-        return execute(sql, params, many, context)
-
-    with connections[my].execute_wrapper(watch):
-        api.automigrate(using=my)
-    assert threads == {threading.current_thread().name}
+    assert _threads_creating(my) == {threading.current_thread().name}
     assert tables(my) == _names(3)
 
 
@@ -148,14 +153,5 @@ def test_extra_connections_refused_means_one_connection(my, use_models, model_di
 
     monkeypatch.setattr(fanout, "_open_like", refuse)
     use_models(my, _chain(model_dir, 3))
-    threads: set[str] = set()
-
-    def watch(execute, sql, params, many, context):
-        if sql.startswith("CREATE TABLE"):
-            threads.add(threading.current_thread().name)
-        return execute(sql, params, many, context)
-
-    with connections[my].execute_wrapper(watch):
-        api.automigrate(using=my)
-    assert threads == {threading.current_thread().name}
+    assert _threads_creating(my) == {threading.current_thread().name}
     assert tables(my) == _names(3)

@@ -38,6 +38,18 @@ def _plain_models(model_dir, count: int, broken_at: int | None = None):
     return model_dir(files)
 
 
+def _failing_render(monkeypatch, table: str) -> None:
+    """Rendering the step of `table` fails (after earlier steps were handed to the sender)."""
+    original_run = apply_module._Applier.run
+
+    def run(self, change):
+        if getattr(change.table, "name", "") == table:
+            raise ValueError("cannot render this one")
+        return original_run(self, change)
+
+    monkeypatch.setattr(apply_module._Applier, "run", run)
+
+
 def test_the_first_round_trip_runs_before_the_last_table_is_rendered(pg, use_models, model_dir, monkeypatch):
     """The last table's rendering waits until the server has run a round trip: sending everything only after
     rendering (the old way) could never get there, and the wait would time out."""
@@ -90,14 +102,7 @@ def test_a_statement_failing_in_a_later_round_trip_rolls_back_the_earlier_ones(p
 def test_a_step_failing_to_render_after_sending_began_rolls_everything_back(pg, use_models, model_dir, monkeypatch):
     monkeypatch.setattr(batch, "BATCH", 2)
     use_models(pg, _plain_models(model_dir, 8))
-    original_run = apply_module._Applier.run
-
-    def run(self, change):
-        if getattr(change.table, "name", "") == "stream06":
-            raise ValueError("cannot render this one")
-        return original_run(self, change)
-
-    monkeypatch.setattr(apply_module._Applier, "run", run)
+    _failing_render(monkeypatch, "stream06")
     with pytest.raises(ApplyFailed) as caught:
         api.automigrate(using=pg)
     assert caught.value.rolled_back and caught.value.applied == []
@@ -125,14 +130,7 @@ def test_a_render_failure_in_a_later_part_of_a_split_run_names_the_committed_par
                                                                                     monkeypatch):
     monkeypatch.setattr(api, "lock_budget", lambda connection: 12)
     use_models(pg, _plain_models(model_dir, 8))
-    original_run = apply_module._Applier.run
-
-    def run(self, change):
-        if getattr(change.table, "name", "") == "stream07":
-            raise ValueError("cannot render this one")
-        return original_run(self, change)
-
-    monkeypatch.setattr(apply_module._Applier, "run", run)
+    _failing_render(monkeypatch, "stream07")
     with pytest.raises(ApplyFailed) as caught:
         api.automigrate(using=pg)
     failed = caught.value

@@ -6,6 +6,7 @@ import re
 import sys
 import threading
 import time
+from collections import deque
 from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
@@ -184,7 +185,7 @@ class LbsyncCommand(BaseCommand):
         time (`step_done`); below that, nothing is recorded. `as_sent`: print each round trip when it has
         run instead (automigrate's batched sending, where one round trip carries many steps)."""
         self._sent: list[str] = []
-        self._sent_elsewhere: list[str] = []
+        self._sent_elsewhere: deque[str] = deque()  # appended by other threads, printed by this one
         self._step_started = time.monotonic()
         self._show_per_step = not as_sent
         if verbosity < 2:
@@ -209,7 +210,8 @@ class LbsyncCommand(BaseCommand):
             # A round trip run by another thread (PostgreSQL's sender, MySQL's extra connections) waits to be
             # printed by this one (flush_sent), so it never lands in the middle of a progress line.
             if threading.current_thread() is owner:
-                self.write_lines(out)
+                for line in out:
+                    self.stdout.write(line)
             else:
                 self._sent_elsewhere.extend(out)
             return result
@@ -220,15 +222,11 @@ class LbsyncCommand(BaseCommand):
         finally:
             self.flush_sent()
 
-    def write_lines(self, lines: list[str]) -> None:
-        for line in lines:
-            self.stdout.write(line)
-
     def flush_sent(self) -> None:
         """Print the round trips other threads ran since the last call (in the command's own thread)."""
         pending = getattr(self, "_sent_elsewhere", None)
         while pending:
-            self.stdout.write(pending.pop(0))
+            self.stdout.write(pending.popleft())
 
     def step_started(self) -> None:
         self._sent = []
