@@ -128,11 +128,16 @@ def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_
     return _desired(models, using, vendor_for(connection).own_schema(connection, live=live))
 
 
-def _desired(models: Sequence[str] | None, using: str, own_schema: str | None) -> Schema:
+def _definitions(models: Sequence[str] | None, using: str) -> tuple[list[ModelDefinition], list[ModelDefinition]]:
+    """The selected models and every model attached to `using`: the JSON read and resolved, no database."""
+    attached = _all_attached(using)
+    return _select(attached, models, using), attached
+
+
+def _desired(models: Sequence[str] | None, using: str, own_schema: str | None, definitions=None) -> Schema:
     """desired_schema with the own schema already known: sends nothing to the database."""
     connection = connections[using]
-    attached = _all_attached(using)
-    selected = _select(attached, models, using)
+    selected, attached = definitions or _definitions(models, using)
     return build_schema(
         selected,
         vendor_for(connection),
@@ -339,10 +344,13 @@ class AutoupdateResult:
 def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tuple[Schema, Plan]:
     connection = connections[alias]
     vendor = vendor_for(connection)
+    # Bad JSON is reported before anything is asked of the database (a server that does not answer must not
+    # turn a definition error into an unreachable one).
+    definitions = _definitions(models, alias)
     own_schema = vendor.own_schema(connection, live=True)
-    # The catalog is read while the JSON loads and the desired schema builds (introspect.CatalogPrefetch).
+    # The catalog is read while the desired schema builds (introspect.CatalogPrefetch).
     with CatalogPrefetch(connection) if vendor.prefetches_catalog else nullcontext() as prefetch:
-        desired = _desired(models, alias, own_schema)
+        desired = _desired(models, alias, own_schema, definitions)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
         live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)
     live = aligned_names(live, desired, vendor)

@@ -88,3 +88,17 @@ def test_a_definition_error_waits_for_the_catalog_and_leaves_the_connection_usab
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone()[0] == 1
+
+
+def test_bad_json_is_reported_before_the_database_is_asked(server, model_dir, use_models, monkeypatch):
+    """Invalid JSON: a DefinitionError, with no catalog read started (a server that does not answer would
+    otherwise turn it into an unreachable-database error)."""
+    use_models(server, model_dir({"bad.json": '{"name": "Bad", "properties": {'}))
+
+    def no_catalog(connection):
+        raise AssertionError("the catalog was read before the JSON")
+
+    monkeypatch.setattr(api, "CatalogPrefetch", no_catalog)
+    with pytest.raises(DefinitionError, match="invalid JSON"):
+        is_actual(using=server)
+
