@@ -45,7 +45,9 @@ def __getattr__(name: str):
     module = _MODULE_OF.get(name)
     if module is None:
         # `django_lbsync.api.x` after a bare `import django_lbsync` worked while this file imported api.
-        if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        # Only a plain name can be a submodule: find_spec("a.b") would look for a package `a` and raise.
+        if name.isidentifier() and not name.startswith("_") \
+                and importlib.util.find_spec(f"{__name__}.{name}") is not None:
             return importlib.import_module(f".{name}", __name__)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{module}", __name__), name)

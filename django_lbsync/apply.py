@@ -30,6 +30,7 @@ from .plan import Plan
 from .preflight import count as preflight_count
 from . import rebuild
 from .schema import Schema, Table, keeping_live_attributes
+from .locking import cleanup
 from .streaming import SendFailed, StreamingSender
 from .vendors import vendor_for
 
@@ -46,11 +47,17 @@ def strict_session(connection) -> Iterator[None]:
         cursor.execute("SELECT @@SESSION.sql_mode")
         saved = cursor.fetchone()[0]
         cursor.execute("SET SESSION sql_mode = %s", [mode])
-    try:
-        yield
-    finally:
+    def restore() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET SESSION sql_mode = %s", [saved])
+
+    try:
+        yield
+    except BaseException:
+        # The run's own error comes first: a connection that was lost cannot restore anything anyway.
+        cleanup("restore the session's sql_mode", restore)
+        raise
+    restore()
 
 
 def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change], None] | None = None,

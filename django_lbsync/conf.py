@@ -135,14 +135,19 @@ def online_retries() -> int:
 #: MySQL/MariaDB automigrate sends its CREATE TABLEs on up to this many connections (fanout.py); 1 sends every
 #: statement on the run's own connection.
 DEFAULT_DDL_CONNECTIONS = 4
+#: Each one is a server connection for the length of the run: past a handful they only crowd out the
+#: application's own connections (the gain stops at 2-4 on the servers measured, bench/RESULTS.md).
+MAX_DDL_CONNECTIONS = 16
 
 
 def ddl_connections(value=None) -> int:
     value = lbsync_setting("DDL_CONNECTIONS", DEFAULT_DDL_CONNECTIONS) if value is None else value
-    number = whole_number(value, 'settings.LBSYNC["DDL_CONNECTIONS"]')
-    if number < 1:
-        raise ConfigurationError(f'settings.LBSYNC["DDL_CONNECTIONS"] must be 1 or more, not {value!r}')
-    return number
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(f'settings.LBSYNC["DDL_CONNECTIONS"] must be a whole number, not {value!r}')
+    if not 1 <= value <= MAX_DDL_CONNECTIONS:
+        raise ConfigurationError(f'settings.LBSYNC["DDL_CONNECTIONS"] must be from 1 to {MAX_DDL_CONNECTIONS}, '
+                                 f'not {value!r}')
+    return value
 
 
 def seconds(value, what: str, *, allow_zero: bool = True) -> float:

@@ -273,22 +273,39 @@ class ApplyFailed(StepFailed):
 def statement_summary(sql: str) -> str:
     """A statement as a step: its head up to the first parenthesis, on one line, at most 120 characters
     (`CREATE TABLE "customer"`, `ALTER TABLE `t` ADD CONSTRAINT `f` FOREIGN KEY`)."""
-    head = " ".join(sql.split("(", 1)[0].split()).rstrip(";")
+    head = " ".join(_before_parenthesis(sql).split()).rstrip(";")
     return head if len(head) <= 120 else head[:117] + "..."
+
+
+def _before_parenthesis(sql: str) -> str:
+    """`sql` up to its first parenthesis outside a quoted name or string: a table named `a (b)` stays whole."""
+    closing = {'"': '"', "`": "`", "'": "'", "[": "]"}
+    quote = None
+    for position, char in enumerate(sql):
+        if quote is not None:
+            if char == quote:
+                quote = None  # a doubled quote closes and reopens: the same state either way
+        elif char in closing:
+            quote = closing[char]
+        elif char == "(":
+            return sql[:position]
+    return sql
 
 
 class StatementFailed(StepFailed):
     """automigrate's batched send (batch.send) failed. `executed`: the SQL statements sent before the failing
-    one; `statement`: the failing SQL. PostgreSQL sends many statements per round trip; when one fails, the
+    one; `statement`: the failing SQL ("" when no statement failed but the run's own connection was lost
+    while other connections worked, fanout.py). PostgreSQL sends many statements per round trip; when one fails, the
     round trip is replayed statement by statement from a savepoint to name the one (batch.send). Only if none
     fails alone is `statement` the `batch` sent together, joined by newlines. `done` and `failed` describe
     them by their heads (statement_summary)."""
 
     def __init__(self, executed: list[str], failed: str, error: Exception, rolled_back: bool, *,
-                 batch: list[str] | None = None, split: tuple[int, int] | None = None):
+                 batch: list[str] | None = None, split: tuple[int, int] | None = None,
+                 described: str | None = None):
         self.executed, self.statement = list(executed), failed
         batch = batch or [failed]
-        described = (f"Statement {statement_summary(batch[0])}" if len(batch) == 1 else
+        described = described or (f"Statement {statement_summary(batch[0])}" if len(batch) == 1 else
                      f"The {len(batch)} statements sent together, {statement_summary(batch[0])} to "
                      f"{statement_summary(batch[-1])},")
         super().__init__([statement_summary(s) for s in self.executed], described, error, rolled_back, split=split)

@@ -15,6 +15,10 @@ The rules (docs/one-ddl-path.md#large-runs-issue-13):
   lock waits and storage engine as the run's connection has them, and the same execute wrappers.
 - On a failure nothing new starts; what is running finishes; StatementFailed names every statement that
   ran (in the order they finished) and the one that failed.
+- The run's own connection holds the database lock (locking.py); the extra connections hold nothing. So
+  while they work, the run's connection is pinged at least every LIVENESS_INTERVAL seconds and once at the
+  end: once it is gone (killed, the server restarted), so is the lock, and a second run could start. Then
+  nothing new starts, and the failure names what ran and says the run's connection was lost.
 - Progress: `on_sent(n)` once the first n statements have all run.
 """
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from typing import Callable, Sequence
 
 from .batch import send_one_by_one
@@ -33,6 +38,13 @@ logger = logging.getLogger("django_lbsync")
 _SESSION = ("sql_mode", "lock_wait_timeout", "innodb_lock_wait_timeout", "default_storage_engine",
             "foreign_key_checks", "innodb_strict_mode", "explicit_defaults_for_timestamp", "time_zone",
             "character_set_client", "character_set_connection", "collation_connection")
+
+#: Seconds between pings of the run's own connection while the extra connections work (one round trip each:
+#: a few per second cost nothing next to CREATE TABLEs of milliseconds).
+LIVENESS_INTERVAL = 0.1
+
+#: How StatementFailed names the failure when the run's own connection is lost while others work.
+LOST = "The run's own connection, which holds the django-lbsync lock,"
 
 
 def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[frozenset[int]], workers: int,
@@ -57,7 +69,9 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
     running = 0
     next_up = 0
     prefix = 0
-    failure: tuple[int, BaseException] | None = None
+    failure: tuple[int | None, BaseException] | None = None
+    lost: BaseException | None = None  # the run's own connection failed its ping
+    pinged = time.monotonic()
     try:
         for number, extra_connection in enumerate(extra, 1):
             thread = threading.Thread(target=_work, args=(extra_connection, statements, tasks, results), daemon=True,
@@ -81,6 +95,12 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
                     finished.append(next_up)
                     next_up += 1
                 elif running < len(threads) and all(done[i] for i in needs[next_up]):
+                    if time.monotonic() - pinged >= LIVENESS_INTERVAL:
+                        lost = _ping(connection)
+                        pinged = time.monotonic()
+                        if lost is not None:
+                            failure = (None, lost)
+                            break
                     tasks.put(next_up)
                     running += 1
                     next_up += 1
@@ -112,10 +132,26 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
     while prefix < len(done) and done[prefix]:
         prefix += 1
     on_sent(prefix)
+    if failure is None and lost is None and threads:
+        # The last CREATE TABLEs may have run after the last ping: say so if the lock went meanwhile.
+        lost = _ping(connection)
+        if lost is not None:
+            failure = (None, lost)
     if failure is not None:
         index, error = failure
-        raise StatementFailed([statements[i] for i in finished], statements[index], error,
-                              rolled_back=False) from error
+        raise StatementFailed([statements[i] for i in finished], "" if error is lost else statements[index], error,
+                              rolled_back=False, described=LOST if error is lost else None) from error
+
+
+def _ping(connection) -> BaseException | None:
+    """None when the run's own connection answers; else its error (the lock it held is gone with it)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - the driver's error, reported as the run's failure
+        return exc
+    return None
 
 
 def _open_like(connection, count: int) -> list:

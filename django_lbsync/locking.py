@@ -46,9 +46,9 @@ def database_lock(connection, *, timeout: float = 60.0, on_wait: Callable[[], No
         try:
             yield
         finally:
-            _cleanup("restore the session's lock wait settings", guard.restore_table_lock_waits, previous)
+            cleanup("restore the session's lock wait settings", guard.restore_table_lock_waits, previous)
     finally:
-        _cleanup("release the django-lbsync lock", guard.release)
+        cleanup("release the django-lbsync lock", guard.release)
 
 
 @contextmanager
@@ -60,7 +60,7 @@ def bounded_lock_waits(connection, timeout: float) -> Iterator[None]:
     try:
         yield
     finally:
-        _cleanup("restore the session's lock wait settings", guard.restore_table_lock_waits, previous)
+        cleanup("restore the session's lock wait settings", guard.restore_table_lock_waits, previous)
 
 
 def _acquire(guard: _Guard, connection, timeout: float, on_wait: Callable[[], None] | None) -> None:
@@ -79,8 +79,9 @@ def _acquire(guard: _Guard, connection, timeout: float, on_wait: Callable[[], No
         time.sleep(min(POLL_SECONDS, remaining))
 
 
-def _cleanup(what: str, step, *args) -> None:
-    """Cleanup must not hide the run's own error; a failed cleanup is logged (the session ends it anyway)."""
+def cleanup(what: str, step, *args) -> None:
+    """Cleanup must not hide the run's own error (apply.strict_session uses it too); a failed cleanup is
+    logged (the session ends it anyway)."""
     try:
         step(*args)
     except Exception as exc:  # noqa: BLE001 - e.g. an aborted transaction of the caller

@@ -255,3 +255,17 @@ def test_a_failed_round_trip_names_the_one_statement_that_failed(live):
             for name in ("lbsync_ok_a", "lbsync_ok_b", "lbsync_ok_c"):
                 if name in {t.lower() for t in tables(live)}:
                     cursor.execute(f"DROP TABLE {q(name)}")
+
+
+@pytest.mark.parametrize("sql, summary", [
+    ("CREATE TABLE `a (b)` (id INT)", "CREATE TABLE `a (b)`"),
+    ('CREATE TABLE "x""(" ("id" integer)', 'CREATE TABLE "x""("'),
+    ("ALTER TABLE [t (1)] ADD CONSTRAINT [c] FOREIGN KEY ([a]) REFERENCES [u] ([id])",
+     "ALTER TABLE [t (1)] ADD CONSTRAINT [c] FOREIGN KEY"),
+    ("CREATE INDEX `i` ON `t` (`a`);", "CREATE INDEX `i` ON `t`"),
+    ("DROP TABLE `plain`;", "DROP TABLE `plain`"),
+])
+def test_a_statement_is_summed_up_by_its_head_with_quoted_names_whole(sql, summary):
+    from django_lbsync.exceptions import statement_summary
+
+    assert statement_summary(sql) == summary

@@ -155,3 +155,47 @@ def test_extra_connections_refused_means_one_connection(my, use_models, model_di
     use_models(my, _chain(model_dir, 3))
     assert _threads_creating(my) == {threading.current_thread().name}
     assert tables(my) == _names(3)
+
+
+def test_the_run_stops_when_its_own_connection_and_lock_are_lost(my, use_models, model_dir, settings):
+    """The run's connection holds the database lock; the extra connections hold nothing. Killed mid-run, the
+    run stops handing out CREATE TABLEs (a second run could take the lock now) and says so, naming exactly
+    what the server holds; it is never a success and never a bare driver error."""
+    count = 60
+    use_models(my, model_dir({f"f{i:02d}.json": {"name": f"Free{i:02d}", "properties": {"b": {"type": "number"}}}
+                              for i in range(count)}))
+    settings.LBSYNC = {**settings.LBSYNC, "DDL_CONNECTIONS": 2}
+    own_id: list[int] = []
+    created_after_kill: list[str] = []
+    killed = threading.Event()
+    killer = type(connections[my])(dict(connections[my].settings_dict), alias=my)
+    killer.inc_thread_sharing()
+
+    def watch(execute, sql, params, many, context):
+        if threading.current_thread() is threading.main_thread():
+            own_id[:] = [context["connection"].connection.thread_id()]
+            return execute(sql, params, many, context)
+        if sql.startswith("CREATE TABLE"):
+            if killed.is_set():
+                created_after_kill.append(sql.split("`")[1])
+            elif sql.startswith("CREATE TABLE `Free05`"):
+                with killer.cursor() as cursor:
+                    cursor.execute(f"KILL CONNECTION {int(own_id[0])}")
+                killed.set()
+            time.sleep(0.01)  # CREATE TABLEs of a realistic size: the kill lands while many are still to come
+        return execute(sql, params, many, context)
+
+    try:
+        with connections[my].execute_wrapper(watch), pytest.raises(StatementFailed) as caught:
+            api.automigrate(using=my)
+    finally:
+        killer.close()
+        connections[my].close()
+    failed = caught.value
+    assert str(failed).startswith("The run's own connection, which holds the django-lbsync lock, failed: 20"), str(failed)
+    assert "cannot roll DDL back" in str(failed)
+    made = tables(my)
+    assert {statement.split("`")[1] for statement in failed.executed} == made
+    assert len(made) < count and len(created_after_kill) < 20, (len(made), created_after_kill)
+    api.automigrate(using=my)  # a rerun on a new connection converges
+    assert tables(my) == {f"Free{i:02d}" for i in range(count)}

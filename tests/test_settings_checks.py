@@ -66,7 +66,9 @@ def test_lbsync_that_is_not_a_dict_is_e003_not_a_traceback(settings, value, need
     ("CONNECT_TIMEOUT", float("nan"), "CONNECT_TIMEOUT"),
     ("CHECK_DATABASES", "yes", "CHECK_DATABASES"),
     ("ORACLE_MAX_STRING_SIZE", "HUGE", "ORACLE_MAX_STRING_SIZE"),
-    ("DDL_CONNECTIONS", 0, '["DDL_CONNECTIONS"] must be 1 or more'),
+    ("DDL_CONNECTIONS", 0, '["DDL_CONNECTIONS"] must be from 1 to 16, not 0'),
+    ("DDL_CONNECTIONS", -1, '["DDL_CONNECTIONS"] must be from 1 to 16, not -1'),
+    ("DDL_CONNECTIONS", 17, '["DDL_CONNECTIONS"] must be from 1 to 16, not 17'),
     ("DDL_CONNECTIONS", "4", '["DDL_CONNECTIONS"] must be a whole number'),
     ("DDL_CONNECTIONS", True, '["DDL_CONNECTIONS"] must be a whole number'),
 ])

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import django_lbsync
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +21,8 @@ settings.configure(INSTALLED_APPS=["django_lbsync"],
                    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
 django.setup()
 loaded = sorted(m for m in sys.modules if m.startswith("django_lbsync"))
+import pytest
+
 import django_lbsync
 used = django_lbsync.is_actual.__module__
 print(json.dumps({"loaded": loaded, "used": used,
@@ -70,3 +74,8 @@ def test_an_unknown_name_is_an_attribute_error():
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("django_lbsync.no_such_name resolved")
+
+
+@pytest.mark.parametrize("name", ["a.b", "api.x", "no such", "", "1api"])
+def test_a_name_that_is_no_identifier_is_an_attribute_error(name):
+    assert not hasattr(django_lbsync, name)  # hasattr sees AttributeError only: anything else would raise here
