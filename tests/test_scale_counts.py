@@ -124,3 +124,22 @@ def test_a_run_inside_a_run_hands_the_pause_back():
         with gcpause.collecting_new_garbage():  # the outer run's next rendering
             assert gc.isenabled()  # the outer pause is still known as ours
     assert gc.isenabled() and gc.get_freeze_count() <= gcpause._FROZEN_AT_START
+
+
+def test_the_first_chunk_is_small_so_the_first_table_goes_out_early(sqlite_db, use_models, model_dir, monkeypatch):
+    """automigrate streams each CREATE TABLE once it rendered (PostgreSQL): the first chunk of models is
+    FIRST_PRERENDER_CHUNK, the rest PRERENDER_CHUNK; every model is rendered once."""
+    use_models(ALIAS, many_models(model_dir, 30))
+    monkeypatch.setattr(apply_module._Applier, "FIRST_PRERENDER_CHUNK", 4)
+    monkeypatch.setattr(apply_module._Applier, "PRERENDER_CHUNK", 10)
+    sizes: list[int] = []
+    render = apply_module.render_models
+
+    def watching(vendor, tables):
+        sizes.append(len(tables))
+        return render(vendor, tables)
+
+    monkeypatch.setattr(apply_module, "render_models", watching)
+    automigrate(using=ALIAS)
+    assert sizes == [4, 10, 10, 6], sizes
+    assert {t.lower() for t in live_schema.tables(ALIAS)} == {f"many{i:02d}" for i in range(30)}
