@@ -10,7 +10,9 @@ The rules (docs/one-ddl-path.md#large-runs-issue-13):
   CREATE INDEX) is a barrier: it runs on the run's own connection once everything before it has finished,
   and nothing after it starts before it has finished.
 - A CREATE TABLE starts only when the CREATE TABLEs of the tables its folded foreign keys reference have
-  finished (batch.fold_mysql_indexes_with_positions says which), so the server always finds them.
+  finished (batch.fold_mysql_indexes_with_positions says which), so the server always finds them. One that
+  waits does not hold back the tables behind it (up to LOOKAHEAD, never past a barrier): a free connection
+  takes the first that can start.
 - Each extra connection is opened from the alias's own settings and given the run's session: sql_mode,
   lock waits and storage engine as the run's connection has them, and the same execute wrappers.
 - On a failure nothing new starts; what is running finishes; StatementFailed names every statement that
@@ -43,6 +45,9 @@ _SESSION = ("sql_mode", "lock_wait_timeout", "innodb_lock_wait_timeout", "defaul
 #: a few per second cost nothing next to CREATE TABLEs of milliseconds).
 LIVENESS_INTERVAL = 0.1
 
+#: How far past the first waiting CREATE TABLE the run looks for one that can start.
+LOOKAHEAD = 64
+
 #: How StatementFailed names the failure when the run's own connection is lost while others work.
 LOST = "The run's own connection, which holds the django-lbsync lock,"
 
@@ -65,6 +70,7 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
     results: queue.SimpleQueue = queue.SimpleQueue()
     threads: list[threading.Thread] = []
     done = [False] * len(statements)
+    started = [False] * len(statements)  # handed to a connection (or run, for a barrier)
     finished: list[int] = []  # in the order they finished
     running = 0
     next_up = 0
@@ -82,6 +88,9 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
             # Never more handed over than there are connections: after a failure (or Ctrl-C) nothing new
             # starts, and only what is running is waited for.
             while failure is None and next_up < len(statements):
+                if started[next_up]:
+                    next_up += 1
+                    continue
                 if not creates[next_up]:
                     if running:
                         break  # a barrier waits for everything before it
@@ -91,28 +100,32 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
                     except Exception as exc:  # noqa: BLE001 - reported below
                         failure = (next_up, exc)
                         break
-                    done[next_up] = True
+                    started[next_up] = done[next_up] = True
                     finished.append(next_up)
                     next_up += 1
-                elif running < len(threads) and all(done[i] for i in needs[next_up]):
-                    if time.monotonic() - pinged >= LIVENESS_INTERVAL:
-                        lost = _ping(connection)
-                        pinged = time.monotonic()
-                        if lost is not None:
-                            failure = (None, lost)
-                            break
-                    tasks.put(next_up)
-                    running += 1
-                    next_up += 1
-                else:
-                    break  # in order: a table waits for a free connection and for the tables it references
+                    continue
+                if running >= len(threads):
+                    break
+                ready = _first_ready(next_up, creates, started, done, needs)
+                if ready is None:
+                    break  # every CREATE TABLE up to the next barrier waits for one that runs
+                if time.monotonic() - pinged >= LIVENESS_INTERVAL:
+                    lost = _ping(connection)
+                    pinged = time.monotonic()
+                    if lost is not None:
+                        failure = (None, lost)
+                        break
+                tasks.put(ready)
+                started[ready] = True
+                running += 1
             while prefix < len(done) and done[prefix]:
                 prefix += 1
             on_sent(prefix)
             if not running:
                 if failure is not None:
                     break
-                if next_up < len(statements) and creates[next_up] and not all(done[i] for i in needs[next_up]):
+                if next_up < len(statements) and creates[next_up] and \
+                        _first_ready(next_up, creates, started, done, needs) is None:
                     raise AssertionError(f"statement {next_up} waits for one that never runs")  # never loop idle
                 continue
             index, error = results.get()
@@ -141,6 +154,19 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
         index, error = failure
         raise StatementFailed([statements[i] for i in finished], "" if error is lost else statements[index], error,
                               rolled_back=False, described=LOST if error is lost else None) from error
+
+
+def _first_ready(start: int, creates: Sequence[bool], started: list[bool], done: list[bool],
+                 needs: Sequence[frozenset[int]]) -> int | None:
+    """The first CREATE TABLE from `start` up to the next barrier (at most LOOKAHEAD of them) that is not
+    started and whose referenced tables are made: a table that waits for the one just handed out does not
+    hold back the independent tables behind it."""
+    for index in range(start, min(start + LOOKAHEAD, len(creates))):
+        if not creates[index]:
+            return None  # nothing passes a barrier
+        if not started[index] and all(done[i] for i in needs[index]):
+            return index
+    return None
 
 
 def _ping(connection) -> BaseException | None:

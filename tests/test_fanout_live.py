@@ -199,3 +199,45 @@ def test_the_run_stops_when_its_own_connection_and_lock_are_lost(my, use_models,
     assert len(made) < count and len(created_after_kill) < 20, (len(made), created_after_kill)
     api.automigrate(using=my)  # a rerun on a new connection converges
     assert tables(my) == {f"Free{i:02d}" for i in range(count)}
+
+
+def test_a_table_that_waits_does_not_hold_back_the_tables_behind_it(my):
+    """fan_b references fan_a, which is slow; fan_c and fan_d reference nothing: they start on the free
+    connection while fan_a runs, and fan_b still starts only after fan_a has ended. A barrier (the CREATE
+    INDEX) is never passed: fan_e after it starts only once everything before it has ended."""
+    from django_lbsync.fanout import send_fanned_out
+
+    q = connections[my].ops.quote_name
+    statements = [f"CREATE TABLE {q('fan_a')} (id INT PRIMARY KEY)",
+                  f"CREATE TABLE {q('fan_b')} (id INT PRIMARY KEY, a INT, FOREIGN KEY (a) REFERENCES {q('fan_a')} (id))",
+                  f"CREATE TABLE {q('fan_c')} (id INT PRIMARY KEY)",
+                  f"CREATE TABLE {q('fan_d')} (id INT PRIMARY KEY)",
+                  f"CREATE INDEX {q('fan_c_i')} ON {q('fan_c')} (id)",
+                  f"CREATE TABLE {q('fan_e')} (id INT PRIMARY KEY)"]
+    needs = [frozenset(), frozenset({0}), frozenset(), frozenset(), frozenset(), frozenset()]
+    order: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def watch(execute, sql, params, many, context):
+        if not sql.startswith("CREATE"):
+            return execute(sql, params, many, context)
+        name = sql.split("`")[1]
+        with lock:
+            order.append(("start", name))
+        if name == "fan_a":
+            time.sleep(0.4)
+        result = execute(sql, params, many, context)
+        with lock:
+            order.append(("end", name))
+        return result
+
+    with connections[my].execute_wrapper(watch):
+        send_fanned_out(connections[my], statements, needs, workers=2)
+    position = {event: i for i, event in enumerate(order)}
+    assert position[("start", "fan_c")] < position[("end", "fan_a")], order
+    assert position[("start", "fan_d")] < position[("end", "fan_a")], order
+    assert position[("start", "fan_b")] > position[("end", "fan_a")], order
+    last_before_barrier = max(position[("end", n)] for n in ("fan_a", "fan_b", "fan_c", "fan_d"))
+    assert position[("start", "fan_c_i")] > last_before_barrier, order
+    assert position[("start", "fan_e")] > position[("end", "fan_c_i")], order
+    assert {"fan_a", "fan_b", "fan_c", "fan_d", "fan_e"} <= tables(my)
