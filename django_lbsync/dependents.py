@@ -7,7 +7,11 @@ automigrate drops and re-creates tables. Other objects can depend on them:
   by the table's row type ... They are read from pg_depend, named by the server itself
   (pg_describe_object), and listed in the confirmation.
 - MySQL: DROP TABLE is refused while another table's foreign key points at it. automigrate drops
-  those foreign keys first (listed in the confirmation the same way).
+  those foreign keys first (listed in the confirmation the same way). The run's own tables are dropped
+  referencing tables first, but keys in a cycle (A -> B -> A) cannot all follow that order, nor can live
+  keys that no longer follow the models': a live key of a run table that points at a table the run drops
+  before it is dropped first too (not listed: it goes with its table, and comes back from its model).
+  A self reference never blocks its own table's drop.
 - SQLite: a foreign key lives in the other table's CREATE TABLE text and a view is only text, so
   both survive the drop and work again once the table is back. Nothing else is dropped.
 - Oracle: Django's `DROP TABLE ... CASCADE CONSTRAINTS` drops other tables' foreign keys; views,
@@ -47,14 +51,16 @@ class DropEffects:
     """What dropping the run's tables does beyond the tables themselves."""
 
     dependents: list[str] = field(default_factory=list)  # names, as the database describes them
-    fks_to_drop_first: list[tuple[Table, ForeignKey]] = field(default_factory=list)  # MySQL
+    # MySQL: (live table, live FK) dropped before the tables: other tables' keys into the run, then the run's own
+    # keys that point at a table dropped before theirs (a cycle).
+    fks_to_drop_first: list[tuple[Table, ForeignKey]] = field(default_factory=list)
     fks_to_restore: list[tuple[Table, ForeignKey]] = field(default_factory=list)  # (desired table, declared FK)
     fks_to_check: list[tuple[Table, ForeignKey]] = field(default_factory=list)  # live (table, FK) that must hold
     lost: list[str] = field(default_factory=list)  # parts of the dropped tables no model re-creates (named)
 
 
 def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schema, vendor) -> DropEffects:
-    """Read (catalog only) what dropping `dropped` takes along and what must be put back."""
+    """Read (catalog only) what dropping `dropped`, in that order, takes along and what must be put back."""
     key = vendor.name_key  # as the database matches names (SQL Server, SQLite: without case)
     dropped_keys = {key(t.key) for t in dropped}
     referencing = [(table, fk) for table in live.tables.values()
@@ -67,13 +73,14 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
         with connection.cursor() as cursor:
             effects.dependents = vendor.dependents_reader(cursor, dropped)
     elif style == "refuses":
-        for table, fk in referencing:
+        blocking = _blocking_own_keys(live, dropped, key)
+        for table, fk in [*referencing, *blocking]:
             problem = vendor.identifier_problem(fk.name) or vendor.identifier_problem(table.name)
             if problem:
                 raise AutomigrateRefused(f"foreign key of table {table.key!r} that references a table of this run: "
                                          f"{problem}; nothing was changed")
-            effects.dependents.append(f"foreign key {fk.name} on table {table.key}")
-        effects.fks_to_drop_first = referencing
+        effects.dependents += [f"foreign key {fk.name} on table {table.key}" for table, fk in referencing]
+        effects.fks_to_drop_first = referencing + blocking
     if style == "keeps":
         effects.fks_to_check = referencing  # they stay, and must still hold against the empty table
     else:
@@ -85,6 +92,16 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
                 effects.fks_to_restore.append(match)
                 effects.fks_to_check.append((table, fk))
     return effects
+
+
+def _blocking_own_keys(live: Schema, dropped: list[Table], key) -> list[tuple[Table, ForeignKey]]:
+    """The live foreign keys of the run's tables that point at another table of the run dropped before theirs
+    (in `dropped`'s order), which would refuse that drop: the keys of a cycle, or live keys whose direction no
+    longer follows the models' order. A table's key to itself does not block its drop."""
+    position = {key(t.key): i for i, t in enumerate(dropped)}
+    return [(table, fk) for table in live.tables.values() if not table.view and key(table.key) in position
+            for fk in table.foreign_keys
+            if position.get(key(_ref_key(fk)), len(dropped)) < position[key(table.key)]]
 
 
 def refuse_orphans(connection, effects: DropEffects) -> None:

@@ -317,3 +317,111 @@ def test_only_steps_that_ran_are_logged(live, use_models, caplog):
     logged = sorted(r.getMessage() for r in caplog.records if "created table" in r.getMessage())
     assert logged == sorted(f"created table {t.key}" for t in result.created)
     assert {t.name for t in result.created} <= tables(live)
+
+
+def _cycle_models(*edges: tuple[str, str]) -> dict:
+    """Model files where each (child, parent) edge is a belongsTo with a declared foreign key: a real FK
+    constraint from child.<parent>Id to parent.id. Edges may form cycles (a self reference included)."""
+    files: dict = {}
+    for child, parent in edges:
+        model = files.setdefault(f"{child.lower()}.json", {"name": child, "properties": {"label": "string"}})
+        column = f"{parent.lower()}Ref"
+        model.setdefault("relations", {})[f"to{parent}"] = {"type": "belongsTo", "model": parent,
+                                                             "foreignKey": column}
+        model["properties"][column] = {"type": "number"}
+        model.setdefault("foreignKeys", {})[f"fk_{child.lower()}_{parent.lower()}"] = {
+            "name": f"fk_{child.lower()}_{parent.lower()}", "entity": parent, "entityKey": "id",
+            "foreignKey": column}
+    return files
+
+
+CYCLES = {
+    "two": [("CycA", "CycB"), ("CycB", "CycA")],
+    "three": [("CycA", "CycB"), ("CycB", "CycC"), ("CycC", "CycA")],
+    "self": [("CycA", "CycA")],
+    # A cycle, a self reference on one of its tables, and a table outside it that points into it.
+    "mixed": [("CycA", "CycB"), ("CycB", "CycA"), ("CycB", "CycB"), ("CycD", "CycA")],
+}
+
+
+def _fks(alias: str, names: set[str]) -> dict[str, dict]:
+    fold = (lambda n: n.lower()) if alias == "postgresql" else (lambda n: n)
+    return {name: {fk: (cols, ref) for fk, (cols, ref, *_rest) in describe(alias, fold(name)).foreign_keys.items()}
+            for name in names}
+
+
+@pytest.mark.parametrize("shape", sorted(CYCLES))
+def test_rerun_with_foreign_keys_in_a_cycle(live, use_models, model_dir, shape):
+    """Tables whose foreign keys point at each other (a cycle, a self reference) are dropped and re-created on
+    every run: the second and third runs find them all and leave the same tables and keys."""
+    edges = CYCLES[shape]
+    use_models(live, model_dir(_cycle_models(*edges)))
+    names = {name for edge in edges for name in edge}
+    fold = (lambda n: n.lower()) if live == "postgresql" else (lambda n: n)
+    first = automigrate(using=live)
+    assert {t.name for t in first.created} == {fold(n) for n in names}
+    after_first = _fks(live, names)
+    expected = {child: {} for child, _ in edges}
+    for child, parent in edges:
+        expected[child][f"fk_{child.lower()}_{parent.lower()}"] = ((fold(f"{parent.lower()}Ref"),), fold(parent))
+    assert {n: fks for n, fks in after_first.items() if n in expected} == expected
+    for _ in range(2):
+        again = automigrate(using=live)
+        assert {t.name for t in again.dropped} == {fold(n) for n in names}
+        assert tables(live) == {fold(n) for n in names}
+        assert _fks(live, names) == after_first
+
+
+def test_rerun_of_a_cycle_holding_rows_asks_and_empties(live, use_models, model_dir):
+    """Rows that point at each other across a cycle: the run asks (rows are lost), then drops and re-creates
+    every table of the cycle; refused, nothing changes."""
+    use_models(live, model_dir(_cycle_models(*CYCLES["mixed"])))
+    automigrate(using=live)
+    connection = connections[live]
+    q = connection.ops.quote_name
+    fold = (lambda n: n.lower()) if live == "postgresql" else (lambda n: n)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {q(fold('CycA'))} ({q('id')}, {q('label')}) VALUES (1, 'a')")
+        cursor.execute(f"INSERT INTO {q(fold('CycB'))} ({q('id')}, {q('label')}, {q(fold('cycaRef'))}, "
+                       f"{q(fold('cycbRef'))}) VALUES (1, 'b', 1, NULL)")
+        cursor.execute(f"UPDATE {q(fold('CycB'))} SET {q(fold('cycbRef'))} = 1")
+        cursor.execute(f"UPDATE {q(fold('CycA'))} SET {q(fold('cycbRef'))} = 1")
+        cursor.execute(f"INSERT INTO {q(fold('CycD'))} ({q('id')}, {q(fold('cycaRef'))}) VALUES (1, 1)")
+    from django_lbsync.exceptions import Cancelled
+
+    with pytest.raises(Cancelled):
+        automigrate(using=live, confirm=lambda rows: False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {q(fold('CycB'))}")
+        assert cursor.fetchone()[0] == 1
+    asked = []
+    automigrate(using=live, confirm=lambda rows: asked.append(rows) or True)
+    assert asked == [{fold(n): 1 for n in ("CycA", "CycB", "CycD")}]
+    # The cycle's own keys go with their tables and come back from the models: not named as taken along.
+    assert asked[0].dependents == [] and asked[0].lost == []
+    for name in ("CycA", "CycB", "CycD"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {q(fold(name))}")
+            assert cursor.fetchone()[0] == 0
+    assert tables(live) == {fold(n) for n in ("CycA", "CycB", "CycD")}
+    assert _fks(live, {"CycA", "CycB", "CycD"}) == {
+        "CycA": {"fk_cyca_cycb": ((fold("cycbRef"),), fold("CycB"))},
+        "CycB": {"fk_cycb_cyca": ((fold("cycaRef"),), fold("CycA")), "fk_cycb_cycb": ((fold("cycbRef"),), fold("CycB"))},
+        "CycD": {"fk_cycd_cyca": ((fold("cycaRef"),), fold("CycA"))},
+    }
+
+
+def test_rerun_after_a_foreign_key_changed_direction(live, use_models, model_dir):
+    """The tables are dropped in the models' reverse dependency order, but the live keys may point the other
+    way (the models changed since the last run): a live key that would refuse a drop goes first."""
+    first = _cycle_models(("CycA", "CycB"))
+    first["cycb.json"] = {"name": "CycB", "properties": {"label": "string", "cycaRef": {"type": "number"}}}
+    use_models(live, model_dir(first))
+    automigrate(using=live)
+    then = _cycle_models(("CycB", "CycA"))
+    then["cyca.json"] = {"name": "CycA", "properties": {"label": "string", "cycbRef": {"type": "number"}}}
+    use_models(live, model_dir(then))
+    automigrate(using=live)
+    fold = (lambda n: n.lower()) if live == "postgresql" else (lambda n: n)
+    assert tables(live) == {fold("CycA"), fold("CycB")}
+    assert _fks(live, {"CycA", "CycB"}) == {"CycA": {}, "CycB": {"fk_cycb_cyca": ((fold("cycaRef"),), fold("CycA"))}}
