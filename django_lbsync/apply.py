@@ -22,8 +22,10 @@ from .changes import (
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
 )
 from . import conf
-from .batch import fanout_needs, fold_mysql_indexes_with_positions, name_failure, send, split_changes, split_notice
-from .fanout import send_fanned_out
+from .batch import (
+    MySQLFold, fanout_needs, fold_mysql_indexes_with_positions, name_failure, send, split_changes, split_notice,
+)
+from .fanout import FanOut, Stopped, can_fan_out, send_fanned_out
 from .gcpause import collecting_new_garbage
 from .exceptions import ApplyFailed, DataChanged, StatementFailed
 from .plan import Plan
@@ -132,6 +134,11 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
             and not connection.in_atomic_block and connection.get_autocommit()):
         # Only where no transaction of the caller's is open: send() nests in one, this path commits its own.
         return _render_while_sending(plan, connection, live, progress, first, planned_groups, budget, on_notice)
+    creates = sum(isinstance(change, CreateTable) for change in plan.changes)
+    if (execute and vendor.folds_indexes_into_create_table and vendor.fans_out_create_table and not split
+            and conf.ddl_connections() > 1 and creates >= 2 and can_fan_out(connection)):
+        return _render_while_fanning_out(plan, connection, live, progress, first,
+                                         min(conf.ddl_connections(), creates))
     try:
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
             apply(plan, editor, live, prerender=True, indexes_after_tables=not split, progress=rendered)
@@ -237,6 +244,83 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
             raise failed from failed.error
     report_sent(len(statements))
     return statements
+
+
+def _render_while_fanning_out(plan: Plan, connection, live: Schema, progress, first: Sequence[str],
+                              workers: int) -> list[str]:
+    """apply_in_batches on MySQL: each table's CREATE TABLE, its indexes and foreign keys folded in, goes to the
+    fan-out (fanout.py) as soon as it is rendered, and the server works while the next tables render. The
+    statements, their order and what each waits for are those of rendering everything first (batch.MySQLFold).
+    MySQL cannot roll DDL back, so a failure names what ran: a statement that fails stops the rendering
+    (StatementFailed, as send_fanned_out raises it); a step that fails to render stops the sending, and what
+    ran is named with it."""
+    changes, group_ends = _keys_with_their_tables(plan.changes)
+    plan = replace(plan, changes=tuple(changes))
+    progress_of = _DoneReporter(progress)
+    with FanOut(connection, workers, on_sent=progress_of.sent) as fan:
+        try:
+            with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+                fold = MySQLFold({editor.quote_name(change.table.name) for change in changes
+                                  if isinstance(change, CreateTable)})
+                taken = 0  # of editor.collected_sql
+                group: list[Change] = []
+
+                def step_rendered(state: str, change: Change) -> None:
+                    nonlocal taken
+                    if state != "done":
+                        return
+                    group.append(change)
+                    if id(change) not in group_ends:
+                        return  # its table's foreign keys render next, to be folded into its CREATE TABLE
+                    statements, needs = fold.step(editor.collected_sql[taken:],
+                                                  release=not isinstance(group[0], CreateTable))
+                    taken = len(editor.collected_sql)
+                    fan.feed(statements, needs)  # raises Stopped once a statement has failed
+                    for done in group:
+                        progress_of.add(done, len(fan.statements))
+                    group.clear()
+
+                fan.feed(*fold.step([f"{sql};" for sql in first]))
+                # Each table's indexes and foreign keys are flushed with it, so that it is folded and sent whole.
+                apply(plan, editor, live, prerender=True, indexes_after_tables=False, progress=step_rendered)
+            left = fold.end(editor.collected_sql[taken:])  # held-back foreign keys, the editor's last SQL
+            fan.feed(left, [frozenset()] * len(left))
+            fan.finish()
+        except Stopped:
+            fan.finish()  # raises the failed statement's StatementFailed
+            raise
+        except ApplyFailed as failed:
+            fan.stop()  # nothing new starts; what runs finishes
+            raise StatementFailed(fan.executed, "", failed.error, rolled_back=False,
+                                  described=f"Rendering step {failed.change.describe()!r}") from failed.error
+    progress_of.sent(len(fan.statements))
+    return list(fan.statements)
+
+
+def _keys_with_their_tables(changes: Sequence[Change]) -> tuple[list[Change], set[int]]:
+    """automigrate's changes for _render_while_fanning_out: each AddForeignKey of a table the run creates moved
+    right after that table's CreateTable when the table it references is created before it, is itself, or is
+    not created by this run (the whole run's fold carries exactly those in the CREATE TABLE); the others stay
+    where they are, after the tables. Also the id()s of the changes that end a group: a CreateTable with its
+    moved keys, or any other change alone."""
+    created = {change.table.key: i for i, change in enumerate(changes) if isinstance(change, CreateTable)}
+    moved: dict[int, list[Change]] = {}
+    kept: list[tuple[int, Change]] = []
+    for i, change in enumerate(changes):
+        at = created.get(change.table.key) if isinstance(change, AddForeignKey) else None
+        referenced = f"{change.fk.ref_schema}.{change.fk.ref_table}" if isinstance(change, AddForeignKey) \
+            and change.fk.ref_schema else getattr(getattr(change, "fk", None), "ref_table", None)
+        if at is not None and at < i and created.get(referenced, -1) <= at:
+            moved.setdefault(at, []).append(change)
+        else:
+            kept.append((i, change))
+    ordered: list[Change] = []
+    ends: set[int] = set()
+    for i, change in kept:
+        group = [change, *moved.get(i, ())]
+        ordered.extend(group)
+        ends.add(id(group[-1]))
+    return ordered, ends
 
 
 @contextmanager

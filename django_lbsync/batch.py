@@ -70,6 +70,78 @@ def fanout_needs(statements: list[str], positions: list[int], count: int) -> lis
     return [frozenset(n) for n in needs]
 
 
+class MySQLFold:
+    """fold_mysql_indexes_with_positions and fanout_needs, one rendered step at a time, for statements sent
+    while the next tables render (apply._render_while_fanning_out); the statements come out as the whole
+    run's fold gives them (tests/test_fanout_stream.py compares the two).
+
+    Each CreateTable step brings its CREATE TABLE with the table's indexes and foreign keys (the editor
+    flushes them after each table), and they are folded into it as the whole run's fold would fold them. A
+    foreign key to a table that a later step creates is held back; the whole run's fold leaves it after the
+    run of CREATE TABLEs, and so does this: before the next step that is not part of that run (the caller
+    says which), or at the end.
+    `created_later`: the quoted names of the tables the run creates."""
+
+    def __init__(self, created_later: set[str]):
+        self.later = set(created_later)
+        self.created: dict[str, int] = {}  # quoted table name -> its CREATE TABLE's index among all handed on
+        self.count = 0  # statements handed on so far
+        self.held: list[str] = []
+
+    def step(self, statements: list[str], release: bool = True) -> tuple[list[str], list[frozenset[int]]]:
+        """The statements to send for one rendered step, and what each needs (numbered over the whole run).
+        `release`: the step is not part of the run of CREATE TABLEs, so what was held back goes first."""
+        local = {m.group(1): i for i, s in enumerate(statements) if (m := _CREATE_TABLE.match(s))}
+        released = self._release() if release and not local else []
+        out = list(statements)
+        gone: set[int] = set()  # folded into their CREATE TABLE, or held back
+        needs: dict[int, set[int]] = {}
+        for i, statement in enumerate(statements):
+            referenced = None
+            if match := _CREATE_INDEX.match(statement):
+                table = match.group(3)
+                clause = f"{'UNIQUE ' if match.group(1) else ''}INDEX {match.group(2)} ({match.group(4)})"
+            elif match := _ADD_FK.match(statement):
+                table, clause, referenced = match.group(1), match.group(2), match.group(3)
+                if referenced in self.later and referenced not in local:  # a later step creates it
+                    self.held.append(statement)
+                    gone.add(i)
+                    continue
+            else:
+                continue
+            target = local.get(table)
+            if target is None:
+                if table in self.created:  # its CREATE TABLE went with an earlier step
+                    self.held.append(statement)
+                    gone.add(i)
+                continue
+            body = out[target].rstrip().rstrip(";").rstrip()
+            if not body.endswith(")"):
+                continue
+            out[target] = f"{body[:-1]}, {clause});"
+            gone.add(i)
+            if referenced is not None and referenced in self.created:
+                needs.setdefault(target, set()).add(self.created[referenced])
+        kept = [i for i in range(len(out)) if i not in gone]
+        base = self.count + len(released)
+        for name, at in local.items():
+            self.created[name] = base + kept.index(at)
+            self.later.discard(name)
+        sent = released + [out[i] for i in kept]
+        self.count += len(sent)
+        return sent, [frozenset()] * len(released) + [frozenset(needs.get(i, ())) for i in kept]
+
+    def end(self, statements: list[str] = ()) -> list[str]:
+        """What is left: the held-back statements, then `statements` (the editor's last deferred SQL)."""
+        left = self._release() + list(statements)
+        self.count += len(left)
+        return left
+
+    def _release(self) -> list[str]:
+        held, self.held = self.held, []
+        return held
+
+
 def send(connection, statements: list[str], on_sent=None) -> None:
     """Execute rendered statements; one transaction where the database can roll DDL back. `on_sent(n)` hears
     after each round trip that the first n statements ran (progress as it goes, not all at the end)."""

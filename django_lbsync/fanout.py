@@ -58,102 +58,178 @@ def send_fanned_out(connection, statements: Sequence[str], needs: Sequence[froze
     i starting after every statement in `needs[i]` (all earlier than i) has run; the rest as barriers.
     Inside a transaction of the caller's, or where no extra connection can be opened, all run on `connection`."""
     on_sent = on_sent or (lambda count: None)
-    creates = [s.lstrip().upper().startswith("CREATE TABLE") for s in statements]
-    if workers <= 1 or sum(creates) < 2 or connection.in_atomic_block or not connection.get_autocommit():
+    creates = sum(_is_create(s) for s in statements)
+    if workers <= 1 or creates < 2 or not can_fan_out(connection):
         return send_one_by_one(connection, statements, on_sent)
-    try:
-        extra = _open_like(connection, min(workers, sum(creates)))
-    except Exception:  # noqa: BLE001 - a connection limit, a privilege: the run's own connection still works
-        logger.info("could not open extra connections for CREATE TABLE; sending on one", exc_info=True)
-        return send_one_by_one(connection, statements, on_sent)
-    tasks: queue.SimpleQueue = queue.SimpleQueue()
-    results: queue.SimpleQueue = queue.SimpleQueue()
-    threads: list[threading.Thread] = []
-    done = [False] * len(statements)
-    started = [False] * len(statements)  # handed to a connection (or run, for a barrier)
-    finished: list[int] = []  # in the order they finished
-    running = 0
-    next_up = 0
-    prefix = 0
-    failure: tuple[int | None, BaseException] | None = None
-    lost: BaseException | None = None  # the run's own connection failed its ping
-    pinged = time.monotonic()
-    try:
-        for number, extra_connection in enumerate(extra, 1):
-            thread = threading.Thread(target=_work, args=(extra_connection, statements, tasks, results), daemon=True,
-                                      name=f"lbsync-ddl-{number}")
+    with FanOut(connection, min(workers, creates), on_sent) as fan:
+        fan.feed(statements, needs)
+        fan.finish()
+
+
+def can_fan_out(connection) -> bool:
+    """Not inside a transaction of the caller's (nor with autocommit off): the statements then run there."""
+    return not connection.in_atomic_block and connection.get_autocommit()
+
+
+def _is_create(statement: str) -> bool:
+    return statement.lstrip().upper().startswith("CREATE TABLE")
+
+
+class Stopped(Exception):
+    """Raised by FanOut.feed once a statement failed: the caller stops rendering and calls finish(), which
+    raises the StatementFailed."""
+
+
+class FanOut:
+    """The statements of one run, fed in order (all at once, or as they render: apply.py), sent as the module
+    docstring says. Every method runs on the run's own thread, which also renders between feeds; only the
+    extra connections' workers run elsewhere. Use as a context manager: leaving it stops and joins the
+    workers and closes their connections."""
+
+    def __init__(self, connection, workers: int, on_sent: Callable[[int], None] | None = None):
+        self.connection = connection
+        self.on_sent = on_sent or (lambda count: None)
+        self.statements: list[str] = []
+        self.needs: list[frozenset[int]] = []
+        self.creates: list[bool] = []  # fans out (False: a barrier on the run's connection)
+        self.done: list[bool] = []
+        self.started: list[bool] = []  # handed to a connection (or run, for a barrier)
+        self.finished: list[int] = []  # in the order they finished
+        self.running = 0
+        self.next_up = 0
+        self.prefix = 0
+        self.failure: tuple[int | None, BaseException] | None = None
+        self.lost: BaseException | None = None  # the run's own connection failed its ping
+        self.stopped = False  # nothing new starts (a failure, or the caller's rendering failed)
+        self.pinged = time.monotonic()
+        self.tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self.results: queue.SimpleQueue = queue.SimpleQueue()
+        self.threads: list[threading.Thread] = []
+        try:
+            self.extra = _open_like(connection, workers) if workers > 1 else []
+        except Exception:  # noqa: BLE001 - a connection limit, a privilege: the run's own connection still works
+            logger.info("could not open extra connections for CREATE TABLE; sending on one", exc_info=True)
+            self.extra = []
+        for number, extra_connection in enumerate(self.extra, 1):
+            thread = threading.Thread(target=_work, args=(extra_connection, self.statements, self.tasks, self.results),
+                                      daemon=True, name=f"lbsync-ddl-{number}")
             thread.start()
-            threads.append(thread)
-        while next_up < len(statements) or running:
-            # Never more handed over than there are connections: after a failure (or Ctrl-C) nothing new
-            # starts, and only what is running is waited for.
-            while failure is None and next_up < len(statements):
-                if started[next_up]:
-                    next_up += 1
-                    continue
-                if not creates[next_up]:
-                    if running:
-                        break  # a barrier waits for everything before it
-                    try:
-                        with connection.cursor() as cursor:
-                            cursor.execute(statements[next_up])
-                    except Exception as exc:  # noqa: BLE001 - reported below
-                        failure = (next_up, exc)
-                        break
-                    started[next_up] = done[next_up] = True
-                    finished.append(next_up)
-                    next_up += 1
-                    continue
-                if running >= len(threads):
-                    break
-                ready = _first_ready(next_up, creates, started, done, needs)
-                if ready is None:
-                    break  # every CREATE TABLE up to the next barrier waits for one that runs
-                if time.monotonic() - pinged >= LIVENESS_INTERVAL:
-                    lost = _ping(connection)
-                    pinged = time.monotonic()
-                    if lost is not None:
-                        failure = (None, lost)
-                        break
-                tasks.put(ready)
-                started[ready] = True
-                running += 1
-            while prefix < len(done) and done[prefix]:
-                prefix += 1
-            on_sent(prefix)
-            if not running:
-                if failure is not None:
-                    break
-                if next_up < len(statements) and creates[next_up] and \
-                        _first_ready(next_up, creates, started, done, needs) is None:
-                    raise AssertionError(f"statement {next_up} waits for one that never runs")  # never loop idle
-                continue
-            index, error = results.get()
-            running -= 1
-            if error is None:
-                done[index] = True
-                finished.append(index)
-            elif failure is None:
-                failure = (index, error)
-    finally:
-        for _ in threads:
-            tasks.put(None)
-        for thread in threads:
+            self.threads.append(thread)
+
+    def __enter__(self) -> "FanOut":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @property
+    def executed(self) -> list[str]:
+        """The statements that ran, in the order they finished."""
+        return [self.statements[i] for i in self.finished]
+
+    def feed(self, statements: Sequence[str], needs: Sequence[frozenset[int]]) -> None:
+        """Add statements (`needs` as send_fanned_out's, numbered over everything fed) and start what can
+        start, without waiting. Raises Stopped once a statement has failed."""
+        self.statements.extend(statements)  # the workers read it: only ever appended to
+        self.needs.extend(needs)
+        self.creates.extend(bool(self.threads) and _is_create(s) for s in statements)
+        self.done.extend(False for _ in statements)
+        self.started.extend(False for _ in statements)
+        self._pump(wait=False)
+        if self.failure is not None:
+            raise Stopped()
+
+    def finish(self) -> None:
+        """Wait for everything fed to run; raise StatementFailed if a statement failed or the run's own
+        connection was lost."""
+        self._pump(wait=True)
+        if self.failure is None and self.lost is None and self.threads:
+            # The last CREATE TABLEs may have run after the last ping: say so if the lock went meanwhile.
+            self.lost = _ping(self.connection)
+            if self.lost is not None:
+                self.failure = (None, self.lost)
+        if self.failure is not None:
+            index, error = self.failure
+            lost = error is self.lost
+            raise StatementFailed(self.executed, "" if lost else self.statements[index], error, rolled_back=False,
+                                  described=LOST if lost else None) from error
+
+    def stop(self) -> None:
+        """Start nothing more; wait for what is running (the caller's rendering failed)."""
+        self.stopped = True
+        self._pump(wait=True)
+
+    def close(self) -> None:
+        self.stopped = True
+        for _ in self.threads:
+            self.tasks.put(None)
+        for thread in self.threads:
             thread.join()
-        for extra_connection in extra:
+        for extra_connection in self.extra:
             extra_connection.close()
-    while prefix < len(done) and done[prefix]:
-        prefix += 1
-    on_sent(prefix)
-    if failure is None and lost is None and threads:
-        # The last CREATE TABLEs may have run after the last ping: say so if the lock went meanwhile.
-        lost = _ping(connection)
-        if lost is not None:
-            failure = (None, lost)
-    if failure is not None:
-        index, error = failure
-        raise StatementFailed([statements[i] for i in finished], "" if error is lost else statements[index], error,
-                              rolled_back=False, described=LOST if error is lost else None) from error
+        self.threads, self.extra = [], []
+
+    def _pump(self, wait: bool) -> None:
+        """Hand out what can start, run the barriers that are due, take in what finished. `wait`: until
+        nothing fed is left to start (or nothing may start) and nothing runs."""
+        while True:
+            self._hand_out()
+            while self.prefix < len(self.done) and self.done[self.prefix]:
+                self.prefix += 1
+            self.on_sent(self.prefix)
+            if not self.running:
+                if (self.failure is None and not self.stopped and self.next_up < len(self.statements)
+                        and self._first_ready(self.next_up) is None):
+                    raise AssertionError(f"statement {self.next_up} waits for one that never runs")  # never idle
+                return
+            try:
+                index, error = self.results.get() if wait else self.results.get_nowait()
+            except queue.Empty:
+                return
+            self.running -= 1
+            if error is None:
+                self.done[index] = True
+                self.finished.append(index)
+            elif self.failure is None:
+                self.failure = (index, error)
+
+    def _hand_out(self) -> None:
+        # Never more handed over than there are connections: after a failure (or Ctrl-C) nothing new
+        # starts, and only what is running is waited for.
+        while self.failure is None and not self.stopped and self.next_up < len(self.statements):
+            if self.started[self.next_up]:
+                self.next_up += 1
+                continue
+            if not self.creates[self.next_up]:
+                if self.running:
+                    return  # a barrier waits for everything before it
+                try:
+                    with self.connection.cursor() as cursor:
+                        cursor.execute(self.statements[self.next_up])
+                except Exception as exc:  # noqa: BLE001 - reported by finish()
+                    self.failure = (self.next_up, exc)
+                    return
+                self.started[self.next_up] = self.done[self.next_up] = True
+                self.finished.append(self.next_up)
+                self.next_up += 1
+                continue
+            if self.running >= len(self.threads):
+                return
+            ready = self._first_ready(self.next_up)
+            if ready is None:
+                return  # every CREATE TABLE up to the next barrier waits for one that runs
+            if time.monotonic() - self.pinged >= LIVENESS_INTERVAL:
+                self.lost = _ping(self.connection)
+                self.pinged = time.monotonic()
+                if self.lost is not None:
+                    self.failure = (None, self.lost)
+                    return
+            self.tasks.put(ready)
+            self.started[ready] = True
+            self.running += 1
+
+    def _first_ready(self, start: int) -> int | None:
+        return _first_ready(start, self.creates, self.started, self.done, self.needs)
 
 
 def _first_ready(start: int, creates: Sequence[bool], started: list[bool], done: list[bool],

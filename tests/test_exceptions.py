@@ -27,7 +27,8 @@ from .live_schema import tables
 pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
 
 #: Exception classes that never leave the package: caught where they are raised.
-INTERNAL = {"django_lbsync.sqlite_ddl.UnreadableDDL", "django_lbsync.streaming.SendFailed"}
+INTERNAL = {"django_lbsync.sqlite_ddl.UnreadableDDL", "django_lbsync.streaming.SendFailed",
+            "django_lbsync.fanout.Stopped"}
 
 
 def package_modules() -> list[types.ModuleType]:
