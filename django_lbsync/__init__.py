@@ -16,9 +16,9 @@ _PUBLIC = {
     "changes": ("Risk",),
     "discovery": ("discover_model_definitions", "discover_model_properties", "discover_schemas", "write_models"),
     # every public exception is defined there (tests/test_exceptions.py)
-    "exceptions": ("ApplyFailed", "AutomigrateRefused", "Cancelled", "ChangesRefused", "ConfigurationError",
-                   "DatabaseUnreachable", "DataChanged", "DefinitionError", "DefinitionProblem", "LbsyncError",
-                   "LockTimeout", "MissingHandler", "OnlineRefused", "OnlineUnsupported", "OtherModelFiles",
+    "exceptions": ("ApplyFailed", "AutomigrateRefused", "Cancelled", "CatalogInconsistent", "ChangesRefused",
+                   "ConfigurationError", "DatabaseUnreachable", "DataChanged", "DefinitionError", "DefinitionProblem",
+                   "LbsyncError", "LockTimeout", "MissingHandler", "OnlineRefused", "OnlineUnsupported", "OtherModelFiles",
                    "RebuildRefused", "RefusedValue", "StatementFailed", "StepFailed", "TooManyRelations",
                    "UnknownModel", "UnsafeLiveName", "UnsupportedDatabase"),
     "plan": ("Plan",),
@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .changes import Risk
     from .discovery import discover_model_definitions, discover_model_properties, discover_schemas, write_models
     from .exceptions import (
-        ApplyFailed, AutomigrateRefused, Cancelled, ChangesRefused, ConfigurationError, DatabaseUnreachable,
+        ApplyFailed, AutomigrateRefused, Cancelled, CatalogInconsistent, ChangesRefused, ConfigurationError,
+        DatabaseUnreachable,
         DataChanged, DefinitionError, DefinitionProblem, LbsyncError, LockTimeout, MissingHandler, OnlineRefused,
         OnlineUnsupported, OtherModelFiles, RebuildRefused, RefusedValue, StatementFailed, StepFailed,
         TooManyRelations, UnknownModel, UnsafeLiveName, UnsupportedDatabase,
@@ -91,6 +92,7 @@ __all__ = [
     "is_actual",
     "AutomigrateResult",
     "Cancelled",
+    "CatalogInconsistent",
     "ConfigurationError",
     "DefinitionError",
     "LbsyncError",

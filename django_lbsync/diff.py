@@ -45,7 +45,8 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
         changes.extend(_index_changes(live_table, table, vendor, prune, notes))
         changes.extend(_fk_changes(live_table, table, vendor, prune, notes))
         if _keyed(live_table.primary_key, vendor) != _keyed(table.primary_key, vendor):
-            notes.append(Note(table.key, f"primary key is ({', '.join(live_table.primary_key)}), the model says "
+            shown = ", ".join(name or "?" for name in live_table.primary_key)  # "": a column the catalog did not name
+            notes.append(Note(table.key, f"primary key is ({shown}), the model says "
                                          f"({', '.join(table.primary_key)}); autoupdate does not change keys", True))
     order = {phase: i for i, phase in enumerate(PHASES)}
     changes.sort(key=lambda c: order[type(c)])  # stable: table order is kept within a phase

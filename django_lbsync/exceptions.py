@@ -124,6 +124,13 @@ class DatabaseUnreachable(LbsyncError):
         super().__init__(message)
 
 
+class CatalogInconsistent(LbsyncError):
+    """The live catalog could not be read as a schema: its rows did not fit together or held values of a kind no
+    catalog gives (`introspect.introspect`). Most often another session changed the schema while it was read
+    (an automigrate in progress). Nothing was changed; run again once that change is done. The reader's own
+    error is the `__cause__`. Commands exit 1."""
+
+
 class LockTimeout(LbsyncError):
     """Another django-lbsync run held the database's lock for longer than `lock_timeout`
     (`locking.database_lock`); nothing was done. Commands exit 1."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Iterable
 
+from .exceptions import CatalogInconsistent, LbsyncError
 from .schema import Schema, Table
 from .vendors import vendor_for
 
@@ -27,6 +28,21 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     # The vendor is chosen from the backend's class: a backend that subclasses a supported one
     # (PostGIS, django-tenants) reports another `connection.vendor` but reads the same catalog.
     vendor = vendor_for(connection)
+    try:
+        return _read(connection, vendor, schemas, views, reader)
+    except LbsyncError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+        # The catalog is untrusted input, read in several queries while other sessions may change the schema:
+        # the builders tolerate NULLs and rows that do not fit (catalogs/builder.sound_table); whatever still
+        # surprises the reader is a clear error, never a Python one (docs/exit-codes-and-waits.md).
+        raise CatalogInconsistent(
+            f"the catalog of database {connection.alias!r} could not be read as a schema: its rows do not fit "
+            "together (is another session changing the schema, an automigrate running?); nothing was changed. "
+            f"Run again once that change is done. ({type(error).__name__}: {error})") from error
+
+
+def _read(connection, vendor, schemas, views, reader) -> Schema:
     fast_reader = vendor.catalog_reader
     if reader == "generic" or fast_reader is None:
         # Oracle, SQL Server and any other backend: Django's introspection API plus the vendor's gap hooks.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .catalogs.builder import sound_table
 from .catalogs.hooks import GapHooks
 from .exceptions import UnsupportedDatabase
 from .schema import Schema, Table
@@ -40,7 +41,9 @@ def introspect_generic(connection, *, schemas: Iterable[str] = (), views: bool =
                 continue  # as the fast reader: nothing to read there
             with hooks.scoped_to(wanted):
                 for table in _read_scope(connection, cursor, hooks, wanted, views):
-                    schema.add(table)
+                    table = sound_table(table)  # the catalog is untrusted: as the fast readers' TableBuilder
+                    if table is not None:
+                        schema.add(table)
     return schema
 
 

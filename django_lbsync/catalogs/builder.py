@@ -1,7 +1,16 @@
-"""Collects catalog rows per table, then freezes them into `Table`s: shared by the fast readers."""
+"""Collects catalog rows per table, then freezes them into `Table`s: shared by the fast readers.
+
+The catalog is untrusted input (docs/introspection.md): a row may hold NULL where a name belongs, or not fit
+with the rows of another query. A schema change by another session between the reader's queries does that:
+on PostgreSQL a table dropped and created again between the column and the index query has a new oid, so its
+primary key's attribute numbers name no column read. `sound_table` gives every Table the types the diff relies
+on, whatever the rows held: a name missing from a list of names is "" (as an expression index's column), so
+the table reads as different from what the models want (out of sync), never as a Python error.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from ..schema import Column, ForeignKey, Index, Table
 
@@ -18,8 +27,8 @@ class TableBuilder:
         self.checks: dict[tuple, tuple[str, ...]] = {}
 
     def tables(self) -> list[Table]:
-        return [
-            Table(
+        built = (
+            sound_table(Table(
                 name=name,
                 schema=schema,
                 columns=tuple(columns),
@@ -28,7 +37,93 @@ class TableBuilder:
                 foreign_keys=tuple(self.fks.get((schema, name), ())),
                 view=(schema, name) in self.views,
                 checks=self.checks.get((schema, name), ()),
-            )
+            ))
             for (schema, name), columns in self.columns.items()
-        ]
+        )
+        return [table for table in built if table is not None]
 
+
+def _text(value) -> str | None:
+    """A catalog value that should be text: None stays None, anything else becomes its text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+def _names(values) -> tuple[str, ...]:
+    """A list of names from the catalog: a missing one (NULL, or a number no column row explained) is ""."""
+    if values is None or isinstance(values, (str, bytes)):
+        values = () if values is None else (values,)
+    try:
+        return tuple(_text(v) or "" for v in values)
+    except TypeError:  # not a list at all
+        return ("",)
+
+
+def sound_table(table: Table) -> Table | None:
+    """`table` with the types every field must have (str names, tuples of str, bools), or None when it has no
+    name to go by. Unchanged (the same object) when it already had them: the common case, kept cheap."""
+    name = _text(table.name)
+    if not name:
+        return None
+    columns = tuple(c for c in (_sound_column(c) for c in table.columns) if c is not None)
+    indexes = tuple(i for i in (_sound_index(i) for i in table.indexes) if i is not None)
+    fks = tuple(f for f in (_sound_fk(f) for f in table.foreign_keys) if f is not None)
+    primary_key = _names(table.primary_key)
+    sequence = table.sequence
+    if sequence is not None and not (isinstance(sequence, tuple) and len(sequence) == 2
+                                     and all(isinstance(s, str) and s for s in sequence)):
+        sequence = None  # no (sequence, trigger) pair to go by: as a table without one
+    return _same(table, name=name, schema=_text(table.schema) or None, columns=_same_tuple(columns, table.columns),
+                 primary_key=_same_tuple(primary_key, table.primary_key),
+                 indexes=_same_tuple(indexes, table.indexes), foreign_keys=_same_tuple(fks, table.foreign_keys),
+                 view=bool(table.view), sequence=sequence,
+                 checks=_same_tuple(tuple(c for c in (_text(c) for c in table.checks or ()) if c), table.checks))
+
+
+def _same_tuple(new: tuple, old) -> tuple:
+    """`old` itself when it holds the same objects (nothing was changed), else `new`."""
+    if isinstance(old, tuple) and len(new) == len(old) and all(a is b for a, b in zip(new, old)):
+        return old
+    return new
+
+
+def _same(obj, **fields):
+    """`obj` itself when every field already is the value given (the common case), else a copy with them."""
+    if all(getattr(obj, key) is value for key, value in fields.items()):
+        return obj
+    return replace(obj, **fields)
+
+
+def _sound_column(column: Column) -> Column | None:
+    name = _text(column.name)
+    if not name:  # a column row without a name: nothing to compare it by
+        return None
+    default = _text(column.default)
+    return _same(column, name=name, type=_text(column.type) or "", null=bool(column.null), default=default,
+                 auto=bool(column.auto), collation=_text(column.collation), check=_text(column.check),
+                 on_update=_text(column.on_update), comment=_text(column.comment))
+
+
+def _sound_index(index: Index) -> Index | None:
+    name = _text(index.name)
+    if not name:  # an index row without a name cannot be matched, kept or dropped by name
+        return None
+    columns = _same_tuple(_names(index.columns) or ("",), index.columns)
+    orders = tuple(o if o in ("ASC", "DESC") else "ASC" for o in (index.orders or ()))[:len(columns)]
+    orders = _same_tuple(orders + ("ASC",) * (len(columns) - len(orders)), index.orders)
+    opaque = bool(index.opaque) or "" in columns
+    return _same(index, name=name, columns=columns, orders=orders, unique=bool(index.unique),
+                 constraint=bool(index.constraint), kind=_text(index.kind), opaque=opaque)
+
+
+def _sound_fk(fk: ForeignKey) -> ForeignKey | None:
+    columns = _names(fk.columns)
+    if not columns:
+        return None  # a key over no column read: no foreign key to compare
+    return _same(fk, name=_text(fk.name) or "", columns=_same_tuple(columns, fk.columns),
+                 ref_table=_text(fk.ref_table) or "", ref_schema=_text(fk.ref_schema) or None,
+                 ref_columns=_same_tuple(_names(fk.ref_columns), fk.ref_columns),
+                 on_delete=_text(fk.on_delete), on_update=_text(fk.on_update))

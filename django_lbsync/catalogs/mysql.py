@@ -98,7 +98,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         "AND referenced_table_name IS NOT NULL",
         wanted,
     )
-    key_columns = sorted(cursor.fetchall(), key=lambda r: (r[0].upper(), r[1].upper(), r[2].upper(), r[7]))
+    key_columns = sorted(cursor.fetchall(), key=lambda r: (str(r[0] or "").upper(), str(r[1] or "").upper(),
+                                                           str(r[2] or "").upper(), r[7] or 0))
     fks: dict[tuple, dict] = defaultdict(dict)
     for schema, table, name, column, ref_schema, ref_table, ref_column, _position in key_columns:
         rule = rules.get((schema, table, name))

@@ -57,11 +57,12 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         [wanted],
     )
     for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint in cursor.fetchall():
-        columns = [attnames.get((oid, n)) if n else None for n in attnums]
+        # A number no column row explains (the table was made again between the two reads: a new oid) is None.
+        columns = [attnames.get((oid, n)) if n else None for n in attnums or ()]
         if primary:
             out.pk[key(schema, table)] = tuple(columns)
             continue
-        orders = tuple("DESC" if (opt & 1) else "ASC" for opt in options)
+        orders = tuple("DESC" if ((opt or 0) & 1) else "ASC" for opt in options or ())
         out.indexes[key(schema, table)].append(
             Index(name, tuple(c or "" for c in columns), orders, unique, constraint=constraint,
                   opaque=opaque or None in columns)
@@ -81,8 +82,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     )
     for schema, table, name, columns, ref_schema, ref_table, ref_columns, on_delete, on_update in cursor.fetchall():
         out.fks[key(schema, table)].append(
-            ForeignKey(name, tuple(columns), ref_table, key(ref_schema, ref_table)[0], tuple(ref_columns),
-                       _PG_ACTIONS[on_delete], _PG_ACTIONS[on_update])
+            ForeignKey(name, tuple(columns or ()), ref_table, key(ref_schema, ref_table)[0], tuple(ref_columns or ()),
+                       _PG_ACTIONS.get(on_delete), _PG_ACTIONS.get(on_update))
         )
     return out.tables()
 
@@ -141,8 +142,8 @@ class PostgreSQLHooks(GapHooks):
             "JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
             f"WHERE con.contype = 'f' AND {visible}"
         ):
-            facts["fk_details"][(table, name)] = (ref_schema, ref_columns, _PG_ACTIONS[on_delete],
-                                                  _PG_ACTIONS[on_update])
+            facts["fk_details"][(table, name)] = (ref_schema, ref_columns or [], _PG_ACTIONS.get(on_delete),
+                                                  _PG_ACTIONS.get(on_update))
         return facts
 
     def is_auto(self, facts, table, info):

@@ -44,6 +44,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         sql = create_sql.get(table)
         if sql is None:  # made by another connection between the two reads: the next run sees it whole
             continue
+        column = column or ""  # a nameless row is left out by the builder (sound_table)
         auto = bool(pk) and "AUTOINCREMENT" in sql.upper() and re.search(
             rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
         ddl = clauses.get(table)
@@ -54,7 +55,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         if pk:
             pks[table].append((pk, column))
     for table, columns in pks.items():
-        out.pk[(None, table)] = tuple(c for _, c in sorted(columns))
+        out.pk[(None, table)] = tuple(c for _, c in sorted(columns, key=lambda item: item[0]))
     cursor.execute(
         "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.name, ii.\"desc\" "
         "FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_xinfo(il.name) ii "
@@ -85,7 +86,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         entry[2].append(ref_column)
     for key, by_id in fks.items():
         for columns, ref_table, ref_columns, on_delete, on_update in by_id.values():
-            name = _sqlite_fk_name(create_sql.get(key[1], ""), columns[0])
+            name = _sqlite_fk_name(create_sql.get(key[1], ""), columns[0] or "")
             out.fks[key].append(ForeignKey(name, tuple(columns), ref_table, None, tuple(ref_columns), on_delete,
                                            on_update))
     return out.tables()
