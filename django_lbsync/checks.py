@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.checks.database import check_database_backends
 from django.core.checks.registry import registry
-from django.db import DatabaseError, connections
+from django.db import Error as DriverError, connections
 
 from . import conf
 from .exceptions import ConfigurationError, DefinitionError, DefinitionProblem, LbsyncError
@@ -176,7 +176,7 @@ def check_databases_in_sync(app_configs=None, databases=None, **kwargs):
                 plan = get_plan(using=alias)
         except DefinitionError:
             continue  # reported by lbsync.E001
-        except (LbsyncError, DatabaseError) as exc:
+        except (LbsyncError, DriverError) as exc:  # InterfaceError too: a connection that is gone
             warnings.append(Warning(f"could not compare database {alias!r} with the models: {exc}",
                                     id="lbsync.W002"))
             continue

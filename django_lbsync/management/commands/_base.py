@@ -10,7 +10,7 @@ from collections import deque
 from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 
 from ... import conf
 from ...connecting import DatabaseUnreachable, reachable
@@ -46,7 +46,7 @@ class LbsyncCommand(BaseCommand):
                 return super().execute(*args, **options)
         except LbsyncError as exc:
             raise self.fail(exc) from None
-        except DatabaseError as exc:  # connected, then the database failed: exit 1, still one message
+        except Error as exc:  # connected, then the database failed (InterfaceError too: a connection that is gone)
             raise self.database_failure(exc) from None
 
     @contextmanager

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connections
+from django.db import Error, connections
 
 from ...api import automigrate
 from ...exceptions import AutomigrateRefused, Cancelled, LbsyncError, StepFailed
@@ -61,7 +61,7 @@ class Command(LbsyncCommand):
             raise self.database_failure(exc) from None
         except LbsyncError as exc:
             raise self.fail(exc) from None
-        except DatabaseError as exc:  # reading the catalog or counting rows: a failing step is a StepFailed
+        except Error as exc:  # reading the catalog or counting rows: a failing step is a StepFailed
             raise self.database_failure(exc, "Automigrate failed; nothing was changed: ") from None
         if not result.created:  # every attached model's table is (re-)created: none means none attached
             raise self.no_models(database)

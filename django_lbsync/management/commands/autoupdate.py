@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import CommandError
-from django.db import DatabaseError
+from django.db import Error
 
 from ...api import autoupdate, get_plan
 from ...exceptions import ChangesRefused, LbsyncError, OnlineRefused, StepFailed
@@ -62,7 +62,7 @@ class Command(LbsyncCommand):
             raise self.database_failure(exc) from None
         except LbsyncError as exc:
             raise self.fail(exc) from None
-        except DatabaseError as exc:  # reading the schema or counting rows, before any change
+        except Error as exc:  # reading the schema or counting rows, before any change
             raise self.database_failure(exc, "Autoupdate failed; nothing was changed: ") from None
         plan = result.plan
         if not plan.tables_compared:
@@ -90,7 +90,7 @@ class Command(LbsyncCommand):
             plan = get_plan(models or None, using=database, prune=prune, online=getattr(self, "online", False))
         except LbsyncError as exc:
             raise self.fail(exc) from None
-        except DatabaseError as exc:
+        except Error as exc:
             raise self.database_failure(exc, "Could not read the schema: ") from None
         if not plan.tables_compared:
             raise self.no_models(database)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from django.db import DatabaseError
+from django.db import Error
 
 from ...api import get_plan
 from ...exceptions import LbsyncError
@@ -25,7 +25,7 @@ class Command(LbsyncCommand):
             plan = get_plan(models or None, using=database)
         except LbsyncError as exc:
             raise self.fail(exc) from None
-        except DatabaseError as exc:  # connected, but the catalog could not be read
+        except Error as exc:  # connected, but the catalog could not be read
             raise self.database_failure(exc, "Could not read the schema: ") from None
         if not plan.tables_compared:
             raise self.no_models(database)
