@@ -11,7 +11,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence, Union
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, Error, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from . import conf, extensions
@@ -27,7 +27,7 @@ from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import aligned_names, diff
-from .exceptions import ApplyFailed, Cancelled, ChangesRefused, UnknownModel
+from .exceptions import ApplyFailed, Cancelled, ChangesRefused, StepFailed, UnknownModel
 from .introspect import CatalogPrefetch, existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
@@ -487,11 +487,21 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
         elif not dry_run:  # a migration's one transaction cannot be split
             created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
             check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
-        with _editor(connection, given, dry_run) as editor:
-            collected_before = len(editor.collected_sql) if dry_run else 0
-            for statement in first:
-                editor.execute(statement)
-            result.applied = apply(to_apply, editor, live, progress=progress)
+        ended = False  # True once every step ran: what fails then is the end of the run (COMMIT)
+        try:
+            with _editor(connection, given, dry_run) as editor:
+                collected_before = len(editor.collected_sql) if dry_run else 0
+                for statement in first:
+                    editor.execute(statement)
+                result.applied = apply(to_apply, editor, live, progress=progress)
+                ended = True
+        except Error as error:
+            if not ended or dry_run or given is not None:  # before the first step, or the migration's to report
+                raise
+            # The connection lost at COMMIT (killed, server restarted): a step of the run, never a bare error.
+            atomic = connection.features.can_rollback_ddl
+            raise StepFailed([c.describe() for c in ([] if atomic else result.applied)],
+                             "COMMIT" if atomic else "Ending the run", error, rolled_back=atomic) from error
         if dry_run:
             result.sql = list(editor.collected_sql[collected_before:])
             result.applied = []
@@ -506,18 +516,27 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
     applied: list[Change] = []
     schemas = {t.schema for c in plan.changes for t in [c.table] if t.schema}
     for number, group in enumerate(groups, 1):
-        if number > 1:
-            live = introspect(connection, schemas=schemas)
+        split = (number, len(groups)) if number > 1 else None
+        stage = f"Reading the schema for transaction {number}"
         try:
+            if number > 1:
+                live = introspect(connection, schemas=schemas)
+            stage = "" if number == 1 else f"Starting transaction {number}"
             with _editor(connection, None, False) as editor:
                 for statement in first if number == 1 else ():  # CREATE EXTENSION, with the first part
                     editor.execute(statement)
-                applied += apply(replace(plan, changes=tuple(group)), editor, live, progress=progress)
+                done = apply(replace(plan, changes=tuple(group)), editor, live, progress=progress)
+                stage = f"COMMIT of transaction {number}"
         except ApplyFailed as failed:
             if number == 1:
                 raise
-            raise ApplyFailed(applied, failed.change, failed.error, rolled_back=False,
-                              split=(number, len(groups))) from failed.error
+            raise ApplyFailed(applied, failed.change, failed.error, rolled_back=False, split=split) from failed.error
+        except Error as error:  # the connection lost (killed, server restarted) between or after the steps
+            if not stage:  # before the first step of the first transaction: nothing was changed
+                raise
+            raise StepFailed([c.describe() for c in applied], stage, error, rolled_back=number == 1,
+                             split=split) from error
+        applied += done
     return applied
 
 

@@ -49,17 +49,17 @@ def strict_session(connection) -> Iterator[None]:
         cursor.execute("SELECT @@SESSION.sql_mode")
         saved = cursor.fetchone()[0]
         cursor.execute("SET SESSION sql_mode = %s", [mode])
+
     def restore() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET SESSION sql_mode = %s", [saved])
 
     try:
         yield
-    except BaseException:
-        # The run's own error comes first: a connection that was lost cannot restore anything anyway.
+    finally:
+        # The run's own error comes first, and a run that finished stays finished: a connection lost by now
+        # has no session left to restore (locking.cleanup logs what could not be done).
         cleanup("restore the session's sql_mode", restore)
-        raise
-    restore()
 
 
 def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change], None] | None = None,
@@ -225,12 +225,15 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
         if sender.failure is not None:
             start, chunk, error, savepoint = sender.failure
             if savepoint is None:  # not a round trip (COMMIT, a savepoint, the connection): nothing to replay
-                failed = StatementFailed(statements[:start], "COMMIT" if not chunk else chunk[0], error,
-                                         rolled_back=True)
+                failed = _unreplayed(statements[:start], chunk, error)
             else:
-                connection.savepoint_rollback(savepoint)
-                with connection.cursor() as cursor:
-                    failed = name_failure(cursor, statements[:start], chunk, error)
+                try:
+                    connection.savepoint_rollback(savepoint)
+                    with connection.cursor() as cursor:
+                        failed = name_failure(cursor, statements[:start], chunk, error)
+                except Exception:  # noqa: BLE001 - the connection is gone (killed, server restarted): no replay
+                    # The round trip's own error is the run's; the rollback below closes the broken connection.
+                    failed = _unreplayed(statements[:start], chunk, error)
             # Round trips never straddle a commit: the chunk's group is that of the first change it carries
             # (the editor's last deferred statements, after every change, belong to the last group).
             carrier = next((change for change, count in rendered if count > start), None)
@@ -321,6 +324,15 @@ def _keys_with_their_tables(changes: Sequence[Change]) -> tuple[list[Change], se
         ordered.extend(group)
         ends.add(id(group[-1]))
     return ordered, ends
+
+
+def _unreplayed(executed: list[str], chunk: list[str], error: BaseException) -> StatementFailed:
+    """The failure of a round trip that cannot be replayed to name its one statement (the connection was lost, or
+    the failure was COMMIT or a savepoint, `chunk` empty): the chunk as sent, with the error it met."""
+    if not chunk:
+        return StatementFailed(executed, "COMMIT", error, rolled_back=True)
+    return StatementFailed(executed, chunk[0] if len(chunk) == 1 else "\n".join(chunk), error, rolled_back=True,
+                           batch=chunk)
 
 
 @contextmanager

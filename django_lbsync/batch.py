@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import transaction
+from django.db import Error, transaction
 
 from .exceptions import StatementFailed, TooManyRelations, driver_message  # noqa: F401 - driver_message: old path
 from .vendors import vendor_for
@@ -148,18 +148,31 @@ def send(connection, statements: list[str], on_sent=None) -> None:
     on_sent = on_sent or (lambda count: None)
     if vendor_for(connection).sends_ddl_in_one_transaction:
         alias = connection.alias
-        with transaction.atomic(using=alias), connection.cursor() as cursor:
-            for start in range(0, len(statements), BATCH):
-                chunk = statements[start:start + BATCH]
-                savepoint = transaction.savepoint(using=alias)
-                try:
-                    cursor.execute("\n".join(chunk))
-                except Exception as exc:
-                    transaction.savepoint_rollback(savepoint, using=alias)
-                    failed = name_failure(cursor, statements[:start], chunk, exc)
-                    raise failed from failed.error
-                transaction.savepoint_commit(savepoint, using=alias)
-                on_sent(start + len(chunk))
+        sent = 0
+        try:
+            with transaction.atomic(using=alias), connection.cursor() as cursor:
+                for start in range(0, len(statements), BATCH):
+                    chunk = statements[start:start + BATCH]
+                    savepoint = transaction.savepoint(using=alias)
+                    try:
+                        cursor.execute("\n".join(chunk))
+                    except Exception as exc:
+                        try:
+                            transaction.savepoint_rollback(savepoint, using=alias)
+                            failed = name_failure(cursor, statements[:start], chunk, exc)
+                        except Exception:  # noqa: BLE001 - the connection is lost: the chunk as sent, its error
+                            failed = StatementFailed(statements[:start], "\n".join(chunk), exc, rolled_back=True,
+                                                     batch=chunk)
+                        raise failed from failed.error
+                    transaction.savepoint_commit(savepoint, using=alias)
+                    sent = start + len(chunk)
+                    on_sent(sent)
+        except StatementFailed:
+            raise
+        except Error as exc:  # a savepoint, COMMIT or the cursor on a lost connection: a step too, never bare
+            raise StatementFailed(statements[:sent], "COMMIT" if sent == len(statements) else
+                                  "\n".join(statements[sent:sent + BATCH]), exc, rolled_back=True,
+                                  batch=None if sent == len(statements) else statements[sent:sent + BATCH]) from exc
         return
     send_one_by_one(connection, statements, on_sent)
 

@@ -104,7 +104,10 @@ class StreamingSender:
                 connection.rollback()
                 connection.set_autocommit(True)
         except Exception:  # noqa: BLE001 - the error being reported is the run's, not this one
-            connection.close()
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close too; it is dropped anyway
+                connection.connection = None
 
     def _hand(self, chunk: list[str]) -> None:
         self._queue.put((self.handed, list(chunk)))
@@ -134,15 +137,23 @@ class StreamingSender:
                         self.transactions += 1
                     continue
                 start, chunk = item
-                if connection.get_autocommit():
-                    connection.set_autocommit(False)
-                savepoint = connection.savepoint()
+                try:
+                    if connection.get_autocommit():
+                        connection.set_autocommit(False)
+                    savepoint = connection.savepoint()
+                except BaseException as exc:  # noqa: BLE001 - the connection is gone: the chunk never ran
+                    self.failure = (start, chunk, exc, None)
+                    return
                 try:
                     cursor.execute("\n".join(chunk))
                 except BaseException as exc:  # noqa: BLE001 - handed to the rendering thread, which raises it
                     self.failure = (start, chunk, exc, savepoint)
                     return
-                connection.savepoint_commit(savepoint)
+                try:
+                    connection.savepoint_commit(savepoint)
+                except BaseException as exc:  # noqa: BLE001 - ran, but the transaction it ran in is lost
+                    self.failure = (start, chunk, exc, None)
+                    return
                 self.sent = start + len(chunk)
 
     def check_complete(self) -> None:

@@ -1,0 +1,217 @@
+"""A connection that dies mid-run (pg_terminate_backend, KILL CONNECTION: a server restart looks the same) during
+automigrate or autoupdate is a StepFailed naming what was done, never a bare driver error, and the commands exit
+1 with that message. Deterministic: the run's own connection is killed by another one at a chosen statement, from
+an execute wrapper (or at COMMIT, which no wrapper sees); the result is judged with the independent reader."""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connections
+
+from django_lbsync import api, batch
+from django_lbsync.exceptions import StatementFailed, StepFailed
+
+from .live_schema import describe, tables
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
+
+
+@pytest.fixture
+def server(live):
+    if connections[live].vendor == "sqlite":
+        pytest.skip("an in-memory SQLite database has no connection to lose")
+    return live
+
+
+def _kill_sql(connection) -> str:
+    if connection.vendor == "postgresql":
+        return f"SELECT pg_terminate_backend({int(connection.connection.info.backend_pid)}, 5000)"
+    return f"KILL CONNECTION {int(connection.connection.thread_id())}"
+
+
+@contextmanager
+def killed_at(alias: str, when):
+    """The run's connection is killed right before the first statement `when(sql)` accepts (once)."""
+    connection = connections[alias]
+    connection.ensure_connection()  # the run uses the connection already open: this one
+    kill = _kill_sql(connection)
+    killer = type(connection)(dict(connection.settings_dict), alias=alias)
+    killer.inc_thread_sharing()  # the PostgreSQL sender runs in its own thread
+    fired: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        if not fired and when(sql):
+            fired.append(sql)
+            with killer.cursor() as cursor:
+                cursor.execute(kill)
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(watch):
+            yield fired
+    finally:
+        killer.close()
+        connection.close()  # the next query opens a new one
+
+
+def _models(model_dir, count: int, extra: bool = False):
+    files = {}
+    for i in range(count):
+        props = {"a": {"type": "string", "index": True}, "b": {"type": "number"}}
+        if extra:
+            props["c"] = {"type": "string", "index": True}
+        files[f"m{i:02d}.json"] = {"name": f"Lost{i:02d}", "properties": props}
+    return model_dir(files)
+
+
+def _command_error(command: str, alias: str, when) -> CommandError:
+    with killed_at(alias, when) as fired, pytest.raises(CommandError) as caught:
+        call_command(command, "--noinput", database=alias, stdout=StringIO(), stderr=StringIO())
+    assert fired, "the kill never happened"
+    assert caught.value.returncode == 1
+    return caught.value
+
+
+def _pg(alias):
+    if connections[alias].vendor != "postgresql":
+        pytest.skip("PostgreSQL: one transaction, or several when split")
+
+
+def test_automigrate_killed_in_a_later_part_of_a_split_run_names_the_committed_parts(server, use_models, model_dir,
+                                                                                    monkeypatch):
+    """Killed while a CREATE round trip of the third transaction runs: the savepoint cannot be rolled back on the
+    dead connection. It used to escape as "Automigrate failed; nothing was changed: the connection is closed"."""
+    _pg(server)
+    monkeypatch.setattr(batch, "BATCH", 3)
+    monkeypatch.setattr(api, "lock_budget", lambda connection: 12)
+    use_models(server, _models(model_dir, 8))
+    with killed_at(server, lambda sql: 'CREATE TABLE "lost06"' in sql), pytest.raises(StatementFailed) as caught:
+        api.automigrate(using=server)
+    failed = caught.value
+    assert not failed.rolled_back and failed.split and failed.split[0] > 1, str(failed)
+    assert "terminating connection" in str(failed) or "connection" in str(failed), str(failed)
+    made = tables(server)
+    assert made and "lost06" not in made
+    assert {s.split('"')[1] for s in failed.executed if s.startswith("CREATE TABLE")} == made
+    api.automigrate(using=server)  # the rerun, on a new connection, finishes the work
+    assert tables(server) == {f"lost{i:02d}" for i in range(8)}
+
+
+def test_the_command_says_what_a_split_run_committed_before_the_connection_died(server, use_models, model_dir,
+                                                                               monkeypatch):
+    _pg(server)
+    monkeypatch.setattr(batch, "BATCH", 3)
+    monkeypatch.setattr(api, "lock_budget", lambda connection: 12)
+    use_models(server, _models(model_dir, 8))
+    message = str(_command_error("automigrate", server, lambda sql: 'CREATE TABLE "lost06"' in sql))
+    assert "nothing was changed" not in message and "Traceback" not in message
+    assert "The run was split into" in message and "committed" in message, message
+
+
+def test_automigrate_killed_in_its_one_transaction_is_rolled_back(server, use_models, model_dir, monkeypatch):
+    _pg(server)
+    monkeypatch.setattr(batch, "BATCH", 3)
+    use_models(server, _models(model_dir, 6))
+    with killed_at(server, lambda sql: 'CREATE TABLE "lost03"' in sql), pytest.raises(StatementFailed) as caught:
+        api.automigrate(using=server)
+    assert caught.value.rolled_back and 'CREATE TABLE "lost03"' in caught.value.statement
+    assert tables(server) == set()
+
+
+def _split_autoupdate(server, use_models, model_dir, monkeypatch):
+    use_models(server, _models(model_dir, 8))
+    api.automigrate(using=server)
+    monkeypatch.setattr(api, "lock_budget", lambda connection: 6)
+    use_models(server, _models(model_dir, 8, extra=True))
+
+
+def test_autoupdate_killed_while_reading_the_schema_for_a_later_transaction(server, use_models, model_dir,
+                                                                            monkeypatch):
+    """A split autoupdate reads the schema again before each later transaction: killed there, it names what the
+    earlier transactions committed (it used to say "Autoupdate failed; nothing was changed")."""
+    _pg(server)
+    _split_autoupdate(server, use_models, model_dir, monkeypatch)
+    columns_reads = []
+
+    def second_columns_read(sql):
+        if "a.attname, format_type" in sql:
+            columns_reads.append(sql)
+        return len(columns_reads) == 2  # the first is the plan's read, the second the one for transaction 2
+
+    with killed_at(server, second_columns_read), pytest.raises(StepFailed) as caught:
+        api.autoupdate(using=server)
+    failed = caught.value
+    assert failed.split and failed.split[0] == 2 and not failed.rolled_back, str(failed)
+    assert failed.failed == "Reading the schema for transaction 2"
+    with_c = {name for name in tables(server) if "c" in describe(server, name).column_types}
+    assert len(failed.done) and with_c == {d.split()[2].split(".")[0] for d in failed.done if d.startswith("Add column")}
+
+
+def test_autoupdate_killed_at_the_commit_of_a_later_transaction(server, use_models, model_dir, monkeypatch):
+    """COMMIT goes through no execute wrapper: the kill is made as the second transaction commits."""
+    _pg(server)
+    _split_autoupdate(server, use_models, model_dir, monkeypatch)
+    connection = connections[server]
+    connection.ensure_connection()
+    kill = _kill_sql(connection)
+    commits = []
+    original = type(connection)._commit
+
+    def commit(self):
+        commits.append(True)
+        if len(commits) == 2:
+            killer = type(connection)(dict(connection.settings_dict), alias=server)
+            with killer.cursor() as cursor:
+                cursor.execute(kill)
+            killer.close()
+        return original(self)
+
+    monkeypatch.setattr(type(connection), "_commit", commit)
+    try:
+        with pytest.raises(StepFailed) as caught:
+            api.autoupdate(using=server)
+    finally:
+        monkeypatch.setattr(type(connection), "_commit", original)
+        connection.close()
+    failed = caught.value
+    assert failed.failed == "COMMIT of transaction 2" and failed.split == (2, failed.split[1]), str(failed)
+    assert failed.done and not failed.rolled_back
+
+
+def test_a_run_that_finished_before_its_connection_died_is_done(server, use_models, model_dir, caplog):
+    """MariaDB: killed as the run puts the session's sql_mode back, after every step ran. The run is done (the
+    session it would restore is gone): exit 0, not "Autoupdate failed; nothing was changed"."""
+    if connections[server].vendor != "mysql":
+        pytest.skip("the sql_mode is a MySQL session setting")
+    use_models(server, _models(model_dir, 2))
+    api.automigrate(using=server)
+    use_models(server, _models(model_dir, 2, extra=True))
+    out = StringIO()
+    sets = []
+
+    def restoring(sql):  # the second SET: the first makes the session strict before the run
+        if sql.startswith("SET SESSION sql_mode"):
+            sets.append(sql)
+        return len(sets) == 2
+
+    with caplog.at_level(logging.WARNING, logger="django_lbsync"), killed_at(server, restoring) as fired:
+        call_command("autoupdate", "--noinput", database=server, stdout=out, stderr=StringIO())
+    assert len(fired) == 1
+    assert "Applied" in out.getvalue()
+    assert all("c" in describe(server, name).column_types for name in tables(server))
+    assert any("could not restore the session's sql_mode" in r.getMessage() for r in caplog.records)
+
+
+def test_mysql_automigrate_killed_mid_run_names_what_was_made(server, use_models, model_dir, settings):
+    if connections[server].vendor != "mysql":
+        pytest.skip("MySQL: statements one by one")
+    use_models(server, _models(model_dir, 6))
+    settings.LBSYNC = {**settings.LBSYNC, "DDL_CONNECTIONS": 1}
+    message = str(_command_error("automigrate", server, lambda sql: sql.startswith("CREATE TABLE `Lost03`")))
+    assert "cannot roll DDL back" in message and "nothing was changed" not in message, message
+    assert tables(server) == {"Lost00", "Lost01", "Lost02"}
