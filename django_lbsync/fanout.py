@@ -18,9 +18,11 @@ The rules (docs/one-ddl-path.md#large-runs-issue-13):
 - On a failure nothing new starts; what is running finishes; StatementFailed names every statement that
   ran (in the order they finished) and the one that failed.
 - The run's own connection holds the database lock (locking.py); the extra connections hold nothing. So
-  while they work, the run's connection is pinged at least every LIVENESS_INTERVAL seconds and once at the
-  end: once it is gone (killed, the server restarted), so is the lock, and a second run could start. Then
-  nothing new starts, and the failure names what ran and says the run's connection was lost.
+  the run's connection is pinged before a CREATE TABLE is handed out (at most once every LIVENESS_INTERVAL
+  seconds, the first hand-out included), after a barrier fails and once at the end: once it is gone
+  (killed, the server restarted), so is the lock, and a second run could start. Then nothing new starts,
+  and the failure names what ran and says the run's connection was lost. A kill lands at most
+  LIVENESS_INTERVAL of hand-outs before it is seen.
 - Progress: `on_sent(n)` once the first n statements have all run.
 """
 from __future__ import annotations
@@ -101,7 +103,7 @@ class FanOut:
         self.failure: tuple[int | None, BaseException] | None = None
         self.lost: BaseException | None = None  # the run's own connection failed its ping
         self.stopped = False  # nothing new starts (a failure, or the caller's rendering failed)
-        self.pinged = time.monotonic()
+        self.pinged = -LIVENESS_INTERVAL  # the first hand-out pings
         self.tasks: queue.SimpleQueue = queue.SimpleQueue()
         self.results: queue.SimpleQueue = queue.SimpleQueue()
         self.threads: list[threading.Thread] = []
@@ -207,6 +209,8 @@ class FanOut:
                     with self.connection.cursor() as cursor:
                         cursor.execute(self.statements[self.next_up])
                 except Exception as exc:  # noqa: BLE001 - reported by finish()
+                    if _ping(self.connection) is not None:  # not the statement: the connection (and lock) went
+                        self.lost = exc
                     self.failure = (self.next_up, exc)
                     return
                 self.started[self.next_up] = self.done[self.next_up] = True

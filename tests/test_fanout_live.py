@@ -241,3 +241,29 @@ def test_a_table_that_waits_does_not_hold_back_the_tables_behind_it(my):
     assert position[("start", "fan_c_i")] > last_before_barrier, order
     assert position[("start", "fan_e")] > position[("end", "fan_c_i")], order
     assert {"fan_a", "fan_b", "fan_c", "fan_d", "fan_e"} <= tables(my)
+
+
+def test_a_barrier_that_finds_the_run_connection_gone_says_the_lock_went(my):
+    """The run's own connection is killed just before a barrier runs on it: the failure is the lost connection
+    (and lock), not the barrier statement, and names exactly what was made."""
+    from django_lbsync.fanout import LOST, send_fanned_out
+
+    q = connections[my].ops.quote_name
+    statements = [f"CREATE TABLE {q('bar_a')} (id INT PRIMARY KEY)", f"CREATE TABLE {q('bar_b')} (id INT PRIMARY KEY)",
+                  f"CREATE INDEX {q('bar_a_i')} ON {q('bar_a')} (id)", f"CREATE TABLE {q('bar_c')} (id INT PRIMARY KEY)"]
+    killer = type(connections[my])(dict(connections[my].settings_dict), alias=my)
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("CREATE INDEX"):
+            with killer.cursor() as cursor:
+                cursor.execute(f"KILL CONNECTION {int(context['connection'].connection.thread_id())}")
+        return execute(sql, params, many, context)
+
+    try:
+        with connections[my].execute_wrapper(watch), pytest.raises(StatementFailed) as caught:
+            send_fanned_out(connections[my], statements, [frozenset()] * 4, workers=2)
+    finally:
+        killer.close()
+        connections[my].close()
+    assert str(caught.value).startswith(LOST + " failed: "), str(caught.value)
+    assert {s.split("`")[1] for s in caught.value.executed} == tables(my) == {"bar_a", "bar_b"}

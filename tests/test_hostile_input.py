@@ -39,8 +39,9 @@ def attacks(alias: str) -> list[str]:
 
 def refused_name(alias: str, name: str) -> bool:
     """The identifier rule, written independently of the product: empty, a control character, the quote,
-    or `%` (Django %-formats some statements; test_percent_in_names_is_refused shows what it does)."""
-    return (not name or QUOTE[alias] in name or "%" in name
+    or `%` (Django %-formats some statements; test_percent_in_names_is_refused shows what it does); on
+    MySQL/MariaDB also a trailing space, which the server refuses only when the statement runs."""
+    return (not name or QUOTE[alias] in name or "%" in name or (alias == "mysql" and name.endswith(" "))
             or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in name))
 
 
@@ -547,6 +548,24 @@ def test_percent_in_names_is_refused(case):
                        [thing(indexes={name: {"keys": {"label": 1}}})], [with_fk(name=name), other()]):
             case.use(*models)
             case.refused(f"{name!r} in {models}")
+
+
+def test_a_name_ending_in_a_space(case):
+    """MySQL/MariaDB refuse a table, column, index or key name that ends with a space, but only when the
+    statement runs: there it is a definition error before anything is sent (a run stopped half-way made the
+    tables before it). PostgreSQL and SQLite take the name as written."""
+    c = CONNECTOR[case.alias]
+    for what, models in [("table", [thing(options={c: {"table": "T "}})]),
+                         ("column", [thing({"x": {"type": "string", c: {"columnName": "b "}}})]),
+                         ("property", [thing({"b ": {"type": "string"}})]),
+                         ("index", [thing(indexes={"i ": {"keys": {"label": 1}}})]),
+                         ("foreign key", [with_fk(name="f "), other()])]:
+        case.use(*models)
+        if case.alias == "mysql":
+            case.refused(f"{what} name ending in a space")
+        else:
+            case.accepted(f"{what} name ending in a space")
+            case.reset()
 
 
 # -- Oracle and SQL Server, offline -----------------------------------------------------------------

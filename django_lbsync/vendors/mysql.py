@@ -172,6 +172,14 @@ class MysqlVendor(Vendor):
     def online_leftovers(self, connection, tables, quote) -> list[tuple[str, str]]:
         return []  # each ALTER is atomic on InnoDB: a failed one leaves nothing half-built
 
+    def identifier_problem(self, name: object) -> str | None:
+        # MySQL/MariaDB refuse a name that ends with a space (error 1166/1280) only once the statement runs;
+        # said here, it is a definition error before anything is sent, not a run stopped half-way.
+        problem = super().identifier_problem(name)
+        if problem is None and isinstance(name, str) and name.endswith(" "):
+            return f"name {name!r} ends with a space, which MySQL and MariaDB refuse"
+        return problem
+
     def schema_name(self, model, own_schema=None):
         # The connector ignores `schema` in DDL (docs/loopback-rules/names.md#schema); the table lives in the
         # connection's database.
