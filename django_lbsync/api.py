@@ -20,14 +20,16 @@ from .gcpause import paused_gc
 from .batch import check_lock_capacity, lock_budget, relations_touched, split_changes, split_notice
 from .bridge import statements_as_written
 from .changes import (
-    AddColumn, AddForeignKey, AlterColumn, Change, CreateTable, DropForeignKey, DropTable, Risk,
+    AddColumn, AddForeignKey, AlterColumn, Change, CreateTable, DropForeignKey, DropTable, Note, Risk,
 )
 from .dependents import DropEffects, drop_effects, refuse_orphans
 from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import aligned_names, diff
-from .exceptions import ApplyFailed, Cancelled, ChangesRefused, StepFailed, UnknownModel
+from .exceptions import (
+    ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, StepFailed, UnknownModel, commit_in_doubt,
+)
 from .introspect import CatalogPrefetch, existing_tables, introspect, row_counts
 from .loader import load_definitions
 from .locking import database_lock
@@ -330,6 +332,7 @@ def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
     if not dropped:
         return DropEffects()
     live = introspect(connection, schemas={t.schema for t in dropped if t.schema})
+    _refuse_unsound(connection, live)
     return drop_effects(connection, live, dropped, desired_schema(using=alias, live=True), vendor_for(connection))
 
 
@@ -355,6 +358,11 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tup
         live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)
     live = aligned_names(live, desired, vendor)
     plan = diff(live, desired, vendor, database=alias, prune=prune)
+    unsound = sorted(t.key for t in live.tables.values() if t.unsound)
+    if unsound:  # read while another session changed them: never "in sync", never planned from (_refuse_unsound)
+        plan = replace(plan, notes=plan.notes + tuple(
+            Note(key, "its catalog rows did not fit together (read while another session changed it?): "
+                      "run again once that change is done", blocks_sync=True) for key in unsound))
     # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
     plan = classify(plan, connection, live)
     # Each change's lock and cost as it will run, and its table's row estimate (catalog statistics only).
@@ -442,6 +450,7 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             (on_notice or (lambda text: None))(f"{'Would settle' if dry_run else 'Settled'} what a failed online "
                                                f"run left: {what}")
     live, plan = _live_and_plan(models, alias, prune, online)
+    _refuse_unsound(connection, live)
     refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
     # The extensions the new or changed columns' defaults call: created first, or refused (extensions.py).
     first = extensions.prepare(connection, [c.table for c in plan.changes if isinstance(c, CreateTable)],
@@ -501,7 +510,8 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             # The connection lost at COMMIT (killed, server restarted): a step of the run, never a bare error.
             atomic = connection.features.can_rollback_ddl
             raise StepFailed([c.describe() for c in ([] if atomic else result.applied)],
-                             "COMMIT" if atomic else "Ending the run", error, rolled_back=atomic) from error
+                             "COMMIT" if atomic else "Ending the run", error, rolled_back=atomic,
+                             in_doubt=atomic and commit_in_doubt(error)) from error
         if dry_run:
             result.sql = list(editor.collected_sql[collected_before:])
             result.applied = []
@@ -521,6 +531,7 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
         try:
             if number > 1:
                 live = introspect(connection, schemas=schemas)
+                _refuse_unsound(connection, live)
             stage = "" if number == 1 else f"Starting transaction {number}"
             with _editor(connection, None, False) as editor:
                 for statement in first if number == 1 else ():  # CREATE EXTENSION, with the first part
@@ -531,13 +542,26 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
             if number == 1:
                 raise
             raise ApplyFailed(applied, failed.change, failed.error, rolled_back=False, split=split) from failed.error
-        except Error as error:  # the connection lost (killed, server restarted) between or after the steps
+        except (Error, CatalogInconsistent) as error:  # the connection lost (killed, server restarted), or the
+            # schema changed by another session, between or after the steps
             if not stage:  # before the first step of the first transaction: nothing was changed
                 raise
             raise StepFailed([c.describe() for c in applied], stage, error, rolled_back=number == 1,
-                             split=split) from error
+                             split=split, in_doubt=stage.startswith("COMMIT") and commit_in_doubt(error)) from error
         applied += done
     return applied
+
+
+def _refuse_unsound(connection, live: Schema) -> None:
+    """A table whose catalog rows did not fit together (catalogs/builder.sound_table) is not planned from: a
+    rebuild or a drop that starts from a table with pieces missing would lose them."""
+    unsound = sorted(t.key for t in live.tables.values() if t.unsound)
+    if unsound:
+        raise CatalogInconsistent(
+            f"the catalog of database {connection.alias!r} did not read as a whole for table(s) "
+            f"{', '.join(printable(k) for k in unsound)}: its rows did not fit together (is another session "
+            "changing the schema, an automigrate running?). Nothing was planned from it; run again once that "
+            "change is done.")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .batch import (
 )
 from .fanout import FanOut, Stopped, can_fan_out, send_fanned_out
 from .gcpause import collecting_new_garbage
-from .exceptions import ApplyFailed, DataChanged, StatementFailed
+from .exceptions import ApplyFailed, DataChanged, StatementFailed, commit_in_doubt
 from .plan import Plan
 from .preflight import count as preflight_count
 from . import rebuild
@@ -174,7 +174,7 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
             if number == 1:
                 raise
             raise StatementFailed(statements[:start], failed.statement, failed.error, rolled_back=False,
-                                  split=(number, len(groups))) from failed.error
+                                  split=(number, len(groups)), in_doubt=failed.in_doubt) from failed.error
         start = end
     return statements
 
@@ -243,7 +243,7 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
             report_sent(sender.committed)  # what stays made; the failed transaction's steps are not done
             if number > 1:
                 raise StatementFailed(statements[:sender.committed], failed.statement, failed.error, rolled_back=False,
-                                      split=(number, len(groups))) from failed.error
+                                      split=(number, len(groups)), in_doubt=failed.in_doubt) from failed.error
             raise failed from failed.error
     report_sent(len(statements))
     return statements
@@ -330,7 +330,7 @@ def _unreplayed(executed: list[str], chunk: list[str], error: BaseException) -> 
     """The failure of a round trip that cannot be replayed to name its one statement (the connection was lost, or
     the failure was COMMIT or a savepoint, `chunk` empty): the chunk as sent, with the error it met."""
     if not chunk:
-        return StatementFailed(executed, "COMMIT", error, rolled_back=True)
+        return StatementFailed(executed, "COMMIT", error, rolled_back=True, in_doubt=commit_in_doubt(error))
     return StatementFailed(executed, chunk[0] if len(chunk) == 1 else "\n".join(chunk), error, rolled_back=True,
                            batch=chunk)
 

@@ -12,7 +12,7 @@ import re
 
 from django.db import Error, transaction
 
-from .exceptions import StatementFailed, TooManyRelations, driver_message  # noqa: F401 - driver_message: old path
+from .exceptions import StatementFailed, TooManyRelations, commit_in_doubt, driver_message  # noqa: F401 - driver_message: old path
 from .vendors import vendor_for
 
 BATCH = 200
@@ -170,9 +170,11 @@ def send(connection, statements: list[str], on_sent=None) -> None:
         except StatementFailed:
             raise
         except Error as exc:  # a savepoint, COMMIT or the cursor on a lost connection: a step too, never bare
-            raise StatementFailed(statements[:sent], "COMMIT" if sent == len(statements) else
+            at_commit = sent == len(statements)
+            raise StatementFailed(statements[:sent], "COMMIT" if at_commit else
                                   "\n".join(statements[sent:sent + BATCH]), exc, rolled_back=True,
-                                  batch=None if sent == len(statements) else statements[sent:sent + BATCH]) from exc
+                                  batch=None if at_commit else statements[sent:sent + BATCH],
+                                  in_doubt=at_commit and commit_in_doubt(exc)) from exc
         return
     send_one_by_one(connection, statements, on_sent)
 

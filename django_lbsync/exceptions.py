@@ -127,8 +127,10 @@ class DatabaseUnreachable(LbsyncError):
 class CatalogInconsistent(LbsyncError):
     """The live catalog could not be read as a schema: its rows did not fit together or held values of a kind no
     catalog gives (`introspect.introspect`). Most often another session changed the schema while it was read
-    (an automigrate in progress). Nothing was changed; run again once that change is done. The reader's own
-    error is the `__cause__`. Commands exit 1."""
+    (an automigrate in progress): run again once that change is done. Raised while reading, it says nothing of
+    what the caller did before (a split run names its committed part as a StepFailed whose error this is). A
+    table read with rows that did not fit (`Table.unsound`) is not planned from. The reader's own error is the
+    `__cause__`. Commands exit 1."""
 
 
 class LockTimeout(LbsyncError):
@@ -229,8 +231,10 @@ class StepFailed(LbsyncError):
     """
 
     def __init__(self, done: list[str], failed: str, error: Exception, rolled_back: bool, *,
-                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None):
+                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None, in_doubt: bool = False):
         self.done, self.failed, self.error, self.rolled_back = list(done), failed, error, rolled_back
+        #: The connection was lost during COMMIT: the server may have committed the (last) transaction or not.
+        self.in_doubt = in_doubt
         #: autoupdate --online: the statements of the failed step that ran (and committed) before it failed;
         #: None for a run that is not online.
         self.online_sent = online_sent
@@ -241,6 +245,19 @@ class StepFailed(LbsyncError):
 
     def state(self) -> str:
         """What the failure left: the second line of the message."""
+        if self.in_doubt:
+            count = len(self.done)
+            before = ""
+            if self.split and self.split[0] > 1:
+                failed, total = self.split
+                before = (f"The run was split into {total} transactions; the earlier ones committed {count} "
+                          f"step{'s' if count != 1 else ''}" + (f": {'; '.join(self.done[:10])}" if self.done else "")
+                          + (f"; ... and {count - 10} more" if count > 10 else "") + ". ")
+                what = f"transaction {failed}"
+            else:
+                what = "the run"
+            return (before + f"The connection was lost during the COMMIT of {what}: whether the database committed "
+                    "it is unknown. Run isactual to see what the database holds; running again finishes the work.")
         if self.split and self.split[0] > 1:
             failed, total = self.split
             count = len(self.done)
@@ -277,6 +294,15 @@ class ApplyFailed(StepFailed):
                          online_sent=online_sent)
 
 
+def commit_in_doubt(error: BaseException) -> bool:
+    """A COMMIT that failed this way may have committed: the connection went (OperationalError, InterfaceError)
+    after the server got the COMMIT, or before; no answer tells which. A refusal the server answered (a deferred
+    constraint: IntegrityError) rolled back for sure."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, (InterfaceError, OperationalError))
+
+
 def statement_summary(sql: str) -> str:
     """A statement as a step: its head up to the first parenthesis, on one line, at most 120 characters
     (`CREATE TABLE "customer"`, `ALTER TABLE `t` ADD CONSTRAINT `f` FOREIGN KEY`)."""
@@ -309,10 +335,11 @@ class StatementFailed(StepFailed):
 
     def __init__(self, executed: list[str], failed: str, error: Exception, rolled_back: bool, *,
                  batch: list[str] | None = None, split: tuple[int, int] | None = None,
-                 described: str | None = None):
+                 described: str | None = None, in_doubt: bool = False):
         self.executed, self.statement = list(executed), failed
         batch = batch or [failed]
         described = described or (f"Statement {statement_summary(batch[0])}" if len(batch) == 1 else
                      f"The {len(batch)} statements sent together, {statement_summary(batch[0])} to "
                      f"{statement_summary(batch[-1])},")
-        super().__init__([statement_summary(s) for s in self.executed], described, error, rolled_back, split=split)
+        super().__init__([statement_summary(s) for s in self.executed], described, error, rolled_back, split=split,
+                         in_doubt=in_doubt)

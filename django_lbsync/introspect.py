@@ -38,8 +38,9 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
         # surprises the reader is a clear error, never a Python one (docs/exit-codes-and-waits.md).
         raise CatalogInconsistent(
             f"the catalog of database {connection.alias!r} could not be read as a schema: its rows do not fit "
-            "together (is another session changing the schema, an automigrate running?); nothing was changed. "
-            f"Run again once that change is done. ({type(error).__name__}: {error})") from error
+            "together (is another session changing the schema, an automigrate running?). Run again once that "
+            "change is done; if it repeats on a database nobody is changing, it is a bug in django-lbsync: please "
+            f"report it with the output of --traceback. ({type(error).__name__}: {error})") from error
 
 
 def _read(connection, vendor, schemas, views, reader) -> Schema:

@@ -73,6 +73,10 @@ class Table:
     view: bool = field(default=False, compare=False)  # live only: a view, read for discovery
     # Live only (SQLite): the table-level CHECK clauses as stored, written back by a table rebuild.
     checks: tuple[str, ...] = field(default=(), compare=False)
+    # Live only: the catalog's rows for this table did not fit together (a name missing, lists of different
+    # lengths), as when another session changed it between two reads (catalogs/builder.sound_table). Such a
+    # table makes isactual false, and autoupdate/automigrate refuse to plan from it.
+    unsound: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> str:

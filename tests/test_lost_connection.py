@@ -183,6 +183,35 @@ def test_autoupdate_killed_at_the_commit_of_a_later_transaction(server, use_mode
     assert failed.done and not failed.rolled_back
 
 
+def test_a_commit_whose_answer_is_lost_is_in_doubt_not_rolled_back(server, use_models, model_dir, monkeypatch):
+    """The server commits, then the connection goes before its answer arrives: the run must not claim it was
+    rolled back (the database holds the change); it says the outcome is unknown and what to do."""
+    from django.db.utils import OperationalError
+
+    _pg(server)
+    use_models(server, _models(model_dir, 1))
+    api.automigrate(using=server)
+    use_models(server, _models(model_dir, 1, extra=True))
+    connection = connections[server]
+    original = type(connection)._commit
+
+    def commit(self):
+        original(self)  # committed on the server; the reply is lost
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(type(connection), "_commit", commit)
+    try:
+        with pytest.raises(StepFailed) as caught:
+            api.autoupdate(using=server)
+    finally:
+        monkeypatch.setattr(type(connection), "_commit", original)
+        connection.close()
+    failed = caught.value
+    assert failed.in_doubt and "whether the database committed it is unknown" in str(failed), str(failed)
+    assert "rolled back" not in str(failed)
+    assert "c" in describe(server, "lost00").column_types  # it did commit
+
+
 def test_a_run_that_finished_before_its_connection_died_is_done(server, use_models, model_dir, caplog):
     """MariaDB: killed as the run puts the session's sql_mode back, after every step ran. The run is done (the
     session it would restore is gone): exit 0, not "Autoupdate failed; nothing was changed"."""

@@ -51,12 +51,18 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     cursor.execute(
         "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
         "  ix.indkey::int2[], ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
-        "  EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u') "
+        "  EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u'), "
+        "  ix.indnkeyatts, ix.indnatts "
         "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
         f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {rel} ORDER BY n.nspname, c.relname, i.relname",
         [wanted],
     )
-    for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint in cursor.fetchall():
+    for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint, keys, all_columns \
+            in cursor.fetchall():
+        # indkey lists the INCLUDE columns after the key columns (indoption covers the keys only): an index
+        # with INCLUDE columns is one no model writes, so it is read as its key columns, and opaque.
+        if keys is not None and all_columns is not None and all_columns > keys:
+            opaque, attnums = True, list(attnums or ())[:keys]
         # A number no column row explains (the table was made again between the two reads: a new oid) is None.
         columns = [attnames.get((oid, n)) if n else None for n in attnums or ()]
         if primary:

@@ -44,11 +44,13 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         sql = create_sql.get(table)
         if sql is None:  # made by another connection between the two reads: the next run sees it whole
             continue
-        column = column or ""  # a nameless row is left out by the builder (sound_table)
+        # A NULL name stays None: the builder leaves that row out and marks the table unsound (sound_table);
+        # an empty name is a real one ("" is legal in SQLite) and the live-name rule refuses it.
+        text = column if column is not None else ""
         auto = bool(pk) and "AUTOINCREMENT" in sql.upper() and re.search(
-            rf'"?{re.escape(column)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
+            rf'"?{re.escape(text)}"?\s[^,]*\bAUTOINCREMENT\b', sql, re.I) is not None
         ddl = clauses.get(table)
-        kept = ddl.column(column) if ddl is not None else no_clauses
+        kept = ddl.column(text) if ddl is not None else no_clauses
         # A primary key column holds no NULLs whatever its declaration says (`id integer PRIMARY KEY`).
         columns_of[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto,
                                                 collation=kept.collation, check=kept.check))

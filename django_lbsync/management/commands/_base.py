@@ -45,7 +45,8 @@ class LbsyncCommand(BaseCommand):
             with reachable(connections[alias]), self.definition_warnings_shown():
                 return super().execute(*args, **options)
         except LbsyncError as exc:
-            raise self.fail(exc) from None
+            # --traceback shows where it came from (a reader's own error behind CatalogInconsistent).
+            raise self.fail(exc) from (exc if options.get("traceback") else None)
         except Error as exc:  # connected, then the database failed (InterfaceError too: a connection that is gone)
             raise self.database_failure(exc) from None
 
