@@ -130,3 +130,14 @@ def test_a_postgresql_index_with_include_columns_is_not_the_models_index(live, u
     with connection.cursor() as cursor:
         cursor.execute("SELECT indnkeyatts, indnatts FROM pg_index WHERE indexrelid = 'inc_ab'::regclass")
         assert cursor.fetchone() == (2, 2)  # the model's index again: both columns are keys
+
+
+def test_discovery_writes_no_model_from_an_unsound_table(live, use_models, model_dir, monkeypatch):
+    from django_lbsync import discovery
+
+    use_models(live, _plain(model_dir))
+    api.automigrate(using=live)
+    assert "Unsound0".lower() in {k.split(".")[-1].lower() for k in discovery.discover_schemas(using=live)}
+    _reading_unsound(monkeypatch, connections[live], "unsound0")
+    with pytest.raises(CatalogInconsistent, match="No model was written"):
+        discovery.discover_schemas(using=live)
