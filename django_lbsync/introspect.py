@@ -8,12 +8,15 @@ reports them; the diff normalises both sides through the vendor's rules.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Iterable
 
 from .exceptions import CatalogInconsistent, LbsyncError
 from .schema import Schema, Table
 from .vendors import vendor_for
+
+logger = logging.getLogger("django_lbsync")
 
 
 def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, reader: str = "fast") -> Schema:
@@ -29,7 +32,12 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     # (PostGIS, django-tenants) reports another `connection.vendor` but reads the same catalog.
     vendor = vendor_for(connection)
     try:
-        return _read(connection, vendor, schemas, views, reader)
+        try:
+            return _read(connection, vendor, schemas, views, reader)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+            # Rows that do not fit are most often another session's change between two queries: read once more.
+            logger.debug("reading the catalog of %s failed; reading it again", connection.alias, exc_info=True)
+            return _read(connection, vendor, schemas, views, reader)
     except LbsyncError:
         raise
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:

@@ -230,3 +230,31 @@ def test_isactual_while_another_session_remakes_a_table_answers(live, use_models
             assert answer is False and code == 1
     finally:
         other.close()
+
+
+def test_rows_that_did_not_fit_once_are_read_again(monkeypatch):
+    """A reader that trips once (another session's change between two queries) is asked once more: the second
+    read answers; one that trips every time is CatalogInconsistent saying how to report it."""
+    connection = connections["default"]
+    vendor = VENDORS["sqlite"]
+    real = vendor.catalog_reader
+    calls: list[int] = []
+
+    def once(cursor, schemas, views):
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyError(42)
+        return real(cursor, schemas, views)
+
+    monkeypatch.setattr(vendor, "catalog_reader", staticmethod(once))
+    assert isinstance(introspect(connection), Schema) and len(calls) == 2
+
+    def always(cursor, schemas, views):
+        calls.append(1)
+        raise KeyError(42)
+
+    calls.clear()
+    monkeypatch.setattr(vendor, "catalog_reader", staticmethod(always))
+    with pytest.raises(exceptions.CatalogInconsistent, match="please report it with the output of --traceback"):
+        introspect(connection)
+    assert len(calls) == 2

@@ -88,7 +88,10 @@ class GapHooks:
 
     def index(self, facts, table, name, entry) -> Index:
         columns = tuple(c or "" for c in entry["columns"]) or ("",)
-        orders = tuple(entry.get("orders") or ()) or ("ASC",) * len(columns)
+        # Django's backends give one order per column, or none at all for a constraint: read as such, so a
+        # backend's own shape never makes the table look read mid-change (builder.sound_table: unsound).
+        given = [("DESC" if o == "DESC" else "ASC") for o in (entry.get("orders") or ())]
+        orders = tuple(given[:len(columns)] + ["ASC"] * (len(columns) - len(given)))
         return Index(name, columns, orders, bool(entry.get("unique")), constraint=_is_constraint(entry),
                      opaque=(table, name) in facts.get("opaque", ()) or "" in columns or bool(entry.get("definition")))
 
