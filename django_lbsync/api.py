@@ -332,7 +332,7 @@ def _drop_effects(connection, alias: str, dropped: list[Table]) -> DropEffects:
     if not dropped:
         return DropEffects()
     live = introspect(connection, schemas={t.schema for t in dropped if t.schema})
-    _refuse_unsound(connection, live)
+    _refuse_unsound(connection, live, dropped)
     return drop_effects(connection, live, dropped, desired_schema(using=alias, live=True), vendor_for(connection))
 
 
@@ -358,7 +358,7 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tup
         live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)
     live = aligned_names(live, desired, vendor)
     plan = diff(live, desired, vendor, database=alias, prune=prune)
-    unsound = sorted(t.key for t in live.tables.values() if t.unsound)
+    unsound = _unsound(live, desired.tables.values(), vendor)
     if unsound:  # read while another session changed them: never "in sync", never planned from (_refuse_unsound)
         plan = replace(plan, notes=plan.notes + tuple(
             Note(key, "its catalog rows did not fit together (read while another session changed it?): "
@@ -450,7 +450,7 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             (on_notice or (lambda text: None))(f"{'Would settle' if dry_run else 'Settled'} what a failed online "
                                                f"run left: {what}")
     live, plan = _live_and_plan(models, alias, prune, online)
-    _refuse_unsound(connection, live)
+    _refuse_unsound(connection, live, [c.table for c in plan.changes])
     refuse_unsafe_live_names(live, plan, vendor_for(connection))  # before any SQL is built from them
     # The extensions the new or changed columns' defaults call: created first, or refused (extensions.py).
     first = extensions.prepare(connection, [c.table for c in plan.changes if isinstance(c, CreateTable)],
@@ -497,6 +497,8 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
             check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
         ended = False  # True once every step ran: what fails then is the end of the run (COMMIT)
+        connection.ensure_connection()
+        raw_before = connection.connection  # the driver connection that will COMMIT (commit_in_doubt)
         try:
             with _editor(connection, given, dry_run) as editor:
                 collected_before = len(editor.collected_sql) if dry_run else 0
@@ -509,9 +511,10 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
                 raise
             # The connection lost at COMMIT (killed, server restarted): a step of the run, never a bare error.
             atomic = connection.features.can_rollback_ddl
+            doubt = atomic and commit_in_doubt(error, connection, raw_before)
             raise StepFailed([c.describe() for c in ([] if atomic else result.applied)],
-                             "COMMIT" if atomic else "Ending the run", error, rolled_back=atomic,
-                             in_doubt=atomic and commit_in_doubt(error)) from error
+                             "COMMIT" if atomic else "Ending the run", error, rolled_back=atomic and not doubt,
+                             in_doubt=doubt) from error
         if dry_run:
             result.sql = list(editor.collected_sql[collected_before:])
             result.applied = []
@@ -528,10 +531,11 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
     for number, group in enumerate(groups, 1):
         split = (number, len(groups)) if number > 1 else None
         stage = f"Reading the schema for transaction {number}"
+        raw_before = connection.connection  # the driver connection that will COMMIT (commit_in_doubt)
         try:
             if number > 1:
                 live = introspect(connection, schemas=schemas)
-                _refuse_unsound(connection, live)
+                _refuse_unsound(connection, live, [c.table for c in group])
             stage = "" if number == 1 else f"Starting transaction {number}"
             with _editor(connection, None, False) as editor:
                 for statement in first if number == 1 else ():  # CREATE EXTENSION, with the first part
@@ -547,15 +551,27 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
             if not stage:  # before the first step of the first transaction: nothing was changed
                 raise
             raise StepFailed([c.describe() for c in applied], stage, error, rolled_back=number == 1,
-                             split=split, in_doubt=stage.startswith("COMMIT") and commit_in_doubt(error)) from error
+                             split=split, in_doubt=stage.startswith("COMMIT") and commit_in_doubt(error, connection, raw_before)) \
+                from error
         applied += done
     return applied
 
 
-def _refuse_unsound(connection, live: Schema) -> None:
-    """A table whose catalog rows did not fit together (catalogs/builder.sound_table) is not planned from: a
-    rebuild or a drop that starts from a table with pieces missing would lose them."""
-    unsound = sorted(t.key for t in live.tables.values() if t.unsound)
+def _unsound(live: Schema, tables, vendor) -> list[str]:
+    """The live tables among `tables` (by name, as the database compares names), and those whose foreign keys
+    point at them, whose catalog rows did not fit together (catalogs/builder.sound_table). A table no model
+    touches does not count: one odd table elsewhere never blocks the models' own."""
+    key = vendor.name_key
+    wanted = {key(t.key) for t in tables}
+    return sorted(t.key for t in live.tables.values() if t.unsound and (
+        key(t.key) in wanted or any(key(f"{f.ref_schema}.{f.ref_table}" if f.ref_schema else f.ref_table) in wanted
+                                    for f in t.foreign_keys)))
+
+
+def _refuse_unsound(connection, live: Schema, tables) -> None:
+    """A table the run plans from whose catalog rows did not fit together is not planned from: a rebuild or a
+    drop that starts from a table with pieces missing would lose them."""
+    unsound = _unsound(live, tables, vendor_for(connection))
     if unsound:
         raise CatalogInconsistent(
             f"the catalog of database {connection.alias!r} did not read as a whole for table(s) "

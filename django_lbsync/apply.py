@@ -194,6 +194,8 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
     split = len(groups) > 1
     if split:
         (on_notice or (lambda text: None))(split_notice(groups, budget))
+    connection.ensure_connection()
+    raw_before = connection.connection  # the driver connection that will COMMIT (commit_in_doubt)
     with StreamingSender(connection) as sender:
         sender.feed(prefix)
         try:
@@ -225,7 +227,7 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
         if sender.failure is not None:
             start, chunk, error, savepoint = sender.failure
             if savepoint is None:  # not a round trip (COMMIT, a savepoint, the connection): nothing to replay
-                failed = _unreplayed(statements[:start], chunk, error)
+                failed = _unreplayed(statements[:start], chunk, error, connection, raw_before)
             else:
                 try:
                     connection.savepoint_rollback(savepoint)
@@ -233,7 +235,7 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
                         failed = name_failure(cursor, statements[:start], chunk, error)
                 except Exception:  # noqa: BLE001 - the connection is gone (killed, server restarted): no replay
                     # The round trip's own error is the run's; the rollback below closes the broken connection.
-                    failed = _unreplayed(statements[:start], chunk, error)
+                    failed = _unreplayed(statements[:start], chunk, error, connection, raw_before)
             # Round trips never straddle a commit: the chunk's group is that of the first change it carries
             # (the editor's last deferred statements, after every change, belong to the last group).
             carrier = next((change for change, count in rendered if count > start), None)
@@ -326,11 +328,13 @@ def _keys_with_their_tables(changes: Sequence[Change]) -> tuple[list[Change], se
     return ordered, ends
 
 
-def _unreplayed(executed: list[str], chunk: list[str], error: BaseException) -> StatementFailed:
+def _unreplayed(executed: list[str], chunk: list[str], error: BaseException, connection,
+                raw_before=None) -> StatementFailed:
     """The failure of a round trip that cannot be replayed to name its one statement (the connection was lost, or
     the failure was COMMIT or a savepoint, `chunk` empty): the chunk as sent, with the error it met."""
     if not chunk:
-        return StatementFailed(executed, "COMMIT", error, rolled_back=True, in_doubt=commit_in_doubt(error))
+        doubt = commit_in_doubt(error, connection, raw_before)
+        return StatementFailed(executed, "COMMIT", error, rolled_back=not doubt, in_doubt=doubt)
     return StatementFailed(executed, chunk[0] if len(chunk) == 1 else "\n".join(chunk), error, rolled_back=True,
                            batch=chunk)
 

@@ -149,8 +149,10 @@ def send(connection, statements: list[str], on_sent=None) -> None:
     if vendor_for(connection).sends_ddl_in_one_transaction:
         alias = connection.alias
         sent = 0
+        raw_before = None  # the driver connection that will COMMIT (commit_in_doubt)
         try:
             with transaction.atomic(using=alias), connection.cursor() as cursor:
+                raw_before = connection.connection
                 for start in range(0, len(statements), BATCH):
                     chunk = statements[start:start + BATCH]
                     savepoint = transaction.savepoint(using=alias)
@@ -170,11 +172,11 @@ def send(connection, statements: list[str], on_sent=None) -> None:
         except StatementFailed:
             raise
         except Error as exc:  # a savepoint, COMMIT or the cursor on a lost connection: a step too, never bare
-            at_commit = sent == len(statements)
-            raise StatementFailed(statements[:sent], "COMMIT" if at_commit else
-                                  "\n".join(statements[sent:sent + BATCH]), exc, rolled_back=True,
-                                  batch=None if at_commit else statements[sent:sent + BATCH],
-                                  in_doubt=at_commit and commit_in_doubt(exc)) from exc
+            doubt = sent == len(statements) and commit_in_doubt(exc, connection, raw_before)
+            raise StatementFailed(statements[:sent], "COMMIT" if sent == len(statements) else
+                                  "\n".join(statements[sent:sent + BATCH]), exc, rolled_back=not doubt,
+                                  batch=None if sent == len(statements) else statements[sent:sent + BATCH],
+                                  in_doubt=doubt) from exc
         return
     send_one_by_one(connection, statements, on_sent)
 

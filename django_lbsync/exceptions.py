@@ -222,7 +222,8 @@ class StepFailed(LbsyncError):
       `failed`: the step that failed, as a readable description.
       `error`: the exception the step raised (the driver's error, or DataChanged / RebuildRefused).
       `rolled_back`: True when the run was one transaction and the database rolled it back (PostgreSQL, SQLite),
-        so nothing of `done` remains; False where DDL cannot be rolled back (MySQL/MariaDB, Oracle, a
+        so nothing of `done` remains (False when `in_doubt`: the connection was lost during COMMIT, so the last
+        transaction may have committed); False where DDL cannot be rolled back (MySQL/MariaDB, Oracle, a
         non-atomic migration).
 
     The message: `<failed> failed: <driver message>`, then either "The run was rolled back; the database is
@@ -294,13 +295,23 @@ class ApplyFailed(StepFailed):
                          online_sent=online_sent)
 
 
-def commit_in_doubt(error: BaseException) -> bool:
-    """A COMMIT that failed this way may have committed: the connection went (OperationalError, InterfaceError)
-    after the server got the COMMIT, or before; no answer tells which. A refusal the server answered (a deferred
-    constraint: IntegrityError) rolled back for sure."""
+def commit_in_doubt(error: BaseException, connection, raw_before=None) -> bool:
+    """A COMMIT that failed this way may have committed: the connection went (OperationalError, InterfaceError,
+    and the connection no longer answers) after the server got the COMMIT, or before; no answer tells which. A
+    failure the server answered (a deferred constraint, a serialization failure, SQLite's "database is locked":
+    the connection still works) rolled back for sure, and SQLite's answer is always local. `raw_before`: the
+    driver connection the run used, when the caller knows it."""
     from django.db import InterfaceError, OperationalError
 
-    return isinstance(error, (InterfaceError, OperationalError))
+    if not isinstance(error, (InterfaceError, OperationalError)) or connection.vendor == "sqlite":
+        return False
+    raw = connection.connection
+    if raw is None or (raw_before is not None and raw is not raw_before):
+        return True  # the driver's connection was dropped on the way out (`raw_before`: the one that committed)
+    try:
+        return not connection.is_usable()
+    except Exception:  # noqa: BLE001 - asking a dead connection fails too
+        return True
 
 
 def statement_summary(sql: str) -> str:

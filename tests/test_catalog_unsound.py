@@ -34,9 +34,9 @@ def _plain(model_dir, a_type: str = "string", count: int = 1, extra: bool = Fals
     return model_dir(files)
 
 
-def _reading_unsound(monkeypatch, connection, which: str, *, from_call: int = 1) -> list[int]:
-    """The vendor's fast reader, with table `which` read as another session's change leaves it (its primary
-    key naming a column no row explained), from the `from_call`-th read on."""
+def _reading_unsound(monkeypatch, connection, which: str | None, *, from_call: int = 1) -> list[int]:
+    """The vendor's fast reader, with table `which` (None: every table) read as another session's change leaves
+    it (its primary key naming a column no row explained), from the `from_call`-th read on."""
     vendor = type(vendor_for(connection))
     real = vendor.catalog_reader
     calls: list[int] = []
@@ -46,7 +46,8 @@ def _reading_unsound(monkeypatch, connection, which: str, *, from_call: int = 1)
         read = real(cursor, schemas, views)
         if len(calls) < from_call:
             return read
-        return [builder.sound_table(replace(t, primary_key=(None,))) if t.name.lower() == which else t for t in read]
+        return [builder.sound_table(replace(t, primary_key=(None,))) if which in (None, t.name.lower()) else t
+                for t in read]
 
     monkeypatch.setattr(vendor, "catalog_reader", staticmethod(reader))
     return calls
@@ -80,7 +81,7 @@ def test_a_split_autoupdate_meeting_an_unsound_table_names_the_committed_part(li
     api.automigrate(using=live)
     monkeypatch.setattr(api, "lock_budget", lambda connection: 6)
     use_models(live, _plain(model_dir, count=8, extra=True))
-    _reading_unsound(monkeypatch, connections[live], "unsound7", from_call=2)  # the re-read before part 2
+    _reading_unsound(monkeypatch, connections[live], None, from_call=2)  # the re-read before part 2
     with pytest.raises(StepFailed) as caught:
         api.autoupdate(using=live)
     failed = caught.value
@@ -141,3 +142,48 @@ def test_discovery_writes_no_model_from_an_unsound_table(live, use_models, model
     _reading_unsound(monkeypatch, connections[live], "unsound0")
     with pytest.raises(CatalogInconsistent, match="No model was written"):
         discovery.discover_schemas(using=live)
+
+
+def test_a_table_no_model_touches_never_blocks_the_models(live, use_models, model_dir, monkeypatch):
+    """An odd table elsewhere in the database (read unsound here) neither makes isactual false nor stops
+    autoupdate of the models' own tables."""
+    connection = connections[live]
+    use_models(live, _plain(model_dir))
+    api.automigrate(using=live)
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {q('elsewhere')} ({q('id')} INT PRIMARY KEY)")
+    _reading_unsound(monkeypatch, connection, "elsewhere")
+    assert api.is_actual(using=live)
+    use_models(live, _plain(model_dir, extra=True))
+    api.autoupdate(using=live, allow_destructive=True)
+    (name,) = [t for t in tables(live) if t.lower() == "unsound0"]
+    assert "c" in describe(live, name).column_types
+
+
+def test_a_sqlite_reference_without_columns_reads_as_the_parents_key(live):
+    """`REFERENCES parent` names no column: SQLite means the parent's primary key and reports NULL. Read as that
+    key (composite too), the table is a stable one, not one caught mid-change."""
+    from django_lbsync.introspect import introspect
+
+    connection = connections[live]
+    if connection.vendor != "sqlite":
+        pytest.skip("a reference without columns is SQLite's")
+    with connection.cursor() as cursor:
+        cursor.execute('CREATE TABLE "legacy_parent" ("id" integer PRIMARY KEY)')
+        cursor.execute('CREATE TABLE "legacy_pair" ("a" integer, "b" integer, PRIMARY KEY ("a", "b"))')
+        cursor.execute('CREATE TABLE "legacy_child" ("pid" integer REFERENCES "legacy_parent", "x" integer, '
+                       '"y" integer, FOREIGN KEY ("x", "y") REFERENCES "legacy_pair")')
+        cursor.execute('CREATE TABLE "legacy_dangling" ("z" integer REFERENCES "no_such_table")')
+    try:
+        for reader in ("fast", "generic"):
+            live_schema = introspect(connection, reader=reader)
+            child = live_schema.tables["legacy_child"]
+            assert not child.unsound, reader
+            assert sorted(fk.ref_columns for fk in child.foreign_keys) == [("a", "b"), ("id",)], reader
+            dangling = live_schema.tables["legacy_dangling"]
+            assert not dangling.unsound and dangling.foreign_keys[0].ref_columns == ("",), reader
+    finally:
+        with connection.cursor() as cursor:
+            for table in ("legacy_child", "legacy_dangling", "legacy_pair", "legacy_parent"):
+                cursor.execute(f'DROP TABLE "{table}"')

@@ -196,7 +196,8 @@ def test_a_commit_whose_answer_is_lost_is_in_doubt_not_rolled_back(server, use_m
     original = type(connection)._commit
 
     def commit(self):
-        original(self)  # committed on the server; the reply is lost
+        original(self)  # committed on the server; then the connection goes before the reply is read
+        self.connection.close()
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(type(connection), "_commit", commit)
@@ -210,6 +211,36 @@ def test_a_commit_whose_answer_is_lost_is_in_doubt_not_rolled_back(server, use_m
     assert failed.in_doubt and "whether the database committed it is unknown" in str(failed), str(failed)
     assert "rolled back" not in str(failed)
     assert "c" in describe(server, "lost00").column_types  # it did commit
+    assert not failed.rolled_back
+
+
+def test_a_commit_the_server_refused_is_rolled_back_not_in_doubt(server, use_models, model_dir, monkeypatch):
+    """An OperationalError at COMMIT on a connection that still answers (a serialization failure, a lock the
+    server gave up on) was answered by the server: rolled back, not in doubt."""
+    from django.db.utils import OperationalError
+
+    _pg(server)
+    use_models(server, _models(model_dir, 1))
+    api.automigrate(using=server)
+    use_models(server, _models(model_dir, 1, extra=True))
+    connection = connections[server]
+    original = type(connection)._commit
+
+    def commit(self):
+        self.connection.rollback()  # the server refuses the COMMIT; the connection stays usable
+        raise OperationalError("could not serialize access due to concurrent update")
+
+    monkeypatch.setattr(type(connection), "_commit", commit)
+    try:
+        with pytest.raises(StepFailed) as caught:
+            api.autoupdate(using=server)
+    finally:
+        monkeypatch.setattr(type(connection), "_commit", original)
+        connection.close()
+    failed = caught.value
+    assert not failed.in_doubt and failed.rolled_back, str(failed)
+    assert "The run was rolled back" in str(failed)
+    assert "c" not in describe(server, "lost00").column_types
 
 
 def test_a_run_that_finished_before_its_connection_died_is_done(server, use_models, model_dir, caplog):

@@ -77,6 +77,8 @@ class MssqlHooks(GapHooks):
             keys = [(c, o) for c, o in zip(entry["columns"], entry.get("orders") or ["ASC"] * len(entry["columns"]))
                     if c not in included]
             entry = {**entry, "columns": [c for c, _ in keys], "orders": [o for _, o in keys]}
+            # An index with INCLUDE columns is one no model writes: never the model's index of its keys.
+            return _with(super().index(facts, table, name, entry), opaque=True)
         return super().index(facts, table, name, entry)
 
     def foreign_keys(self, facts, table, entries):

@@ -86,12 +86,26 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         entry = fks[(None, table)].setdefault(fk_id, [[], ref_table, [], on_delete, on_update])
         entry[0].append(column)
         entry[2].append(ref_column)
+    primary_keys = {(table or "").lower(): out.pk.get((None, table), ()) for table in create_sql}
     for key, by_id in fks.items():
         for columns, ref_table, ref_columns, on_delete, on_update in by_id.values():
             name = _sqlite_fk_name(create_sql.get(key[1], ""), columns[0] or "")
-            out.fks[key].append(ForeignKey(name, tuple(columns), ref_table, None, tuple(ref_columns), on_delete,
+            out.fks[key].append(ForeignKey(name, tuple(columns), ref_table, None,
+                                           implied_ref_columns(ref_columns, ref_table, primary_keys), on_delete,
                                            on_update))
     return out.tables()
+
+
+def implied_ref_columns(ref_columns: list, ref_table: str | None, primary_keys: dict[str, tuple]) -> tuple:
+    """`REFERENCES parent` without columns means the parent's primary key (SQLite reports NULL for each): named
+    from it, so a stable legacy table never reads as one caught mid-change (builder.sound_table); a parent
+    with no such key (or none at all: SQLite allows it) leaves "" there, a reference no model matches."""
+    if all(c is not None for c in ref_columns):
+        return tuple(ref_columns)
+    key = primary_keys.get((ref_table or "").lower(), ())
+    if len(key) == len(ref_columns):
+        return tuple(key)
+    return tuple(c if c is not None else "" for c in ref_columns)
 
 
 #: The words a stored CREATE TABLE needs for anything parse_create_table keeps or refuses.
@@ -196,9 +210,11 @@ class SQLiteHooks(GapHooks):
 
     def foreign_keys(self, facts, table, entries):
         sql = facts["sql"].get(table, "")
+        primary_keys = {(name or "").lower(): tuple(c for _, c in sorted(columns, key=lambda item: item[0]))
+                        for name, columns in facts["pk"].items()}
         return [
-            ForeignKey(_sqlite_fk_name(sql, columns[0]), tuple(columns), ref_table, None, tuple(ref_columns),
-                       on_delete, on_update)
+            ForeignKey(_sqlite_fk_name(sql, columns[0]), tuple(columns), ref_table, None,
+                       implied_ref_columns(ref_columns, ref_table, primary_keys), on_delete, on_update)
             for columns, ref_table, ref_columns, on_delete, on_update in facts["fks"].get(table, {}).values()
         ]
 
