@@ -187,3 +187,23 @@ def test_a_sqlite_reference_without_columns_reads_as_the_parents_key(live):
         with connection.cursor() as cursor:
             for table in ("legacy_child", "legacy_dangling", "legacy_pair", "legacy_parent"):
                 cursor.execute(f'DROP TABLE "{table}"')
+
+
+def test_a_postgresql_index_of_another_method_is_not_the_models_index(live, use_models, model_dir):
+    """The models' indexes are btree: a hash index of the same name and column never passes for one."""
+    connection = connections[live]
+    if connection.vendor != "postgresql":
+        pytest.skip("index methods are PostgreSQL's")
+    use_models(live, model_dir({"h.json": {"name": "Meth", "properties": {"a": {"type": "string"}},
+                                           "indexes": {"meth_a": {"keys": {"a": 1}}}}}))
+    api.automigrate(using=live)
+    assert api.is_actual(using=live)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP INDEX "meth_a"')
+        cursor.execute('CREATE INDEX "meth_a" ON "meth" USING hash ("a")')
+    assert not api.get_plan(using=live).in_sync
+    api.autoupdate(using=live, allow_destructive=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT am.amname FROM pg_class i JOIN pg_am am ON am.oid = i.relam WHERE i.relname = 'meth_a'")
+        assert cursor.fetchone() == ("btree",)
+    assert api.is_actual(using=live)

@@ -52,13 +52,18 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
         "  ix.indkey::int2[], ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
         "  EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u'), "
-        "  ix.indnkeyatts, ix.indnatts "
+        "  ix.indnkeyatts, ix.indnatts, am.amname "
         "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
+        "JOIN pg_am am ON am.oid = i.relam "
         f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {rel} ORDER BY n.nspname, c.relname, i.relname",
         [wanted],
     )
-    for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint, keys, all_columns \
-            in cursor.fetchall():
+    for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint, keys, all_columns, \
+            method in cursor.fetchall():
+        # A GIN, GiST, hash or BRIN index is one no model writes (the models' indexes are btree): its method is
+        # its kind, so it never compares equal to the model's index on the same columns.
+        kind = None if method in (None, "btree") else _text_kind(method)
+        opaque = opaque or kind is not None
         # indkey lists the INCLUDE columns after the key columns (indoption covers the keys only): an index
         # with INCLUDE columns is one no model writes, so it is read as its key columns, and opaque.
         if keys is not None and all_columns is not None and all_columns > keys:
@@ -71,7 +76,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         orders = tuple("DESC" if ((opt or 0) & 1) else "ASC" for opt in options or ())
         out.indexes[key(schema, table)].append(
             Index(name, tuple(c or "" for c in columns), orders, unique, constraint=constraint,
-                  opaque=opaque or None in columns)
+                  opaque=opaque or None in columns, kind=kind)
         )
     cursor.execute(
         "SELECT n.nspname, c.relname, con.conname, "
@@ -93,6 +98,10 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         )
     return out.tables()
 
+
+
+def _text_kind(method) -> str:
+    return (method if isinstance(method, str) else str(method)).upper()
 
 
 class PostgreSQLHooks(GapHooks):
