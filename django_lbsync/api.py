@@ -497,8 +497,9 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
             created = [c.table for c in to_apply.changes if isinstance(c, CreateTable)]
             check_lock_capacity(connection, relations_touched(created) + 2 * (len(to_apply.changes) - len(created)))
         ended = False  # True once every step ran: what fails then is the end of the run (COMMIT)
-        connection.ensure_connection()
-        raw_before = connection.connection  # the driver connection that will COMMIT (commit_in_doubt)
+        # The driver connection that will COMMIT (commit_in_doubt); open since the plan read the catalog, and
+        # never opened here (a dry run renders offline).
+        raw_before = connection.connection
         try:
             with _editor(connection, given, dry_run) as editor:
                 collected_before = len(editor.collected_sql) if dry_run else 0

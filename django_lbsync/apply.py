@@ -194,7 +194,6 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
     split = len(groups) > 1
     if split:
         (on_notice or (lambda text: None))(split_notice(groups, budget))
-    connection.ensure_connection()
     raw_before = connection.connection  # the driver connection that will COMMIT (commit_in_doubt)
     with StreamingSender(connection) as sender:
         sender.feed(prefix)

@@ -303,7 +303,9 @@ def commit_in_doubt(error: BaseException, connection, raw_before=None) -> bool:
     driver connection the run used, when the caller knows it."""
     from django.db import InterfaceError, OperationalError
 
-    if not isinstance(error, (InterfaceError, OperationalError)) or connection.vendor == "sqlite":
+    from .vendors import vendor_for
+
+    if not isinstance(error, (InterfaceError, OperationalError)) or vendor_for(connection).commit_answer_is_local:
         return False
     raw = connection.connection
     if raw is None or (raw_before is not None and raw is not raw_before):

@@ -160,6 +160,9 @@ class Vendor:
     #: isactual/autoupdate read the catalog in a second thread while the desired schema builds
     #: (introspect.CatalogPrefetch): where the fast reader waits on a server over the network.
     prefetches_catalog = False
+    #: A failed COMMIT was answered by the database itself, never lost on the way (SQLite, in-process): never
+    #: "in doubt" (exceptions.commit_in_doubt).
+    commit_answer_is_local = False
     #: The generic reader's gap hooks (a catalogs.hooks.GapHooks subclass); None: it cannot read here.
     gap_hooks = None
     #: `(cursor, dropped tables) -> [name]`: the other objects DROP TABLE takes along or leaves broken

@@ -18,6 +18,7 @@ class SqliteVendor(Vendor):
     connector_key = "sqlite3"
     inline_foreign_keys = True  # SQLite cannot ALTER TABLE ADD CONSTRAINT
     rolls_back_ddl = True
+    commit_answer_is_local = True  # in-process: a failed COMMIT ("database is locked") was answered, never lost
     online_unsupported = (
         "SQLite has no online schema change: every write, DDL included, takes the whole database's write lock, "
         "and most ALTERs rebuild the table; run autoupdate without --online"
