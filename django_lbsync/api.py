@@ -22,7 +22,7 @@ from .bridge import statements_as_written
 from .changes import (
     AddColumn, AddForeignKey, AlterColumn, Change, CreateTable, DropForeignKey, DropTable, Note, Risk,
 )
-from .dependents import DropEffects, drop_effects, refuse_orphans
+from .dependents import DropEffects, drop_effects, ref_key, refuse_orphans
 from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
@@ -30,7 +30,7 @@ from .diff import aligned_names, diff
 from .exceptions import (
     ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, StepFailed, UnknownModel, commit_in_doubt,
 )
-from .introspect import CatalogPrefetch, existing_tables, introspect, row_counts
+from .introspect import CatalogPrefetch, existing_tables, introspect, refuse_unsound, row_counts
 from .loader import load_definitions
 from .locking import database_lock
 from .locks import annotate as annotate_locks
@@ -551,9 +551,9 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
             # schema changed by another session, between or after the steps
             if not stage:  # before the first step of the first transaction: nothing was changed
                 raise
+            doubt = stage.startswith("COMMIT") and commit_in_doubt(error, connection, raw_before)
             raise StepFailed([c.describe() for c in applied], stage, error, rolled_back=number == 1,
-                             split=split, in_doubt=stage.startswith("COMMIT") and commit_in_doubt(error, connection, raw_before)) \
-                from error
+                             split=split, in_doubt=doubt) from error
         applied += done
     return applied
 
@@ -565,20 +565,13 @@ def _unsound(live: Schema, tables, vendor) -> list[str]:
     key = vendor.name_key
     wanted = {key(t.key) for t in tables}
     return sorted(t.key for t in live.tables.values() if t.unsound and (
-        key(t.key) in wanted or any(key(f"{f.ref_schema}.{f.ref_table}" if f.ref_schema else f.ref_table) in wanted
-                                    for f in t.foreign_keys)))
+        key(t.key) in wanted or any(key(ref_key(f)) in wanted for f in t.foreign_keys)))
 
 
 def _refuse_unsound(connection, live: Schema, tables) -> None:
     """A table the run plans from whose catalog rows did not fit together is not planned from: a rebuild or a
     drop that starts from a table with pieces missing would lose them."""
-    unsound = _unsound(live, tables, vendor_for(connection))
-    if unsound:
-        raise CatalogInconsistent(
-            f"the catalog of database {connection.alias!r} did not read as a whole for table(s) "
-            f"{', '.join(printable(k) for k in unsound)}: its rows did not fit together (is another session "
-            "changing the schema, an automigrate running?). Nothing was planned from it; run again once that "
-            "change is done.")
+    refuse_unsound(connection, _unsound(live, tables, vendor_for(connection)), "Nothing was planned from it")
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def drop_effects(connection, live: Schema, dropped: list[Table], attached: Schem
     dropped_keys = {key(t.key) for t in dropped}
     referencing = [(table, fk) for table in live.tables.values()
                    if key(table.key) not in dropped_keys and not table.view
-                   for fk in table.foreign_keys if key(_ref_key(fk)) in dropped_keys]
+                   for fk in table.foreign_keys if key(ref_key(fk)) in dropped_keys]
     effects = DropEffects()
     style = vendor.drop_table_dependents
     effects.lost = lost_with_tables(connection, dropped)
@@ -101,7 +101,7 @@ def _blocking_own_keys(live: Schema, dropped: list[Table], key) -> list[tuple[Ta
     position = {key(t.key): i for i, t in enumerate(dropped)}
     return [(table, fk) for table in live.tables.values() if not table.view and key(table.key) in position
             for fk in table.foreign_keys
-            if position.get(key(_ref_key(fk)), len(dropped)) < position[key(table.key)]]
+            if position.get(key(ref_key(fk)), len(dropped)) < position[key(table.key)]]
 
 
 def refuse_orphans(connection, effects: DropEffects) -> None:
@@ -116,7 +116,7 @@ def refuse_orphans(connection, effects: DropEffects) -> None:
             rows = cursor.fetchone()[0]
             if rows:
                 problems.append(f"  foreign key {fk.name or ', '.join(fk.columns)} of table {table.key}: {rows} "
-                                f"row{'s' if rows != 1 else ''} point into table {_ref_key(fk)}, which automigrate "
+                                f"row{'s' if rows != 1 else ''} point into table {ref_key(fk)}, which automigrate "
                                 "empties")
     if problems:
         raise AutomigrateRefused(
@@ -132,7 +132,8 @@ def drop_foreign_key_sql(editor, table: Table, fk: ForeignKey) -> str:
     return editor.sql_delete_fk % {"table": quote(vendor.db_table(table)), "name": quote(vendor.db_object_name(fk.name))}
 
 
-def _ref_key(fk: ForeignKey) -> str:
+def ref_key(fk: ForeignKey) -> str:
+    """The key (`schema.table` or `table`) of the table a foreign key references, as Table.key writes it."""
     return f"{fk.ref_schema}.{fk.ref_table}" if fk.ref_schema else fk.ref_table
 
 # -- what belongs to a dropped table itself, and no model re-creates -----------------------------------

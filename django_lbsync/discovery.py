@@ -22,12 +22,12 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from .connecting import reachable
-from .introspect import introspect
-from .exceptions import CatalogInconsistent, OtherModelFiles, UnsafeLiveName
+from .introspect import introspect, refuse_unsound
+from .exceptions import OtherModelFiles, UnsafeLiveName
 from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
 from .django_owned import django_owned_tables, is_django_owned
-from .sqlrules import printable, shown
+from .sqlrules import shown
 from .vendors import Vendor, vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -295,12 +295,7 @@ def discover_schemas(tables: list[str] | None = None, *, using: Using = DEFAULT_
     key = vendor.connector_key
     _refuse_unsafe_names(connection, chosen, live, default_owner)
     # A table read while it changed (catalogs/builder.sound_table) would become a model missing its pieces.
-    unsound = sorted(t.key for t in chosen if t.unsound)
-    if unsound:
-        raise CatalogInconsistent(
-            f"the catalog of database {connection.alias!r} did not read as a whole for table(s) "
-            f"{', '.join(printable(k) for k in unsound)}: its rows did not fit together (is another session "
-            "changing the schema?). No model was written; run again once that change is done.")
+    refuse_unsound(connection, [t.key for t in chosen if t.unsound], "No model was written")
     names = _model_names(live, keep_names, default_owner, report)
     out = {}
     for table in chosen:

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from .exceptions import CatalogInconsistent, LbsyncError
 from .schema import Schema, Table
+from .sqlrules import printable
 from .vendors import vendor_for
 
 logger = logging.getLogger("django_lbsync")
@@ -49,6 +50,17 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
             "together (is another session changing the schema, an automigrate running?). Run again once that "
             "change is done; if it repeats on a database nobody is changing, it is a bug in django-lbsync: please "
             f"report it with the output of --traceback. ({type(error).__name__}: {error})") from error
+
+
+def refuse_unsound(connection, keys: Iterable[str], consequence: str) -> None:
+    """CatalogInconsistent naming the tables (`keys`) read unsound (catalogs/builder.sound_table), if any:
+    nothing is planned or written from a table with pieces missing. `consequence`: what was not done."""
+    keys = sorted(keys)
+    if keys:
+        raise CatalogInconsistent(
+            f"the catalog of database {connection.alias!r} did not read as a whole for table(s) "
+            f"{', '.join(printable(k) for k in keys)}: its rows did not fit together (is another session "
+            f"changing the schema, an automigrate running?). {consequence}; run again once that change is done.")
 
 
 def _read(connection, vendor, schemas, views, reader) -> Schema:

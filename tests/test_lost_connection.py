@@ -183,31 +183,35 @@ def test_autoupdate_killed_at_the_commit_of_a_later_transaction(server, use_mode
     assert failed.done and not failed.rolled_back
 
 
-def test_a_commit_whose_answer_is_lost_is_in_doubt_not_rolled_back(server, use_models, model_dir, monkeypatch):
-    """The server commits, then the connection goes before its answer arrives: the run must not claim it was
-    rolled back (the database holds the change); it says the outcome is unknown and what to do."""
-    from django.db.utils import OperationalError
-
+def _autoupdate_failing_at_commit(server, use_models, model_dir, monkeypatch, commit) -> StepFailed:
+    """A one-table autoupdate (adds column c) whose COMMIT is `commit(wrapper, original_commit)`."""
     _pg(server)
     use_models(server, _models(model_dir, 1))
     api.automigrate(using=server)
     use_models(server, _models(model_dir, 1, extra=True))
     connection = connections[server]
     original = type(connection)._commit
-
-    def commit(self):
-        original(self)  # committed on the server; then the connection goes before the reply is read
-        self.connection.close()
-        raise OperationalError("server closed the connection unexpectedly")
-
-    monkeypatch.setattr(type(connection), "_commit", commit)
+    monkeypatch.setattr(type(connection), "_commit", lambda self: commit(self, original))
     try:
         with pytest.raises(StepFailed) as caught:
             api.autoupdate(using=server)
     finally:
         monkeypatch.setattr(type(connection), "_commit", original)
         connection.close()
-    failed = caught.value
+    return caught.value
+
+
+def test_a_commit_whose_answer_is_lost_is_in_doubt_not_rolled_back(server, use_models, model_dir, monkeypatch):
+    """The server commits, then the connection goes before its answer arrives: the run must not claim it was
+    rolled back (the database holds the change); it says the outcome is unknown and what to do."""
+    from django.db.utils import OperationalError
+
+    def commit(self, original):
+        original(self)  # committed on the server; then the connection goes before the reply is read
+        self.connection.close()
+        raise OperationalError("server closed the connection unexpectedly")
+
+    failed = _autoupdate_failing_at_commit(server, use_models, model_dir, monkeypatch, commit)
     assert failed.in_doubt and "whether the database committed it is unknown" in str(failed), str(failed)
     assert "rolled back" not in str(failed)
     assert "c" in describe(server, "lost00").column_types  # it did commit
@@ -219,25 +223,11 @@ def test_a_commit_the_server_refused_is_rolled_back_not_in_doubt(server, use_mod
     server gave up on) was answered by the server: rolled back, not in doubt."""
     from django.db.utils import OperationalError
 
-    _pg(server)
-    use_models(server, _models(model_dir, 1))
-    api.automigrate(using=server)
-    use_models(server, _models(model_dir, 1, extra=True))
-    connection = connections[server]
-    original = type(connection)._commit
-
-    def commit(self):
+    def commit(self, original):
         self.connection.rollback()  # the server refuses the COMMIT; the connection stays usable
         raise OperationalError("could not serialize access due to concurrent update")
 
-    monkeypatch.setattr(type(connection), "_commit", commit)
-    try:
-        with pytest.raises(StepFailed) as caught:
-            api.autoupdate(using=server)
-    finally:
-        monkeypatch.setattr(type(connection), "_commit", original)
-        connection.close()
-    failed = caught.value
+    failed = _autoupdate_failing_at_commit(server, use_models, model_dir, monkeypatch, commit)
     assert not failed.in_doubt and failed.rolled_back, str(failed)
     assert "The run was rolled back" in str(failed)
     assert "c" not in describe(server, "lost00").column_types
