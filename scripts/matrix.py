@@ -46,15 +46,22 @@ def ensure_venv(python: str, version: str, django: str) -> Path:
     venv = CACHE / f"py{version}-django{django}"
     stamp = venv / ".lbsync-stamp"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + f"{EXTRAS} {django}".encode()).hexdigest()
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # The package is installed in editable mode from one checkout: a venv made from another checkout (a clone
+    # since deleted) keeps its dependencies but must point at this one, or `import django_lbsync` fails.
+    checkout = venv / ".lbsync-checkout"
     if stamp.exists() and stamp.read_text() == digest:
+        if not checkout.exists() or checkout.read_text() != str(ROOT):
+            subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True, cwd=ROOT)
+            checkout.write_text(str(ROOT))
         return venv
     if venv.exists():
         shutil.rmtree(venv)
     print(f"creating {venv}", flush=True)
     subprocess.run([python, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run(pip + ["-e", f"{ROOT}[{EXTRAS}]", f"django=={django}.*"], check=True, cwd=ROOT)
     stamp.write_text(digest)
+    checkout.write_text(str(ROOT))
     return venv
 
 
