@@ -347,12 +347,16 @@ class AutoupdateResult:
 def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tuple[Schema, Plan]:
     connection = connections[alias]
     vendor = vendor_for(connection)
-    # Bad JSON is reported before anything is asked of the database (a server that does not answer must not
-    # turn a definition error into an unreachable one).
-    definitions = _definitions(models, alias)
-    own_schema = vendor.own_schema(connection, live=True)
-    # The catalog is read while the desired schema builds (introspect.CatalogPrefetch).
-    with CatalogPrefetch(connection) if vendor.prefetches_catalog else nullcontext() as prefetch:
+    # The catalog is read while the JSON loads and the desired schema builds (introspect.CatalogPrefetch). On a
+    # connection not open yet, bad JSON is reported before anything is asked of the database (a server that
+    # does not answer must not turn a definition error into an unreachable one); on an open one the read starts
+    # first, and a definition error still wins once it has ended.
+    prefetching = vendor.prefetches_catalog
+    definitions = None if prefetching and connection.connection is not None else _definitions(models, alias)
+    with CatalogPrefetch(connection) if prefetching else nullcontext() as prefetch:
+        if definitions is None:
+            definitions = _definitions(models, alias)
+        own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
         desired = _desired(models, alias, own_schema, definitions)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
         live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)

@@ -78,20 +78,27 @@ def _read(connection, vendor, schemas, views, reader) -> Schema:
     return schema
 
 
+_NOT_READ = object()
+
+
 class CatalogPrefetch:
     """The catalog of the connection's own schema, read in a second thread while this one loads the model JSON
     and builds the desired schema (CPU work): the server's time on the catalog queries, most of isactual's
     wait on MariaDB, hides behind it. Only where `vendor.prefetches_catalog` (PostgreSQL, MySQL: a network
     round trip to wait on, drivers that release the GIL). The caller must not use the connection until
-    `schema()` returned or the block ended; the same queries are sent, only earlier.
+    `schema()` returned or the block ended; the same queries are sent, only earlier. The own schema
+    (`Vendor.own_schema`, one SELECT) is read first, so the desired schema can be keyed while the rest is read.
 
         with CatalogPrefetch(connection) as prefetch:
-            desired = ...  # no queries on `connection` here
+            own = prefetch.own_schema()  # no queries on `connection` here
+            desired = ...
             live = prefetch.schema(schemas_the_models_name)
     """
 
     def __init__(self, connection):
         self.connection = connection
+        self._own_schema = _NOT_READ
+        self._own_schema_read = threading.Event()
         self._result: Schema | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._read, name="lbsync-catalog", daemon=True)
@@ -107,9 +114,21 @@ class CatalogPrefetch:
 
     def _read(self) -> None:
         try:
+            self._own_schema = vendor_for(self.connection).own_schema(self.connection, live=True)
+            self._own_schema_read.set()
             self._result = introspect(self.connection)
-        except BaseException as error:  # noqa: BLE001 - raised in the caller's thread by schema()
+        except BaseException as error:  # noqa: BLE001 - raised in the caller's thread by own_schema()/schema()
             self._error = error
+        finally:
+            self._own_schema_read.set()
+
+    def own_schema(self) -> str | None:
+        """The connection's own schema, as `vendor.own_schema(connection, live=True)` returns it."""
+        self._own_schema_read.wait()
+        if self._own_schema is _NOT_READ:  # its SELECT failed: the error, once the thread is done
+            self._thread.join()
+            raise self._error
+        return self._own_schema
 
     def schema(self, schemas: Iterable[str] = ()) -> Schema:
         """The live schema as `introspect(connection, schemas=schemas)` returns it."""

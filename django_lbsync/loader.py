@@ -10,9 +10,10 @@ import copy
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping  # not typing's: isinstance on typing.Mapping takes a slow detour
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .definitions import CONNECTOR_KEYS, KNOWN_TYPES, ModelDefinition, PropertyDefinition, RelationDefinition
 from .exceptions import DefinitionError, DefinitionProblem

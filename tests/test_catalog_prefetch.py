@@ -90,10 +90,11 @@ def test_a_definition_error_waits_for_the_catalog_and_leaves_the_connection_usab
         assert cursor.fetchone()[0] == 1
 
 
-def test_bad_json_is_reported_before_the_database_is_asked(server, model_dir, use_models, monkeypatch):
-    """Invalid JSON: a DefinitionError, with no catalog read started (a server that does not answer would
-    otherwise turn it into an unreachable-database error)."""
+def test_bad_json_is_reported_before_a_closed_connection_is_opened(server, model_dir, use_models, monkeypatch):
+    """Invalid JSON and no connection open yet: a DefinitionError, with no catalog read started (a server that
+    does not answer would otherwise turn it into an unreachable-database error)."""
     use_models(server, model_dir({"bad.json": '{"name": "Bad", "properties": {'}))
+    connections[server].close()
 
     def no_catalog(connection):
         raise AssertionError("the catalog was read before the JSON")
@@ -101,4 +102,58 @@ def test_bad_json_is_reported_before_the_database_is_asked(server, model_dir, us
     monkeypatch.setattr(api, "CatalogPrefetch", no_catalog)
     with pytest.raises(DefinitionError, match="invalid JSON"):
         is_actual(using=server)
+    assert connections[server].connection is None  # nothing was connected either
 
+
+def test_on_an_open_connection_the_catalog_read_starts_before_the_json_loads(server, use_models, model_dir,
+                                                                           monkeypatch):
+    """The JSON loading waits until a catalog query has run in the other thread (read after it, as on a closed
+    connection, the wait would time out); the answer is the same; a definition error found meanwhile still
+    wins, and the connection stays usable."""
+    use_models(server, _models(model_dir, 5))
+    call_command("automigrate", "--noinput", database=server, stdout=StringIO())
+    connection = connections[server]
+    connection.ensure_connection()
+    read = threading.Event()
+
+    def watch(execute, sql, params, many, context):
+        if threading.current_thread().name == "lbsync-catalog":
+            read.set()
+        return execute(sql, params, many, context)
+
+    original = api._definitions
+    waited: list[bool] = []
+
+    def definitions(*args, **kwargs):
+        waited.append(read.wait(timeout=20))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(api, "_definitions", definitions)
+    with connection.execute_wrapper(watch):
+        assert is_actual(using=server) is True
+        assert waited == [True]
+        use_models(server, model_dir({"bad.json": {"name": "Bad", "properties": {"x": {"type": "strng"}}}}))
+        with pytest.raises(DefinitionError, match="strng"):
+            is_actual(using=server)
+    assert connection.allow_thread_sharing is False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone()[0] == 1
+
+
+def test_a_failed_own_schema_read_reaches_the_caller(server, use_models, model_dir, monkeypatch):
+    """The own schema is the prefetch's first SELECT: its failure is the caller's error, not a hang or a
+    schema keyed wrongly, and the connection stays usable."""
+    use_models(server, _models(model_dir, 2))
+    connections[server].ensure_connection()
+    vendor = vendor_for(connections[server])
+
+    def broken(connection, *, live):
+        raise DatabaseError("the own schema could not be read")
+
+    monkeypatch.setattr(vendor, "own_schema", broken)
+    with pytest.raises(DatabaseError, match="own schema could not be read"):
+        is_actual(using=server)
+    monkeypatch.undo()
+    assert connections[server].allow_thread_sharing is False
+    assert is_actual(using=server) is False  # the tables were never made: read and answered as usual
