@@ -42,6 +42,9 @@ class SqliteVendor(Vendor):
     lock_strategy = "lock_file"  # an OS lock on a file beside the database file
     keys_schemas = False  # one database file (attached databases are not modelled)
     catalog_reader = staticmethod(catalog_sql.read_tables)  # sqlite_master + pragmas, 3 queries
+    # The sqlite3 driver lets go of the GIL while SQLite steps through sqlite_master and the pragmas: at 5,000
+    # tables that C work runs on another core while the JSON loads (introspect.CatalogPrefetch).
+    prefetches_catalog = True
     gap_hooks = catalog_sql.SQLiteHooks
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     auto_suffix = "AUTOINCREMENT"
