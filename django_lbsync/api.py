@@ -146,6 +146,7 @@ def _desired(models: Sequence[str] | None, using: str, own_schema: str | None, d
         max_name_length=connection.ops.max_name_length(),
         attached=attached,
         own_schema=own_schema,
+        own_database=connection.settings_dict.get("NAME") or None,
     )
 
 

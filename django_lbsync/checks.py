@@ -1,6 +1,6 @@
 """System checks: lbsync.E001 invalid definitions (no database needed); lbsync.E002-E005 mistakes in
 settings.LBSYNC (unknown key, wrong type, unknown alias, missing path); lbsync.W001 a database not in sync;
-lbsync.W004-W011 definitions LoopBack accepts that are probably mistakes (docs/input-validation.md).
+lbsync.W004-W012 definitions LoopBack accepts that are probably mistakes (docs/input-validation.md).
 
 W001 runs for the aliases given to `manage.py check --database ALIAS` (and to migrate), or for every
 mapped alias on every check when LBSYNC["CHECK_DATABASES"] is true. It stays a Warning: `migrate`
@@ -65,6 +65,8 @@ WARNING_HINTS = {
     "lbsync.W009": "Give the file a \"name\", or move it out of the model folder.",
     "lbsync.W010": "Use \"primaryKey\" and \"foreignKey\".",
     "lbsync.W011": "Remove the index kind for this database, or map the model to a database that has it.",
+    "lbsync.W012": "Remove the setting; to use that database, map the datasource to a Django "
+                   "database that connects to it (LBSYNC[\"DATASOURCES\"]).",
 }
 
 
@@ -126,12 +128,14 @@ def _schema_problems() -> tuple[list, list]:
     warnings: list = []
 
     def collect(record: logging.LogRecord) -> bool:
-        """Warnings the schema builder logs (lbsync.W011) become DefinitionProblems with their code."""
+        """Warnings the schema builder logs (lbsync.W011, W012) become DefinitionProblems with their code,
+        file and model."""
         code = getattr(record, "lbsync_warning", None)
         if not code:
             return True
         if code not in LOADER_CODES:
-            found = DefinitionProblem(record.getMessage().removesuffix(f" ({code})"), code=code)
+            found = getattr(record, "lbsync_problem", None) or DefinitionProblem(
+                record.getMessage().removesuffix(f" ({code})"), code=code)
             if found not in warnings:
                 warnings.append(found)
         return False  # shown by the check, not logged too

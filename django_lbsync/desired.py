@@ -25,12 +25,15 @@ def build_schema(
     max_name_length: int | None = None,
     attached: Iterable[ModelDefinition] = (),
     own_schema: str | None = None,
+    own_database: str | None = None,
 ) -> Schema:
     """Build the desired schema; every problem (name clash, name too long ...) is raised together.
 
     `attached` are the other models on the same database: a foreign key may reference their tables
     even when only some models are migrated. `own_schema` is the connection's own schema
     (Vendor.own_schema): a model naming it gets `schema=None`, as the readers key that schema's tables.
+    `own_database` is the connection's database name: a model naming it where the database ignores the
+    setting (MySQL's `schema`) is not warned about (lbsync.W012).
     """
     models = list(models)
     attached = list(attached)
@@ -42,6 +45,7 @@ def build_schema(
     taken: dict[str, str] = {}  # table keys as the database compares them (Vendor.name_key) -> the key used
     shapes: dict = {}  # property shape -> its checked column (_shape_key): one build, one vendor
     for model in models:
+        _warn_ignored_placement(model, vendor, own_database)
         table = _safe_table(model, vendor, by_name, problems, own_schema, shapes)
         if table is None:
             continue
@@ -315,8 +319,18 @@ def _model_indexes(model: ModelDefinition, vendor: Vendor, table: str, problems:
     return out
 
 
-#: Warning code of a FULLTEXT/SPATIAL index on a database without such indexes (docs/input-validation.md).
+#: Warning codes of the schema builder (docs/input-validation.md): a FULLTEXT/SPATIAL index on a database
+#: without such indexes; a schema or database setting the database ignores (MySQL's `schema`).
 SPECIAL_INDEX_ELSEWHERE = "lbsync.W011"
+IGNORED_PLACEMENT = "lbsync.W012"
+
+
+def _warn(problem: DefinitionProblem) -> None:
+    """A definition warning only the target database reveals, logged with its code (`lbsync_warning`: the
+    commands print it once on stderr) and the problem itself (`lbsync_problem`: `check` shows its file and
+    model)."""
+    logger.warning("%s (%s)", problem, problem.code,
+                   extra={"lbsync_warning": problem.code, "lbsync_problem": problem})
 
 
 def _unsupported_kind(kind: str | None, vendor: Vendor, model: ModelDefinition, what: str) -> bool:
@@ -325,9 +339,21 @@ def _unsupported_kind(kind: str | None, vendor: Vendor, model: ModelDefinition, 
     index and fails itself on PostgreSQL's POINT (docs/loopback-rules/indexes-and-keys.md#fulltext-and-spatial)."""
     if kind not in SPECIAL_INDEX_KINDS or kind in vendor.special_index_kinds:
         return False
-    logger.warning("%s: %s is a %s index, which this database does not have; no index is made (%s)", model.name,
-                   what, kind, SPECIAL_INDEX_ELSEWHERE, extra={"lbsync_warning": SPECIAL_INDEX_ELSEWHERE})
+    _warn(DefinitionProblem(f"{what} is a {kind} index, which this database does not have; no index is made",
+                            model.source, model.name, code=SPECIAL_INDEX_ELSEWHERE))
     return True
+
+
+def _warn_ignored_placement(model: ModelDefinition, vendor: Vendor, own_database: str | None) -> None:
+    """`mysql.schema` (or `schemaName`, `database`) naming another database: LoopBack's MySQL connector
+    ignores it, and so do we, so the table is made in the connection's database; the author most likely
+    meant it elsewhere (docs/loopback-rules/names.md#schema)."""
+    for key, value in vendor.ignored_placement(model, own_database):
+        where = f' ("{own_database}")' if own_database else ""
+        _warn(DefinitionProblem(
+            f'"{vendor.connector_key}.{key}" is {json.dumps(value, ensure_ascii=False)}, which this database '
+            f"ignores (as LoopBack's {vendor.connector_key} connector does): the table is made in the "
+            f"connection's database{where}", model.source, model.name, code=IGNORED_PLACEMENT))
 
 
 def resolve_reference(model: ModelDefinition, reference: str, vendor: Vendor) -> PropertyDefinition | None:

@@ -41,6 +41,10 @@ class Vendor:
     #: Whether a model's `schema` reaches the table (PostgreSQL, Oracle, SQL Server; MySQL and SQLite
     #: ignore it), so it must be compared with the connection's own schema (`own_schema`).
     keys_schemas = True
+    #: Keys of the model's connector block that name another schema or database for the table but that
+    #: the database (and LoopBack's connector) ignore: the table is made in the connection's own
+    #: database all the same. Each one written is warned about (`ignored_placement`, lbsync.W012).
+    ignored_placement_keys: tuple[str, ...] = ()
     #: Whether table and schema names compare without case (SQL Server's default collations, SQLite):
     #: `name_key` is then case-folded wherever a name from a model meets one from the catalog.
     case_insensitive_names = False
@@ -504,6 +508,14 @@ class Vendor:
         rule runs on the built table)."""
         block = model.connector(self.connector_key)
         return block.get("schema") or block.get("schemaName")
+
+    def ignored_placement(self, model: ModelDefinition, own_database: str | None = None) -> list[tuple[str, Any]]:
+        """(key, value) of each `ignored_placement_keys` setting the model writes, except one naming the
+        connection's own database (`own_database`): that one places the table where it goes anyway, and
+        discovery writes it into every model it makes (docs/loopback-rules/names.md#schema)."""
+        block = model.connector(self.connector_key)
+        return [(key, block[key]) for key in self.ignored_placement_keys
+                if block.get(key) not in (None, "") and not (own_database and block[key] == own_database)]
 
     def name_key(self, name: str) -> str:
         """A table or schema name as this database compares it (`case_insensitive_names`)."""

@@ -44,6 +44,9 @@ class MysqlVendor(Vendor):
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
     sql_current_schema = "SELECT DATABASE()"
     keys_schemas = False  # the connector ignores `schema`: the table lives in the connection's database
+    # Nor does it read a model-level `database` (only the datasource's, for the connection): all three
+    # are warned about (lbsync.W012).
+    ignored_placement_keys = ("schema", "schemaName", "database")
     sql_list_schemas = ("SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN "
                         "('mysql', 'information_schema', 'performance_schema', 'sys')")
     discovery_nullable = ("Y", "N")
