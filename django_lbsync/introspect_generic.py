@@ -57,8 +57,8 @@ def _read_scope(connection, cursor, hooks: GapHooks, schema: str | None, views: 
         if hooks.system_table(info.name) or kind not in ("t", "p", "v") or (kind == "v" and not views):
             continue
         name = hooks.true_name(info.name)
-        description = introspection.get_table_description(cursor, info.name)
-        constraints = introspection.get_constraints(cursor, info.name)
+        description = hooks.describe(introspection, cursor, info.name)
+        constraints = hooks.constraints(introspection, cursor, info.name)
         tables.append(_table(hooks, facts, schema, name, kind == "v", description, constraints))
     return tables
 

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Iterator
 
+from django.db.models import Index as DjangoIndex
+
 from ..schema import Column, ForeignKey, Index
 
 
@@ -69,6 +71,15 @@ class GapHooks:
         return list(self.cursor.fetchall())
 
     # -- per table ---------------------------------------------------------------------------
+    def describe(self, introspection, cursor, table: str) -> list:
+        """Django's `get_table_description`; a vendor whose backend fails on some legal table answers
+        from its own catalog rows instead (SQLite)."""
+        return introspection.get_table_description(cursor, table)
+
+    def constraints(self, introspection, cursor, table: str) -> dict:
+        """Django's `get_constraints` (the same exception as `describe`)."""
+        return introspection.get_constraints(cursor, table)
+
     def primary_key(self, facts, table, django_columns: tuple[str, ...]) -> tuple[str, ...]:
         return django_columns
 
@@ -114,6 +125,16 @@ class GapHooks:
         """Oracle: the (sequence, trigger) that fill the generated id."""
         return None
 
+
+
+def django_index_method(entry: dict) -> str | None:
+    """The access method Django's get_constraints reports for an index (`type`), upper-cased as the fast
+    readers spell a kind; None for a plain B-tree (Django's `Index.suffix`, "idx", or "btree" when it has
+    storage options) and for a constraint, which has no `type`."""
+    method = entry.get("type")
+    if not method or method in (DjangoIndex.suffix, "btree"):
+        return None
+    return str(method).upper()
 
 
 def _plain_word(text: str | None) -> bool:

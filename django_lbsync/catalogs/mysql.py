@@ -10,7 +10,10 @@ from .. import sqlrules
 from ..exceptions import UnsupportedDatabase
 from ..schema import Column, ForeignKey, Index, Table
 from .builder import TableBuilder
-from .hooks import GapHooks, _with
+from .hooks import GapHooks, _with, django_index_method
+
+#: The index types MySQL/MariaDB have a keyword for, read as the index's kind (Vendor.special_index_kinds).
+SPECIAL_KINDS = ("FULLTEXT", "SPATIAL")
 
 def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     out = TableBuilder()
@@ -66,7 +69,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     for schema, table, name, non_unique, column, collation, sub_part, index_type in cursor.fetchall():
         # FULLTEXT / SPATIAL indexes keep their kind (docs/loopback-rules/indexes-and-keys.md); their
         # sub_part (SPATIAL's 32) is the engine's, not a prefix anybody declared.
-        kind = index_type if index_type in ("FULLTEXT", "SPATIAL") else None
+        kind = index_type if index_type in SPECIAL_KINDS else None
         entry = grouped[key(schema, table)].setdefault(name, {"columns": [], "orders": [], "unique": not non_unique,
                                                          "opaque": False, "kind": kind})
         entry["columns"].append(column or "")
@@ -183,7 +186,8 @@ class MySQLHooks(GapHooks):
             facts["types"][(table, column)] = type_
         facts["opaque"] = {tuple(row) for row in self._rows(
             "SELECT DISTINCT table_name, index_name FROM information_schema.statistics "
-            "WHERE table_schema = DATABASE() AND (sub_part IS NOT NULL OR column_name IS NULL)")}
+            "WHERE table_schema = DATABASE() AND (column_name IS NULL "
+            "  OR (sub_part IS NOT NULL AND index_type NOT IN ('FULLTEXT', 'SPATIAL')))")}
         fks: dict = {}
         elsewhere = set()
         for table, name, column, ref_schema, ref_table, ref_column, on_delete, on_update, other in self._rows(
@@ -207,6 +211,15 @@ class MySQLHooks(GapHooks):
 
     def is_auto(self, facts, table, info):
         return "auto_increment" in (info.extra or "").lower()
+
+    def index(self, facts, table, name, entry):
+        index = super().index(facts, table, name, entry)
+        kind = django_index_method(entry)
+        if kind in SPECIAL_KINDS:
+            # As the fast reader: the kind kept, no order (MySQL has none there); SPATIAL's sub_part (32) is the
+            # engine's, not a declared prefix, so it is left out of the opaque facts above.
+            index = _with(index, orders=("ASC",) * len(index.columns), kind=kind)
+        return index
 
     def column(self, facts, table, info, primary_key):
         column = super().column(facts, table, info, primary_key)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from .. import sqlrules
 from ..schema import Column, ForeignKey, Index, Table
 from .builder import TableBuilder
-from .hooks import GapHooks, _with
+from .hooks import GapHooks, _with, django_index_method
 
 _PG_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
@@ -143,11 +143,19 @@ class PostgreSQLHooks(GapHooks):
             facts["types"][(table, column)] = type_
             if collation and not sqlrules.identifier_problem(collation, '"'):
                 facts["collations"][(table, column)] = collation
-        # Partial indexes: Django reports the definition of expression indexes only.
-        facts["opaque"] = {tuple(row) for row in self._rows(
-            "SELECT c.relname, i.relname FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid "
+        # Partial indexes (Django reports the definition of expression indexes only), and indexes with INCLUDE
+        # columns, which Django lists after the key columns as if they were keys: both opaque, as the fast
+        # reader reads them, and the latter cut to their key columns.
+        facts["key_counts"] = {}
+        for table, name, keys, all_columns in self._rows(
+            "SELECT c.relname, i.relname, ix.indnkeyatts, ix.indnatts FROM pg_index ix "
+            "JOIN pg_class i ON i.oid = ix.indexrelid "
             "JOIN pg_class c ON c.oid = ix.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            f"WHERE {visible} AND (ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL)")}
+            f"WHERE {visible} AND (ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL OR ix.indnatts > ix.indnkeyatts)"
+        ):
+            facts["opaque"].add((table, name))
+            if all_columns > keys:
+                facts["key_counts"][(table, name)] = keys
         for table, name, ref_schema, ref_columns, on_delete, on_update in self._rows(
             "SELECT c.relname, con.conname, rn.nspname, "
             "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
@@ -169,6 +177,17 @@ class PostgreSQLHooks(GapHooks):
         column = super().column(facts, table, info, primary_key)
         collation = facts["collations"].get((table, info.name))
         return _with(column, collation=collation)
+
+    def index(self, facts, table, name, entry):
+        index = super().index(facts, table, name, entry)
+        keys = facts["key_counts"].get((table, name))
+        if keys is not None:
+            index = _with(index, columns=index.columns[:keys], orders=index.orders[:keys])
+        # As the fast reader: a GIN, GiST, hash or BRIN index carries its method as its kind, and is opaque.
+        kind = django_index_method(entry)
+        if kind is not None:
+            index = _with(index, kind=kind, opaque=True)
+        return index
 
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from django.db.backends.sqlite3.introspection import FieldInfo, get_field_size
+
 from .. import sqlite_ddl
 from ..schema import Column, ForeignKey, Index, Table
 from .builder import TableBuilder
@@ -183,6 +185,46 @@ class SQLiteHooks(GapHooks):
             entry[0].append(column)
             entry[2].append(ref_column)
         return facts
+
+    def describe(self, introspection, cursor, table):
+        try:
+            return super().describe(introspection, cursor, table)
+        except IndexError:
+            # Django's collation parser splits the CREATE TABLE text on ", " and takes the first word of
+            # each piece: an untyped column (`CREATE TABLE t (a, b)`) leaves a piece without one (Django 5.2).
+            # The same description from pragma_table_xinfo, which Django reads it from; the collations come
+            # from our own parse of the CREATE TABLE text (column() below), as for every table.
+            return self._xinfo_description(table)
+
+    def constraints(self, introspection, cursor, table):
+        try:
+            return super().constraints(introspection, cursor, table)
+        except IndexError:
+            # Django's get_constraints asks get_table_description for the column names: the same code with
+            # the description above in its place.
+            hooks = self
+
+            class Described(type(introspection)):
+                def get_table_description(self, cursor, table_name):
+                    return hooks._xinfo_description(table_name)
+
+            return Described(introspection.connection).get_constraints(cursor, table)
+
+    def _xinfo_description(self, table: str) -> list:
+        """Django's FieldInfo rows for `table`, from one pragma_table_xinfo read of every table (made the
+        first time a table needs it, then kept for the rest of this read)."""
+        if not hasattr(self, "_xinfo"):
+            self._xinfo = defaultdict(list)
+            for name, column, type_, notnull, default, pk, hidden in self._rows(
+                "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+                "FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid"
+            ):
+                if hidden in (0, 2, 3):  # as Django: normal and generated columns, not a virtual table's hidden ones
+                    self._xinfo[name].append((column, type_ or "", notnull, default, pk))
+        rows = self._xinfo.get(table, [])
+        single_key = sum(1 for *_, pk in rows if pk) == 1  # Django marks no column pk in a composite key
+        return [FieldInfo(column, type_, get_field_size(type_), None, None, None, not notnull, default, None,
+                          bool(pk) and single_key, False) for column, type_, notnull, default, pk in rows]
 
     def primary_key(self, facts, table, django_columns):
         ordered = tuple(c for _, c in sorted(facts["pk"].get(table, ())))
