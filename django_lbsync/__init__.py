@@ -19,7 +19,7 @@ _PUBLIC = {
     "exceptions": ("ApplyFailed", "AutomigrateRefused", "Cancelled", "CatalogInconsistent", "ChangesRefused",
                    "ConfigurationError", "DatabaseUnreachable", "DataChanged", "DefinitionError", "DefinitionProblem",
                    "LbsyncError", "LockTimeout", "MissingHandler", "OnlineRefused", "OnlineUnsupported", "OtherModelFiles",
-                   "RebuildRefused", "RefusedValue", "StatementFailed", "StepFailed", "TooManyRelations",
+                   "RebuildRefused", "RefusedValue", "RunStage", "StatementFailed", "StepFailed", "TooManyRelations",
                    "UnknownModel", "UnsafeLiveName", "UnsupportedDatabase"),
     "plan": ("Plan",),
 }
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         ApplyFailed, AutomigrateRefused, Cancelled, CatalogInconsistent, ChangesRefused, ConfigurationError,
         DatabaseUnreachable,
         DataChanged, DefinitionError, DefinitionProblem, LbsyncError, LockTimeout, MissingHandler, OnlineRefused,
-        OnlineUnsupported, OtherModelFiles, RebuildRefused, RefusedValue, StatementFailed, StepFailed,
+        OnlineUnsupported, OtherModelFiles, RebuildRefused, RefusedValue, RunStage, StatementFailed, StepFailed,
         TooManyRelations, UnknownModel, UnsafeLiveName, UnsupportedDatabase,
     )
     from .plan import Plan
@@ -80,6 +80,7 @@ __all__ = [
     "Plan",
     "Risk",
     "StatementFailed",
+    "RunStage",
     "TooManyRelations",
     "autoupdate",
     "discover_model_definitions",

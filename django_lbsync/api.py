@@ -28,7 +28,7 @@ from .definitions import ModelDefinition
 from .desired import build_schema
 from .diff import aligned_names, diff
 from .exceptions import (
-    ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, StepFailed, UnknownModel, commit_in_doubt,
+    ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, RunStage, UnknownModel, commit_in_doubt,
 )
 from .introspect import CatalogPrefetch, existing_tables, introspect, refuse_unsound, row_counts
 from .loader import load_definitions
@@ -168,8 +168,27 @@ def _editor(connection, given: BaseDatabaseSchemaEditor | None, dry_run: bool) -
             yield given
         return
     atomic = not dry_run and connection.features.can_rollback_ddl
-    with connection.schema_editor(collect_sql=dry_run, atomic=atomic) as editor, statements_as_written(editor):
-        yield editor
+    editor = connection.schema_editor(collect_sql=dry_run, atomic=atomic)
+    open_before = len(connection.atomic_blocks)
+    run_error = None
+    try:
+        with editor, statements_as_written(editor):
+            try:
+                yield editor
+            except BaseException as error:
+                run_error = error
+                raise
+    except BaseException as error:
+        if len(connection.atomic_blocks) > open_before:
+            # SQLite's editor checks every foreign key of the database before it ends its transaction: a check that
+            # fails (a row that points nowhere, from before the run) raised before the transaction was closed, and
+            # left it open with the run's changes in it and foreign key checks off. Rolled back here, as promised.
+            editor.atomic.__exit__(type(error), error, error.__traceback__)
+            connection.enable_constraint_checking()
+        if run_error is not None and error is not run_error:
+            # The step's own failure, not the check it set off on the way out.
+            raise run_error from run_error.__cause__
+        raise
 
 
 @paused_gc()
@@ -271,11 +290,18 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
     # editor executes as it renders, step by step (a failure: ApplyFailed, a StepFailed).
     if given is not None and not dry_run:  # a migration's one transaction cannot be split
         check_lock_capacity(connection, relations_touched([*tables, *result.dropped]))
-    with _editor(connection, given, dry_run) as editor:
-        collected_before = len(editor.collected_sql) if dry_run else 0
-        for statement in first:
-            editor.execute(statement)
-        apply(plan, editor, before, progress=steps, prerender=True, indexes_after_tables=True)
+    applied = None  # the changes, once every step ran: what fails then is the end of the run (COMMIT)
+    raw_before = connection.connection  # the driver connection that will COMMIT (commit_in_doubt)
+    try:
+        with _editor(connection, given, dry_run) as editor:
+            collected_before = len(editor.collected_sql) if dry_run else 0
+            for statement in first:
+                editor.execute(statement)
+            applied = apply(plan, editor, before, progress=steps, prerender=True, indexes_after_tables=True)
+    except Error as error:
+        if applied is None or dry_run or given is not None:  # before the first step, or the migration's to report
+            raise
+        raise _end_failed(connection, applied, error, raw_before) from error
     if dry_run:
         result.sql = list(editor.collected_sql[collected_before:])
     return result
@@ -419,7 +445,8 @@ def autoupdate(
     changes the data makes impossible are always refused. Either way nothing is applied then
     (ChangesRefused). `only_safe` applies just the safe changes and leaves the rest in `skipped`
     (e.g. add the new columns, move data, then drop the old ones). One transaction on PostgreSQL
-    and SQLite; a failure raises ApplyFailed (a StepFailed) naming the steps applied where DDL cannot roll back. Concurrent runs on
+    and SQLite; a failure once the first step ran raises ApplyFailed (a StepFailed), the COMMIT's included (its
+    `change` a RunStage), naming the steps applied where DDL cannot roll back. Concurrent runs on
     one database wait for each other. `using` may be a migration's schema editor. `lock_timeout`
     bounds, in seconds, the wait for another run and each wait for a table lock. `on_plan(plan)` hears the
     plan about to be applied (after any confirmation), before its first step: a progress display's total.
@@ -515,16 +542,23 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
         except Error as error:
             if not ended or dry_run or given is not None:  # before the first step, or the migration's to report
                 raise
-            # The connection lost at COMMIT (killed, server restarted): a step of the run, never a bare error.
-            atomic = connection.features.can_rollback_ddl
-            doubt = atomic and commit_in_doubt(error, connection, raw_before)
-            raise StepFailed([c.describe() for c in ([] if atomic else result.applied)],
-                             "COMMIT" if atomic else "Ending the run", error, rolled_back=atomic and not doubt,
-                             in_doubt=doubt) from error
+            raise _end_failed(connection, result.applied, error, raw_before) from error
         if dry_run:
             result.sql = list(editor.collected_sql[collected_before:])
             result.applied = []
         return result
+
+
+def _end_failed(connection, applied: list[Change], error: Exception, raw_before) -> ApplyFailed:
+    """Every step of a run with its own editor ran, and its end failed: the COMMIT (a deferred constraint, SQLite's
+    foreign key check or "database is locked", the connection lost) or, where DDL commits as it runs, the
+    editor's last statements. A step of the run, never a bare error; `change` is a RunStage holding the changes
+    the COMMIT was to make lasting."""
+    atomic = connection.features.can_rollback_ddl
+    doubt = atomic and commit_in_doubt(error, connection, raw_before)
+    if not atomic:
+        return ApplyFailed(applied, RunStage("Ending the run"), error, rolled_back=False)
+    return ApplyFailed([], RunStage("COMMIT", tuple(applied)), error, rolled_back=not doubt, in_doubt=doubt)
 
 
 def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], live: Schema, progress,
@@ -557,8 +591,9 @@ def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], l
             if not stage:  # before the first step of the first transaction: nothing was changed
                 raise
             doubt = stage.startswith("COMMIT") and commit_in_doubt(error, connection, raw_before)
-            raise StepFailed([c.describe() for c in applied], stage, error, rolled_back=number == 1,
-                             split=split, in_doubt=doubt) from error
+            # `change`: the group whose COMMIT failed (rolled back or in doubt), or that was about to start (not run).
+            raise ApplyFailed(applied, RunStage(stage, tuple(group)), error, rolled_back=number == 1 and not doubt,
+                              split=split, in_doubt=doubt) from error
         applied += done
     return applied
 

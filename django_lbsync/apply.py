@@ -174,7 +174,8 @@ def apply_in_batches(plan: Plan, connection, live: Schema, *, progress: Callable
             if number == 1:
                 raise
             raise StatementFailed(statements[:start], failed.statement, failed.error, rolled_back=False,
-                                  split=(number, len(groups)), in_doubt=failed.in_doubt) from failed.error
+                                  split=(number, len(groups)), described=failed.failed,
+                                  in_doubt=failed.in_doubt) from failed.error
         start = end
     return statements
 
@@ -244,7 +245,8 @@ def _render_while_sending(plan: Plan, connection, live: Schema, progress, first:
             report_sent(sender.committed)  # what stays made; the failed transaction's steps are not done
             if number > 1:
                 raise StatementFailed(statements[:sender.committed], failed.statement, failed.error, rolled_back=False,
-                                      split=(number, len(groups)), in_doubt=failed.in_doubt) from failed.error
+                                      split=(number, len(groups)), described=failed.failed,
+                                      in_doubt=failed.in_doubt) from failed.error
             raise failed from failed.error
     report_sent(len(statements))
     return statements
@@ -333,7 +335,7 @@ def _unreplayed(executed: list[str], chunk: list[str], error: BaseException, con
     the failure was COMMIT or a savepoint, `chunk` empty): the chunk as sent, with the error it met."""
     if not chunk:
         doubt = commit_in_doubt(error, connection, raw_before)
-        return StatementFailed(executed, "COMMIT", error, rolled_back=not doubt, in_doubt=doubt)
+        return StatementFailed(executed, "COMMIT", error, rolled_back=not doubt, described="COMMIT", in_doubt=doubt)
     return StatementFailed(executed, chunk[0] if len(chunk) == 1 else "\n".join(chunk), error, rolled_back=True,
                            batch=chunk)
 

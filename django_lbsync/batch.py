@@ -176,7 +176,7 @@ def send(connection, statements: list[str], on_sent=None) -> None:
             raise StatementFailed(statements[:sent], "COMMIT" if sent == len(statements) else
                                   "\n".join(statements[sent:sent + BATCH]), exc, rolled_back=not doubt,
                                   batch=None if sent == len(statements) else statements[sent:sent + BATCH],
-                                  in_doubt=doubt) from exc
+                                  described="COMMIT" if sent == len(statements) else None, in_doubt=doubt) from exc
         return
     send_one_by_one(connection, statements, on_sent)
 

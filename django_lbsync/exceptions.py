@@ -284,15 +284,33 @@ class StepFailed(LbsyncError):
                 + "; this database cannot roll DDL back. Fix the cause and run again.")
 
 
+@dataclass(frozen=True)
+class RunStage:
+    """What failed when it was no change of the plan, in an ApplyFailed's `change`: the COMMIT that ends the run
+    ("COMMIT"; "Ending the run" where DDL commits as it runs), and in a split PostgreSQL run "COMMIT of
+    transaction N", "Reading the schema for transaction N" or "Starting transaction N". `changes`: the
+    changes whose fate it decided and that are not in `applied`: those the COMMIT was to make lasting (rolled
+    back, or in doubt: see the message), or those the transaction about to start would have run (not run)."""
+
+    name: str
+    changes: tuple = ()
+
+    def describe(self) -> str:
+        return self.name
+
+
 class ApplyFailed(StepFailed):
-    """autoupdate: a change of the plan failed (apply.apply). `applied`: the Change objects done before it;
-    `change`: the Change that failed. `done` and `failed` describe them (Change.describe())."""
+    """autoupdate (and automigrate where steps run as they render: SQLite, a migration): a change of the plan
+    failed (apply.apply), or the run's end. Every failure of autoupdate() once its first step ran is one.
+    `applied`: the Change objects done before it (they stay done only where `rolled_back` and `in_doubt` are
+    False); `change`: the Change that failed, or a RunStage when the COMMIT, or reading the schema or starting
+    a transaction of a split run, failed. `done` and `failed` describe them (describe())."""
 
     def __init__(self, applied: list, failed, error: Exception, rolled_back: bool, *,
-                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None):
+                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None, in_doubt: bool = False):
         self.applied, self.change = list(applied), failed
         super().__init__([c.describe() for c in self.applied], failed.describe(), error, rolled_back, split=split,
-                         online_sent=online_sent)
+                         online_sent=online_sent, in_doubt=in_doubt)
 
 
 def commit_in_doubt(error: BaseException, connection, raw_before=None) -> bool:
@@ -301,6 +319,13 @@ def commit_in_doubt(error: BaseException, connection, raw_before=None) -> bool:
     failure the server answered (a deferred constraint, a serialization failure, SQLite's "database is locked":
     the connection still works) rolled back for sure, and SQLite's answer is always local. `raw_before`: the
     driver connection the run used, when the caller knows it."""
+    return connection_lost(error, connection, raw_before)
+
+
+def connection_lost(error: BaseException, connection, raw_before=None) -> bool:
+    """`error` (an OperationalError or InterfaceError) came with the run's connection going away: the driver
+    dropped it, or it no longer answers a probe. Never on SQLite (in-process). Ask it where no transaction is
+    open (after a COMMIT); inside one that a failed statement aborted, the probe fails anyway."""
     from django.db import InterfaceError, OperationalError
 
     from .vendors import vendor_for

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connections
 
-from django_lbsync import api, batch
-from django_lbsync.exceptions import StatementFailed, StepFailed
+from django_lbsync import ApplyFailed, api, batch
+from django_lbsync.exceptions import RunStage, StatementFailed
 
 from .live_schema import describe, tables
 
@@ -143,11 +143,14 @@ def test_autoupdate_killed_while_reading_the_schema_for_a_later_transaction(serv
             columns_reads.append(sql)
         return len(columns_reads) == 2  # the first is the plan's read, the second the one for transaction 2
 
-    with killed_at(server, second_columns_read), pytest.raises(StepFailed) as caught:
+    with killed_at(server, second_columns_read), pytest.raises(ApplyFailed) as caught:
         api.autoupdate(using=server)
     failed = caught.value
     assert failed.split and failed.split[0] == 2 and not failed.rolled_back, str(failed)
     assert failed.failed == "Reading the schema for transaction 2"
+    # An ApplyFailed like any failure of autoupdate: `change` names the stage and the changes that did not run.
+    assert isinstance(failed.change, RunStage) and failed.change.changes
+    assert not set(map(id, failed.change.changes)) & set(map(id, failed.applied))
     with_c = {name for name in tables(server) if "c" in describe(server, name).column_types}
     assert len(failed.done) and with_c == {d.split()[2].split(".")[0] for d in failed.done if d.startswith("Add column")}
 
@@ -173,7 +176,7 @@ def test_autoupdate_killed_at_the_commit_of_a_later_transaction(server, use_mode
 
     monkeypatch.setattr(type(connection), "_commit", commit)
     try:
-        with pytest.raises(StepFailed) as caught:
+        with pytest.raises(ApplyFailed) as caught:
             api.autoupdate(using=server)
     finally:
         monkeypatch.setattr(type(connection), "_commit", original)
@@ -181,9 +184,10 @@ def test_autoupdate_killed_at_the_commit_of_a_later_transaction(server, use_mode
     failed = caught.value
     assert failed.failed == "COMMIT of transaction 2" and failed.split == (2, failed.split[1]), str(failed)
     assert failed.done and not failed.rolled_back
+    assert isinstance(failed.change, RunStage) and failed.change.changes  # the changes that COMMIT was to keep
 
 
-def _autoupdate_failing_at_commit(server, use_models, model_dir, monkeypatch, commit) -> StepFailed:
+def _autoupdate_failing_at_commit(server, use_models, model_dir, monkeypatch, commit) -> ApplyFailed:
     """A one-table autoupdate (adds column c) whose COMMIT is `commit(wrapper, original_commit)`."""
     _pg(server)
     use_models(server, _models(model_dir, 1))
@@ -193,12 +197,16 @@ def _autoupdate_failing_at_commit(server, use_models, model_dir, monkeypatch, co
     original = type(connection)._commit
     monkeypatch.setattr(type(connection), "_commit", lambda self: commit(self, original))
     try:
-        with pytest.raises(StepFailed) as caught:
+        with pytest.raises(ApplyFailed) as caught:
             api.autoupdate(using=server)
     finally:
         monkeypatch.setattr(type(connection), "_commit", original)
         connection.close()
-    return caught.value
+    failed = caught.value
+    assert failed.failed == "COMMIT" and failed.applied == [] and isinstance(failed.change, RunStage)
+    # The changes the COMMIT was to keep: adding c, and its index.
+    assert any(c.describe().startswith("Add column lost00.c") for c in failed.change.changes), failed.change
+    return failed
 
 
 def test_a_commit_whose_answer_is_lost_is_in_doubt_not_rolled_back(server, use_models, model_dir, monkeypatch):
@@ -265,3 +273,4 @@ def test_mysql_automigrate_killed_mid_run_names_what_was_made(server, use_models
     message = str(_command_error("automigrate", server, lambda sql: sql.startswith("CREATE TABLE `Lost03`")))
     assert "cannot roll DDL back" in message and "nothing was changed" not in message, message
     assert tables(server) == {"Lost00", "Lost01", "Lost02"}
+
