@@ -29,6 +29,7 @@ from .desired import build_schema
 from .diff import aligned_names, diff
 from .exceptions import (
     ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, RunStage, UnknownModel, commit_in_doubt,
+    lost_in_transaction,
 )
 from .introspect import CatalogPrefetch, existing_tables, introspect, refuse_unsound, row_counts
 from .loader import load_definitions
@@ -293,7 +294,7 @@ def _automigrate(connection, alias, tables, given, dry_run, assume_empty, confir
     applied = None  # the changes, once every step ran: what fails then is the end of the run (COMMIT)
     raw_before = connection.connection  # the driver connection that will COMMIT (commit_in_doubt)
     try:
-        with _editor(connection, given, dry_run) as editor:
+        with _editor(connection, given, dry_run) as editor, _lost_in_migration(connection, given):
             collected_before = len(editor.collected_sql) if dry_run else 0
             for statement in first:
                 editor.execute(statement)
@@ -533,7 +534,7 @@ def _autoupdate(models, alias, given, dry_run, allow_destructive, only_safe, pru
         # never opened here (a dry run renders offline).
         raw_before = connection.connection
         try:
-            with _editor(connection, given, dry_run) as editor:
+            with _editor(connection, given, dry_run) as editor, _lost_in_migration(connection, given):
                 collected_before = len(editor.collected_sql) if dry_run else 0
                 for statement in first:
                     editor.execute(statement)
@@ -559,6 +560,21 @@ def _end_failed(connection, applied: list[Change], error: Exception, raw_before)
     if not atomic:
         return ApplyFailed(applied, RunStage("Ending the run"), error, rolled_back=False)
     return ApplyFailed([], RunStage("COMMIT", tuple(applied)), error, rolled_back=not doubt, in_doubt=doubt)
+
+
+@contextmanager
+def _lost_in_migration(connection, given: BaseDatabaseSchemaEditor | None) -> Iterator[None]:
+    """In a migration on a database that rolls DDL back, a step that failed because the connection died says
+    what that did to the migration's transaction, which Django owns: the server rolled it back (atomic), or the
+    steps before stay committed (not atomic). A step that failed on a live connection is reported as it is."""
+    try:
+        yield
+    except ApplyFailed as failed:
+        if (given is None or not connection.features.can_rollback_ddl or failed.online_sent is not None
+                or not lost_in_transaction(failed.error, connection)):
+            raise
+        raise ApplyFailed(failed.applied, failed.change, failed.error, rolled_back=given.atomic_migration,
+                          lost_in_migration=True) from failed.error
 
 
 def _apply_in_transactions(connection, plan: Plan, groups: list[list[Change]], live: Schema, progress,

@@ -225,6 +225,9 @@ class StepFailed(LbsyncError):
         so nothing of `done` remains (False when `in_doubt`: the connection was lost during COMMIT, so the last
         transaction may have committed); False where DDL cannot be rolled back (MySQL/MariaDB, Oracle, a
         non-atomic migration).
+      `lost_in_migration`: the run was inside a Django migration (`using=schema_editor`) on a database that rolls
+        DDL back, and the connection died: with `rolled_back` the migration's atomic transaction, which Django
+        owns, was rolled back by the server; without it (a non-atomic migration) what ran stays committed.
 
     The message: `<failed> failed: <driver message>`, then either "The run was rolled back; the database is
     as it was." or `<n> step(s) done before the failure: <done>; this database cannot roll DDL back. Fix the
@@ -232,10 +235,13 @@ class StepFailed(LbsyncError):
     """
 
     def __init__(self, done: list[str], failed: str, error: Exception, rolled_back: bool, *,
-                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None, in_doubt: bool = False):
+                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None, in_doubt: bool = False,
+                 lost_in_migration: bool = False):
         self.done, self.failed, self.error, self.rolled_back = list(done), failed, error, rolled_back
         #: The connection was lost during COMMIT: the server may have committed the (last) transaction or not.
         self.in_doubt = in_doubt
+        #: The connection died while the run ran inside a migration's transaction (or, non-atomic, outside one).
+        self.lost_in_migration = lost_in_migration
         #: autoupdate --online: the statements of the failed step that ran (and committed) before it failed;
         #: None for a run that is not online.
         self.online_sent = online_sent
@@ -268,9 +274,18 @@ class StepFailed(LbsyncError):
                     f"{count} step{'s' if count != 1 else ''}" + (f": {shown}" if self.done else "")
                     + f"; transaction {failed} was rolled back, and {total - failed} more did not run. "
                     "Fix the cause and run again: the rerun finishes the work.")
+        if self.lost_in_migration and self.rolled_back:
+            # Django's atomic() would roll back on the way out, but the connection is gone: the server already did.
+            return ("The connection was lost, so the server rolled back the migration's transaction: nothing this "
+                    "migration did was committed. Run the migration again once the database answers.")
         if self.rolled_back:
             return "The run was rolled back; the database is as it was."
         count = len(self.done)
+        if self.lost_in_migration:  # a non-atomic migration: each statement committed as it ran
+            return (f"{count} step{'s' if count != 1 else ''} done before the failure"
+                    + (": " + "; ".join(self.done) if self.done else "")
+                    + f"; the migration is not atomic, so {'they stay' if count != 1 else 'it stays'} committed, and "
+                    "the failed step may be partly done. Run the migration again once the database answers: it finishes the work.")
         if self.online_sent is not None:  # autoupdate --online: every statement commits on its own
             steps = f"{count} step{'s' if count != 1 else ''} done before the failure"
             ran = (f"; of the failed step, {len(self.online_sent)} statement(s) ran: "
@@ -307,10 +322,11 @@ class ApplyFailed(StepFailed):
     a transaction of a split run, failed. `done` and `failed` describe them (describe())."""
 
     def __init__(self, applied: list, failed, error: Exception, rolled_back: bool, *,
-                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None, in_doubt: bool = False):
+                 split: tuple[int, int] | None = None, online_sent: list[str] | None = None, in_doubt: bool = False,
+                 lost_in_migration: bool = False):
         self.applied, self.change = list(applied), failed
         super().__init__([c.describe() for c in self.applied], failed.describe(), error, rolled_back, split=split,
-                         online_sent=online_sent, in_doubt=in_doubt)
+                         online_sent=online_sent, in_doubt=in_doubt, lost_in_migration=lost_in_migration)
 
 
 def commit_in_doubt(error: BaseException, connection, raw_before=None) -> bool:
@@ -325,7 +341,8 @@ def commit_in_doubt(error: BaseException, connection, raw_before=None) -> bool:
 def connection_lost(error: BaseException, connection, raw_before=None) -> bool:
     """`error` (an OperationalError or InterfaceError) came with the run's connection going away: the driver
     dropped it, or it no longer answers a probe. Never on SQLite (in-process). Ask it where no transaction is
-    open (after a COMMIT); inside one that a failed statement aborted, the probe fails anyway."""
+    open (after a COMMIT); inside one that a failed statement aborted, the probe fails anyway: lost_in_transaction
+    asks the driver instead."""
     from django.db import InterfaceError, OperationalError
 
     from .vendors import vendor_for
@@ -339,6 +356,17 @@ def connection_lost(error: BaseException, connection, raw_before=None) -> bool:
         return not connection.is_usable()
     except Exception:  # noqa: BLE001 - asking a dead connection fails too
         return True
+
+
+def lost_in_transaction(error: BaseException, connection) -> bool:
+    """`error` came with the connection dying inside a transaction the run does not own (a migration's): the
+    driver says its connection broke (Vendor.connection_broken). Sends nothing, so the transaction, aborted or
+    not, is left to its owner; False where the driver cannot tell."""
+    from django.db import InterfaceError, OperationalError
+
+    from .vendors import vendor_for
+
+    return isinstance(error, (InterfaceError, OperationalError)) and vendor_for(connection).connection_broken(connection)
 
 
 def statement_summary(sql: str) -> str:

@@ -15,6 +15,7 @@ from django.db import connections
 
 from django_lbsync import ApplyFailed, api, batch
 from django_lbsync.exceptions import RunStage, StatementFailed
+from django_lbsync.operations import AutoMigrate, AutoUpdate
 
 from .live_schema import describe, tables
 
@@ -274,3 +275,101 @@ def test_mysql_automigrate_killed_mid_run_names_what_was_made(server, use_models
     assert "cannot roll DDL back" in message and "nothing was changed" not in message, message
     assert tables(server) == {"Lost00", "Lost01", "Lost02"}
 
+
+# -- inside a Django migration (operations.py): the migration's transaction is Django's, not the run's -----------
+
+def _customer(model_dir, *new: str):
+    """CustomerTest (the model tests/lbsync_opsapp's migration updates) with a, and the indexed columns `new`."""
+    props = {"a": {"type": "string"}, **{name: {"type": "string", "index": True} for name in new}}
+    return model_dir({"customer.json": {"name": "CustomerTest", "properties": props}})
+
+
+def _seeded_customer(server, use_models, model_dir) -> str:
+    """CustomerTest made with column a and one row; the models then add c and d. Returns the table's name."""
+    use_models(server, _customer(model_dir))
+    api.automigrate(using=server)
+    (table,) = tables(server)
+    connection = connections[server]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} (a) VALUES ('kept')")
+    use_models(server, _customer(model_dir, "c", "d"))
+    return table
+
+
+def _adds_d(sql: str) -> bool:
+    return "ADD COLUMN" in sql and ('"d"' in sql or "`d`" in sql)
+
+
+def test_a_migration_whose_connection_dies_mid_run_says_the_server_rolled_its_transaction_back(
+        server, use_models, model_dir, settings):
+    """`migrate` runs the AutoUpdate operation in the migration's atomic transaction, which Django owns; the
+    backend is killed as the second step (add column d) starts, after add column c ran. PostgreSQL: the server
+    rolled the whole migration back, and the message says so (it said "The run was rolled back", as if the run
+    had done it); MariaDB: nothing rolls DDL back, the step done is named."""
+    table = _seeded_customer(server, use_models, model_dir)
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "tests.lbsync_opsapp"]
+    with killed_at(server, _adds_d) as fired, pytest.raises(ApplyFailed) as caught:
+        call_command("migrate", "lbsync_opsapp", database=server, stdout=StringIO())
+    assert fired
+    failed = caught.value
+    assert failed.failed.startswith(f"Add column {table}.d") and failed.change.column.name == "d", str(failed)
+    assert [c.describe() for c in failed.applied] == failed.done and failed.done[0].startswith(f"Add column {table}.c")
+    columns = describe(server, table).column_types
+    with connections[server].cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_migrations WHERE app = 'lbsync_opsapp'")
+        assert cursor.fetchone()[0] == 0  # the migration is not recorded as applied
+    if connections[server].features.can_rollback_ddl:
+        assert failed.lost_in_migration and failed.rolled_back and not failed.in_doubt, str(failed)
+        assert "the server rolled back the migration's transaction" in str(failed), str(failed)
+        assert "c" not in columns and "d" not in columns  # what the message says: nothing of it committed
+    else:
+        assert not failed.lost_in_migration and not failed.rolled_back, str(failed)
+        assert "this database cannot roll DDL back" in str(failed), str(failed)
+        assert "c" in columns and "d" not in columns
+    assert _rows(server, table) == ["kept"]
+
+
+def test_a_non_atomic_migration_whose_connection_dies_names_the_steps_that_stay_committed(
+        server, use_models, model_dir):
+    """A migration with `atomic = False` (as Django's executor runs one: its editor opens no transaction) on
+    PostgreSQL: each statement committed as it ran, so the step done stays, and the message does not claim a
+    rollback nor blame the database for not rolling DDL back."""
+    _pg(server)
+    table = _seeded_customer(server, use_models, model_dir)
+    connection = connections[server]
+    with killed_at(server, _adds_d) as fired, pytest.raises(ApplyFailed) as caught:
+        with connection.schema_editor(atomic=False) as editor:
+            AutoUpdate(models=["CustomerTest"]).database_forwards("lbsync_opsapp", editor, None, None)
+    assert fired
+    failed = caught.value
+    assert failed.lost_in_migration and not failed.rolled_back and not failed.in_doubt, str(failed)
+    assert len(failed.done) == 1 and failed.done[0].startswith(f"Add column {table}.c"), str(failed)
+    assert "the migration is not atomic, so it stays committed" in str(failed)
+    assert "cannot roll DDL back" not in str(failed)
+    columns = describe(server, table).column_types
+    assert "c" in columns and "d" not in columns
+
+
+def test_an_automigrate_operation_whose_connection_dies_after_the_drop_keeps_the_rows(server, use_models, model_dir):
+    """AutoMigrate in an atomic migration drops the table, then is killed as it creates it again: the server rolled
+    the migration's transaction back, so the table and its row are still there, as the message says."""
+    _pg(server)
+    table = _seeded_customer(server, use_models, model_dir)
+    connection = connections[server]
+    with killed_at(server, lambda sql: sql.startswith("CREATE TABLE")) as fired, pytest.raises(ApplyFailed) as caught:
+        with connection.schema_editor(atomic=True) as editor:
+            AutoMigrate(["CustomerTest"]).database_forwards("lbsync_opsapp", editor, None, None)
+    assert fired
+    failed = caught.value
+    assert failed.lost_in_migration and failed.rolled_back, str(failed)
+    assert failed.done == [f"Drop table {table}"] and failed.failed == f"Create table {table}", str(failed)
+    assert "the server rolled back the migration's transaction" in str(failed)
+    assert set(describe(server, table).column_types) == {"id", "a"}
+    assert _rows(server, table) == ["kept"]
+
+
+def _rows(server, table) -> list[str]:
+    connection = connections[server]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a FROM {connection.ops.quote_name(table)}")
+        return [row[0] for row in cursor.fetchall()]

@@ -225,6 +225,12 @@ class Vendor:
     #: The same under --online, where it differs (vendors with online forms).
     online_lock_costs: Mapping[str, LockCost] = {}
 
+    def connection_broken(self, connection) -> bool:
+        """The driver knows the run's connection broke (the server ended it), without sending anything: asked
+        inside a transaction that a failed statement aborted, where any probe query fails too
+        (exceptions.lost_in_transaction). False where the driver cannot tell."""
+        return False
+
     def estimate_key(self, table) -> str:
         """How `sql_estimated_rows` names a table (and returns its name)."""
         return table.name

@@ -91,6 +91,12 @@ class PostgresqlVendor(Vendor):
     index_name_scope = "schema"
     index_names_share_table_namespace = True  # both are relations in pg_class
 
+    def connection_broken(self, connection) -> bool:
+        # psycopg (2 and 3) marks a connection `closed` once the server has ended it (AdminShutdown, a restart);
+        # an aborted transaction on a live connection leaves it open.
+        raw = connection.connection
+        return raw is None or bool(getattr(raw, "closed", False))
+
     def referenced_type(self, column):
         return {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT", "SMALLSERIAL": "SMALLINT"}.get(column.type, column.type)
     # -- locks and online changes (docs/online.md#postgresql) -----------------------------------------
