@@ -479,6 +479,10 @@ class _Resolver:
     def _type_name(self, raw: RawModel, prop: str, declared: Any) -> str | None:
         """Known names are case-insensitive; arrays and anonymous objects are allowed
         (docs/loopback-rules/models.md#property-types)."""
+        if type(declared) is str:  # nearly every property: a known name, looked up first
+            known = KNOWN_TYPES.get(declared.lower())
+            if known:
+                return known
         if isinstance(declared, list):
             if not declared:
                 self.warnings.append(DefinitionProblem(

@@ -48,8 +48,8 @@ def _index_names(schema: Schema, vendor: Vendor, problems: list) -> None:
     for table in schema.tables.values():
         for index in table.indexes:
             key = (table.schema, vendor.identifier_key(index.name))
-            where = f"schema {table.schema}" if table.schema else "the database"
             if key in seen:
+                where = f"schema {table.schema}" if table.schema else "the database"
                 other, other_origin = seen[key]
                 problems.append(_problem(
                     table, f'index "{index.name}" on table {table.name} has the name of index "{index.name}" on '
@@ -59,6 +59,7 @@ def _index_names(schema: Schema, vendor: Vendor, problems: list) -> None:
                 seen[key] = (table, index.origin or index.name)
             clash = tables.get(key)
             if clash is not None:
+                where = f"schema {table.schema}" if table.schema else "the database"
                 problems.append(_problem(
                     table, f'index "{index.name}" on table {table.name} has the name of table {clash.name} (model '
                            f"{clash.model}); indexes and tables share one namespace in {where} on this database: "
