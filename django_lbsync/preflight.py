@@ -510,15 +510,34 @@ class _TypeRules:
         precision, _ = self.decimal_size(self.old)
         # A double keeps 15 significant decimal digits exactly, a single 6.
         if bits and precision is not None and precision <= {53: 15, 24: 6}.get(bits, 0):
-            return []
+            return self.float_scale()
         return self.conversion()
 
     def float_to_float(self) -> list[Probe]:
         old_bits = self.vendor.float_mantissa_bits.get(self.old.key)
         new_bits = self.vendor.float_mantissa_bits.get(self.new.key)
         if old_bits and new_bits and new_bits >= old_bits:
-            return []
+            return self.float_scale()
         return self.conversion()
+
+    def scale_of(self, data_type: DataType) -> int | None:
+        """The decimals a type keeps: a DECIMAL's scale, a MySQL FLOAT(M,D)'s D; None: any."""
+        if data_type.family == INTEGER:
+            return 0
+        if data_type.family == DECIMAL:
+            return self.decimal_size(data_type)[1]
+        if data_type.family == FLOAT and self.vendor.float_scale_rounds and len(data_type.args) == 2:
+            return data_type.args[1]
+        return None
+
+    def float_scale(self) -> list[Probe]:
+        """A float written with a scale (MySQL's FLOAT(M,D), DOUBLE(M,D)) rounds every value to that
+        many decimals, however many bits its mantissa has: count the values it would round."""
+        new_s, old_s = self.scale_of(self.new), self.scale_of(self.old)
+        if self.new.family != FLOAT or new_s is None or (old_s is not None and old_s <= new_s):
+            return []
+        return [self.probe(Risk.DESTRUCTIVE, f"value(s) have more than {new_s} decimal(s) and would be rounded "
+                                             f"by {self.new.text}", f"{self.column} <> ROUND({self.column}, {new_s})")]
 
     # -- dates and times -------------------------------------------------------------------------
     def fraction_digits(self) -> list[Probe]:

@@ -93,6 +93,8 @@ class Vendor:
     max_bytes_per_char = 4
     #: Float type key -> mantissa bits: integers beyond 2**bits are rounded.
     float_mantissa_bits: Mapping[str, int] = datatypes.FLOAT_MANTISSA_BITS
+    #: Whether a float type written with two sizes, FLOAT(M,D), rounds every value to D decimals (MySQL).
+    float_scale_rounds = False
     #: Fractional-second digits of a datetime/time type written without a precision.
     default_time_precision = 6
     #: False where the database stores any value whatever the declared size (SQLite): then a

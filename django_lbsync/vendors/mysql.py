@@ -71,6 +71,7 @@ class MysqlVendor(Vendor):
     string_limits = datatypes.MYSQL_STRING_LIMITS
     max_bytes_per_char = datatypes.MYSQL_MAX_BYTES_PER_CHAR
     default_time_precision = 0  # DATETIME is DATETIME(0)
+    float_scale_rounds = True  # DOUBLE(10,2) keeps 0.30000000000000004 as 0.3
     regex_match_sql = "{value} REGEXP {pattern}"
     exact_number_type = "DECIMAL(65,30)"
     text_type = "CHAR"
