@@ -184,14 +184,17 @@ def _table(model: ModelDefinition, vendor: Vendor, models: dict, problems: list,
                 continue
             if key is not None:
                 shapes[key] = column
-        clash = seen.get(column.name.casefold())
+        # Casefolded everywhere (two properties differing only in case are a mistake on any database),
+        # after the database's own folding where it has one (MySQL: İ is i).
+        column_key = vendor.identifier_key(column.name).casefold()
+        clash = seen.get(column_key)
         if clash is not None:
             problems.append(
                 DefinitionProblem(f'maps to column "{column.name}", which property {clash} also uses',
                                   model.source, model.name, prop.name)
             )
             continue
-        seen[column.name.casefold()] = prop.name
+        seen[column_key] = prop.name
         columns.append(column)
     primary_key = tuple(vendor.column_name(p) for p in ids)
     if vendor.primary_key_first and len(primary_key) == 1:

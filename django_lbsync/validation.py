@@ -21,6 +21,8 @@ def schema_problems(schema: Schema, models: dict[str, ModelDefinition], vendor: 
     problems: list[DefinitionProblem] = []
     _foreign_key_types(schema, models, vendor, problems)
     _index_names(schema, vendor, problems)
+    _index_names_in_table(schema, vendor, problems)
+    _foreign_key_names(schema, vendor, problems)
     _set_null_on_not_null(schema, vendor, problems)
     return problems
 
@@ -64,6 +66,67 @@ def _index_names(schema: Schema, vendor: Vendor, problems: list) -> None:
                     table, f'index "{index.name}" on table {table.name} has the name of table {clash.name} (model '
                            f"{clash.model}); indexes and tables share one namespace in {where} on this database: "
                            f"rename the index", _prop(index.origin)))
+
+
+# -- index names in one table: MySQL and SQL Server -------------------------------------------------------------
+
+def _index_names_in_table(schema: Schema, vendor: Vendor, problems: list) -> None:
+    """Where index names are unique per table (MySQL, SQL Server): two indexes of one table whose names the
+    database takes as one, an index with a name the database keeps for itself (MySQL's PRIMARY), and on
+    MySQL an index named like a foreign key of its table that no index serves (InnoDB then makes one named
+    after the key). The CREATE TABLE fails ("Duplicate key name", "Incorrect index name")."""
+    if vendor.index_name_scope != "table":
+        return
+    reserved = {vendor.identifier_key(name) for name in vendor.reserved_index_names}
+    for table in schema.tables.values():
+        seen: dict[str, str] = {}
+        for index in table.indexes:
+            key = vendor.identifier_key(index.name)
+            if key in reserved:
+                problems.append(_problem(
+                    table, f'index "{index.name}" on table {table.name}: the database keeps this name for the '
+                           "primary key: rename the index", _prop(index.origin)))
+            if key in seen:
+                problems.append(_problem(
+                    table, f'index "{index.name}" on table {table.name} has the name of its index "{seen[key]}" '
+                           "as this database compares names: rename one", _prop(index.origin)))
+            else:
+                seen[key] = index.name
+        if not vendor.fk_index_takes_fk_name:
+            continue
+        leads = [table.primary_key] + [index.columns for index in table.indexes]
+        for fk in table.foreign_keys:
+            key = vendor.identifier_key(fk.name) if fk.name else None
+            served = any(tuple(vendor.identifier_key(c) for c in columns[:len(fk.columns)])
+                         == tuple(vendor.identifier_key(c) for c in fk.columns) for columns in leads)
+            if key in seen and not served:
+                problems.append(_problem(
+                    table, f'foreign key "{fk.name}" on table {table.name}: no index leads with its columns, so '
+                           f'the database makes one named "{fk.name}", the name of index "{seen[key]}": rename '
+                           "one, or index the key's columns", _prop(fk.origin)))
+
+
+# -- foreign key names: one namespace per database on MySQL (InnoDB) -------------------------------------------
+
+def _foreign_key_names(schema: Schema, vendor: Vendor, problems: list) -> None:
+    """Two foreign keys with one name (as the database compares names) where FK names are unique in the
+    whole database (InnoDB: errno 121 "Duplicate key on write or update" on the second CREATE TABLE)."""
+    if vendor.fk_name_scope != "schema":
+        return
+    seen: dict[tuple, tuple[Table, str]] = {}
+    for table in schema.tables.values():
+        for fk in table.foreign_keys:
+            if not fk.name:
+                continue
+            key = (table.schema, vendor.identifier_key(fk.name))
+            if key in seen:
+                other, other_name = seen[key]
+                problems.append(_problem(
+                    table, f'foreign key "{fk.name}" on table {table.name} has the name of foreign key '
+                           f'"{other_name}" on table {other.name} (model {other.model}); foreign key names are '
+                           "unique across the whole database here: rename one", _prop(fk.origin)))
+            else:
+                seen[key] = (table, fk.name)
 
 
 # -- foreign keys: the column's type and the referenced column's -----------------------------------------------

@@ -599,6 +599,13 @@ class Vendor:
     index_name_scope = "table"
     #: Whether index names share the tables' namespace (PostgreSQL's pg_class, SQLite's sqlite_master).
     index_names_share_table_namespace = False
+    #: Index names the database keeps for itself (MySQL's PRIMARY), compared as `identifier_key` compares.
+    reserved_index_names: tuple[str, ...] = ()
+    #: Whether an FK that no index serves (none leads with its columns) gets an index named after the FK
+    #: (InnoDB), which then must not be the name of another index of the table.
+    fk_index_takes_fk_name = False
+    #: Where a foreign key name must be unique: "table", or "schema" (InnoDB: the whole database).
+    fk_name_scope = "table"
     #: Whether an FK with ON DELETE/UPDATE SET NULL on a NOT NULL column is refused when created.
     set_null_needs_nullable_column = False
 

@@ -77,6 +77,9 @@ class MysqlVendor(Vendor):
     text_type = "CHAR"
     microseconds_sql = "MICROSECOND({})"
     fraction_reduction = "rounded (MySQL) or truncated (MariaDB)"
+    reserved_index_names = ("PRIMARY",)  # error 1280 "Incorrect index name"
+    fk_index_takes_fk_name = True
+    fk_name_scope = "schema"  # InnoDB keeps FK names per database: errno 121 on the second
     #: InnoDB takes an FK whose referenced columns lead any index, unique or not (preflight.py).
     fk_target_any_index = True
     # STRICT_ALL_TABLES: a value that does not fit is an error, not a warning with a clamped value.
@@ -182,7 +185,16 @@ class MysqlVendor(Vendor):
         problem = super().identifier_problem(name)
         if problem is None and isinstance(name, str) and name.endswith(" "):
             return f"name {name!r} ends with a space, which MySQL and MariaDB refuse"
+        if problem is None and isinstance(name, str) and any(ord(ch) > 0xFFFF for ch in name):
+            # Identifiers are utf8mb3 in the catalog: error 1300 "Invalid utf8mb4 character string".
+            return (f"name {name!r} has a character beyond U+FFFF (an emoji, say), which MySQL and MariaDB "
+                    "refuse in names")
         return problem
+
+    def identifier_key(self, name: str) -> str:
+        # MySQL compares column and index names by lower-casing each character: İ (U+0130) lowers to a
+        # plain i there, where Python's casefold gives i + a combining dot, so `xİ` and `xi` are one name.
+        return name.replace("\u0130", "i").casefold()
 
     def schema_name(self, model, own_schema=None):
         # The connector ignores `schema` in DDL (docs/loopback-rules/names.md#schema); the table lives in the
