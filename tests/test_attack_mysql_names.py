@@ -95,3 +95,33 @@ def test_an_index_named_like_the_foreign_key_it_serves_is_fine(case):
     model["indexes"] = {"fk_other": {"columns": "otherId"}}
     case.use(model, other())
     case.accepted("an index named like the foreign key it serves")
+
+
+def test_mysql_columns_casefold_would_merge_are_two_columns(live, model_dir, settings):
+    """MySQL lower-cases names; it does not casefold them: `straße` and `strasse` are two columns. The
+    diff matched them by casefold, so isactual said "in sync" with the model's column missing, and
+    autoupdate added nothing. Judged by the live catalog (tests/live_schema.py) and a raw read."""
+    from django.db import connections
+
+    from django_lbsync import ChangesRefused, autoupdate, is_actual
+
+    from . import live_schema
+
+    if live != "mysql":
+        pytest.skip("MySQL's name comparison")
+    with connections[live].cursor() as cursor:
+        cursor.execute("CREATE TABLE Thing (id int PRIMARY KEY, strasse text)")
+        cursor.execute("INSERT INTO Thing VALUES (1, 'Hauptstrasse 1')")
+    folder = model_dir({"t.json": {"name": "Thing", "idInjection": False, "properties": {
+        "id": {"type": "number", "id": True, "mysql": {"dataType": "int"}},
+        "straße": {"type": "string", "mysql": {"dataType": "text"}}}}})
+    settings.LBSYNC = {"MODELS": [str(folder)], "DATASOURCES": {"db": live}}
+    assert not is_actual(using=live)
+    with pytest.raises(ChangesRefused):  # dropping strasse loses its value: not without consent
+        autoupdate(using=live)
+    assert [c[0] for c in live_schema.describe(live, "Thing").columns] == ["id", "strasse"]
+    autoupdate(using=live, only_safe=True)
+    assert [c[0] for c in live_schema.describe(live, "Thing").columns] == ["id", "strasse", "straße"]
+    with connections[live].cursor() as cursor:
+        cursor.execute("SELECT strasse, `straße` FROM Thing")
+        assert cursor.fetchall() == (("Hauptstrasse 1", None),)

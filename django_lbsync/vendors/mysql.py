@@ -192,9 +192,10 @@ class MysqlVendor(Vendor):
         return problem
 
     def identifier_key(self, name: str) -> str:
-        # MySQL compares column and index names by lower-casing each character: İ (U+0130) lowers to a
-        # plain i there, where Python's casefold gives i + a combining dot, so `xİ` and `xi` are one name.
-        return name.replace("\u0130", "i").casefold()
+        # MySQL compares column and index names by lower-casing each character, not by casefolding: İ
+        # (U+0130) lowers to a plain i (`xİ` and `xi` are one column), and ß stays ß (`straße` and
+        # `strasse` are two: casefold made them one, and isactual called a missing column in sync).
+        return "".join("i" if ch == "\u0130" else ch.lower() for ch in name)
 
     def schema_name(self, model, own_schema=None):
         # The connector ignores `schema` in DDL (docs/loopback-rules/names.md#schema); the table lives in the
