@@ -44,8 +44,12 @@ def _index_names(schema: Schema, vendor: Vendor, problems: list) -> None:
     if vendor.index_name_scope != "schema":
         return
     tables = {}
+    implicit: dict[tuple, tuple[Table, str]] = {}  # what the database names itself (Vendor.implicit_relation_names)
     if vendor.index_names_share_table_namespace:
         tables = {(t.schema, vendor.identifier_key(t.name)): t for t in schema.tables.values()}
+        for table in schema.tables.values():
+            for name, what in vendor.implicit_relation_names(table):
+                implicit.setdefault((table.schema, vendor.identifier_key(name)), (table, what))
     seen: dict[tuple, tuple[Table, str]] = {}
     for table in schema.tables.values():
         for index in table.indexes:
@@ -59,6 +63,13 @@ def _index_names(schema: Schema, vendor: Vendor, problems: list) -> None:
                            f"{where} on this database: rename one", _prop(index.origin)))
             else:
                 seen[key] = (table, index.origin or index.name)
+            made = implicit.get(key)
+            if made is not None:
+                owner, what = made
+                problems.append(_problem(
+                    table, f'index "{index.name}" on table {table.name} has the name the database gives {what} of '
+                           f"table {owner.name} (model {owner.model}) when it creates that table: rename the index",
+                    _prop(index.origin)))
             clash = tables.get(key)
             if clash is not None:
                 where = f"schema {table.schema}" if table.schema else "the database"

@@ -599,6 +599,12 @@ class Vendor:
     index_name_scope = "table"
     #: Whether index names share the tables' namespace (PostgreSQL's pg_class, SQLite's sqlite_master).
     index_names_share_table_namespace = False
+    def implicit_relation_names(self, table) -> list[tuple[str, str]]:
+        """(name, what it is) of the relations the database itself makes and names for `table` in the
+        namespace its indexes share (`index_names_share_table_namespace`): an index of the models with one of
+        these names fails mid-run. None by default."""
+        return []
+
     #: Index names the database keeps for itself (MySQL's PRIMARY), compared as `identifier_key` compares.
     reserved_index_names: tuple[str, ...] = ()
     #: Whether an FK that no index serves (none leads with its columns) gets an index named after the FK

@@ -91,6 +91,13 @@ class PostgresqlVendor(Vendor):
     index_name_scope = "schema"
     index_names_share_table_namespace = True  # both are relations in pg_class
 
+    def implicit_relation_names(self, table) -> list[tuple[str, str]]:
+        # CREATE TABLE names the primary key's index `<table>_pkey` and a serial or identity column's sequence
+        # `<table>_<column>_seq` (ChooseRelationName), both relations in pg_class beside the indexes.
+        names = [(object_name(table.name, None, "pkey"), "the primary key's own index")] if table.primary_key else []
+        return names + [(object_name(table.name, column.name, "seq"), f"the sequence of column {column.name}")
+                        for column in table.columns if column.auto]
+
     def connection_broken(self, connection) -> bool:
         # psycopg (2 and 3) marks a connection `closed` once the server has ended it (AdminShutdown, a restart);
         # an aborted transaction on a live connection leaves it open.
@@ -392,3 +399,22 @@ def _standard_literal(text: str) -> str:
         return text
     value = re.sub(r"\\([\\'])", r"\1", match.group(1).replace("''", "'"))
     return "'" + value.replace("'", "''") + "'"
+
+
+def object_name(name1: str, name2: str | None, label: str, limit: int = 63) -> str:
+    """The name PostgreSQL makes from parts (makeObjectName in indexcmds.c): `name1[_name2]_label` in at most
+    `limit` bytes (NAMEDATALEN - 1), the longer part cut first, byte by byte, then each cut back to a whole
+    UTF-8 character."""
+    first, second = name1.encode(), (name2 or "").encode()
+    overhead = len(label.encode()) + 1 + (1 if name2 is not None else 0)
+    available = limit - overhead
+    first_size, second_size = len(first), len(second)
+    while first_size + second_size > available:
+        if first_size > second_size:
+            first_size -= 1
+        else:
+            second_size -= 1
+    parts = [first[:first_size].decode("utf-8", "ignore")]
+    if name2 is not None:
+        parts.append(second[:second_size].decode("utf-8", "ignore"))
+    return "_".join(parts + [label])
