@@ -355,3 +355,28 @@ def test_every_vendor_builds_a_type_keeping_its_literals(vendor_name, tmp_path):
     model = load_definitions(tmp_path).models["M"]
     built = vendor.column_type(model.property("p"), model)
     assert "('yes','No')" in built and built.lower() == "enum('yes','no')"
+
+
+@pytest.mark.parametrize("vendor_name, scope", [("oracle", "schema"), ("microsoft", "schema"), ("mysql", "schema"),
+                                                ("postgresql", "table"), ("sqlite", "table")])
+def test_one_foreign_key_name_on_two_tables(vendor_name, scope, tmp_path):
+    """Oracle (ORA-02264) and SQL Server (error 2714) keep constraint names unique in the schema, as InnoDB does
+    in the database: two tables' keys of one name are refused before any SQL, naming both. PostgreSQL and SQLite
+    keep them per table. Offline: the rule is the vendor's, no server needed."""
+    vendor = VENDORS[vendor_name]()
+    key = {"name": "fk_shared", "entity": "Other", "entityKey": "id", "foreignKey": "otherId"}
+    files = {
+        "other.json": {"name": "Other", "properties": {"id": {"type": "number", "id": True, "generated": False}}},
+        "a.json": {"name": "A", "properties": {"otherId": {"type": "number"}}, "foreignKeys": {"k": key}},
+        "b.json": {"name": "B", "properties": {"otherId": {"type": "number"}}, "foreignKeys": {"k": key}},
+    }
+    for file, body in files.items():
+        (tmp_path / file).write_text(json.dumps(body))
+    models = list(load_definitions(tmp_path).models.values())
+    if scope == "table":
+        build_schema(models, vendor)
+        return
+    with pytest.raises(DefinitionError) as raised:
+        build_schema(models, vendor)
+    text = str(raised.value)
+    assert "fk_shared" in text and {p.model for p in raised.value.problems} & {"A", "B"}, text

@@ -18,6 +18,7 @@ class MssqlVendor(Vendor):
     django_vendor = "microsoft"
     django_backends = ("mssql.base.DatabaseWrapper",)
     connector_key = "mssql"
+    fk_name_scope = "schema"  # a constraint is an object of its schema: error 2714 on the second of one name
     gap_hooks = catalog_sql.MssqlHooks  # no fast reader: Django's introspection API plus these
     # mssql-django's DROP TABLE first drops every FK that references the table (restored from their
     # models); views and code stay and fail until it is back; a schema-bound one makes the DROP fail.

@@ -33,6 +33,7 @@ class OracleVendor(Vendor):
     fk_on_update = False  # Oracle has ON DELETE only
     fk_actions = ("CASCADE", "SET NULL")
     index_name_scope = "schema"  # an index name is unique among the schema's indexes (not its tables)
+    fk_name_scope = "schema"  # constraint names are unique in the schema (ORA-02264 on the second)
     # 128 bytes since 12.2 (30 before). Django 5.2 supports Oracle 19 and later, but its
     # ops.max_name_length() still says 30: ours applies (docs/loopback-rules/names.md#name-length).
     name_limit = 128
