@@ -155,18 +155,30 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         problems.append(DefinitionProblem('"_meta.sources" must be a list of folder names', path=path))
         sources = None
     in_folders: list[str] = []
+    read: set[Path] = set()
     for source in sources or DEFAULT_SOURCES:
         if source.startswith("loopback/"):
             continue  # the built-ins, which ship with this package
-        folder = (path.parent / source).resolve()
-        if folder.is_dir():
+        folder = _source_folder(path, source, problems)
+        if folder is not None and folder not in read:  # a folder listed twice is read once
+            read.add(folder)
             in_folders += registry.add_folder(folder)
     for name, entry in config.items():
         if name == "_meta":
             continue
+        refused = _model_config_entry_problem(entry)
+        if refused:
+            problems.append(DefinitionProblem(refused, path=path, model=name))
+            continue
         datasource = entry.get("dataSource") if isinstance(entry, dict) else None
-        if datasource is not None and not isinstance(datasource, str):
-            problems.append(DefinitionProblem('"dataSource" must be a datasource name or null', path=path, model=name))
+        if not _js_truthy(datasource):
+            # LoopBack attaches a model whose dataSource is null, false, 0 or "" to nothing ("Use `null` or
+            # `false` to mark models not attached to any data source"); an entry that is not an object
+            # has no dataSource, and LoopBack attaches it to nothing too.
+            datasource = None
+        elif not isinstance(datasource, str):
+            problems.append(DefinitionProblem('"dataSource" must be a datasource name, null or false', path=path,
+                                              model=name))
             continue
         attach[name] = datasource
         attach_paths[name] = path
@@ -191,6 +203,54 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
                     "boot unless another datasources file defines it", path=path, model=name,
                     code=UNKNOWN_DATASOURCE))
     registry.unlisted(path, [name for name in in_folders if name not in attach])
+
+
+def _js_truthy(value: Any) -> bool:
+    """JavaScript's truthiness of a JSON value: null, false, 0 and "" are false; [] and {} are true."""
+    if value is None or value is False or value == "":
+        return False
+    return not (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
+
+
+#: Keys of a LoopBack 1.x model-config entry (the model defined in model-config.json itself), which
+#: loopback-boot refuses: "The data in model-config.json is in the unsupported 1.x format."
+_ONE_X_KEYS = ("properties", "base", "plural")
+
+
+def _model_config_entry_problem(entry: Any) -> str | None:
+    """Why loopback-boot refuses to boot with this model-config entry, or None.
+
+    It reads each entry's `options` (so `null` fails with a TypeError) and refuses the 1.x format, where
+    an entry defines the model (`properties`, `base`, `plural`, `options.base`, `options.plural`): going on
+    would silently drop what was written there."""
+    if entry is None:
+        return "a model-config entry must be an object (or false), not null: LoopBack does not boot with it"
+    if not isinstance(entry, dict):
+        return None  # LoopBack boots and attaches the model to no datasource (it warns), as we do
+    options = entry.get("options") if isinstance(entry.get("options"), dict) else {}
+    old = [key for key in _ONE_X_KEYS if _js_truthy(entry.get(key))]
+    old += [f"options.{key}" for key in ("base", "plural") if _js_truthy(options.get(key))]
+    if old:
+        return (f"{', '.join(old)} in a model-config entry is LoopBack 1.x's format, which loopback-boot refuses; "
+                "define the model in its own model JSON file")
+    return None
+
+
+def _source_folder(config: Path, source: str, problems: list[DefinitionProblem]) -> Path | None:
+    """The folder a `_meta.sources` entry names, resolved against the model-config's folder, as
+    loopback-boot resolves it (`~` and `${VAR}` are not expanded there either); None when it names no
+    folder (loopback-boot skips those too). A path no file system can hold (a NUL, a name too long) or a
+    symlink loop is a problem naming the entry: loopback-boot would not find models there either, and
+    Python would raise."""
+    try:
+        folder = (config.parent / source).resolve()
+        return folder if folder.is_dir() else None
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        shown_source = source if len(source) <= 80 else source[:80] + "..."
+        problems.append(DefinitionProblem(f'"_meta.sources" entry {shown_source!r} cannot be read as a folder: '
+                                          f"{why}", path=config))
+        return None
 
 
 def _is_list_of_strings(value: Any) -> bool:

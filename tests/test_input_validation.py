@@ -131,7 +131,7 @@ def test_model_config_shapes(tmp_path):
                      "datasources.json": {"db": "postgresql"}})
     assert problems_of(tmp_path / "model-config.json") == [
         (None, None, '"_meta.sources" must be a list of folder names'),
-        ("A", None, '"dataSource" must be a datasource name or null'),
+        ("A", None, '"dataSource" must be a datasource name, null or false'),
         (None, None, 'datasource "db" must be a JSON object'),
     ]
 
