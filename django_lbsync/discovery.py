@@ -8,6 +8,7 @@ automigrating the JSON re-creates the same tables.
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from .connecting import reachable
 from .introspect import introspect, refuse_unsound
 from .exceptions import OtherModelFiles, UnsafeLiveName
+from .jsonfiles import read_json
 from .loader import NOT_MODEL_FILES
 from .schema import Column, Schema, Table
 from .django_owned import django_owned_tables, is_django_owned
@@ -504,10 +506,14 @@ def write_models(schemas: dict[str, dict], folder: "str | os.PathLike[str]", dat
     stems = model_file_stems(names)
     targets = [_inside(folder, stem + ".json") for stem, _ in stems] + [_inside(folder, "model-config.json")]
     others = other_model_files(folder, targets)
-    if others and not force:
-        raise OtherModelFiles(folder, others)
+    config_reason = None if force else _configuration_it_would_replace(targets[-1], names)
+    if (others or config_reason) and not force:
+        raise OtherModelFiles(folder, others, targets[-1] if config_reason else None, config_reason)
+    for target in targets:  # found before writing, so a folder in the way leaves no half-written set
+        if target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, f"{target.name} is a folder", str(target))
     folder.mkdir(parents=True, exist_ok=True)
-    config: dict[str, Any] = {"_meta": {"sources": ["loopback/common/models", "./"]}}
+    config: dict[str, Any] = {"_meta": dict(_WRITTEN_META)}
     paths = []
     for definition, name, (stem, note), target in zip(definitions, names, stems, targets):
         written = WrittenFile(target, name, _table_of(definition), note)
@@ -521,6 +527,33 @@ def write_models(schemas: dict[str, dict], folder: "str | os.PathLike[str]", dat
     if report:
         report(config_file)
     return paths + [config_file.path]
+
+
+#: The `_meta` of the model-config.json discovery writes: the built-ins, and every model file of the folder.
+_WRITTEN_META = {"sources": ["loopback/common/models", "./"]}
+
+
+def _configuration_it_would_replace(path: Path, names: list[str]) -> str | None:
+    """What an existing model-config.json at `path` configures that writing one for `names` would lose, or
+    None. The one an earlier discovery wrote there (the same `_meta`, models among `names`) is replaced
+    freely, so discovery can refresh its own folder; a LoopBack app's own server/model-config.json is not.
+    A symlink is replaced, never read or followed."""
+    if path.is_symlink() or not path.exists():
+        return None
+    problems: list = []
+    data = read_json(path, problems)  # bounded: no FIFO, device or huge file is read
+    if problems or not isinstance(data, dict):
+        return "it is not a model-config.json this discovery can read" + (f" ({problems[0].message})" if problems else "")
+    reasons = []
+    if data.get("_meta") != _WRITTEN_META:
+        reasons.append("a different _meta (model sources)")
+    wanted = set(names)
+    other = [name for name in data if name != "_meta" and name not in wanted]
+    if other:
+        shown_names = ", ".join(shown(name) for name in other[:10]) + (", ..." if len(other) > 10 else "")
+        reasons.append(f"{len(other)} model{'s' if len(other) != 1 else ''} this discovery does not write "
+                       f"({shown_names})")
+    return "; ".join(reasons) or None
 
 
 def _unique_model_names(definitions: Iterable[dict]) -> list[str]:

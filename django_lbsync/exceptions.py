@@ -171,21 +171,27 @@ class DataChanged(LbsyncError):
 
 
 class OtherModelFiles(LbsyncError):
-    """Discovery: the output folder holds model files this run would not write, and the generated
-    model-config.json (whose sources include the folder) would load them with the new ones. Raised before
-    anything is written. `folder`: the output folder; `files`: those files. Commands exit 2."""
+    """Discovery: the output folder holds files this run must not touch without --force, found before
+    anything is written. `folder`: the output folder; `files`: model files this run would not write, which
+    the generated model-config.json (whose sources include the folder) would load with the new ones;
+    `config`: the folder's own model-config.json when writing would replace configuration this run does not
+    write (other models, other `_meta`), else None; `config_reason` says what. Commands exit 2."""
 
-    def __init__(self, folder: Path, files: list[Path]):
+    def __init__(self, folder: Path, files: list[Path], config: Path | None = None, config_reason: str | None = None):
         from .sqlrules import shown  # sqlrules imports this module: a top-level import would be a cycle
 
-        self.folder, self.files = folder, files
-        listed = "\n".join(f"  {shown(f.name)}" for f in files)
-        super().__init__(
-            f"{shown(str(folder))} already holds {len(files)} model file{'s' if len(files) != 1 else ''} this "
-            "discovery would not write; the model-config.json written there would load "
-            f"{'them' if len(files) != 1 else 'it'} with the discovered models. Nothing was written. Remove "
-            f"{'them' if len(files) != 1 else 'it'}, choose an empty folder, or pass --force to write anyway:\n"
-            + listed)
+        self.folder, self.files, self.config, self.config_reason = folder, files, config, config_reason
+        parts = []
+        if files:
+            them = "them" if len(files) != 1 else "it"
+            parts.append(f"{shown(str(folder))} already holds {len(files)} model file{'s' if len(files) != 1 else ''} "
+                         f"this discovery would not write; the model-config.json written there would load {them} "
+                         "with the discovered models:\n" + "\n".join(f"  {shown(f.name)}" for f in files))
+        if config is not None:
+            parts.append(f"{shown(str(config))} would be replaced, and it holds what this discovery would not "
+                         f"write: {config_reason}")
+        super().__init__("\n".join(parts) + "\nNothing was written. Move them away, choose an empty folder, or pass "
+                         "--force to write anyway.")
 
 
 class RefusedValue(LbsyncError, ValueError):
