@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from contextlib import contextmanager
 from typing import Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -86,10 +87,14 @@ def sqlite_file_problem(connection, conn_params: dict, may_create: bool) -> str 
     if not os.path.exists(path):
         return None if may_create else "no such database file"
     try:
-        with open(path, "rb") as file:
-            header = file.read(SQLITE_HEADER_SIZE)
+        # Without blocking: a FIFO (or a device) at the path would otherwise hang a read-only command here.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None  # unreadable: the driver says why
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return "not a regular file, so not a database"
+        header = file.read(SQLITE_HEADER_SIZE)
     if header and (len(header) < SQLITE_HEADER_SIZE or not header.startswith(SQLITE_MAGIC)):
         return "file is not a database"  # what SQLite says on the first query; an empty file is a new database
     return None

@@ -645,3 +645,16 @@ def test_a_file_that_is_not_a_sqlite_database_is_unreachable_on_every_command(tm
             assert err.strip().splitlines() == [
                 f"cannot connect to database 'sqlite_junk' (sqlite {junk}): file is not a database"], (call, result)
     assert junk.read_bytes() == NOT_A_DATABASE  # untouched
+
+
+def test_a_fifo_where_the_sqlite_file_should_be_is_unreachable_at_once(tmp_path):
+    """A FIFO (or a device) at the database path: opening it to read the header blocked every read-only command
+    for ever (no writer ever comes); it is not a database, said at once (the subprocess has 120 s)."""
+    fifo = tmp_path / "pipe.sqlite3"
+    os.mkfifo(fifo)
+    aliases = {"sqlite_pipe": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(fifo)}}
+    calls = [["command", "isactual", [], "sqlite_pipe"], ["api", "is_actual", "sqlite_pipe"]]
+    (command, api_call) = run_calls(tmp_path, aliases, "sqlite_pipe", calls)
+    code, out, err, seconds = command
+    assert code == EXIT_UNREACHABLE and "not a regular file" in err and seconds < 30, command
+    assert api_call.startswith("DatabaseUnreachable: ") and "not a regular file" in api_call, api_call
