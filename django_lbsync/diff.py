@@ -38,7 +38,7 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
             if not inline_fks:
                 changes.extend(AddForeignKey(table, fk) for fk in table.foreign_keys)
             continue
-        changes.extend(_column_changes(live_table, table, vendor))
+        changes.extend(_column_changes(live_table, table, vendor, notes))
         generators, generator_notes = _missing_generators(live_table, table, vendor)
         changes.extend(generators)
         notes.extend(generator_notes)
@@ -73,17 +73,36 @@ def _keyed(names: Iterable[str], vendor: Vendor) -> tuple[str, ...]:
     return tuple(vendor.identifier_key(n) for n in names)
 
 
-def _column_changes(live: Table, desired: Table, vendor: Vendor) -> list[Change]:
+def _column_changes(live: Table, desired: Table, vendor: Vendor, notes: list[Note]) -> list[Change]:
     live_columns = {vendor.identifier_key(c.name): c for c in live.columns}
     desired_columns = {vendor.identifier_key(c.name): c for c in desired.columns}
     added, removed, common = differences(live_columns, desired_columns)
     out: list[Change] = [AddColumn(desired, desired_columns[k]) for k in added]
     for key in common:
+        if live_columns[key].generated:
+            notes.append(_generated_column_note(live, live_columns[key], desired_columns[key]))
+            continue
         kinds = column_kinds(live_columns[key], desired_columns[key], vendor)
         if kinds:
             out.append(AlterColumn(desired, live_columns[key], desired_columns[key], kinds))
-    out.extend(DropColumn(desired, live_columns[k]) for k in removed)
+    for key in removed:
+        column = live_columns[key]
+        if column.generated:  # computed from other columns, holding no data of its own: not drift, kept
+            notes.append(Note(live.key, f"generated column {column.name} ({column.generated}) is not declared by "
+                                        "any model; kept", False))
+        else:
+            out.append(DropColumn(desired, column))
     return out
+
+
+def _generated_column_note(live: Table, column: Column, desired: Column) -> Note:
+    """A model property whose column is a generated one (docs/unmanaged-objects.md#generated-columns): the model
+    describes a column LoopBack writes, the database computes this one and refuses values for it. autoupdate never
+    alters it (its expression is no default, and MySQL/MariaDB refuse MODIFY of it), so isactual stays false."""
+    return Note(live.key, f"column {column.name} is a generated column ({column.generated}: the database computes "
+                          f"its values and refuses any written to it), but {desired.origin or 'a model property'} "
+                          "maps to it; autoupdate does not alter or drop generated columns: map the property to "
+                          "another column, or replace the generated column by hand", True)
 
 
 def _missing_generators(live: Table, desired: Table, vendor: Vendor) -> tuple[list[Change], list[Note]]:
@@ -97,7 +116,7 @@ def _missing_generators(live: Table, desired: Table, vendor: Vendor) -> tuple[li
     notes = []
     for column in desired.columns:
         live_column = live_columns.get(vendor.identifier_key(column.name))
-        if (column.auto and live_column is not None and not live_column.auto
+        if (column.auto and live_column is not None and not live_column.auto and not live_column.generated
                 and not vendor.generates_without_keyword(live_column, live)):
             if vendor.adds_generators:
                 changes.append(AddGenerator(desired, live_column, column))

@@ -134,8 +134,12 @@ def _copies_back(editor, table: str) -> bool:
             cursor.execute("SELECT count(*) FROM sqlite_master")
             editor._lbsync_schema_objects = cursor.fetchone()[0]
         limit = max(SMALL_TABLE_ROWS, ROWS_PER_SCHEMA_OBJECT * editor._lbsync_schema_objects)
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {editor.quote_name(table)} LIMIT {int(limit)})")
-        decided[table] = cursor.fetchone()[0] < limit
+        # A table with generated columns is never rebuilt (_refuse_what_cannot_be_kept), so a column added to it
+        # or dropped from it keeps ALTER TABLE, which SQLite runs with them in place.
+        cursor.execute(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM {editor.quote_name(table)} LIMIT {int(limit)})), "
+                       "(SELECT count(*) FROM pragma_table_xinfo(%s) WHERE hidden IN (2, 3))", [table])
+        rows, generated = cursor.fetchone()
+        decided[table] = rows < limit and not generated
     return decided[table]
 
 

@@ -24,6 +24,9 @@ class Column:
     check: str | None = field(default=None, compare=False)  # SQLite: the column's CHECK clause(s), as stored
     on_update: str | None = field(default=None, compare=False)  # MySQL: `CURRENT_TIMESTAMP[(n)]`
     comment: str | None = field(default=None, compare=False)  # MySQL: the column comment (a value, not SQL)
+    # Live only: "VIRTUAL" or "STORED" for a generated column (`GENERATED ALWAYS AS (expr)`), whose values the
+    # database computes: autoupdate never alters or drops it, and its expression is no default (diff.py).
+    generated: str | None = field(default=None, compare=False)
 
     def with_origin(self, origin: str | None) -> Column:
         """This column for another property of the same shape (desired._shape_key): a copy that differs only

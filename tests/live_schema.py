@@ -18,6 +18,7 @@ class LiveTable:
     auto: set[str] = field(default_factory=set)  # auto-increment / serial / identity columns
     indexes: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)  # name -> (cols with " DESC", unique)
     foreign_keys: dict[str, tuple] = field(default_factory=dict)  # name -> (cols, ref table, ref cols, on delete, on update)
+    generated: dict[str, str] = field(default_factory=dict)  # generated column -> "VIRTUAL" / "STORED"
 
     @property
     def column_types(self) -> dict[str, str]:
@@ -61,13 +62,15 @@ def _postgresql(cursor, table, schema):
     live = LiveTable()
     cursor.execute(
         "SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), "
-        "  a.attidentity "
+        "  a.attidentity, a.attgenerated "
         "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         [qualified],
     )
-    for name, type_, nullable, default, identity in cursor.fetchall():
-        if (default and default.startswith("nextval(")) or identity:
+    for name, type_, nullable, default, identity, generated in cursor.fetchall():
+        if generated:  # pg_attrdef holds the generation expression: no default
+            live.generated[name] = {"s": "STORED", "v": "VIRTUAL"}[generated]
+        elif (default and default.startswith("nextval(")) or identity:
             live.auto.add(name)  # SERIAL = integer + owned sequence default; or an identity column
         elif default is not None:
             live.defaults[name] = default
@@ -111,6 +114,9 @@ def _mysql(cursor, table, schema):
     )
     for name, type_, nullable, default, extra, _key in cursor.fetchall():
         live.columns.append((name, type_.upper(), nullable == "YES"))
+        words = extra.upper().split()
+        if "GENERATED" in words:  # `VIRTUAL GENERATED` / `STORED GENERATED` (not MySQL 8's `DEFAULT_GENERATED`)
+            live.generated[name] = "VIRTUAL" if "VIRTUAL" in words else "STORED"
         if "auto_increment" in extra:
             live.auto.add(name)
         if default is not None and default != "NULL":
@@ -144,9 +150,13 @@ def _mysql(cursor, table, schema):
 
 def _sqlite(cursor, table, schema):
     live = LiveTable()
-    cursor.execute(f'PRAGMA table_info("{table}")')
+    cursor.execute(f'PRAGMA table_xinfo("{table}")')  # table_info leaves generated columns out
     pk = []
-    for _cid, name, type_, notnull, default, pk_position in cursor.fetchall():
+    for _cid, name, type_, notnull, default, pk_position, hidden in cursor.fetchall():
+        if hidden not in (0, 2, 3):  # 1: a virtual table's hidden column
+            continue
+        if hidden:
+            live.generated[name] = "VIRTUAL" if hidden == 2 else "STORED"
         live.columns.append((name, type_.lower(), not notnull))  # SQLite upper-cases some names
         if default is not None:
             live.defaults[name] = default

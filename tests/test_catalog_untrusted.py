@@ -52,13 +52,13 @@ class RowsCursor:
 CATALOGS = {
     "postgresql": (pg_catalog.read_tables, [
         [("public",)],
-        [("public", "t", "id", "integer", False, "nextval('t_id_seq'::regclass)", "", "r", 10, 1, None),
-         ("public", "t", "a", "text", True, None, "", "r", 10, 2, None),
-         ("public", "t", "u_id", "integer", True, None, "", "r", 10, 3, None),
-         ("public", "u", "id", "integer", False, None, "a", "r", 11, 1, None)],
-        [("public", "t", "t_pkey", True, True, 10, [1], [0], False, False, 1, 1, "btree"),
-         ("public", "t", "t_a_idx", False, False, 10, [2], [0], False, False, 1, 1, "btree"),
-         ("public", "u", "u_pkey", True, True, 11, [1], [0], False, False, 1, 1, "btree")],
+        [("public", "t", "id", "integer", False, "nextval('t_id_seq'::regclass)", "", "r", 10, 1, None, ""),
+         ("public", "t", "a", "text", True, None, "", "r", 10, 2, None, ""),
+         ("public", "t", "u_id", "integer", True, None, "", "r", 10, 3, None, ""),
+         ("public", "u", "id", "integer", False, None, "a", "r", 11, 1, None, "")],
+        [("public", "t", "t_pkey", True, True, 10, [1], [0], False, None, 1, 1, "btree"),
+         ("public", "t", "t_a_idx", False, False, 10, [2], [0], False, None, 1, 1, "btree"),
+         ("public", "u", "u_pkey", True, True, 11, [1], [0], False, None, 1, 1, "btree")],
         [("public", "t", "t_u_fk", ["u_id"], "public", "u", ["id"], "a", "a")],
     ]),
     "mysql": (mysql_catalog.read_tables, [
@@ -78,8 +78,8 @@ CATALOGS = {
         [("t", 'CREATE TABLE "t" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "a" text NULL, '
                '"u_id" integer NULL CONSTRAINT "t_u_fk" REFERENCES "u" ("id"))', "table"),
          ("u", 'CREATE TABLE "u" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT)', "table")],
-        [("t", "id", "integer", 1, None, 1), ("t", "a", "text", 0, None, 0), ("t", "u_id", "integer", 0, None, 0),
-         ("u", "id", "integer", 1, None, 1)],
+        [("t", "id", "integer", 1, None, 1, 0), ("t", "a", "text", 0, None, 0, 0),
+         ("t", "u_id", "integer", 0, None, 0, 0), ("u", "id", "integer", 1, None, 1, 0)],
         [("t", "t_a_idx", 0, "c", 0, "a", 0)],
         [("t", 0, "u_id", "u", "id", "NO ACTION", "NO ACTION")],
     ]),
@@ -150,9 +150,9 @@ def test_a_primary_key_of_a_table_made_again_between_the_reads_is_out_of_sync_no
     """PostgreSQL: the index query sees `t` made again (a new oid, 20) after the column query read the old one;
     the key's attribute number names no column read. This is the row that made diff.py:48 raise TypeError."""
     answers = [list(rows) for rows in CATALOGS["postgresql"][1]]
-    answers[2] = [("public", "t", "t_pkey", True, True, 20, [1], [0], False, False, 1, 1, "btree"),
-                  ("public", "t", "t_a_idx", False, False, 20, [2], [0], False, False, 1, 1, "btree"),
-                  ("public", "u", "u_pkey", True, True, 11, [1], [0], False, False, 1, 1, "btree")]
+    answers[2] = [("public", "t", "t_pkey", True, True, 20, [1], [0], False, None, 1, 1, "btree"),
+                  ("public", "t", "t_a_idx", False, False, 20, [2], [0], False, None, 1, 1, "btree"),
+                  ("public", "u", "u_pkey", True, True, 11, [1], [0], False, None, 1, 1, "btree")]
     live = _read("postgresql", answers)
     assert live.tables["t"].primary_key == ("",)
     plan = diff(live, _desired("postgresql"), VENDORS["postgresql"]())

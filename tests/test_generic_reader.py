@@ -257,6 +257,46 @@ def test_both_readers_agree_on_index_methods_include_and_untyped_columns(live):
         assert generic.tables["gpkincl"].primary_key == ("a",)
 
 
+#: Per database: a table with generated columns, and the generated columns both readers must report
+#: ({column: "VIRTUAL" / "STORED"}, none with a default).
+GENERATED = {
+    "sqlite": (
+        ['CREATE TABLE "ggen" ("id" integer PRIMARY KEY, "a" integer DEFAULT 1, '
+         '"v" integer GENERATED ALWAYS AS (a + 1) VIRTUAL, "s" text GENERATED ALWAYS AS (a * 2) STORED NOT NULL, '
+         '"bare" AS (a))'],
+        {"v": "VIRTUAL", "s": "STORED", "bare": "VIRTUAL"},
+        {},
+    ),
+    "mysql": (
+        ["CREATE TABLE `ggen` (`id` int PRIMARY KEY, `a` int DEFAULT 1, `v` int GENERATED ALWAYS AS (a + 1) VIRTUAL, "
+         "`s` int AS (a * 2) PERSISTENT, `t` int GENERATED ALWAYS AS (a * 3) STORED)"],
+        {"v": "VIRTUAL", "s": "STORED", "t": "STORED"},
+        {},
+    ),
+    "postgresql": (
+        ['CREATE TABLE "ggen" ("id" integer PRIMARY KEY, "a" integer DEFAULT 1, "b" integer, "spot" point, '
+         '"s" integer GENERATED ALWAYS AS (a * 2) STORED)'],
+        {"s": "STORED"},
+        {},
+    ),
+}
+
+
+def test_both_readers_agree_on_generated_columns(live):
+    """The SQLite fast reader left them out (pragma_table_info), PostgreSQL's readers gave the generation
+    expression as the default."""
+    vendor = connections[live].vendor
+    statements, generated, exclusions = GENERATED[vendor]
+    execute(live, *statements)
+    fast, generic, _, _ = read_both(live)
+    assert_identical(fast, generic)
+    table = generic.tables["ggen"]
+    assert {c.name: c.generated for c in table.columns if c.generated} == generated
+    assert all(table.column(name).default is None for name in generated)
+    assert table.column("a").default == "1" and table.column("a").generated is None
+    assert table.indexes == ()
+
+
 def test_the_search_path_is_restored(live):
     if connections[live].vendor != "postgresql":
         pytest.skip("only PostgreSQL's generic reader changes a session setting (the search path)")

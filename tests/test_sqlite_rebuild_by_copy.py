@@ -69,7 +69,7 @@ def test_rebuild_keeps_rows_indexes_and_triggers_either_way(sqlite_db, use_model
         assert holding and all(s.upper().startswith("CREATE TEMP TABLE") for s in holding), holding
         # Three rebuilds of one table: the schema's size and the table's rows are counted once for the run.
         assert sum("count(*) FROM sqlite_master" in s for s in sent) == 1
-        assert sum(s.startswith('SELECT count(*) FROM (SELECT 1 FROM "Thing"') for s in sent) == 1
+        assert sum('count(*) FROM (SELECT 1 FROM "Thing"' in s for s in sent) == 1  # with its generated columns
     else:
         assert schema_rewrites  # the path taken for big tables is still Django's own
     assert is_actual(using=ALIAS)

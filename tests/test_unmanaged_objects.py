@@ -578,3 +578,90 @@ def test_postgresql_names_rules_and_policies_of_other_tables_that_the_cascade_dr
     assert asked[0].lost == []
     assert execute(live, "SELECT count(*) FROM pg_rewrite WHERE rulename = 'audit_copy'") == [(0,)]  # as named
     assert execute(live, "SELECT count(*) FROM pg_policy WHERE polname = 'audit_pol'") == [(0,)]
+
+
+# -- generated columns and exclusion constraints: read, never altered or dropped ------------------------------
+
+#: A VIRTUAL and a STORED generated column added by hand where the database has both (PostgreSQL before 18:
+#: STORED only; SQLite's ALTER TABLE adds VIRTUAL ones only), MariaDB spelling STORED as PERSISTENT.
+GENERATED_COLUMNS = {
+    "sqlite": ['ALTER TABLE "Thing" ADD COLUMN "plus" integer GENERATED ALWAYS AS (a + 1) VIRTUAL'],
+    "postgresql": ['ALTER TABLE "thing" ADD COLUMN "plus" integer GENERATED ALWAYS AS (a + 1) STORED',
+                   'ALTER TABLE "thing" ADD COLUMN "twice" integer GENERATED ALWAYS AS (a * 2) STORED'],
+    "mysql": ["ALTER TABLE `Thing` ADD COLUMN `plus` int GENERATED ALWAYS AS (a + 1) VIRTUAL, "
+              "ADD COLUMN `twice` int AS (a * 2) PERSISTENT"],
+}
+GENERATED_KINDS = {"sqlite": {"plus": "VIRTUAL"}, "postgresql": {"plus": "STORED", "twice": "STORED"},
+                   "mysql": {"plus": "VIRTUAL", "twice": "STORED"}}
+
+
+def isactual_command(alias) -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("isactual", database=alias, stdout=out)
+    except SystemExit as exc:
+        return exc.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_generated_columns_are_read_and_never_altered_or_dropped(live, use_models, model_dir):
+    """Before: SQLite's reader did not see the column (a property mapped to it planned ADD COLUMN, which SQLite
+    refused as a duplicate); PostgreSQL read its expression as a default (DROP DEFAULT, refused by the server);
+    every database planned DROP COLUMN of an undeclared one (PostgreSQL, MariaDB dropped it)."""
+    from .live_schema import describe
+
+    use_models(live, thing(model_dir, {"a": "number"}))
+    automigrate(using=live)
+    table = table_name(live)
+    for statement in GENERATED_COLUMNS[vendor(live)]:
+        execute(live, statement)
+    execute(live, f"INSERT INTO {q(live, table)} (a) VALUES (5)")
+    kinds = GENERATED_KINDS[vendor(live)]
+    assert describe(live, table).generated == kinds
+
+    # No model declares them: not drift, kept (a note), nothing to do.
+    assert is_actual(using=live), get_plan(using=live).describe()
+    plan = get_plan(using=live, prune=True)
+    assert plan.changes == () and all(f"generated column {name}" in " ".join(n.message for n in plan.notes)
+                                      for name in kinds)
+    assert autoupdate(using=live, prune=True, allow_destructive=True).applied == []
+    assert describe(live, table).generated == kinds
+
+    # A property maps to one: a blocking note that says why, no ALTER, and autoupdate runs without an error.
+    use_models(live, thing(model_dir, {"a": "number", "plus": {"type": "number", "default": 3}}))
+    assert not is_actual(using=live)
+    plan = get_plan(using=live)
+    assert plan.changes == ()
+    (note,) = [n for n in plan.notes if n.blocks_sync]
+    assert "column plus is a generated column" in note.message and "Thing.plus" in note.message
+    code, text = isactual_command(live)
+    assert code == 1 and "column plus is a generated column" in text
+    out = StringIO()
+    call_command("autoupdate", database=live, interactive=False, stdout=out, stderr=StringIO())
+    assert "column plus is a generated column" in out.getvalue()
+    after = describe(live, table)
+    assert after.generated == kinds and "plus" not in after.defaults
+    # Still computed by the database.
+    assert execute(live, f"SELECT {q(live, 'plus')} FROM {q(live, table)}") == [(6,)]
+
+
+def test_columns_are_added_and_dropped_next_to_generated_ones(live, use_models, model_dir):
+    """Before: on SQLite a small table's column add or drop took the rebuild-by-copy path, which refuses a table
+    with generated columns, so autoupdate could not add a column next to one."""
+    from .live_schema import describe
+
+    use_models(live, thing(model_dir, {"a": "number", "gone": "string"}))
+    automigrate(using=live)
+    table = table_name(live)
+    for statement in GENERATED_COLUMNS[vendor(live)]:
+        execute(live, statement)
+    execute(live, f"INSERT INTO {q(live, table)} (a) VALUES (5)")
+    use_models(live, thing(model_dir, {"a": "number", "size": "number"}))
+    result = autoupdate(using=live, allow_destructive=True)
+    assert sorted(c.kind for c in result.applied) == ["add_column", "drop_column"]
+    assert is_actual(using=live)
+    after = describe(live, table)
+    assert "size" in after.column_types and "gone" not in after.column_types
+    assert after.generated == GENERATED_KINDS[vendor(live)]
+    assert execute(live, f"SELECT a, {q(live, 'plus')} FROM {q(live, table)}") == [(5, 6)]
+

@@ -101,7 +101,7 @@ def _is_sound(table: Table) -> bool:
         if (type(c.name) is not str or type(c.type) is not str or type(c.null) is not bool
                 or type(c.auto) is not bool or type(c.default) not in optional or type(c.collation) not in optional
                 or type(c.check) not in optional or type(c.on_update) not in optional
-                or type(c.comment) not in optional):
+                or type(c.comment) not in optional or type(c.generated) not in optional):
             return False
     if any(type(n) is not str for n in table.primary_key):
         return False
@@ -143,7 +143,8 @@ def _sound_column(column: Column) -> Column | None:
     default = _text(column.default)
     return _same(column, name=name, type=_text(column.type) or "", null=bool(column.null), default=default,
                  auto=bool(column.auto), collation=_text(column.collation), check=_text(column.check),
-                 on_update=_text(column.on_update), comment=_text(column.comment))
+                 on_update=_text(column.on_update), comment=_text(column.comment),
+                 generated=_text(column.generated))
 
 
 def _sound_index(index: Index) -> Index | None:

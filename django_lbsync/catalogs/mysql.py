@@ -52,11 +52,15 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
             default = None
         auto = "auto_increment" in (extra or "").lower()
         kept = _mysql_kept_attributes(extra, collation, table_collations.get((schema, table)), comment)
+        generated = mysql_generated(extra)
+        if generated:
+            default = None  # the generation expression (GENERATION_EXPRESSION) is no default
         if kept.get("on_update") and nullable == "NO" and default and _ZERO_DATE.match(default):
             # MariaDB gives a NOT NULL column with ON UPDATE an implicit zero-date default: not a default
             # anybody wrote, so not one to compare (keeping ON UPDATE must not look like drift).
             default = None
-        out.columns[key(schema, table)].append(Column(column, type_, nullable == "YES", default, auto, **kept))
+        out.columns[key(schema, table)].append(Column(column, type_, nullable == "YES", default, auto,
+                                                      generated=generated, **kept))
         if table_type != "BASE TABLE":
             out.views.add(key(schema, table))
     cursor.execute(
@@ -122,8 +126,19 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
 
 #: EXTRA's ON UPDATE clause: MariaDB `on update current_timestamp(3)`, MySQL `on update CURRENT_TIMESTAMP(3)`.
 _MYSQL_ON_UPDATE = re.compile(r"\bon update (current_timestamp|now|localtime|localtimestamp)(?:\((\d)?\))?", re.I)
+#: EXTRA of a generated column: `VIRTUAL GENERATED`, `STORED GENERATED` (MySQL 5.7+, MariaDB 10.2+, which also
+#: accepts PERSISTENT for STORED). Not MySQL 8's `DEFAULT_GENERATED`: that is a plain column with an expression default.
+_MYSQL_GENERATED = re.compile(r"\b(VIRTUAL|STORED|PERSISTENT)\s+GENERATED\b", re.I)
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9_]+\Z")
 _ZERO_DATE = re.compile(r"'?0000-00-00 00:00:00(\.0+)?'?\Z")
+
+
+def mysql_generated(extra: str | None) -> str | None:
+    """Column.generated from EXTRA: "VIRTUAL", "STORED", or None for a plain column."""
+    match = _MYSQL_GENERATED.search(extra or "")
+    if match is None:
+        return None
+    return "VIRTUAL" if match.group(1).upper() == "VIRTUAL" else "STORED"
 
 
 def _mysql_kept_attributes(extra: str | None, collation: str | None, table_collation: str | None,
@@ -229,7 +244,10 @@ class MySQLHooks(GapHooks):
         kept = _mysql_kept_attributes(info.extra, info.collation, None, info.comment)
         if kept.get("on_update") and not column.null and default and _ZERO_DATE.match(default):
             default = None  # MariaDB's implicit zero-date default of a NOT NULL ... ON UPDATE column
-        return _with(column, default=default, **kept)
+        generated = mysql_generated(info.extra)
+        if generated:
+            default = None  # as the fast reader
+        return _with(column, default=default, generated=generated, **kept)
 
     def foreign_keys(self, facts, table, entries):
         # Django drops a key to another database and keeps one referenced column: the hook has them all.

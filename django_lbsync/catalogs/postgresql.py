@@ -10,6 +10,8 @@ from .builder import TableBuilder
 from .hooks import GapHooks, _with, django_index_method
 
 _PG_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+#: pg_attribute.attgenerated -> Column.generated ('s' since PostgreSQL 12, 'v' since 18; '' for a plain column).
+PG_GENERATED = {"s": "STORED", "v": "VIRTUAL"}
 
 
 def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
@@ -27,7 +29,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
         "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind, c.oid, a.attnum, "
         # A collation other than the type's own; ALTER ... TYPE would reset it unless written again.
-        "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END "
+        "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, a.attgenerated "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
         "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
@@ -37,7 +39,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         [wanted],
     )
     attnames: dict[tuple[int, int], str] = {}
-    for schema, table, column, type_, null, default, identity, relkind, oid, attnum, collation in cursor.fetchall():
+    for schema, table, column, type_, null, default, identity, relkind, oid, attnum, collation, \
+            generated in cursor.fetchall():
         attnames[(oid, attnum)] = column
         if relkind in ("v", "m"):
             out.views.add(key(schema, table))
@@ -45,8 +48,13 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         auto = bool(identity) or bool(default and default.startswith("nextval("))
         if collation and sqlrules.identifier_problem(collation, '"'):
             collation = None  # untrusted catalog text: a name that could leave its quotes is not written
+        # A generated column's expression sits in pg_attrdef as a default would: it is none (the server refuses
+        # SET / DROP DEFAULT on that column).
+        generated = PG_GENERATED.get(generated)
+        if generated:
+            default = None
         out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto,
-                                                      collation=collation))
+                                                      collation=collation, generated=generated))
     # Index columns come as attribute numbers, named from the column rows above (no subquery per index).
     cursor.execute(
         "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
@@ -130,9 +138,10 @@ class PostgreSQLHooks(GapHooks):
         facts = {"types": {}, "collations": {}, "opaque": set(), "fk_details": {}}
         # Types as DDL spells them (Django gives only the type OID), and a collation other than the
         # type's own (Django reports any non-default collation, the type's own included).
-        for table, column, type_, collation in self._rows(
+        facts["generated"] = {}
+        for table, column, type_, collation, generated in self._rows(
             "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
-            "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END "
+            "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, a.attgenerated "
             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
             "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
@@ -141,6 +150,8 @@ class PostgreSQLHooks(GapHooks):
             [self.default_schema],
         ):
             facts["types"][(table, column)] = type_
+            if generated in PG_GENERATED:  # Django gives the generation expression as the default
+                facts["generated"][(table, column)] = PG_GENERATED[generated]
             if collation and not sqlrules.identifier_problem(collation, '"'):
                 facts["collations"][(table, column)] = collation
         # Partial indexes (Django reports the definition of expression indexes only), and indexes with INCLUDE
@@ -176,6 +187,9 @@ class PostgreSQLHooks(GapHooks):
     def column(self, facts, table, info, primary_key):
         column = super().column(facts, table, info, primary_key)
         collation = facts["collations"].get((table, info.name))
+        generated = facts["generated"].get((table, info.name))
+        if generated:  # as the fast reader: the generation expression is no default
+            column = _with(column, default=None, generated=generated)
         return _with(column, collation=collation)
 
     def index(self, facts, table, name, entry):

@@ -13,6 +13,8 @@ from .builder import TableBuilder
 from .hooks import GapHooks, _with
 
 _SQLITE_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+#: pragma_table_xinfo's `hidden` of a generated column -> Column.generated.
+SQLITE_GENERATED = {2: "VIRTUAL", 3: "STORED"}
 
 
 def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
@@ -34,15 +36,17 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
             ddl = _sqlite_clauses(sql)
             clauses[table] = ddl if ddl.columns else None  # None: no column clause to look up
             out.checks[(None, table)] = tuple(ddl.checks)
+    # pragma_table_xinfo, not pragma_table_info: the latter leaves out generated columns (hidden 2: VIRTUAL,
+    # 3: STORED), which are columns of the table all the same; hidden 1 is a virtual table's hidden column.
     cursor.execute(
-        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
-        f"FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.{kinds} AND m.name NOT LIKE 'sqlite_%' "
-        "ORDER BY m.name, p.cid"
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+        f"FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.{kinds} AND m.name NOT LIKE 'sqlite_%' "
+        "AND p.hidden IN (0, 2, 3) ORDER BY m.name, p.cid"
     )
     pks: dict[str, list] = defaultdict(list)
     no_clauses = sqlite_ddl.ColumnClauses()
     columns_of = out.columns
-    for table, column, type_, notnull, default, pk, in cursor.fetchall():
+    for table, column, type_, notnull, default, pk, hidden in cursor.fetchall():
         sql = create_sql.get(table)
         if sql is None:  # made by another connection between the two reads: the next run sees it whole
             continue
@@ -55,7 +59,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         kept = ddl.column(text) if ddl is not None else no_clauses
         # A primary key column holds no NULLs whatever its declaration says (`id integer PRIMARY KEY`).
         columns_of[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto,
-                                                collation=kept.collation, check=kept.check))
+                                                collation=kept.collation, check=kept.check,
+                                                generated=SQLITE_GENERATED.get(hidden)))
         if pk:
             pks[table].append((pk, column))
     for table, columns in pks.items():
@@ -156,12 +161,17 @@ class SQLiteHooks(GapHooks):
                 facts["ddl"][name] = sqlite_ddl.parse_create_table(sql or "")
             except sqlite_ddl.UnreadableDDL:
                 facts["ddl"][name] = sqlite_ddl.TableDDL()
-        # Composite primary key order: Django lists key columns in table order, not key order.
-        for table, column, position in self._rows(
-            "SELECT m.name, p.name, p.pk FROM sqlite_master m, pragma_table_info(m.name) p "
-            "WHERE m.type = 'table' AND p.pk > 0"
+        # Composite primary key order (Django lists key columns in table order, not key order), and the
+        # generated columns (Django lists them as plain ones), in one read.
+        facts["generated"] = {}
+        for table, column, position, hidden in self._rows(
+            "SELECT m.name, p.name, p.pk, p.hidden FROM sqlite_master m, pragma_table_xinfo(m.name) p "
+            "WHERE m.type = 'table' AND (p.pk > 0 OR p.hidden IN (2, 3))"
         ):
-            facts["pk"][table].append((position, column))
+            if position:
+                facts["pk"][table].append((position, column))
+            if hidden in SQLITE_GENERATED:
+                facts["generated"][(table, column)] = SQLITE_GENERATED[hidden]
         grouped: dict = defaultdict(lambda: ([], []))
         for table, name, origin, partial, column, desc in self._rows(
             "SELECT m.name, il.name, il.origin, il.partial, ii.name, ii.\"desc\" "
@@ -240,7 +250,8 @@ class SQLiteHooks(GapHooks):
         if ddl is None:  # a view
             return column
         kept = ddl.column(info.name)
-        return _with(column, collation=kept.collation, check=kept.check)
+        return _with(column, collation=kept.collation, check=kept.check,
+                     generated=facts["generated"].get((table, info.name)))
 
     def index(self, facts, table, name, entry):
         index = super().index(facts, table, name, entry)
