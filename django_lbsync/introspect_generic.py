@@ -66,7 +66,8 @@ def _read_scope(connection, cursor, hooks: GapHooks, schema: str | None, views: 
 def _table(hooks, facts, schema, name, view, description, constraints) -> Table:
     primary_key = hooks.primary_key(facts, name, _primary_key(constraints))
     columns = tuple(hooks.column(facts, name, info, primary_key) for info in description)
-    indexes = [hooks.index(facts, name, key, entry) for key, entry in constraints.items() if _is_index(entry)]
+    indexes = [hooks.index(facts, name, key, entry) for key, entry in constraints.items()
+               if _is_index(entry) or hooks.constraint_index(facts, name, key)]
     fks = hooks.foreign_keys(facts, name, {k: e for k, e in constraints.items() if e.get("foreign_key")})
     return Table(
         name=name,

@@ -19,6 +19,8 @@ class LiveTable:
     indexes: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)  # name -> (cols with " DESC", unique)
     foreign_keys: dict[str, tuple] = field(default_factory=dict)  # name -> (cols, ref table, ref cols, on delete, on update)
     generated: dict[str, str] = field(default_factory=dict)  # generated column -> "VIRTUAL" / "STORED"
+    # name -> (contype, index name): constraints other than the primary key and foreign keys (PostgreSQL only)
+    constraints: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     @property
     def column_types(self) -> dict[str, str]:
@@ -102,6 +104,13 @@ def _postgresql(cursor, table, schema):
     actions = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
     for name, cols, ref, ref_cols, on_delete, on_update in cursor.fetchall():
         live.foreign_keys[name] = (tuple(cols), ref.strip('"'), tuple(ref_cols), actions[on_delete], actions[on_update])
+    cursor.execute(
+        "SELECT c.conname, c.contype, i.relname FROM pg_constraint c LEFT JOIN pg_class i ON i.oid = c.conindid "
+        "WHERE c.conrelid = %s::regclass AND c.contype NOT IN ('p', 'f')",
+        [qualified],
+    )
+    for name, kind, index in cursor.fetchall():
+        live.constraints[name] = (kind, index)
     return live
 
 

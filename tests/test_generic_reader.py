@@ -257,8 +257,9 @@ def test_both_readers_agree_on_index_methods_include_and_untyped_columns(live):
         assert generic.tables["gpkincl"].primary_key == ("a",)
 
 
-#: Per database: a table with generated columns, and the generated columns both readers must report
-#: ({column: "VIRTUAL" / "STORED"}, none with a default).
+#: Per database: a table with generated columns (and on PostgreSQL EXCLUDE constraints), the generated columns
+#: both readers must report ({column: "VIRTUAL" / "STORED"}, none with a default), and the exclusion indexes'
+#: (columns, orders, kind), which both must read as constraint-owned and opaque.
 GENERATED = {
     "sqlite": (
         ['CREATE TABLE "ggen" ("id" integer PRIMARY KEY, "a" integer DEFAULT 1, '
@@ -275,16 +276,22 @@ GENERATED = {
     ),
     "postgresql": (
         ['CREATE TABLE "ggen" ("id" integer PRIMARY KEY, "a" integer DEFAULT 1, "b" integer, "spot" point, '
-         '"s" integer GENERATED ALWAYS AS (a * 2) STORED)'],
+         '"s" integer GENERATED ALWAYS AS (a * 2) STORED, '
+         'CONSTRAINT "ggen_eq" EXCLUDE ("a" WITH =, "b" DESC WITH =), '
+         'CONSTRAINT "ggen_gist" EXCLUDE USING gist ("spot" WITH ~=), '
+         'CONSTRAINT "ggen_expr" EXCLUDE ((a + b) WITH =) WHERE (a > 0))'],
         {"s": "STORED"},
-        {},
+        {"ggen_eq": (("a", "b"), ("ASC", "DESC"), None),
+         "ggen_gist": (("spot",), ("ASC",), "GIST"),
+         "ggen_expr": (("",), ("ASC",), None)},
     ),
 }
 
 
-def test_both_readers_agree_on_generated_columns(live):
-    """The SQLite fast reader left them out (pragma_table_info), PostgreSQL's readers gave the generation
-    expression as the default."""
+def test_both_readers_agree_on_generated_columns_and_exclusion_constraints(live):
+    """Generated columns: the SQLite fast reader left them out (pragma_table_info), PostgreSQL's readers gave the
+    generation expression as the default. EXCLUDE constraints: the PostgreSQL fast reader read the index as a plain
+    one, the generic reader not at all (Django reports the constraint as no index)."""
     vendor = connections[live].vendor
     statements, generated, exclusions = GENERATED[vendor]
     execute(live, *statements)
@@ -294,7 +301,8 @@ def test_both_readers_agree_on_generated_columns(live):
     assert {c.name: c.generated for c in table.columns if c.generated} == generated
     assert all(table.column(name).default is None for name in generated)
     assert table.column("a").default == "1" and table.column("a").generated is None
-    assert table.indexes == ()
+    assert {i.name: (i.columns, i.orders, i.kind) for i in table.indexes} == exclusions
+    assert all(i.constraint and i.opaque and not i.unique for i in table.indexes)
 
 
 def test_the_search_path_is_restored(live):

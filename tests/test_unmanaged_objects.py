@@ -665,3 +665,33 @@ def test_columns_are_added_and_dropped_next_to_generated_ones(live, use_models, 
     assert after.generated == GENERATED_KINDS[vendor(live)]
     assert execute(live, f"SELECT a, {q(live, 'plus')} FROM {q(live, table)}") == [(5, 6)]
 
+
+def test_postgresql_exclusion_constraint_index_is_never_dropped_as_an_index(use_models, model_dir):
+    """Before: the index of `EXCLUDE (a WITH =)` (btree) read as a plain index no model declares, so --prune
+    planned DROP INDEX, which the server refuses ("constraint ... requires it")."""
+    from .live_schema import describe
+
+    alias = "postgresql"
+    if alias not in settings.DATABASES:
+        pytest.skip("PostgreSQL is not available")
+    from .conftest import drop_all_tables
+
+    drop_all_tables(alias)
+    try:
+        use_models(alias, thing(model_dir, {"a": "number", "label": {"type": "string", "length": 20}}))
+        automigrate(using=alias)
+        execute(alias, 'ALTER TABLE "thing" ADD CONSTRAINT "thing_one_a" EXCLUDE ("a" WITH =)')
+        execute(alias, 'ALTER TABLE "thing" ADD CONSTRAINT "thing_one_label" EXCLUDE USING hash ("label" WITH =)')
+        plan = get_plan(using=alias, prune=True)
+        assert plan.changes == (), plan.describe()
+        assert is_actual(using=alias)
+        assert autoupdate(using=alias, prune=True, allow_destructive=True).applied == []
+        constraints = describe(alias, "thing").constraints
+        assert constraints["thing_one_a"] == ("x", "thing_one_a")
+        assert constraints["thing_one_label"] == ("x", "thing_one_label")
+        execute(alias, "INSERT INTO thing (a, label) VALUES (1, 'x')")
+        with pytest.raises(Exception, match="thing_one_a"):
+            with transaction.atomic(using=alias):
+                execute(alias, "INSERT INTO thing (a, label) VALUES (1, 'y')")
+    finally:
+        drop_all_tables(alias)

@@ -106,6 +106,11 @@ class GapHooks:
         return Index(name, columns, orders, bool(entry.get("unique")), constraint=_is_constraint(entry),
                      opaque=(table, name) in facts.get("opaque", ()) or "" in columns or bool(entry.get("definition")))
 
+    def constraint_index(self, facts, table: str, name: str) -> bool:
+        """Whether a `get_constraints` entry that Django marks as no index stands for one all the same: a
+        constraint that owns an index Django leaves out (PostgreSQL EXCLUDE). It is then read by `index`."""
+        return False
+
     def foreign_keys(self, facts, table, entries: dict) -> list[ForeignKey]:
         """Django gives name, columns and the referenced table and first column; the hook adds the
         referenced schema, every referenced column in order, and ON DELETE / ON UPDATE."""

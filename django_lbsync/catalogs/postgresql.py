@@ -59,15 +59,21 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     cursor.execute(
         "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
         "  ix.indkey::int2[], ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
-        "  EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u'), "
+        # The constraint that owns the index: 'u' UNIQUE, 'x' EXCLUDE (the primary key's is read apart).
+        "  (SELECT con.contype FROM pg_constraint con WHERE con.conindid = ix.indexrelid "
+        "   AND con.conrelid = ix.indrelid AND con.contype IN ('u', 'x') LIMIT 1), "
         "  ix.indnkeyatts, ix.indnatts, am.amname "
         "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
         "JOIN pg_am am ON am.oid = i.relam "
         f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {rel} ORDER BY n.nspname, c.relname, i.relname",
         [wanted],
     )
-    for schema, table, name, unique, primary, oid, attnums, options, opaque, constraint, keys, all_columns, \
+    for schema, table, name, unique, primary, oid, attnums, options, opaque, owner, keys, all_columns, \
             method in cursor.fetchall():
+        # An EXCLUDE constraint's index: the server refuses DROP INDEX on it (only its constraint can go, with
+        # ALTER TABLE), and no model writes one, so it is constraint-owned and opaque whatever its method.
+        constraint = owner in ("u", "x")
+        opaque = opaque or owner == "x"
         # A GIN, GiST, hash or BRIN index is one no model writes (the models' indexes are btree): its method is
         # its kind, so it never compares equal to the model's index on the same columns.
         kind = None if method in (None, "btree") else _text_kind(method)
@@ -157,16 +163,31 @@ class PostgreSQLHooks(GapHooks):
         # Partial indexes (Django reports the definition of expression indexes only), and indexes with INCLUDE
         # columns, which Django lists after the key columns as if they were keys: both opaque, as the fast
         # reader reads them, and the latter cut to their key columns.
+        # EXCLUDE constraints too: Django reports one as a constraint that is no index (and leaves its index out),
+        # so the index is read here as the fast reader reads it, key columns and orders from pg_index.
         facts["key_counts"] = {}
-        for table, name, keys, all_columns in self._rows(
-            "SELECT c.relname, i.relname, ix.indnkeyatts, ix.indnatts FROM pg_index ix "
-            "JOIN pg_class i ON i.oid = ix.indexrelid "
+        facts["exclusions"] = {}
+        for table, name, keys, all_columns, excludes, columns, options, method in self._rows(
+            "SELECT c.relname, i.relname, ix.indnkeyatts, ix.indnatts, x.oid IS NOT NULL, "
+            "  CASE WHEN x.oid IS NOT NULL THEN array(SELECT a.attname FROM unnest(ix.indkey::int2[]) "
+            "    WITH ORDINALITY k(attnum, ord) LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid "
+            "    AND a.attnum = k.attnum ORDER BY k.ord) END, "
+            "  ix.indoption::int2[], am.amname "
+            "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_am am ON am.oid = i.relam "
             "JOIN pg_class c ON c.oid = ix.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            f"WHERE {visible} AND (ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL OR ix.indnatts > ix.indnkeyatts)"
+            "LEFT JOIN pg_constraint x ON x.conindid = ix.indexrelid AND x.conrelid = ix.indrelid "
+            "  AND x.contype = 'x' "
+            f"WHERE {visible} AND (ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL OR ix.indnatts > ix.indnkeyatts "
+            "  OR x.oid IS NOT NULL)"
         ):
             facts["opaque"].add((table, name))
             if all_columns > keys:
                 facts["key_counts"][(table, name)] = keys
+            if excludes:
+                facts["exclusions"][(table, name)] = (
+                    tuple(c or "" for c in (columns or ())[:keys]),
+                    tuple("DESC" if ((opt or 0) & 1) else "ASC" for opt in options or ()),
+                    None if method in (None, "btree") else _text_kind(method))
         for table, name, ref_schema, ref_columns, on_delete, on_update in self._rows(
             "SELECT c.relname, con.conname, rn.nspname, "
             "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
@@ -192,8 +213,16 @@ class PostgreSQLHooks(GapHooks):
             column = _with(column, default=None, generated=generated)
         return _with(column, collation=collation)
 
+    def constraint_index(self, facts, table, name):
+        return (table, name) in facts["exclusions"]
+
     def index(self, facts, table, name, entry):
         index = super().index(facts, table, name, entry)
+        exclusion = facts["exclusions"].get((table, name))
+        if exclusion is not None:  # as the fast reader: the constraint's index, owned by it, opaque
+            columns, orders, kind = exclusion
+            return _with(index, columns=columns, orders=orders, unique=False, constraint=True, opaque=True,
+                         kind=kind)
         keys = facts["key_counts"].get((table, name))
         if keys is not None:
             index = _with(index, columns=index.columns[:keys], orders=index.orders[:keys])
