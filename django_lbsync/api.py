@@ -23,6 +23,7 @@ from .changes import (
     AddColumn, AddForeignKey, AlterColumn, Change, CreateTable, DropForeignKey, DropTable, Note, Risk,
 )
 from .dependents import DropEffects, drop_effects, ref_key, refuse_orphans
+from .fkcheck import scoped_foreign_key_check
 from .connecting import reachable
 from .definitions import ModelDefinition
 from .desired import build_schema
@@ -173,7 +174,8 @@ def _editor(connection, given: BaseDatabaseSchemaEditor | None, dry_run: bool) -
     open_before = len(connection.atomic_blocks)
     run_error = None
     try:
-        with editor, statements_as_written(editor):
+        # Outermost: the foreign key check the editor makes on its way out covers what the run changed (fkcheck.py).
+        with scoped_foreign_key_check(connection, editor), editor, statements_as_written(editor):
             try:
                 yield editor
             except BaseException as error:
@@ -181,9 +183,9 @@ def _editor(connection, given: BaseDatabaseSchemaEditor | None, dry_run: bool) -
                 raise
     except BaseException as error:
         if len(connection.atomic_blocks) > open_before:
-            # SQLite's editor checks every foreign key of the database before it ends its transaction: a check that
-            # fails (a row that points nowhere, from before the run) raised before the transaction was closed, and
-            # left it open with the run's changes in it and foreign key checks off. Rolled back here, as promised.
+            # SQLite's editor checks foreign keys before it ends its transaction (fkcheck.py): a check that fails
+            # (a row the run left pointing nowhere) raised before the transaction was closed, and left it open with
+            # the run's changes in it and foreign key checks off. Rolled back here, as promised.
             editor.atomic.__exit__(type(error), error, error.__traceback__)
             connection.enable_constraint_checking()
         if run_error is not None and error is not run_error:

@@ -4,8 +4,11 @@ the base StepFailed or a bare driver error, and the database is what the message
 independent reader).
 
 The failures are real, not mocked: on PostgreSQL an event trigger (an audit trigger, as a DBA might keep)
-writes a row whose deferred foreign key fails at COMMIT; on SQLite a row that points nowhere, left from before
-the run in a table no model touches, fails the foreign key check Django's editor makes before its COMMIT.
+writes a row whose deferred foreign key fails at COMMIT; on SQLite a row written in the run's transaction (by the
+run's progress callback, as an audit hook might), in a table pointing at the run's table, points nowhere, and
+fails the foreign key check the run makes before its COMMIT (fkcheck.py: the tables the run changed and those
+pointing into them; a row pointing nowhere from before the run, or elsewhere, fails nothing:
+tests/test_sqlite_foreign_key_scope.py).
 MySQL/MariaDB commit each DDL statement as it runs: no COMMIT ends such a run, so there is nothing to provoke."""
 from __future__ import annotations
 
@@ -36,12 +39,12 @@ def _execute(alias: str, *statements: str) -> None:
 
 @pytest.fixture
 def commit_fails(live):
-    """After setup, every COMMIT of a transaction that ran ALTER TABLE or CREATE TABLE on `live` fails."""
+    """arm(table) -> the run's keyword arguments: the COMMIT of a run that changes `table` on `live` then fails."""
     vendor = connections[live].vendor
     if vendor == "mysql":
         pytest.skip("MySQL/MariaDB commit each DDL statement as it runs: no COMMIT ends the run")
 
-    def arm() -> None:
+    def arm(table: str) -> dict:
         if vendor == "postgresql":
             _execute(live,
                      "CREATE TABLE audit_parent (id integer PRIMARY KEY)",
@@ -50,10 +53,17 @@ def commit_fails(live):
                      "$$ BEGIN INSERT INTO audit_log VALUES (1); END $$",
                      "CREATE EVENT TRIGGER audit_ddl ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE') "
                      "EXECUTE FUNCTION audit_ddl()")
-        else:  # foreign keys off only to write the orphan, as a legacy database may hold one
-            _execute(live, "CREATE TABLE legacy_parent (id integer PRIMARY KEY)",
-                     "CREATE TABLE legacy_child (id integer PRIMARY KEY, parent integer REFERENCES legacy_parent)",
-                     "PRAGMA foreign_keys = OFF", "INSERT INTO legacy_child VALUES (1, 99)", "PRAGMA foreign_keys = ON")
+            return {}
+        # SQLite: the run's first step writes, in its transaction (foreign keys off), a row pointing nowhere.
+        _execute(live, f'CREATE TABLE audit_log (parent integer REFERENCES "{table}")')
+        written = []
+
+        def audit(*step) -> None:
+            if not written:
+                written.append(step)
+                _execute(live, "INSERT INTO audit_log VALUES (99)")
+
+        return {"progress": audit}
 
     yield arm
     if vendor == "postgresql":  # the database outlives the test; the trigger would fire on the teardown's DDL
@@ -72,9 +82,8 @@ def test_an_autoupdate_whose_commit_fails_is_an_apply_failed_and_rolled_back(liv
     automigrate(using=live)
     (table,) = tables(live)
     use_models(live, _models(model_dir, extra=True))
-    commit_fails()
     with pytest.raises(ApplyFailed) as caught:
-        autoupdate(using=live)
+        autoupdate(using=live, **commit_fails(table))
     failed = caught.value
     assert failed.failed == "COMMIT" and failed.rolled_back and not failed.in_doubt, str(failed)
     assert "The run was rolled back; the database is as it was." in str(failed)
@@ -86,8 +95,9 @@ def test_an_autoupdate_whose_commit_fails_is_an_apply_failed_and_rolled_back(liv
     # row went with the rollback.
     assert "c" not in describe(live, table).column_types
     assert not connections[live].in_atomic_block
-    if connections[live].vendor == "postgresql":
-        assert _rows(live, "audit_log") == 0
+    assert _rows(live, "audit_log") == 0
+    if connections[live].vendor == "sqlite":  # a table without a primary key: its row named by rowid
+        assert f"table 'audit_log', foreign key (parent) -> {table!r}: 1 more row" in str(failed)
 
 
 def test_an_automigrate_whose_commit_fails_is_rolled_back(live, commit_fails, use_models, model_dir):
@@ -97,10 +107,9 @@ def test_an_automigrate_whose_commit_fails_is_rolled_back(live, commit_fails, us
     automigrate(using=live)
     (table,) = tables(live)
     _execute(live, f"INSERT INTO {connections[live].ops.quote_name(table)} (a) VALUES ('kept')")
-    commit_fails()
     sends = connections[live].vendor == "postgresql"
     with pytest.raises(StatementFailed if sends else ApplyFailed) as caught:
-        automigrate(using=live)
+        automigrate(using=live, **commit_fails(table))
     failed = caught.value
     assert failed.failed == "COMMIT" and failed.rolled_back and not failed.in_doubt, str(failed)
     assert "The run was rolled back; the database is as it was." in str(failed)

@@ -286,3 +286,29 @@ def lost_objects(cursor, dropped: list[Table]) -> list[tuple]:
         lost.extend(("trigger", None, table.name, name) for (name,) in cursor.fetchall())
     return lost
 
+
+
+# -- the end-of-run foreign key check, scoped to what the run changed (fkcheck.py) ---------------------------------
+
+def foreign_keys(cursor) -> list[tuple[str, str]]:
+    """(table, referenced table) for every foreign key of the database: one query, whatever the number of
+    tables. The names are the catalog's; they go back to SQLite only as bound parameters."""
+    cursor.execute(f"SELECT DISTINCT m.name, fk.\"table\" FROM sqlite_master m, pragma_foreign_key_list(m.name) fk "
+                   f"WHERE {_SQLITE_TABLES}")
+    return cursor.fetchall()
+
+
+def foreign_key_violations(cursor, table: str) -> list[tuple[int | None, tuple[str, ...], str]]:
+    """(rowid, the foreign key's columns, the table it references) for each row of `table` whose foreign key
+    points at no row (`PRAGMA foreign_key_check(table)`, the name bound). A foreign key whose referenced columns
+    are no key of that table raises ("foreign key mismatch"), as the pragma does."""
+    cursor.execute("SELECT * FROM pragma_foreign_key_check(%s)", [table])
+    violations = cursor.fetchall()
+    if not violations:
+        return []
+    # By its columns, not its number: a rebuild may renumber a table's foreign keys.
+    cursor.execute("SELECT id, \"from\" FROM pragma_foreign_key_list(%s) ORDER BY id, seq", [table])
+    columns: dict[int, list[str]] = defaultdict(list)
+    for fk_id, column in cursor.fetchall():
+        columns[fk_id].append(column)
+    return [(rowid, tuple(columns.get(fk_id, ())), parent) for _, rowid, parent, fk_id in violations]

@@ -178,6 +178,12 @@ class Vendor:
     #: `(cursor, dropped tables) -> [(kind, schema, table, detail)]`: what belongs to a dropped table that no
     #: model re-creates (triggers, comments, grants ...; dependents.lost_with_tables). None: nothing read.
     lost_objects_reader = None
+    #: Django's schema editor checks every foreign key of the database before its COMMIT (SQLite: it runs with
+    #: enforcement off). These read what a run's own check covers instead (fkcheck.py): `(cursor) -> [(table,
+    #: referenced table)]` for every foreign key, and `(cursor, table) -> [(rowid, columns, referenced table)]`
+    #: for the rows of one table that point nowhere. None: the editor checks nothing at its end.
+    foreign_keys_reader = None
+    foreign_key_violations_reader = None
     #: The schema (or database) that owns tables written without one.
     sql_current_schema = "SELECT 'main'"
     #: The (schema, table) pairs of the tables in the given schemas; `{placeholders}` is one %s per schema.

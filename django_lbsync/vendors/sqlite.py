@@ -47,6 +47,8 @@ class SqliteVendor(Vendor):
     prefetches_catalog = True
     gap_hooks = catalog_sql.SQLiteHooks
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
+    foreign_keys_reader = staticmethod(catalog_sql.foreign_keys)
+    foreign_key_violations_reader = staticmethod(catalog_sql.foreign_key_violations)
     auto_suffix = "AUTOINCREMENT"
     case_insensitive_columns = True
     case_insensitive_names = True  # SQLite matches table names without (ASCII) case
