@@ -558,7 +558,12 @@ class _Applier:
         live_name = change.live.name
         # Collation, CHECK, ON UPDATE and comment are no model's business: the rewrite keeps them.
         desired = keeping_live_attributes(replace(change.desired, name=live_name), change.live)
-        if desired.auto:
+        if not change.kinds & ColumnChange.TYPE:
+            # The type is the same to the database, only spelled otherwise (`integer` read, `INTEGER` rendered):
+            # the live spelling keeps the editor from sending a type change (PostgreSQL's ALTER .. TYPE, refused
+            # on a column a view or a generated column uses; a full MySQL rewrite) for a default or NULL change.
+            desired = replace(desired, type=change.live.type, auto=change.live.auto)
+        elif desired.auto:
             # SERIAL is no type ALTER accepts, and the generator is left as it is.
             desired = replace(desired, type=self.vendor.normalize_type(desired.type), auto=change.live.auto)
         if (self.vendor.type_change_keeps_default and change.live.default is not None

@@ -695,3 +695,38 @@ def test_postgresql_exclusion_constraint_index_is_never_dropped_as_an_index(use_
                 execute(alias, "INSERT INTO thing (a, label) VALUES (1, 'y')")
     finally:
         drop_all_tables(alias)
+
+
+def test_default_and_null_changes_leave_the_type_alone_under_views_and_generated_columns(live, use_models, model_dir):
+    """A default or NULL change whose type only reads differently (`integer` from the catalog, `INTEGER` from the
+    model) sent ALTER .. TYPE too; PostgreSQL refuses that on a column a view or a generated column uses ("cannot
+    alter type of a column used by a view or rule"), so the whole autoupdate failed and rolled back. Now only
+    the default and NULL change are sent, and the view and the generated column go on working. (SQLite rebuilds
+    the table for such a change, which it refuses next to a generated column: only the view there.)"""
+    from .live_schema import describe
+
+    use_models(live, thing(model_dir, {"a": {"type": "number", "default": 1}, "label": "string"}))
+    automigrate(using=live)
+    table = table_name(live)
+    t = q(live, table)
+    generated = vendor(live) != "sqlite"
+    if generated:
+        execute(live, GENERATED_COLUMNS[vendor(live)][0])
+    execute(live, f"CREATE VIEW thing_labels AS SELECT a, label FROM {t}")
+    execute(live, f"INSERT INTO {t} (a, label) VALUES (5, 'x')")
+    writes_defaults = "a" in describe(live, table).defaults  # LoopBack's MySQL connector writes no DEFAULT
+    use_models(live, thing(model_dir, {"a": {"type": "number", "default": 2, "required": True},
+                                       "label": {"type": "string", "required": True}}))
+    result = autoupdate(using=live)
+    assert sorted(c.kind for c in result.applied) == ["alter_column", "alter_column"]
+    assert is_actual(using=live)
+    after = describe(live, table)
+    nullable = {name: flag for name, _type, flag in after.columns}
+    assert not nullable["a"] and not nullable["label"], after.columns
+    assert execute(live, "SELECT a, label FROM thing_labels") == [(5, "x")]
+    if generated:
+        assert execute(live, f"SELECT a, {q(live, 'plus')} FROM {t}") == [(5, 6)]
+    if writes_defaults:
+        assert "2" in str(after.defaults.get("a")), after.defaults
+        execute(live, f"INSERT INTO {t} (label) VALUES ('y')")  # the new default
+        assert execute(live, f"SELECT a FROM {t} WHERE label = 'y'") == [(2,)]
