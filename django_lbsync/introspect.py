@@ -2,7 +2,8 @@
 
 The catalog readers belong to the vendor (`Vendor.catalog_reader`, `Vendor.gap_hooks`; the SQL lives in
 catalogs/<vendor>.py). A fast reader costs a constant number of catalog queries per database, one per
-object kind (columns, indexes, foreign keys), whatever the number of tables; a vendor without one is read
+object kind (columns, indexes, foreign keys), whatever the number of tables (PostgreSQL's sends them as one
+statement: one snapshot, docs/introspection.md); a vendor without one is read
 through Django's introspection API (introspect_generic.py). Types and defaults are kept as the database
 reports them; the diff normalises both sides through the vendor's rules.
 """

@@ -1,11 +1,12 @@
 """Collects catalog rows per table, then freezes them into `Table`s: shared by the fast readers.
 
 The catalog is untrusted input (docs/introspection.md): a row may hold NULL where a name belongs, or not fit
-with the rows of another query. A schema change by another session between the reader's queries does that:
-on PostgreSQL a table dropped and created again between the column and the index query has a new oid, so its
-primary key's attribute numbers name no column read. `sound_table` gives every Table the types the diff relies
-on, whatever the rows held: a name missing from a list of names is "" (as an expression index's column), so
-the table reads as different from what the models want (out of sync), never as a Python error.
+with the rows of another query. A schema change by another session between the reader's queries does that
+(MariaDB's reader, the generic reader; PostgreSQL's fast reader is one statement, one snapshot, and this is
+its safety net): a table dropped and created again between the column and the index query has a new oid, so
+its primary key's attribute numbers name no column read. `sound_table` gives every Table the types the diff
+relies on, whatever the rows held: a name missing from a list of names is "" (as an expression index's
+column), so the table reads as different from what the models want (out of sync), never as a Python error.
 """
 from __future__ import annotations
 

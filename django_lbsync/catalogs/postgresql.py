@@ -15,32 +15,112 @@ PG_GENERATED = {"s": "STORED", "v": "VIRTUAL"}
 
 
 def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
-    cursor.execute("SELECT current_schema()")
-    current = cursor.fetchone()[0]
-    wanted = [current] + [s for s in schemas if s != current]
-    kinds = "'r', 'p', 'v', 'm'" if views else "'r', 'p'"
-    rel = f"c.relkind IN ({kinds}) AND n.nspname = ANY(%s)"
+    """Every table (and with `views`, view) of the current schema and of `schemas`, from ONE statement.
+
+    One statement sees one snapshot of the catalog, also in READ COMMITTED: columns, indexes and foreign
+    keys come from the same instant, so another session's DDL between two reads can no longer make them
+    not fit together (docs/introspection.md, "One statement, one snapshot"). The statement returns the
+    three row sets, and a row for the current schema, as one UNION ALL of tagged rows (the layout below)."""
+    cursor.execute(_CATALOG_IN_ONE_STATEMENT.format(kinds="'r', 'p', 'v', 'm'" if views else "'r', 'p'"),
+                   [schemas] * 3)
+    tagged = cursor.fetchall()
+    # Sorted here, not by the server: a sort of every tagged row spills to disk at 2,000 tables (work_mem).
+    # (kind, schema, table, position, name) is unique, so the plain sort never compares further; a NULL
+    # among them (untrusted catalog) cannot be compared, and is sorted as "".
+    try:
+        tagged.sort()
+    except TypeError:
+        tagged.sort(key=_row_order)
+    current, rows = None, {_COLUMN: [], _INDEX: [], _FOREIGN_KEY: []}
+    for row in tagged:
+        if row[0] == _CURRENT_SCHEMA:
+            current = row[1]
+        elif row[0] in rows:
+            rows[row[0]].append(row)
+    return _build_tables(current, rows[_COLUMN], rows[_INDEX], rows[_FOREIGN_KEY])
+
+
+_CURRENT_SCHEMA, _COLUMN, _INDEX, _FOREIGN_KEY = 0, 1, 2, 3
+# The tagged row: the same 21 slots for every kind (a UNION ALL needs one type per slot), NULL where a
+# kind has nothing. _build_tables reads the rows as they come (a copy of each, cut to its kind, made the
+# collector's work show at 2,000 tables). Sorted by kind (the current schema, then the columns: the index rows
+# name their columns from them), schema, table, then a column's number or an index's or a key's name.
+#
+# slot    0     1       2      3       4     5           6          7          8          9
+# column  kind  schema  table  attnum  name  type        default    identity   relkind    collation
+# index   kind  schema  table  0       name  method      -          -          -          owner
+# fk      kind  schema  table  0       name  ref schema  ref table  on delete  on update  -
+#
+# slot    10        11       12       13   14   15    16       17      18         19       20
+# column  nullable  stored   virtual  -    oid  -     -        -       -          -        -
+# index   unique    primary  opaque   -    oid  keys  columns  indkey  indoption  -        -
+# fk      -         -        -        -    -    -     -        -       -          columns  ref columns
+
+
+def _row_order(row):
+    # NULL-safe: the catalog is untrusted, a value missing must not stop the read (catalogs/builder.py).
+    return (row[0], row[1] or "", row[2] or "", row[3] or 0, row[4] or "")
+
+
+# A relation of the current schema or of one asked for: {kinds} is one of two constant lists, the schemas are bound.
+_REL = "c.relkind IN ({kinds}) AND (n.nspname = current_schema() OR n.nspname = ANY(%s::text[]))"
+_CATALOG_IN_ONE_STATEMENT = (
+    "SELECT 0 AS kind, current_schema() AS nsp, NULL::name AS rel, 0 AS pos, NULL::name AS name, "
+    "  NULL::text AS t1, NULL::text AS t2, NULL::text AS t3, NULL::text AS t4, NULL::text AS t5, "
+    "  NULL::bool AS b1, NULL::bool AS b2, NULL::bool AS b3, NULL::bool AS b4, NULL::oid AS oid, "
+    "  NULL::int AS i1, NULL::int AS i2, NULL::int2[] AS a1, NULL::int2[] AS a2, NULL::name[] AS n1, "
+    "  NULL::name[] AS n2 "
+    "UNION ALL "
+    "SELECT 1, n.nspname, c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
+    # A default is deparsed without its table (a default names no column). Given the table, pg_get_expr opens it
+    # (AccessShareLock): it waits behind another session's DDL, then finds a table dropped after this statement's
+    # snapshot gone and answers NULL. A generated column's expression names columns: it needs the table.
+    "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) ELSE pg_get_expr(d.adbin, d.adrelid) END, "
+    "  a.attidentity::text, c.relkind::text, "
+    # A collation other than the type's own; ALTER ... TYPE would reset it unless written again.
+    "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END, "
+    "  NOT a.attnotnull, a.attgenerated = 's', a.attgenerated = 'v', NULL, c.oid, NULL, NULL, NULL, NULL, NULL, "
+    "  NULL "
+    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
+    "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
+    "  (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', current_schema())) "
+    f"WHERE {_REL} AND a.attnum > 0 AND NOT a.attisdropped "
+    "UNION ALL "
+    # Index columns come as attribute numbers, named from the column rows (no subquery per index).
+    "SELECT 2, n.nspname, c.relname, 0, i.relname, am.amname::text, NULL, NULL, NULL, "
+    # The constraint that owns the index: 'u' UNIQUE, 'x' EXCLUDE (the primary key's is read apart).
+    "  (SELECT con.contype::text FROM pg_constraint con WHERE con.conindid = ix.indexrelid "
+    "   AND con.conrelid = ix.indrelid AND con.contype IN ('u', 'x') LIMIT 1), "
+    "  ix.indisunique, ix.indisprimary, ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, NULL, "
+    "  c.oid, ix.indnkeyatts::int, ix.indnatts::int, ix.indkey::int2[], ix.indoption::int2[], NULL, NULL "
+    "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
+    "JOIN pg_am am ON am.oid = i.relam "
+    f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_REL} "
+    "UNION ALL "
+    "SELECT 3, n.nspname, c.relname, 0, con.conname, rn.nspname::text, rc.relname::text, con.confdeltype::text, "
+    "  con.confupdtype::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "  array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord) "
+    "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+    "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
+    "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) "
+    "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+    f"WHERE con.contype = 'f' AND {_REL}"
+)
+
+
+def _build_tables(current, column_rows, index_rows, fk_rows) -> list[Table]:
+    """Tables from the tagged rows of each kind (the layout above; `_`: a slot the kind leaves NULL)."""
     out = TableBuilder()
 
     def key(schema, table):
         return (None if schema == current else schema, table)
 
-    cursor.execute(
-        "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
-        "  pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind, c.oid, a.attnum, "
-        # A collation other than the type's own; ALTER ... TYPE would reset it unless written again.
-        "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END, a.attgenerated "
-        "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-        "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
-        "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
-        "  (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', current_schema())) "
-        f"WHERE {rel} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY n.nspname, c.relname, a.attnum",
-        [wanted],
-    )
     attnames: dict[tuple[int, int], str] = {}
-    for schema, table, column, type_, null, default, identity, relkind, oid, attnum, collation, \
-            generated in cursor.fetchall():
+    for (_, schema, table, attnum, column, type_, default, identity, relkind, collation,
+         null, stored, virtual, _, oid, _, _, _, _, _, _) in column_rows:
         attnames[(oid, attnum)] = column
         if relkind in ("v", "m"):
             out.views.add(key(schema, table))
@@ -49,27 +129,14 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         if collation and sqlrules.identifier_problem(collation, '"'):
             collation = None  # untrusted catalog text: a name that could leave its quotes is not written
         # A generated column's expression sits in pg_attrdef as a default would: it is none (the server refuses
-        # SET / DROP DEFAULT on that column).
-        generated = PG_GENERATED.get(generated)
+        # SET / DROP DEFAULT on that column). attgenerated 's': stored (PostgreSQL 12+), 'v': virtual (18+).
+        generated = "STORED" if stored is True else "VIRTUAL" if virtual is True else None
         if generated:
             default = None
         out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto,
                                                       collation=collation, generated=generated))
-    # Index columns come as attribute numbers, named from the column rows above (no subquery per index).
-    cursor.execute(
-        "SELECT n.nspname, c.relname, i.relname, ix.indisunique, ix.indisprimary, c.oid, "
-        "  ix.indkey::int2[], ix.indoption::int2[], ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, "
-        # The constraint that owns the index: 'u' UNIQUE, 'x' EXCLUDE (the primary key's is read apart).
-        "  (SELECT con.contype FROM pg_constraint con WHERE con.conindid = ix.indexrelid "
-        "   AND con.conrelid = ix.indrelid AND con.contype IN ('u', 'x') LIMIT 1), "
-        "  ix.indnkeyatts, ix.indnatts, am.amname "
-        "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
-        "JOIN pg_am am ON am.oid = i.relam "
-        f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {rel} ORDER BY n.nspname, c.relname, i.relname",
-        [wanted],
-    )
-    for schema, table, name, unique, primary, oid, attnums, options, opaque, owner, keys, all_columns, \
-            method in cursor.fetchall():
+    for (_, schema, table, _, name, method, _, _, _, owner,
+         unique, primary, opaque, _, oid, keys, all_columns, attnums, options, _, _) in index_rows:
         # An EXCLUDE constraint's index: the server refuses DROP INDEX on it (only its constraint can go, with
         # ALTER TABLE), and no model writes one, so it is constraint-owned and opaque whatever its method.
         constraint = owner in ("u", "x")
@@ -82,7 +149,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         # with INCLUDE columns is one no model writes, so it is read as its key columns, and opaque.
         if keys is not None and all_columns is not None and all_columns > keys:
             opaque, attnums = True, list(attnums or ())[:keys]
-        # A number no column row explains (the table was made again between the two reads: a new oid) is None.
+        # A number no column row explains is None (rows that do not fit: the one statement makes that rare,
+        # catalogs/builder.sound_table still catches it).
         columns = [attnames.get((oid, n)) if n else None for n in attnums or ()]
         if primary:
             out.pk[key(schema, table)] = tuple(columns)
@@ -92,26 +160,13 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
             Index(name, tuple(c or "" for c in columns), orders, unique, constraint=constraint,
                   opaque=opaque or None in columns, kind=kind)
         )
-    cursor.execute(
-        "SELECT n.nspname, c.relname, con.conname, "
-        "  array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord) "
-        "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord), "
-        "  rn.nspname, rc.relname, "
-        "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
-        "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord), "
-        "  con.confdeltype, con.confupdtype "
-        "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
-        f"WHERE con.contype = 'f' AND {rel} ORDER BY n.nspname, c.relname, con.conname",
-        [wanted],
-    )
-    for schema, table, name, columns, ref_schema, ref_table, ref_columns, on_delete, on_update in cursor.fetchall():
+    for (_, schema, table, _, name, ref_schema, ref_table, on_delete, on_update, _,
+         _, _, _, _, _, _, _, _, _, columns, ref_columns) in fk_rows:
         out.fks[key(schema, table)].append(
             ForeignKey(name, tuple(columns or ()), ref_table, key(ref_schema, ref_table)[0], tuple(ref_columns or ()),
                        _PG_ACTIONS.get(on_delete), _PG_ACTIONS.get(on_update))
         )
     return out.tables()
-
 
 
 def _text_kind(method) -> str:

@@ -32,7 +32,7 @@ class PostgresqlVendor(Vendor):
     connect_timeout_parameter = "connect_timeout"  # libpq
     lock_strategy = "advisory_lock"  # a session advisory lock, per database by nature
     prefetches_catalog = True
-    catalog_reader = staticmethod(catalog_sql.read_tables)  # pg_catalog, 4 queries
+    catalog_reader = staticmethod(catalog_sql.read_tables)  # pg_catalog, one statement (one snapshot)
     gap_hooks = catalog_sql.PostgreSQLHooks
     dependents_reader = staticmethod(catalog_sql.dependents)  # pg_depend, as CASCADE follows it
     lost_objects_reader = staticmethod(catalog_sql.lost_objects)
