@@ -85,6 +85,7 @@ def as_live_table(table) -> LiveTable:
                  for i in table.indexes},
         foreign_keys={f.name: (tuple(f.columns), f.ref_table, tuple(f.ref_columns), f.on_delete or "NO ACTION",
                                f.on_update or "NO ACTION") for f in table.foreign_keys},
+        generated={c.name: c.generated for c in table.columns if c.generated},
     )
 
 
@@ -171,9 +172,9 @@ def test_every_read_during_concurrent_ddl_is_one_whole_schema(pg):
 
 
 def test_defaults_read_without_the_table_are_the_ones_read_with_it(pg):
-    """A default is deparsed without its table (no lock, no wait behind DDL; a default names no column), a
-    generated column's expression with it (it names columns): both as the independent reader, which passes the
-    table every time, spells them."""
+    """A default is deparsed without its table (no lock, no wait behind DDL; a default names no column), as the
+    independent reader, which passes the table every time, spells it; a generated column is read as generated,
+    with no default (its expression is none)."""
     connection = connections[pg]
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE snap_defaults (id SERIAL PRIMARY KEY, n numeric(6, 2) DEFAULT 1.5, "
@@ -183,4 +184,5 @@ def test_defaults_read_without_the_table_are_the_ones_read_with_it(pg):
     read = as_live_table(introspect(connection).tables["snap_defaults"])
     expected = describe(pg, "snap_defaults")
     assert read == expected
-    assert expected.defaults["twice"] == "(x * 2)" and expected.defaults["s"] == "'a''b'::character varying"
+    assert expected.generated == {"twice": "STORED"} and "twice" not in expected.defaults
+    assert expected.defaults["s"] == "'a''b'::character varying"

@@ -74,8 +74,9 @@ _CATALOG_IN_ONE_STATEMENT = (
     "SELECT 1, n.nspname, c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
     # A default is deparsed without its table (a default names no column). Given the table, pg_get_expr opens it
     # (AccessShareLock): it waits behind another session's DDL, then finds a table dropped after this statement's
-    # snapshot gone and answers NULL. A generated column's expression names columns: it needs the table.
-    "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) ELSE pg_get_expr(d.adbin, d.adrelid) END, "
+    # snapshot gone and answers NULL. A generated column's expression (it names columns, so it would need the
+    # table) is not read at all: it is no default (Column.generated).
+    "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END, "
     "  a.attidentity::text, c.relkind::text, "
     # A collation other than the type's own; ALTER ... TYPE would reset it unless written again.
     "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END, "
