@@ -108,7 +108,8 @@ def _select(attached: list[ModelDefinition], models: Sequence[str] | None, using
 
 
 def _all_attached(using: str) -> list[ModelDefinition]:
-    loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
+    loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource(),
+                              env=conf.node_env())
     log_definition_warnings(loaded.warnings)
     return loaded.for_datasources(conf.datasources_for(using))
 

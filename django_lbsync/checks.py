@@ -1,6 +1,6 @@
 """System checks: lbsync.E001 invalid definitions (no database needed); lbsync.E002-E005 mistakes in
 settings.LBSYNC (unknown key, wrong type, unknown alias, missing path); lbsync.W001 a database not in sync;
-lbsync.W004-W012 definitions LoopBack accepts that are probably mistakes (docs/input-validation.md).
+lbsync.W004-W013 definitions LoopBack accepts that are probably mistakes (docs/input-validation.md).
 
 W001 runs for the aliases given to `manage.py check --database ALIAS` (and to migrate), or for every
 mapped alias on every check when LBSYNC["CHECK_DATABASES"] is true. It stays a Warning: `migrate`
@@ -41,7 +41,8 @@ def check_definitions(app_configs=None, **kwargs):
     from .loader import load_definitions
 
     try:
-        warnings = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource()).warnings
+        warnings = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource(),
+                                    env=conf.node_env()).warnings
         problems, schema_warnings = _schema_problems()
         warnings = warnings + [w for w in schema_warnings if w not in warnings]
     except DefinitionError as exc:
@@ -67,6 +68,8 @@ WARNING_HINTS = {
     "lbsync.W011": "Remove the index kind for this database, or map the model to a database that has it.",
     "lbsync.W012": "Remove the setting; to use that database, map the datasource to a Django "
                    "database that connects to it (LBSYNC[\"DATASOURCES\"]).",
+    "lbsync.W013": "Write the overlay as JSON, or put its settings in the main file; a leftover overlay "
+                   "beside a missing main file can be removed.",
 }
 
 
@@ -157,7 +160,7 @@ def _schema_problems() -> tuple[list, list]:
 
 #: The codes the loader returns itself (check_definitions has them from load_definitions).
 LOADER_CODES = {"lbsync.W004", "lbsync.W005", "lbsync.W006", "lbsync.W007", "lbsync.W008", "lbsync.W009",
-                "lbsync.W010"}
+                "lbsync.W010", "lbsync.W013"}
 
 
 @register(Tags.database)

@@ -7,6 +7,8 @@
         "CHECK_DATABASES": False,                        # lbsync.W001 on every `check`, not only --database
         "ORACLE_MAX_STRING_SIZE": "STANDARD",            # or "EXTENDED" (VARCHAR2 up to 32767 bytes)
         "DDL_CONNECTIONS": 4,                            # MySQL automigrate: connections for CREATE TABLEs
+        "NODE_ENV": "production",                        # which *.<env>.json overlays apply (default: $NODE_ENV
+                                                         # or "development", as loopback-boot)
     }
 
 A relative MODELS path is resolved against settings.BASE_DIR (as Django projects write paths); without
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .bootconfig import checked_env, env_problem
 from .exceptions import ConfigurationError
 
 DEFAULT_DATASOURCES = {"db": "default"}
@@ -31,7 +34,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 #: Every key LBSYNC may hold; anything else is a typo the checks name (lbsync.E002).
 KNOWN_KEYS = ("MODELS", "DATASOURCES", "CONNECT_TIMEOUT", "CHECK_DATABASES", "ORACLE_MAX_STRING_SIZE",
               "ONLINE_ROW_THRESHOLD", "ONLINE_LOCK_TIMEOUT", "ONLINE_RETRIES", "TEST_CREATE_TABLES",
-              "DDL_CONNECTIONS")
+              "DDL_CONNECTIONS", "NODE_ENV")
 
 
 def _lbsync() -> dict:
@@ -102,6 +105,17 @@ def connect_timeout() -> float:
     """Seconds a django-lbsync command waits to open a connection (LBSYNC["CONNECT_TIMEOUT"], default 10)."""
     value = _lbsync().get("CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)
     return seconds(value, 'settings.LBSYNC["CONNECT_TIMEOUT"]', allow_zero=False)
+
+
+def node_env() -> str:
+    """The environment whose `model-config.<env>.json` / `datasources.<env>.json` overlays apply:
+    LBSYNC["NODE_ENV"], else the NODE_ENV environment variable, else "development" (loopback-boot's choice
+    when neither its `env` option nor NODE_ENV is set; docs/loopback-rules/boot-config.md)."""
+    raw = _lbsync()
+    if "NODE_ENV" in raw:
+        _env_name(raw["NODE_ENV"])
+        return raw["NODE_ENV"]
+    return checked_env(None)
 
 
 def lbsync_setting(key: str, default):
@@ -229,13 +243,25 @@ def settings_problems() -> list[SettingsProblem]:
                        ("ONLINE_LOCK_TIMEOUT", lambda v: seconds(v, 'settings.LBSYNC["ONLINE_LOCK_TIMEOUT"]',
                                                                  allow_zero=False)),
                        ("ONLINE_RETRIES", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_RETRIES"]')),
-                       ("DDL_CONNECTIONS", lambda v: ddl_connections(v))):
+                       ("DDL_CONNECTIONS", lambda v: ddl_connections(v)),
+                       ("NODE_ENV", _env_name)):
         if key in raw:
             try:
                 check(raw[key])
             except ConfigurationError as exc:
                 problems.append(SettingsProblem("lbsync.E003", str(exc)))
+    if "NODE_ENV" not in raw:
+        try:
+            checked_env(None)  # the environment variable stands in for the setting
+        except ConfigurationError as exc:
+            problems.append(SettingsProblem("lbsync.E003", str(exc), 'set LBSYNC["NODE_ENV"], or fix NODE_ENV'))
     return problems
+
+
+def _env_name(value) -> None:
+    why = env_problem(value)
+    if why:
+        raise ConfigurationError(f'settings.LBSYNC["NODE_ENV"] {why}')
 
 
 def _boolean_named(key: str):

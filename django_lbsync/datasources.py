@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .bootconfig import checked_env, load_with_overlays
 from .exceptions import ConfigurationError, DefinitionError
-from .jsonfiles import read_json
 from .loader import SQL_CONNECTORS
 
 
@@ -22,15 +22,17 @@ def is_sql_connector(connector: str | None) -> bool:
     return str(connector).removeprefix("loopback-connector-") in SQL_CONNECTORS
 
 
-def sql_datasources(model_config: str | Path) -> list[str]:
-    """The SQL datasources of the datasources.json beside `model_config` (a model-config.json), in file
-    order; [] when there is no such file. An unreadable file raises DefinitionError naming it."""
+def sql_datasources(model_config: str | Path, env: str | None = None) -> list[str]:
+    """The SQL datasources of the datasources.json beside `model_config` (a model-config.json), with the
+    `datasources.local.json` and `datasources.<env>.json` overlays merged over it as loopback-boot merges
+    them (env None: NODE_ENV, else "development"), in file order; [] when there is no such file. An
+    unreadable file raises DefinitionError naming it."""
     path = Path(model_config)
     datasources_file = (path if path.is_dir() else path.parent) / "datasources.json"
     if not datasources_file.is_file():
         return []
     problems: list = []
-    data = read_json(datasources_file, problems)
+    data = load_with_overlays(datasources_file, checked_env(env), problems, []).data
     if problems:
         raise DefinitionError(problems)
     if not isinstance(data, dict):

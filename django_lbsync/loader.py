@@ -1,7 +1,8 @@
 """LoopBack model JSON -> resolved ModelDefinitions (docs/loopback-rules/models.md).
 
 Sources are a LoopBack `model-config.json` (with `_meta.sources` and `dataSource` per model, plus
-`datasources.json` beside it when present), or folders / files of model JSON. Every problem is
+`datasources.json` beside it when present, each with the `.local` / `.<env>` overlays loopback-boot merges
+over it: bootconfig.py), or folders / files of model JSON. Every problem is
 collected and raised together as one DefinitionError, before anything touches a database.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .definitions import CONNECTOR_KEYS, KNOWN_TYPES, ModelDefinition, PropertyDefinition, RelationDefinition
+from .bootconfig import checked_env, load_with_overlays
 from .exceptions import DefinitionError, DefinitionProblem
 from .jsonfiles import read_json
 
@@ -43,6 +45,7 @@ UNKNOWN_FK_ENTITY = "lbsync.W007"
 ARRAY_OF_ANY = "lbsync.W008"
 FILE_NOT_A_MODEL = "lbsync.W009"
 IGNORED_RELATION_KEY = "lbsync.W010"
+# W013, an overlay of model-config.json or datasources.json that is not applied, is bootconfig.OVERLAY_NOT_APPLIED.
 
 # Settings that are not copied from the top level of the JSON
 # (docs/loopback-rules/models.md#settings-top-level-and-options).
@@ -71,8 +74,13 @@ class LoadedDefinitions:
         return [m for m in self.models.values() if m.datasource in wanted]
 
 
-def load_definitions(sources: str | Path | Iterable[str | Path], *, default_datasource: str = "db") -> LoadedDefinitions:
-    """Load and resolve model definitions from a model-config.json, folders or files."""
+def load_definitions(sources: str | Path | Iterable[str | Path], *, default_datasource: str = "db",
+                     env: str | None = None) -> LoadedDefinitions:
+    """Load and resolve model definitions from a model-config.json, folders or files.
+
+    `env` picks the `model-config.<env>.json` / `datasources.<env>.json` overlays, as NODE_ENV does for
+    loopback-boot; None: NODE_ENV, else "development" (conf.node_env() reads LBSYNC["NODE_ENV"])."""
+    env = checked_env(env)
     if isinstance(sources, (str, Path)):
         sources = [sources]
     problems: list[DefinitionProblem] = []
@@ -85,7 +93,7 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
     for source in sources:
         path = Path(source)
         if path.is_file() and path.name.startswith("model-config"):
-            _read_model_config(path, registry, attach, attach_paths, datasources, problems, warnings)
+            _read_model_config(path, registry, attach, attach_paths, datasources, problems, warnings, env)
         elif path.is_dir():
             for name in registry.add_folder(path):
                 attach.setdefault(name, default_datasource)
@@ -142,8 +150,11 @@ def _with_datasource(model: ModelDefinition, datasource: str) -> ModelDefinition
     return ModelDefinition(model.name, model.properties, model.settings, model.source, datasource)
 
 
-def _read_model_config(path, registry, attach, attach_paths, datasources, problems, warnings) -> None:
-    config = read_json(path, problems, warnings)
+def _read_model_config(path, registry, attach, attach_paths, datasources, problems, warnings, env) -> None:
+    """model-config.json and datasources.json beside it, each with the overlays loopback-boot merges over it
+    (docs/loopback-rules/boot-config.md)."""
+    model_config = load_with_overlays(path, env, problems, warnings)
+    config = model_config.data
     if config is None:
         return
     if not isinstance(config, dict):
@@ -152,7 +163,8 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
     meta = config.get("_meta") or {}
     sources = meta.get("sources") if isinstance(meta, dict) else None
     if not isinstance(meta, dict) or not (sources is None or _is_list_of_strings(sources)):
-        problems.append(DefinitionProblem('"_meta.sources" must be a list of folder names', path=path))
+        problems.append(DefinitionProblem('"_meta.sources" must be a list of folder names',
+                                          path=model_config.file_of("_meta")))
         sources = None
     in_folders: list[str] = []
     read: set[Path] = set()
@@ -163,12 +175,14 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         if folder is not None and folder not in read:  # a folder listed twice is read once
             read.add(folder)
             in_folders += registry.add_folder(folder)
+    configured: list[str] = []
     for name, entry in config.items():
         if name == "_meta":
             continue
+        written_in = model_config.file_of(name)
         refused = _model_config_entry_problem(entry)
         if refused:
-            problems.append(DefinitionProblem(refused, path=path, model=name))
+            problems.append(DefinitionProblem(refused, path=written_in, model=name))
             continue
         datasource = entry.get("dataSource") if isinstance(entry, dict) else None
         if not _js_truthy(datasource):
@@ -177,30 +191,34 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
             # has no dataSource, and LoopBack attaches it to nothing too.
             datasource = None
         elif not isinstance(datasource, str):
-            problems.append(DefinitionProblem('"dataSource" must be a datasource name, null or false', path=path,
-                                              model=name))
+            problems.append(DefinitionProblem('"dataSource" must be a datasource name, null or false',
+                                              path=written_in, model=name))
             continue
         attach[name] = datasource
-        attach_paths[name] = path
-    datasources_file = path.with_name("datasources.json")
-    if datasources_file.is_file():
-        data = read_json(datasources_file, problems, warnings) or {}
+        attach_paths[name] = written_in
+        configured.append(name)
+    datasources_config = load_with_overlays(path.with_name("datasources.json"), env, problems, warnings)
+    if datasources_config.data is not None:
+        data = datasources_config.data
         if not isinstance(data, dict):
-            problems.append(DefinitionProblem("datasources must be a JSON object", path=datasources_file))
+            problems.append(DefinitionProblem("datasources must be a JSON object", path=datasources_config.main))
             data = {}
         for ds_name, ds in data.items():
             if isinstance(ds, dict):
                 datasources[ds_name] = str(ds.get("connector") or "")
             else:
                 problems.append(DefinitionProblem(f'datasource "{ds_name}" must be a JSON object',
-                                                  path=datasources_file))
-        for name, datasource in attach.items():
-            if datasource is not None and attach_paths.get(name) == path and datasource not in data:
-                # loopback-boot refuses to boot unless another file (datasources.<env>.json, a .js file)
-                # defines it; we cannot see those, so this is a warning (docs/input-validation.md).
+                                                  path=datasources_config.file_of(ds_name)))
+        read_files = " or ".join(f.name for f in [datasources_config.main, *datasources_config.applied])
+        for name in configured:
+            datasource = attach[name]
+            if datasource is not None and datasource not in data:
+                # loopback-boot refuses to boot unless a file we do not read (a .js overlay, the
+                # datasources.<env>.json of another environment) defines it: a warning
+                # (docs/input-validation.md).
                 warnings.append(DefinitionProblem(
-                    f'dataSource "{datasource}" is not defined in {datasources_file.name}; LoopBack refuses to '
-                    "boot unless another datasources file defines it", path=path, model=name,
+                    f'dataSource "{datasource}" is not defined in {read_files}; LoopBack refuses to boot unless '
+                    "another datasources file defines it", path=attach_paths[name], model=name,
                     code=UNKNOWN_DATASOURCE))
     registry.unlisted(path, [name for name in in_folders if name not in attach])
 

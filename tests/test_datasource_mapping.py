@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from django_lbsync.datasources import parse_datasource_map, sql_datasources
-from django_lbsync.exceptions import ConfigurationError
+from django_lbsync.exceptions import ConfigurationError, DefinitionError
 
 from .live_schema import tables
 
@@ -42,6 +42,20 @@ def test_sql_datasources_reads_the_apps_datasources_json(tmp_path):
     config = write_app(tmp_path, "legacyMysql")
     assert sql_datasources(config) == ["legacyMysql"]
     assert sql_datasources(tmp_path / "nowhere" / "model-config.json") == []
+
+
+def test_sql_datasources_merges_the_overlays_loopback_boot_merges(tmp_path, monkeypatch):
+    config = write_app(tmp_path, "legacyMysql")
+    (tmp_path / "datasources.local.json").write_text(json.dumps({"cache": {"connector": "postgresql"}}))
+    (tmp_path / "datasources.production.json").write_text(json.dumps({"legacyMysql": {"connector": "memory"}}))
+    monkeypatch.delenv("NODE_ENV", raising=False)
+    assert sql_datasources(config) == ["legacyMysql", "cache"]
+    assert sql_datasources(config, env="production") == ["cache"]
+    monkeypatch.setenv("NODE_ENV", "production")
+    assert sql_datasources(config) == ["cache"]
+    (tmp_path / "datasources.local.json").write_text('{"cache": 1}')
+    with pytest.raises(DefinitionError, match=r"datasources\.local\.json: cannot be merged"):
+        sql_datasources(config)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -167,7 +167,8 @@ def warning_app(root: Path) -> Path:
     })
     return write(root, {"model-config.json": {"_meta": {"sources": ["./models"]}, "A": {"dataSource": "db"},
                                               "C": {"dataSource": "db"}, "D": {"dataSource": "other"}},
-                        "datasources.json": {"db": {"connector": "postgresql"}}}) / "model-config.json"
+                        "datasources.json": {"db": {"connector": "postgresql"}},
+                        "datasources.local.js": "module.exports = {};"}) / "model-config.json"
 
 
 EXPECTED_WARNINGS = [
@@ -178,6 +179,7 @@ EXPECTED_WARNINGS = [
     ("lbsync.W008", "A", "tags", '"type": [] is an array of any values'),
     ("lbsync.W009", None, None, "not a model definition (a JSON array, not an object); skipped"),
     ("lbsync.W010", "A", "cs", 'relation "cs": "keyTo" is not read by LoopBack'),
+    ("lbsync.W013", None, None, "not applied: loopback-boot merges this JavaScript file over datasources.json"),
 ]
 
 

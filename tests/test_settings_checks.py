@@ -13,7 +13,7 @@ from django_lbsync import conf
 from django_lbsync.checks import check_definitions, check_settings
 from django_lbsync.exceptions import ConfigurationError
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, offline_aliases_configured
 
 
 def ids(messages) -> list[tuple[str, str]]:
@@ -71,6 +71,12 @@ def test_lbsync_that_is_not_a_dict_is_e003_not_a_traceback(settings, value, need
     ("DDL_CONNECTIONS", 17, '["DDL_CONNECTIONS"] must be from 1 to 16, not 17'),
     ("DDL_CONNECTIONS", "4", '["DDL_CONNECTIONS"] must be a whole number'),
     ("DDL_CONNECTIONS", True, '["DDL_CONNECTIONS"] must be a whole number'),
+    ("NODE_ENV", "", '["NODE_ENV"] must be a non-empty string'),
+    ("NODE_ENV", None, '["NODE_ENV"] must be a non-empty string'),
+    ("NODE_ENV", 3, '["NODE_ENV"] must be a non-empty string'),
+    ("NODE_ENV", "../prod", '["NODE_ENV"] must be a plain name'),
+    ("NODE_ENV", "a\\b", '["NODE_ENV"] must be a plain name'),
+    ("NODE_ENV", "x\0", '["NODE_ENV"] must be a plain name'),
 ])
 def test_a_value_of_the_wrong_type_is_e003(settings, key, value, needle):
     settings.LBSYNC = {"MODELS": str(FIXTURES / "customer_v1"), key: value}
@@ -138,3 +144,50 @@ def test_every_setting_the_code_reads_is_a_known_key():
         read |= set(re.findall(r'LBSYNC\["([A-Z_]+)"\]', text))
     assert read, "found no setting reads: the scan is broken"
     assert read <= set(conf_module.KNOWN_KEYS), sorted(read - set(conf_module.KNOWN_KEYS))
+
+
+def test_node_env_is_the_setting_else_the_environment_else_development(settings, monkeypatch):
+    settings.LBSYNC = {"MODELS": str(FIXTURES / "customer_v1")}
+    monkeypatch.delenv("NODE_ENV", raising=False)
+    assert conf.node_env() == "development"
+    monkeypatch.setenv("NODE_ENV", "")  # empty is unset, as `process.env.NODE_ENV || "development"` reads it
+    assert conf.node_env() == "development"
+    monkeypatch.setenv("NODE_ENV", "staging")
+    assert conf.node_env() == "staging"
+    settings.LBSYNC = {"MODELS": str(FIXTURES / "customer_v1"), "NODE_ENV": "production"}
+    assert conf.node_env() == "production" and check_settings() == []
+
+
+def test_a_node_env_variable_that_names_no_file_is_e003_and_refused_by_the_commands(settings, monkeypatch):
+    settings.LBSYNC = {"MODELS": str(FIXTURES / "customer_v1")}
+    monkeypatch.setenv("NODE_ENV", "../../etc")
+    (problem,) = check_settings()
+    assert problem.id == "lbsync.E003" and "environment variable NODE_ENV must be a plain name" in problem.msg
+    with pytest.raises(CommandError) as caught:
+        call_command("automigrate", "--sql", "--assume-empty", stdout=StringIO())
+    assert caught.value.returncode == 2 and "NODE_ENV must be a plain name" in str(caught.value)
+    settings.LBSYNC = {"MODELS": str(FIXTURES / "customer_v1"), "NODE_ENV": "production"}  # the setting wins
+    assert check_settings() == []
+
+
+@offline_aliases_configured("oracle")
+def test_the_setting_chooses_the_overlay_the_commands_and_checks_apply(settings, tmp_path):
+    """Rendered for the offline Oracle alias (--sql --assume-empty: nothing connects)."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "foo.json").write_text('{"name": "Foo", "properties": {"a": "string"}}')
+    (tmp_path / "model-config.json").write_text('{"_meta": {"sources": ["./models"]}, "Foo": {"dataSource": "db"}}')
+    (tmp_path / "datasources.json").write_text('{"db": {"connector": "sqlite3"}}')
+    (tmp_path / "datasources.qa.json").write_text('{"db": {"connector": "memory"}}')
+    (tmp_path / "model-config.qa.js").write_text("module.exports = {};")
+    settings.LBSYNC = {"MODELS": str(tmp_path / "model-config.json"), "DATASOURCES": {"db": "oracle"},
+                       "NODE_ENV": "prod"}
+    out = StringIO()
+    call_command("automigrate", "--sql", "--assume-empty", database="oracle", stdout=out, stderr=StringIO())
+    assert "CREATE TABLE" in out.getvalue() and check_definitions() == []
+    settings.LBSYNC["NODE_ENV"] = "qa"
+    with pytest.raises(CommandError) as caught:  # Foo is on memory now: nothing attached to the database
+        call_command("automigrate", "--sql", "--assume-empty", database="oracle", stdout=StringIO(),
+                     stderr=StringIO())
+    assert caught.value.returncode == 2 and "No LoopBack models are attached" in str(caught.value)
+    (warning,) = check_definitions()
+    assert warning.id == "lbsync.W013" and "model-config.qa.js" in warning.msg and warning.hint

@@ -79,7 +79,8 @@ class Command(BaseCommand):
     def fingerprint(self, models: list[str]) -> str:
         """The definitions' fingerprint; unknown model names are an error with a suggestion (exit 2)."""
         try:
-            loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource())
+            loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource(),
+                                      env=conf.node_env())
         except DefinitionError as exc:
             raise LbsyncCommand.fail(self, exc) from None  # the commands' one list-of-problems format
         except LbsyncError as exc:

@@ -1,0 +1,209 @@
+"""loopback-boot's configuration files: a main `<name>.json` and the overlays it merges over it
+(`<name>.local.json`, then `<name>.<NODE_ENV>.json`), with loopback-boot's merge rules
+(docs/loopback-rules/boot-config.md).
+
+Overlays are untrusted input like the main file: read by jsonfiles.read_json, every failure a problem
+naming the overlay. A `.js` overlay is code, which django-lbsync never runs: it is named in a warning.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .exceptions import ConfigurationError, DefinitionProblem
+from .jsonfiles import read_json
+
+#: loopback-boot's environment when neither its `env` option nor NODE_ENV is set.
+DEFAULT_ENV = "development"
+
+#: Warning code of an overlay loopback-boot applies and django-lbsync does not (docs/input-validation.md).
+OVERLAY_NOT_APPLIED = "lbsync.W013"
+
+
+def default_env() -> str:
+    """NODE_ENV, or "development" when it is unset or empty, as loopback-boot chooses."""
+    return os.environ.get("NODE_ENV") or DEFAULT_ENV
+
+
+def env_problem(env: Any) -> str | None:
+    """Why `env` cannot name an overlay file, or None. The overlay is `<name>.<env>.json` beside the main file,
+    so a path separator or a NUL would make it a file elsewhere (or no file name at all)."""
+    if not isinstance(env, str) or not env:
+        return f"must be a non-empty string, not {env!r}"
+    if any(char in env for char in ("/", "\\", "\0")):
+        return f"must be a plain name (no '/', '\\\\' or NUL: it becomes part of a file name), not {env!r}"
+    return None
+
+
+def checked_env(env: str | None, what: str = "env") -> str:
+    """`env`, or default_env() when None; a ConfigurationError naming `what` (or NODE_ENV) when it cannot
+    name an overlay."""
+    if env is None:
+        env, what = default_env(), "the environment variable NODE_ENV"
+    why = env_problem(env)
+    if why:
+        raise ConfigurationError(f"{what} {why}")
+    return env
+
+
+@dataclass
+class BootConfig:
+    """A main file merged with its overlays. `data` is None when the main file could not be read;
+    `origin` says which file last wrote each top-level key (to name it in a problem); `applied` the
+    overlays merged, in order."""
+
+    main: Path
+    data: Any = None
+    origin: dict[str, Path] = field(default_factory=dict)
+    applied: list[Path] = field(default_factory=list)
+
+    def file_of(self, key: str) -> Path:
+        return self.origin.get(key, self.main)
+
+
+def load_with_overlays(main: Path, env: str, problems: list[DefinitionProblem],
+                       warnings: list[DefinitionProblem]) -> BootConfig:
+    """The main file (`<name>.json`) with `<name>.local` and `<name>.<env>` merged over it, in that order, as
+    loopback-boot's loadNamed does. When the main file is missing, loopback-boot reads none of them (it
+    warns), so neither do we; an overlay left over that way is a warning."""
+    config = BootConfig(main)
+    name = main.name.removesuffix(".json")
+    overlays = [_overlay(main.parent, name, suffix) for suffix in _suffixes(env)]
+    if not _exists(main):
+        for found, _shadowed in overlays:
+            if found is not None:
+                warnings.append(DefinitionProblem(
+                    f"not applied: {main.name} is missing, and loopback-boot then reads none of its overlays "
+                    "(it warns \"Main config file is missing\"); neither does django-lbsync", path=found,
+                    code=OVERLAY_NOT_APPLIED))
+        return config
+    config.data = read_json(main, problems, warnings)
+    if not isinstance(config.data, dict):
+        return config  # the caller names what the main file should be; nothing to merge into
+    config.origin = dict.fromkeys(config.data, main)
+    for found, shadowed in overlays:
+        if found is None:
+            continue
+        if found.suffix != ".json":
+            also = (f"; {shadowed.name} beside it is not applied either: loopback-boot reads the .js one instead"
+                    if shadowed is not None else "")
+            warnings.append(DefinitionProblem(
+                f"not applied: loopback-boot merges this JavaScript file over {main.name}, but django-lbsync "
+                f"does not run code, so the schema is built without it{also}", path=found,
+                code=OVERLAY_NOT_APPLIED))
+            continue
+        known = len(problems)
+        overlay = read_json(found, problems, warnings)
+        if overlay is None or len(problems) > known:
+            continue  # read_json named the problem; merging what is left would only add echoes of it
+        if not isinstance(overlay, dict):
+            problems.append(DefinitionProblem(f"an overlay of {main.name} must be a JSON object", path=found))
+            continue
+        failure = merge_over(config.data, overlay)
+        if failure:
+            problems.append(DefinitionProblem(f"cannot be merged over {main.name}: {failure}; loopback-boot "
+                                              "refuses to boot with it", path=found))
+            continue
+        config.origin.update(dict.fromkeys(overlay, found))
+        config.applied.append(found)
+    return config
+
+
+def _suffixes(env: str) -> list[str]:
+    # env "local" names the same file twice; merging it a second time changes nothing, so it is read once.
+    return ["local"] if env == "local" else ["local", env]
+
+
+def _overlay(folder: Path, name: str, suffix: str) -> tuple[Path | None, Path | None]:
+    """(the overlay loopback-boot reads, a .json it then ignores): it looks for `.js` before `.json` and
+    takes the first that exists (findConfigFiles' ifExistsWithAnyExt)."""
+    script, data = folder / f"{name}.{suffix}.js", folder / f"{name}.{suffix}.json"
+    if _exists(script):
+        return script, data if _exists(data) else None
+    return (data if _exists(data) else None), None
+
+
+def _exists(path: Path) -> bool:
+    """Anything at `path`, as loopback-boot's fs.statSync check: a folder or a FIFO is "found" too (and then
+    read_json names why it cannot be read). A name the file system refuses (too long) is not found."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+# ---- loopback-boot's mergeObjects, mergeSingleItemOrProperty, mergeArrays and hasCompatibleType ----
+
+def merge_over(target: dict, overlay: dict) -> str | None:
+    """Merge `overlay` into `target` in place as loopback-boot does; the reason it refuses, or None.
+
+    Objects merge key by key, recursively; a list merges item by item and only with a list of the same
+    length; anything else replaces the value. What the main file has decides what may come over it: over an
+    object an object, a list or null; over a list a list; over a string, number or boolean anything but an
+    object, a list or null. A key the main file lacks (or has as null, in one case) takes whatever comes.
+    """
+    return _merge_object(target, overlay, "")
+
+
+def _merge_object(target: dict, overlay: dict | list, where: str) -> str | None:
+    # A list merged into an object gives the object keys "0", "1", ... (JavaScript's for-in over an array).
+    items = overlay.items() if isinstance(overlay, dict) else ((str(i), v) for i, v in enumerate(overlay))
+    for key, value in items:
+        failure = _merge_value(target, key, value, f"{where}.{key}" if where else key)
+        if failure:
+            return failure
+    return None
+
+
+def _merge_value(target: dict | list, key: str | int, new: Any, where: str) -> str | None:
+    present = key in target if isinstance(target, dict) else True
+    old = target.get(key) if isinstance(target, dict) else target[key]
+    if not _compatible(old, new):
+        return (f'"{where}" is {_kind(new)} in the overlay but {_kind(old)} before it (loopback-boot: "Cannot '
+                'merge values of incompatible types")')
+    if isinstance(old, list):
+        if len(old) != len(new):
+            return (f'"{where}" is a list of {len(new)} items in the overlay but of {len(old)} before it '
+                    '(loopback-boot: "Cannot merge array values of different length")')
+        for index in range(len(old)):
+            failure = _merge_value(old, index, new[index], f"{where}[{index}]")
+            if failure:
+                return failure
+        return None
+    if present and old is None and new is not None:
+        # JavaScript's typeof null is "object", so loopback-boot merges the new value *into* null: it fails
+        # reading a key of null as soon as the new value has one, and otherwise leaves the null in place.
+        if (isinstance(new, (dict, list, str))) and len(new):
+            return (f'"{where}" is null before the overlay, and loopback-boot fails merging {_kind(new)} into '
+                    "null (TypeError: Cannot read properties of null)")
+        return None
+    if new is not None and isinstance(old, dict):
+        return _merge_object(old, new, where)
+    target[key] = new
+    return None
+
+
+def _compatible(old: Any, new: Any) -> bool:
+    """loopback-boot's hasCompatibleType, with JavaScript's `typeof null == "object"` spelled out."""
+    if old is None:
+        return True
+    if isinstance(old, list):
+        return isinstance(new, list)
+    if isinstance(old, dict):
+        return new is None or isinstance(new, (dict, list))
+    return not (new is None or isinstance(new, (dict, list)))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
