@@ -7,6 +7,7 @@ naming the overlay. A `.js` overlay is code, which django-lbsync never runs: it 
 """
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,11 +102,13 @@ def load_with_overlays(main: Path, env: str, problems: list[DefinitionProblem],
         if not isinstance(overlay, dict):
             problems.append(DefinitionProblem(f"an overlay of {main.name} must be a JSON object", path=found))
             continue
-        failure = merge_over(config.data, overlay)
+        merged = copy.deepcopy(config.data)  # a merge that fails part-way leaves no half-merged file behind
+        failure = merge_over(merged, overlay)
         if failure:
             problems.append(DefinitionProblem(f"cannot be merged over {main.name}: {failure}; loopback-boot "
                                               "refuses to boot with it", path=found))
             continue
+        config.data = merged
         config.origin.update(dict.fromkeys(overlay, found))
         config.applied.append(found)
     return config
