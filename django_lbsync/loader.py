@@ -260,15 +260,24 @@ def _source_folder(config: Path, source: str, problems: list[DefinitionProblem])
     folder (loopback-boot skips those too). A path no file system can hold (a NUL, a name too long) or a
     symlink loop is a problem naming the entry: loopback-boot would not find models there either, and
     Python would raise."""
-    try:
-        folder = (config.parent / source).resolve()
-        return folder if folder.is_dir() else None
-    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        shown_source = source if len(source) <= 80 else source[:80] + "..."
+    shown_source = source if len(source) <= 80 else source[:80] + "..."
+
+    def cannot(why: str) -> None:
         problems.append(DefinitionProblem(f'"_meta.sources" entry {shown_source!r} cannot be read as a folder: '
                                           f"{why}", path=config))
+
+    if "\x00" in source:  # each Python version words this differently (or not at all): said here, once
+        cannot("embedded null byte")
         return None
+    try:
+        # strict: a symlink loop raises on every Python version (a lenient resolve stopped raising in 3.13).
+        folder = (config.parent / source).resolve(strict=True)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # names nothing: skipped, as loopback-boot skips it
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop on older versions
+        cannot(exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc))
+        return None
+    return folder if folder.is_dir() else None
 
 
 def _is_list_of_strings(value: Any) -> bool:
