@@ -1,5 +1,5 @@
 """isactual and autoupdate read the catalog in a second thread while the model JSON loads and the desired schema
-builds (introspect.CatalogPrefetch), on PostgreSQL, MySQL/MariaDB and SQLite. Judged live: the catalog queries really
+builds (introspect.CatalogPrefetch), on PostgreSQL and MySQL/MariaDB. Judged live: the catalog queries really
 run during the build, the answers are the same as without it, and errors on either side leave the connection
 usable."""
 from __future__ import annotations
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALI
 @pytest.fixture
 def server(live):
     if not vendor_for(connections[live]).prefetches_catalog:
-        pytest.skip("the catalog is read in the caller's thread here (the generic reader)")
+        pytest.skip("the catalog is read in the caller's thread here (SQLite: the GIL; the generic reader)")
     return live
 
 

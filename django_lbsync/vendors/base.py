@@ -164,8 +164,7 @@ class Vendor:
     #: constant few queries whatever the number of tables; None: the generic reader (introspect_generic.py).
     catalog_reader = None
     #: isactual/autoupdate read the catalog in a second thread while the desired schema builds
-    #: (introspect.CatalogPrefetch): where the fast reader waits without the GIL (a server over the network,
-    #: SQLite's own C code).
+    #: (introspect.CatalogPrefetch): where the fast reader waits on a server over the network.
     prefetches_catalog = False
     #: A failed COMMIT was answered by the database itself, never lost on the way (SQLite, in-process): never
     #: "in doubt" (exceptions.commit_in_doubt).
