@@ -195,6 +195,9 @@ class MysqlVendor(Vendor):
         # MySQL compares column and index names by lower-casing each character, not by casefolding: İ
         # (U+0130) lowers to a plain i (`xİ` and `xi` are one column), and ß stays ß (`straße` and
         # `strasse` are two: casefold made them one, and isactual called a missing column in sync).
+        if name.isascii():  # nearly every name: one call (the diff asks for 100,000 keys at 5,000 models)
+            return name.lower()
+        # Character by character: str.lower() of a whole string ends a word's Σ as ς, MySQL lowers it to σ.
         return "".join("i" if ch == "\u0130" else ch.lower() for ch in name)
 
     def schema_name(self, model, own_schema=None):
