@@ -310,7 +310,8 @@ and every fifth model a foreign key; in v2, 20% of the models change (add, drop,
 "op s" is the operation alone, for both tools from the model JSON on disk to the answer with the connection
 already open: django-lbsync reads, resolves and maps the JSON in its operation, and LoopBack's operation
 likewise includes reading the files and defining its models in the juggler ("of which define s"; until
-2026-11-27 LoopBack's op left that out, which made its op look 0.15-0.3 s shorter at 500 models). "process s" is the whole `python` process, Django start included (the
+2026-11-27 LoopBack's op left that out: 0.12-0.14 s at 500 models, 0.43-0.46 s at 2,000). "process s" is the
+whole process (`python`, Django start included, or `node`; the
 package byte-compiled first, as an installed wheel is: bench/run.py byte_compile); "SQL" is
 the number of statements the operation sent; "peak MB" the process's maximum resident memory.
 

@@ -47,6 +47,9 @@ class RowsCursor:
     def fetchone(self):
         return self._rows[0] if self._rows else None
 
+    def __iter__(self):
+        return iter(self._rows)
+
 
 #: One table `t` (id, a, u_id) with a primary key, an index on a and a foreign key to `u`, and `u` (id), as each
 #: reader's queries return it. {vendor: (reader, [rows per query])}; PostgreSQL's four row sets come back from
@@ -101,18 +104,36 @@ def _desired(vendor: str) -> Schema:
 
 
 #: Where the value of each query's row goes in PostgreSQL's tagged row (catalogs/postgresql.py, the layout table).
-PG_SLOTS = {1: (1, 2, 4, 5, 10, 6, 7, 8, 14, 3, 9),  # columns
-            2: (1, 2, 4, 10, 11, 14, 17, 18, 12, 13, 15, 16, 5),  # indexes
+PG_SLOTS = {2: (1, 2, 4, 10, 11, 14, 17, 18, 12, 13, 15, 16, 5),  # indexes
             3: (1, 2, 4, 19, 5, 6, 20, 7, 8)}  # foreign keys
+PG_WIDTH = 26
+
+
+def _pg_columns_rows(column_rows):
+    """The per-column rows, as the statement returns them: one row per table, its columns as arrays in column
+    order (flags: n nullable, s/v generated; a NULL nullable gives a NULL flag)."""
+    tables: dict[tuple, list[tuple]] = {}
+    for schema, table, name, type_, null, default, identity, relkind, oid, attnum, collation, generated in column_rows:
+        tables.setdefault((schema, table, relkind, oid), []).append(
+            (attnum, name, type_, default, identity, collation,
+             None if null is None else ("n" if null else "") + (generated or "")))
+    rows = []
+    for (schema, table, relkind, oid), columns in tables.items():
+        columns.sort(key=lambda c: c[0] if isinstance(c[0], int) else 0)
+        row = [None] * PG_WIDTH
+        row[0], row[1], row[2], row[3], row[8], row[14] = 1, schema, table, 0, relkind, oid
+        row[17], row[19], row[21], row[22], row[23], row[24], row[25] = ([c[i] for c in columns] for i in range(7))
+        rows.append(tuple(row))
+    return rows
 
 
 def _as_one_statement(answers):
     """PostgreSQL reads its catalog in one statement (one snapshot): the four queries' rows as its tagged rows."""
     (current,) = answers[0][0]
-    rows = [(0, current) + (None,) * 19]
+    rows = [(0, current) + (None,) * (PG_WIDTH - 2)] + _pg_columns_rows(answers[1])
     for kind, slots in PG_SLOTS.items():
         for values in answers[kind]:
-            row = [kind] + [None] * 20
+            row = [kind] + [None] * (PG_WIDTH - 1)
             for slot, value in zip(slots, values):
                 row[slot] = value
             rows.append(tuple(row))
@@ -219,7 +240,7 @@ def test_isactual_while_another_session_remakes_a_table_answers(live, use_models
     (name,) = tables(live)  # "plain" on PostgreSQL, "Plain" on MySQL
     other = type(connection)(dict(connection.settings_dict), alias=live)
     other.inc_thread_sharing()
-    columns_query = "a.attname, format_type" if connection.vendor == "postgresql" else "FROM information_schema.columns"
+    columns_query = "array_agg(a.attname" if connection.vendor == "postgresql" else "FROM information_schema.columns"
     remade: list[bool] = []
 
     def remake(execute, sql, params, many, context):

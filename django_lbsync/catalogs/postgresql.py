@@ -2,6 +2,8 @@
 ... CASCADE takes along (docs/introspection.md, docs/unmanaged-objects.md). Catalog SELECTs only, values bound."""
 from __future__ import annotations
 
+from collections import defaultdict
+from itertools import zip_longest
 from contextlib import contextmanager
 
 from .. import sqlrules
@@ -20,46 +22,56 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     One statement sees one snapshot of the catalog, also in READ COMMITTED: columns, indexes and foreign
     keys come from the same instant, so another session's DDL between two reads can no longer make them
     not fit together (docs/introspection.md, "One statement, one snapshot"). The statement returns the
-    three row sets, and a row for the current schema, as one UNION ALL of tagged rows (the layout below)."""
+    three row sets, and a row for the current schema, as one UNION ALL of tagged rows (the layout below).
+
+    The rows are taken one at a time and each column row becomes its Column at once: the 21-slot rows of
+    65,000 columns (5,000 tables) never sit in memory together, and nothing is sorted by the server (a sort of
+    every tagged row spilled to disk at 2,000 tables). Tables, columns, indexes and keys are put in order here."""
     cursor.execute(_CATALOG_IN_ONE_STATEMENT.format(kinds="'r', 'p', 'v', 'm'" if views else "'r', 'p'"),
                    [schemas] * 3)
-    tagged = cursor.fetchall()
-    # Sorted here, not by the server: a sort of every tagged row spills to disk at 2,000 tables (work_mem).
-    # (kind, schema, table, position, name) is unique, so the plain sort never compares further; a NULL
-    # among them (untrusted catalog) cannot be compared, and is sorted as "".
-    try:
-        tagged.sort()
-    except TypeError:
-        tagged.sort(key=_row_order)
-    current, rows = None, {_COLUMN: [], _INDEX: [], _FOREIGN_KEY: []}
-    for row in tagged:
-        if row[0] == _CURRENT_SCHEMA:
-            current = row[1]
-        elif row[0] in rows:
-            rows[row[0]].append(row)
-    return _build_tables(current, rows[_COLUMN], rows[_INDEX], rows[_FOREIGN_KEY])
+    read = _Rows()
+    for row in cursor:
+        kind = row[0]
+        if kind == _COLUMN:
+            read.column(row)
+        elif kind == _INDEX:
+            read.indexes.append(row)
+        elif kind == _FOREIGN_KEY:
+            read.fks.append(row)
+        elif kind == _CURRENT_SCHEMA:
+            read.current = row[1]
+    return read.tables()
 
 
 _CURRENT_SCHEMA, _COLUMN, _INDEX, _FOREIGN_KEY = 0, 1, 2, 3
-# The tagged row: the same 21 slots for every kind (a UNION ALL needs one type per slot), NULL where a
-# kind has nothing. _build_tables reads the rows as they come (a copy of each, cut to its kind, made the
-# collector's work show at 2,000 tables). Sorted by kind (the current schema, then the columns: the index rows
-# name their columns from them), schema, table, then a column's number or an index's or a key's name.
+# The tagged row: the same 26 slots for every kind (a UNION ALL needs one type per slot), NULL where a
+# kind has nothing. A table's columns come in one row, as arrays in column order. _Rows unpacks each row in
+# place (a copy of each, cut to its kind, made the collector's work show at 2,000 tables). The index rows name
+# their columns from the column rows (attribute numbers), so they are kept until every row has come; tables
+# are put in order by schema and name, indexes and keys by name.
 #
-# slot    0     1       2      3       4     5           6          7          8          9
-# column  kind  schema  table  attnum  name  type        default    identity   relkind    collation
-# index   kind  schema  table  0       name  method      -          -          -          owner
-# fk      kind  schema  table  0       name  ref schema  ref table  on delete  on update  -
+# slot    0     1       2      3   4     5           6          7          8          9
+# columns kind  schema  table  0   -     -           -          -          relkind    -
+# index   kind  schema  table  0   name  method      -          -          -          owner
+# fk      kind  schema  table  0   name  ref schema  ref table  on delete  on update  -
 #
-# slot    10        11       12       13   14   15    16       17      18         19       20
-# column  nullable  stored   virtual  -    oid  -     -        -       -          -        -
-# index   unique    primary  opaque   -    oid  keys  columns  indkey  indoption  -        -
-# fk      -         -        -        -    -    -     -        -       -          columns  ref columns
+# slot    10      11       12      13  14   15    16       17       18         19       20
+# columns -       -        -       -   oid  -     -        attnums  -          names    -
+# index   unique  primary  opaque  -   oid  keys  columns  indkey   indoption  -        -
+# fk      -       -        -       -   -    -     -        -        -          columns  ref columns
+#
+# slot    21     22        23          24          25
+# columns types  defaults  identities  collations  flags (n nullable; s, v generated stored, virtual)
 
 
 def _row_order(row):
     # NULL-safe: the catalog is untrusted, a value missing must not stop the read (catalogs/builder.py).
-    return (row[0], row[1] or "", row[2] or "", row[3] or 0, row[4] or "")
+    return (row[1] or "", row[2] or "", row[3] or 0, row[4] or "")
+
+
+def _name_order(pair) -> tuple[str, str]:
+    schema, table = pair
+    return (schema or "", table or "")
 
 
 # A relation of the current schema or of one asked for: {kinds} is one of two constant lists, the schemas are bound.
@@ -69,25 +81,32 @@ _CATALOG_IN_ONE_STATEMENT = (
     "  NULL::text AS t1, NULL::text AS t2, NULL::text AS t3, NULL::text AS t4, NULL::text AS t5, "
     "  NULL::bool AS b1, NULL::bool AS b2, NULL::bool AS b3, NULL::bool AS b4, NULL::oid AS oid, "
     "  NULL::int AS i1, NULL::int AS i2, NULL::int2[] AS a1, NULL::int2[] AS a2, NULL::name[] AS n1, "
-    "  NULL::name[] AS n2 "
+    "  NULL::name[] AS n2, NULL::text[] AS x1, NULL::text[] AS x2, NULL::text[] AS x3, NULL::text[] AS x4, "
+    "  NULL::text[] AS x5 "
     "UNION ALL "
-    "SELECT 1, n.nspname, c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), "
+    # One row per table, its columns as arrays in column order: one field per column and kind of fact, where a
+    # row per column cost 21 fields each (libpq keeps every field of the one result: 22 MB at 5,000 tables).
+    "SELECT 1, n.nspname, c.relname, 0, NULL, NULL, NULL, NULL, c.relkind::text, NULL, "
+    "  NULL, NULL, NULL, NULL, c.oid, NULL, NULL, array_agg(a.attnum ORDER BY a.attnum), NULL, "
+    "  array_agg(a.attname ORDER BY a.attnum), NULL, "
+    "  array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum), "
     # A default is deparsed without its table (a default names no column). Given the table, pg_get_expr opens it
     # (AccessShareLock): it waits behind another session's DDL, then finds a table dropped after this statement's
     # snapshot gone and answers NULL. A generated column's expression (it names columns, so it would need the
     # table) is not read at all: it is no default (Column.generated).
-    "  CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END, "
-    "  a.attidentity::text, c.relkind::text, "
+    "  array_agg(CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) END ORDER BY a.attnum), "
+    "  array_agg(a.attidentity::text ORDER BY a.attnum), "
     # A collation other than the type's own; ALTER ... TYPE would reset it unless written again.
-    "  CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END, "
-    "  NOT a.attnotnull, a.attgenerated = 's', a.attgenerated = 'v', NULL, c.oid, NULL, NULL, NULL, NULL, NULL, "
-    "  NULL "
+    "  array_agg(CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END ORDER BY a.attnum), "
+    # Flags: n nullable; s or v a stored or virtual generated column.
+    "  array_agg(CASE WHEN a.attnotnull THEN '' ELSE 'n' END || CASE a.attgenerated WHEN 's' THEN 's' "
+    "    WHEN 'v' THEN 'v' ELSE '' END ORDER BY a.attnum) "
     "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
     "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
     "LEFT JOIN pg_type ty ON ty.oid = a.atttypid "
     "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
     "  (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', current_schema())) "
-    f"WHERE {_REL} AND a.attnum > 0 AND NOT a.attisdropped "
+    f"WHERE {_REL} AND a.attnum > 0 AND NOT a.attisdropped GROUP BY n.nspname, c.relname, c.relkind, c.oid "
     "UNION ALL "
     # Index columns come as attribute numbers, named from the column rows (no subquery per index).
     "SELECT 2, n.nspname, c.relname, 0, i.relname, am.amname::text, NULL, NULL, NULL, "
@@ -95,7 +114,8 @@ _CATALOG_IN_ONE_STATEMENT = (
     "  (SELECT con.contype::text FROM pg_constraint con WHERE con.conindid = ix.indexrelid "
     "   AND con.conrelid = ix.indrelid AND con.contype IN ('u', 'x') LIMIT 1), "
     "  ix.indisunique, ix.indisprimary, ix.indpred IS NOT NULL OR ix.indexprs IS NOT NULL, NULL, "
-    "  c.oid, ix.indnkeyatts::int, ix.indnatts::int, ix.indkey::int2[], ix.indoption::int2[], NULL, NULL "
+    "  c.oid, ix.indnkeyatts::int, ix.indnatts::int, ix.indkey::int2[], ix.indoption::int2[], NULL, NULL, "
+    "  NULL, NULL, NULL, NULL, NULL "
     "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid "
     "JOIN pg_am am ON am.oid = i.relam "
     f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_REL} "
@@ -105,69 +125,100 @@ _CATALOG_IN_ONE_STATEMENT = (
     "  array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord) "
     "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord), "
     "  array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord) "
-    "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) "
+    "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+    "  NULL, NULL, NULL, NULL, NULL "
     "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
     "JOIN pg_class rc ON rc.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
     f"WHERE con.contype = 'f' AND {_REL}"
 )
 
 
-def _build_tables(current, column_rows, index_rows, fk_rows) -> list[Table]:
-    """Tables from the tagged rows of each kind (the layout above; `_`: a slot the kind leaves NULL)."""
-    out = TableBuilder()
+class _Rows:
+    """The tagged rows of one read (the layout above; `_`: a slot the kind leaves NULL), columns built as they
+    come, then put together into tables once the current schema (a row of its own, in any place) is known."""
 
-    def key(schema, table):
-        return (None if schema == current else schema, table)
+    def __init__(self):
+        self.current = None
+        self.columns: dict[tuple, list[tuple[int, Column]]] = defaultdict(list)  # (schema, table) as read
+        self.views: set[tuple] = set()
+        self.attnames: dict[tuple[int, int], str] = {}
+        self.indexes: list[tuple] = []
+        self.fks: list[tuple] = []
 
-    attnames: dict[tuple[int, int], str] = {}
-    for (_, schema, table, attnum, column, type_, default, identity, relkind, collation,
-         null, stored, virtual, _, oid, _, _, _, _, _, _) in column_rows:
-        attnames[(oid, attnum)] = column
+    def column(self, row) -> None:
+        """One table's columns: its arrays, one item per column (a missing item, from an untrusted catalog, is
+        None: catalogs/builder.sound_table judges the table)."""
+        (_, schema, table, _, _, _, _, _, relkind, _, _, _, _, _, oid, _, _, attnums, _, names, _,
+         types, defaults, identities, collations, flags) = row
         if relkind in ("v", "m"):
-            out.views.add(key(schema, table))
-        # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
-        auto = bool(identity) or bool(default and default.startswith("nextval("))
-        if collation and sqlrules.identifier_problem(collation, '"'):
-            collation = None  # untrusted catalog text: a name that could leave its quotes is not written
-        # A generated column's expression sits in pg_attrdef as a default would: it is none (the server refuses
-        # SET / DROP DEFAULT on that column). attgenerated 's': stored (PostgreSQL 12+), 'v': virtual (18+).
-        generated = "STORED" if stored is True else "VIRTUAL" if virtual is True else None
-        if generated:
-            default = None
-        out.columns[key(schema, table)].append(Column(column, type_, null, None if auto else default, auto,
-                                                      collation=collation, generated=generated))
-    for (_, schema, table, _, name, method, _, _, _, owner,
-         unique, primary, opaque, _, oid, keys, all_columns, attnums, options, _, _) in index_rows:
-        # An EXCLUDE constraint's index: the server refuses DROP INDEX on it (only its constraint can go, with
-        # ALTER TABLE), and no model writes one, so it is constraint-owned and opaque whatever its method.
-        constraint = owner in ("u", "x")
-        opaque = opaque or owner == "x"
-        # A GIN, GiST, hash or BRIN index is one no model writes (the models' indexes are btree): its method is
-        # its kind, so it never compares equal to the model's index on the same columns.
-        kind = None if method in (None, "btree") else _text_kind(method)
-        opaque = opaque or kind is not None
-        # indkey lists the INCLUDE columns after the key columns (indoption covers the keys only): an index
-        # with INCLUDE columns is one no model writes, so it is read as its key columns, and opaque.
-        if keys is not None and all_columns is not None and all_columns > keys:
-            opaque, attnums = True, list(attnums or ())[:keys]
-        # A number no column row explains is None (rows that do not fit: the one statement makes that rare,
-        # catalogs/builder.sound_table still catches it).
-        columns = [attnames.get((oid, n)) if n else None for n in attnums or ()]
-        if primary:
-            out.pk[key(schema, table)] = tuple(columns)
-            continue
-        orders = tuple("DESC" if ((opt or 0) & 1) else "ASC" for opt in options or ())
-        out.indexes[key(schema, table)].append(
-            Index(name, tuple(c or "" for c in columns), orders, unique, constraint=constraint,
-                  opaque=opaque or None in columns, kind=kind)
-        )
-    for (_, schema, table, _, name, ref_schema, ref_table, on_delete, on_update, _,
-         _, _, _, _, _, _, _, _, _, columns, ref_columns) in fk_rows:
-        out.fks[key(schema, table)].append(
-            ForeignKey(name, tuple(columns or ()), ref_table, key(ref_schema, ref_table)[0], tuple(ref_columns or ()),
-                       _PG_ACTIONS.get(on_delete), _PG_ACTIONS.get(on_update))
-        )
-    return out.tables()
+            self.views.add((schema, table))
+        columns = self.columns[(schema, table)]
+        for attnum, column, type_, default, identity, collation, flag in zip_longest(
+                attnums or (), names or (), types or (), defaults or (), identities or (), collations or (),
+                flags or ()):
+            self.attnames[(oid, attnum)] = column
+            # SERIAL is integer + a nextval() default; an identity column is the modern spelling of the same.
+            auto = bool(identity) or bool(isinstance(default, str) and default.startswith("nextval("))
+            if collation and sqlrules.identifier_problem(collation, '"'):
+                collation = None  # untrusted catalog text: a name that could leave its quotes is not written
+            flag = flag if isinstance(flag, str) else None
+            # A generated column's expression sits in pg_attrdef as a default would: it is none (the server
+            # refuses SET / DROP DEFAULT on that column). attgenerated 's': stored (12+), 'v': virtual (18+).
+            generated = None if flag is None else "STORED" if "s" in flag else "VIRTUAL" if "v" in flag else None
+            if generated:
+                default = None
+            columns.append((attnum, Column(column, type_, None if flag is None else "n" in flag,
+                                           None if auto else default, auto, collation=collation,
+                                           generated=generated)))
+
+    def tables(self) -> list[Table]:
+        current, attnames = self.current, self.attnames
+        out = TableBuilder()
+
+        def key(schema, table):
+            return (None if schema == current else schema, table)
+
+        for schema, table in sorted(self.columns, key=_name_order):
+            # In column order (a NULL position, from an untrusted catalog, first).
+            numbered = sorted(self.columns[(schema, table)], key=lambda pair: pair[0] or 0)
+            out.columns[key(schema, table)] = [column for _, column in numbered]
+            if (schema, table) in self.views:
+                out.views.add(key(schema, table))
+        self._add_indexes(out, key, attnames)
+        for (_, schema, table, _, name, ref_schema, ref_table, on_delete, on_update, _,
+             _, _, _, _, _, _, _, _, _, columns, ref_columns, *_) in sorted(self.fks, key=_row_order):
+            out.fks[key(schema, table)].append(
+                ForeignKey(name, tuple(columns or ()), ref_table, key(ref_schema, ref_table)[0],
+                           tuple(ref_columns or ()), _PG_ACTIONS.get(on_delete), _PG_ACTIONS.get(on_update))
+            )
+        return out.tables()
+
+    def _add_indexes(self, out: TableBuilder, key, attnames) -> None:
+        for (_, schema, table, _, name, method, _, _, _, owner, unique, primary, opaque, _, oid, keys, all_columns,
+             attnums, options, _, _, *_) in sorted(self.indexes, key=_row_order):
+            # An EXCLUDE constraint's index: the server refuses DROP INDEX on it (only its constraint can go, with
+            # ALTER TABLE), and no model writes one, so it is constraint-owned and opaque whatever its method.
+            constraint = owner in ("u", "x")
+            opaque = opaque or owner == "x"
+            # A GIN, GiST, hash or BRIN index is one no model writes (the models' indexes are btree): its method is
+            # its kind, so it never compares equal to the model's index on the same columns.
+            kind = None if method in (None, "btree") else _text_kind(method)
+            opaque = opaque or kind is not None
+            # indkey lists the INCLUDE columns after the key columns (indoption covers the keys only): an index
+            # with INCLUDE columns is one no model writes, so it is read as its key columns, and opaque.
+            if keys is not None and all_columns is not None and all_columns > keys:
+                opaque, attnums = True, list(attnums or ())[:keys]
+            # A number no column row explains is None (rows that do not fit: the one statement makes that rare,
+            # catalogs/builder.sound_table still catches it).
+            columns = [attnames.get((oid, n)) if n else None for n in attnums or ()]
+            if primary:
+                out.pk[key(schema, table)] = tuple(columns)
+                continue
+            orders = tuple("DESC" if ((opt or 0) & 1) else "ASC" for opt in options or ())
+            out.indexes[key(schema, table)].append(
+                Index(name, tuple(c or "" for c in columns), orders, unique, constraint=constraint,
+                      opaque=opaque or None in columns, kind=kind)
+            )
 
 
 def _text_kind(method) -> str:
