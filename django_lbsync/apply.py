@@ -558,10 +558,13 @@ class _Applier:
         live_name = change.live.name
         # Collation, CHECK, ON UPDATE and comment are no model's business: the rewrite keeps them.
         desired = keeping_live_attributes(replace(change.desired, name=live_name), change.live)
-        if not change.kinds & ColumnChange.TYPE:
+        if not change.kinds & ColumnChange.TYPE and (self.vendor.normalize_type(change.live.type)
+                                                     == self.vendor.normalize_type(change.desired.type)):
             # The type is the same to the database, only spelled otherwise (`integer` read, `INTEGER` rendered):
             # the live spelling keeps the editor from sending a type change (PostgreSQL's ALTER .. TYPE, refused
             # on a column a view or a generated column uses; a full MySQL rewrite) for a default or NULL change.
+            # Only for one spelling of one type: where the catalog names less than the column is (MariaDB's JSON
+            # reads `longtext`, its json_valid CHECK left out), MODIFY with the live spelling would drop the rest.
             desired = replace(desired, type=change.live.type, auto=change.live.auto)
         elif desired.auto:
             # SERIAL is no type ALTER accepts, and the generator is left as it is.

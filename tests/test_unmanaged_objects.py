@@ -730,3 +730,31 @@ def test_default_and_null_changes_leave_the_type_alone_under_views_and_generated
         assert "2" in str(after.defaults.get("a")), after.defaults
         execute(live, f"INSERT INTO {t} (label) VALUES ('y')")  # the new default
         assert execute(live, f"SELECT a FROM {t} WHERE label = 'y'") == [(2,)]
+
+
+def test_mariadb_json_column_keeps_its_json_valid_check_through_a_null_change(use_models, model_dir):
+    """MariaDB's JSON is LONGTEXT with a json_valid CHECK, and its catalog says `longtext`: a NULL or default
+    change written with the live type's spelling (MODIFY .. longtext) drops that CHECK, and the column takes
+    any text afterwards. The model's JSON spelling keeps it."""
+    from .conftest import drop_all_tables, require_alias
+
+    alias = "mysql"
+    require_alias(alias)
+    drop_all_tables(alias)
+    try:
+        data = {"type": "object", "mysql": {"dataType": "JSON"}}
+        use_models(alias, thing(model_dir, {"data": data}))
+        automigrate(using=alias)
+        t = q(alias, table_name(alias))
+        if "json_valid" not in execute(alias, f"SHOW CREATE TABLE {t}")[0][1]:
+            pytest.skip("this server's JSON is no LONGTEXT with a json_valid CHECK (MySQL)")
+        use_models(alias, thing(model_dir, {"data": {**data, "required": True}}))
+        result = autoupdate(using=alias)
+        assert [c.kind for c in result.applied] == ["alter_column"]
+        assert is_actual(using=alias)
+        assert "json_valid" in execute(alias, f"SHOW CREATE TABLE {t}")[0][1]
+        with pytest.raises(Exception, match="(?i)constraint"):
+            with transaction.atomic(using=alias):
+                execute(alias, f"INSERT INTO {t} (data) VALUES ('not json')")
+    finally:
+        drop_all_tables(alias)
