@@ -346,3 +346,36 @@ def test_query_cost(live, count):
     print(f"\nqueries {live} {count} tables: fast {fast_queries}, generic {generic_queries}")
     assert fast_queries <= 5  # constant whatever the size
     assert generic_queries <= 20 * count + 12  # per table (SQLite: one JSON probe per column), bounded
+
+
+def test_postgresql_table_without_columns_is_a_table(live, use_models, model_dir):
+    """PostgreSQL has tables without a column (CREATE TABLE t (), or every column dropped). The fast reader made
+    its tables from column rows only, so such a table was not there at all: the generic reader listed it, and
+    autoupdate planned CREATE TABLE for a model of that name, which the server refused mid-run ("already
+    exists", rolled back). Both readers read it as a table without columns, and autoupdate adds them."""
+    from django_lbsync import autoupdate, is_actual
+
+    from .live_schema import describe
+
+    if connections[live].vendor != "postgresql":
+        pytest.skip("only PostgreSQL makes a table without columns")
+    execute(live, 'CREATE TABLE "thing" ()', 'CREATE TABLE "emptied" ("a" integer)',
+            'ALTER TABLE "emptied" DROP COLUMN "a"', f'CREATE SCHEMA "{OTHER_SCHEMA}"',
+            f'CREATE TABLE "{OTHER_SCHEMA}"."bare" ()', 'CREATE VIEW "gview" AS SELECT')
+    try:
+        for views in (False, True):
+            fast, generic, _, _ = read_both(live, schemas={OTHER_SCHEMA}, views=views)
+            assert_identical(fast, generic)
+            expected = {"thing", "emptied", f"{OTHER_SCHEMA}.bare"} | ({"gview"} if views else set())
+            assert set(fast.tables) == expected
+            assert all(not table.columns for table in fast.tables.values())
+            assert fast.tables["thing"].view is False
+        use_models(live, model_dir({"thing.json": {"name": "Thing", "idInjection": False,
+                                                           "properties": {"id": False, "label": "string", "size": "number"}}}))
+        result = autoupdate(using=live)
+        assert {c.kind for c in result.applied} == {"add_column"}
+        assert is_actual(using=live)
+        after = describe(live, "thing")
+        assert [name for name, _, _ in after.columns] == ["label", "size"]
+    finally:
+        execute(live, 'DROP VIEW IF EXISTS "gview"')

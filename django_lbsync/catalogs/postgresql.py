@@ -28,7 +28,7 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     65,000 columns (5,000 tables) never sit in memory together, and nothing is sorted by the server (a sort of
     every tagged row spilled to disk at 2,000 tables). Tables, columns, indexes and keys are put in order here."""
     cursor.execute(_CATALOG_IN_ONE_STATEMENT.format(kinds="'r', 'p', 'v', 'm'" if views else "'r', 'p'"),
-                   [schemas] * 3)
+                   [schemas] * 4)
     read = _Rows()
     for row in cursor:
         kind = row[0]
@@ -45,8 +45,9 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
 
 _CURRENT_SCHEMA, _COLUMN, _INDEX, _FOREIGN_KEY = 0, 1, 2, 3
 # The tagged row: the same 26 slots for every kind (a UNION ALL needs one type per slot), NULL where a
-# kind has nothing. A table's columns come in one row, as arrays in column order. _Rows unpacks each row in
-# place (a copy of each, cut to its kind, made the collector's work show at 2,000 tables). The index rows name
+# kind has nothing. A table's columns come in one row, as arrays in column order (a table without columns: one
+# row, its arrays NULL). _Rows unpacks each row in place (a copy of each, cut to its kind, made the collector's
+# work show at 2,000 tables). The index rows name
 # their columns from the column rows (attribute numbers), so they are kept until every row has come; tables
 # are put in order by schema and name, indexes and keys by name.
 #
@@ -107,6 +108,14 @@ _CATALOG_IN_ONE_STATEMENT = (
     "LEFT JOIN pg_collation co ON co.oid = a.attcollation AND co.collnamespace IN "
     "  (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', current_schema())) "
     f"WHERE {_REL} AND a.attnum > 0 AND NOT a.attisdropped GROUP BY n.nspname, c.relname, c.relkind, c.oid "
+    "UNION ALL "
+    # A relation with no column (CREATE TABLE t (), or every column dropped) has no row above, but it is a table:
+    # read as one without columns (as the generic reader reads it), not as none (CREATE TABLE would then fail).
+    "SELECT 1, n.nspname, c.relname, 0, NULL, NULL, NULL, NULL, c.relkind::text, NULL, "
+    "  NULL, NULL, NULL, NULL, c.oid, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    f"WHERE {_REL} AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
+    "  AND NOT a.attisdropped) "
     "UNION ALL "
     # Index columns come as attribute numbers, named from the column rows (no subquery per index).
     "SELECT 2, n.nspname, c.relname, 0, i.relname, am.amname::text, NULL, NULL, NULL, "
