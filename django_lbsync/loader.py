@@ -204,8 +204,16 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
             problems.append(DefinitionProblem("datasources must be a JSON object", path=datasources_config.main))
             data = {}
         for ds_name, ds in data.items():
-            if isinstance(ds, dict):
-                datasources[ds_name] = str(ds.get("connector") or "")
+            connector = ds.get("connector") if isinstance(ds, dict) else None
+            if isinstance(ds, dict) and connector is not None and not isinstance(connector, str):
+                # A list, a number or an object: LoopBack's boot fails on it (only a string names a connector;
+                # juggler takes an object as the connector module itself). Read as text it silently attached
+                # the datasource's models to nothing.
+                problems.append(DefinitionProblem(
+                    f'datasource "{ds_name}": "connector" must be a connector name (a string), got '
+                    f"{_json_kind(connector)}; LoopBack fails to boot on it", path=datasources_config.file_of(ds_name)))
+            elif isinstance(ds, dict):
+                datasources[ds_name] = connector or ""
             else:
                 problems.append(DefinitionProblem(f'datasource "{ds_name}" must be a JSON object',
                                                   path=datasources_config.file_of(ds_name)))

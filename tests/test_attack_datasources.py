@@ -283,3 +283,24 @@ def test_merge_rules(main, overlay, merged):
 ])
 def test_merges_loopback_boot_refuses(main, overlay, why):
     assert why in merge_over(main, overlay)
+
+
+@pytest.mark.parametrize("connector", [["postgresql"], 5, {"name": "postgresql"}, True])
+def test_a_connector_that_is_not_a_name_is_refused_naming_the_datasource(tmp_path, connector):
+    """Read as text, a list or a number named no SQL connector and the datasource's models silently got no table;
+    LoopBack's boot fails on it. A definition error naming datasources.json and the datasource."""
+    from django_lbsync.exceptions import DefinitionError
+
+    config = app(tmp_path, {"db": {"connector": connector}})
+    with pytest.raises(DefinitionError) as raised:
+        load_definitions(config)
+    (problem,) = raised.value.problems
+    assert str(problem.path).endswith("datasources.json") and 'datasource "db"' in problem.message, problem
+    assert '"connector" must be a connector name' in problem.message
+
+
+@pytest.mark.parametrize("connector", [None, "", "memory", "loopback-connector-postgresql"])
+def test_a_missing_or_named_connector_is_read_as_before(tmp_path, connector):
+    config = app(tmp_path, {"db": {"connector": connector}} if connector is not None else {"db": {}})
+    loaded = load_definitions(config)
+    assert loaded.datasources == {"db": connector or ""}
