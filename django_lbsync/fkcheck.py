@@ -55,12 +55,10 @@ class ForeignKeyScope:
             return
         self.changed |= new
         with self.connection.cursor() as cursor:
-            for table in self._checked(cursor, new):
-                if key(table) not in self.before:
-                    try:
-                        self.before[key(table)] = Counter(fk for _, _, fk in self._violations(cursor, table))
-                    except DatabaseError:
-                        self.before[key(table)] = None
+            tables = [table for table in self._checked(cursor, new) if key(table) not in self.before]
+            for table, violations in self._violations(cursor, tables).items():
+                self.before[key(table)] = (None if isinstance(violations, DatabaseError)
+                                           else Counter(fk for _, _, fk in violations))
 
     def check(self) -> None:
         """Raise IntegrityError where a checked table has more rows pointing nowhere, through one of its foreign
@@ -70,14 +68,12 @@ class ForeignKeyScope:
         key = self.vendor.name_key
         problems = []
         with self.connection.cursor() as cursor:
-            for table in self._checked(cursor, self.changed):
+            for table, violations in self._violations(cursor, self._checked(cursor, self.changed)).items():
                 before = self.before.get(key(table))
-                try:
-                    violations = self._violations(cursor, table)
-                except DatabaseError as error:
+                if isinstance(violations, DatabaseError):
                     if key(table) in self.before and before is None:
                         continue  # it could not be checked before the run either: not the run's doing
-                    problems.append(f"table {table!r}: {error}")
+                    problems.append(f"table {table!r}: {violations}")
                     continue
                 rowids: dict[ForeignKeyId, list] = {}
                 named: dict[ForeignKeyId, ForeignKeyId] = {}
@@ -106,12 +102,27 @@ class ForeignKeyScope:
                 tables.setdefault(key(table), table)
         return list(tables.values())
 
-    def _violations(self, cursor, table: str) -> list[tuple[object, ForeignKeyId, ForeignKeyId]]:
-        """(rowid, the foreign key as the catalog names it, as the database compares it) for each row of `table`
-        that points nowhere."""
+    def _violations(self, cursor, tables: list[str]) -> dict[str, list | DatabaseError]:
+        """Per table: (rowid, the foreign key as the catalog names it, as the database compares it) for each row
+        that points nowhere, or the error its check raised ("foreign key mismatch"). One query for all of them;
+        only when it fails, one per table, so a table that cannot be checked does not hide the others."""
+        if not tables:
+            return {}
+        read = self.vendor.foreign_key_violations_reader
+        try:
+            found: dict[str, list | DatabaseError] = dict(read(cursor, tables))
+        except DatabaseError:
+            found = {}
+            for table in tables:
+                try:
+                    found.update(read(cursor, [table]))
+                except DatabaseError as error:
+                    found[table] = error
         key = self.vendor.name_key
-        return [(rowid, (columns, parent), (tuple(key(c) for c in columns), key(parent)))
-                for rowid, columns, parent in self.vendor.foreign_key_violations_reader(cursor, table)]
+        return {table: violations if isinstance(violations, DatabaseError) else
+                [(rowid, (columns, parent), (tuple(key(c) for c in columns), key(parent)))
+                 for rowid, columns, parent in violations]
+                for table, violations in found.items()}
 
 
 @contextmanager

@@ -298,17 +298,28 @@ def foreign_keys(cursor) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
-def foreign_key_violations(cursor, table: str) -> list[tuple[int | None, tuple[str, ...], str]]:
-    """(rowid, the foreign key's columns, the table it references) for each row of `table` whose foreign key
-    points at no row (`PRAGMA foreign_key_check(table)`, the name bound). A foreign key whose referenced columns
-    are no key of that table raises ("foreign key mismatch"), as the pragma does."""
-    cursor.execute("SELECT * FROM pragma_foreign_key_check(%s)", [table])
-    violations = cursor.fetchall()
-    if not violations:
-        return []
-    # By its columns, not its number: a rebuild may renumber a table's foreign keys.
-    cursor.execute("SELECT id, \"from\" FROM pragma_foreign_key_list(%s) ORDER BY id, seq", [table])
-    columns: dict[int, list[str]] = defaultdict(list)
-    for fk_id, column in cursor.fetchall():
-        columns[fk_id].append(column)
-    return [(rowid, tuple(columns.get(fk_id, ())), parent) for _, rowid, parent, fk_id in violations]
+def foreign_key_violations(cursor, tables: list[str]) -> dict[str, list[tuple[int | None, tuple[str, ...], str]]]:
+    """Per table of `tables`: (rowid, the foreign key's columns, the table it references) for each of its rows
+    whose foreign key points at no row, in one query (`pragma_foreign_key_check` per table, the names bound as one
+    JSON array). A foreign key whose referenced columns are no key of that table makes the query raise ("foreign
+    key mismatch"), as the pragma does: the caller then asks table by table."""
+    import json
+
+    cursor.execute("SELECT m.name, fk.\"rowid\", fk.\"parent\", fk.\"fkid\" FROM sqlite_master m, "
+                   "pragma_foreign_key_check(m.name) fk WHERE m.type = 'table' AND m.name IN "
+                   "(SELECT value FROM json_each(%s))", [json.dumps(list(tables))])
+    found: dict[str, list[tuple]] = {table: [] for table in tables}
+    for table, rowid, parent, fk_id in cursor.fetchall():
+        found.setdefault(table, []).append((rowid, parent, fk_id))
+    out: dict[str, list[tuple[int | None, tuple[str, ...], str]]] = {}
+    for table, violations in found.items():
+        if not violations:
+            out[table] = []
+            continue
+        # By its columns, not its number: a rebuild may renumber a table's foreign keys.
+        cursor.execute("SELECT id, \"from\" FROM pragma_foreign_key_list(%s) ORDER BY id, seq", [table])
+        columns: dict[int, list[str]] = defaultdict(list)
+        for fk_id, column in cursor.fetchall():
+            columns[fk_id].append(column)
+        out[table] = [(rowid, tuple(columns.get(fk_id, ())), parent) for rowid, parent, fk_id in violations]
+    return out
