@@ -14,6 +14,7 @@ from django.db import connections
 
 from django_lbsync import ApplyFailed, automigrate, autoupdate, rebuild
 from tests.live_schema import describe, tables
+from tests.test_scale_counts import sqlite_db  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default"])
 
@@ -53,16 +54,6 @@ def box_and_item(model_dir, item_extra=None):
         "item.json": {"name": "Item", "properties": item,
                       "foreignKeys": {"fk_item_box": {"name": "fk_item_box", "entity": "Box", "foreignKey": "boxId"}}},
     })
-
-
-@pytest.fixture
-def sqlite_db():
-    from tests.conftest import drop_all_tables, require_alias
-
-    require_alias(ALIAS)
-    drop_all_tables(ALIAS)
-    yield ALIAS
-    drop_all_tables(ALIAS)
 
 
 def test_an_orphan_in_a_table_no_model_touches_blocks_no_run(sqlite_db, use_models, model_dir):

@@ -18,6 +18,8 @@ from django_lbsync import automigrate, autoupdate, get_plan, is_actual
 from django_lbsync.api import Cancelled
 from django_lbsync.dependents import AutomigrateRefused
 
+from .test_autoupdate_command import isactual_exit
+
 pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALIASES)
 
 CONNECTOR = {"default": "sqlite3", "postgresql": "postgresql", "mysql": "mysql"}
@@ -595,15 +597,6 @@ GENERATED_KINDS = {"sqlite": {"plus": "VIRTUAL"}, "postgresql": {"plus": "STORED
                    "mysql": {"plus": "VIRTUAL", "twice": "STORED"}}
 
 
-def isactual_command(alias) -> tuple[int, str]:
-    out = StringIO()
-    try:
-        call_command("isactual", database=alias, stdout=out)
-    except SystemExit as exc:
-        return exc.code, out.getvalue()
-    return 0, out.getvalue()
-
-
 def test_generated_columns_are_read_and_never_altered_or_dropped(live, use_models, model_dir):
     """Before: SQLite's reader did not see the column (a property mapped to it planned ADD COLUMN, which SQLite
     refused as a duplicate); PostgreSQL read its expression as a default (DROP DEFAULT, refused by the server);
@@ -634,7 +627,7 @@ def test_generated_columns_are_read_and_never_altered_or_dropped(live, use_model
     assert plan.changes == ()
     (note,) = [n for n in plan.notes if n.blocks_sync]
     assert "column plus is a generated column" in note.message and "Thing.plus" in note.message
-    code, text = isactual_command(live)
+    code, text = isactual_exit(live)
     assert code == 1 and "column plus is a generated column" in text
     out = StringIO()
     call_command("autoupdate", database=live, interactive=False, stdout=out, stderr=StringIO())
