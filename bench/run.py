@@ -36,7 +36,10 @@ sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
 
 CACHE = Path(os.environ.get("LBSYNC_BENCH_CACHE", Path.home() / ".cache" / "lbsync-bench"))
-OPS = ("automigrate", "isactual (in sync)", "isactual (drift)", "autoupdate v1->v2")
+OPS = ("automigrate", "isactual (in sync)", "isactual (drift)", "isactual (in sync), no cache entry", "autoupdate v1->v2",
+       "autoupdate v1->v2, no cache entry")
+#: django-lbsync keeps desired schemas between runs (docs/desired-cache.md); the benchmark's own folder for them.
+DESIRED_CACHE = CACHE / "desired-cache"
 URLS = {
     "postgresql": "postgres://postgres@127.0.0.1:5432/{db}",
     "mysql": "mysql://root@127.0.0.1:3306/{db}",
@@ -74,9 +77,11 @@ def fresh_database(kind: str, name: str) -> str:
     return URLS[kind].format(db=name)
 
 
-def measure(command: list[str]) -> dict:
+def measure(command: list[str], cache: Path | None = None) -> dict:
+    """One run; `cache`: django-lbsync's desired-schema cache folder for it (default: the benchmark's)."""
+    env = {**os.environ, "LBSYNC_BENCH_DESIRED_CACHE": str(cache or DESIRED_CACHE)}
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if done.returncode:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
@@ -89,8 +94,8 @@ class Tool:
     def __init__(self, name: str, command):
         self.name, self.command = name, command
 
-    def run(self, url, models, op) -> dict:
-        return measure(self.command(url, models, op))
+    def run(self, url, models, op, cache: Path | None = None) -> dict:
+        return measure(self.command(url, models, op), cache)
 
 
 def ours(profile: bool = False) -> Tool:
@@ -135,9 +140,17 @@ def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: i
     results: dict[str, list[dict]] = {op: [] for op in OPS}
     errors: dict[str, str] = {}
 
-    def attempt(op: str, url: str, models: Path, action: str) -> dict | None:
+    def attempt(op: str, url: str, models: Path, action: str, cold: bool = False) -> dict | None:
+        """`cold`: in an empty desired-schema cache folder (the first run after the JSON or settings changed)."""
         try:
-            row = tool.run(url, models, action)
+            if cold:
+                empty = DESIRED_CACHE.with_name(f"desired-cache-empty-{time.time_ns()}")
+                try:
+                    row = tool.run(url, models, action, cache=empty)
+                finally:
+                    shutil.rmtree(empty, ignore_errors=True)
+            else:
+                row = tool.run(url, models, action)
         except RuntimeError as exc:
             last = [line for line in str(exc).splitlines() if line.strip()]
             errors[op] = next((line.strip() for line in last if "rror" in line), last[-1] if last else "failed")[:160]
@@ -156,6 +169,8 @@ def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: i
         attempt("isactual (in sync)", url, v1, "isactual")
     for _ in range(runs if isactual else 0):
         attempt("isactual (drift)", url, v2, "isactual")
+    for _ in range(runs if isactual and tool.name == "django-lbsync" else 0):
+        attempt("isactual (in sync), no cache entry", url, v1, "isactual", cold=True)
     actual_after = None
     for _ in range(runs if "autoupdate v1->v2" in ops else 0):
         url = fresh_database(kind, database)
@@ -164,6 +179,10 @@ def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: i
         if attempt("autoupdate v1->v2", url, v2, "autoupdate") is not None:
             after = attempt("isactual after autoupdate", url, v2, "isactual")
             actual_after = after["result"] if after else None
+    for _ in range(runs if "autoupdate v1->v2" in ops and tool.name == "django-lbsync" else 0):
+        url = fresh_database(kind, database)
+        if attempt("autoupdate v1->v2 (set-up)", url, v1, "setup") is not None:
+            attempt("autoupdate v1->v2, no cache entry", url, v2, "autoupdate", cold=True)
     summary: dict = {"errors": errors}
     for op in OPS:
         rows = results[op]
@@ -260,13 +279,15 @@ def render(rows, ops=OPS) -> str:
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for kind, n, mine, theirs in rows:
         for op in ops:
-            m, t = mine[op], (theirs[op] if theirs else None)
+            # A row without a cache entry is compared with LoopBack's same operation (LoopBack keeps nothing).
+            theirs_op = op.removesuffix(", no cache entry")
+            m, t = mine[op], (theirs[theirs_op] if theirs else None)
             ours_cells = (f"{m['seconds']:.3f} | {m['process']:.2f} | {m['statements']:.0f} | {m['maxrss_mb']:.0f}"
                           if m else f"failed: {mine['errors'].get(op, '?')} | | |")
             if theirs is None:
                 theirs_cells = "- | - | - | - | - | -"
             elif t is None:
-                theirs_cells = (f"failed: {theirs['errors'].get(op) or theirs['errors'].get(op + ' (set-up)', '?')}"
+                theirs_cells = (f"failed: {theirs['errors'].get(theirs_op) or theirs['errors'].get(theirs_op + ' (set-up)', '?')}"
                                 " | | | | | ")
             else:
                 ratio = f"{t['seconds'] / m['seconds']:.1f}x" if m and m["seconds"] else "-"

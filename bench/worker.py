@@ -26,9 +26,15 @@ def main(url: str, models: str, op: str, profile: bool = False) -> None:
     import django
     from django.conf import settings
 
+    lbsync = {"MODELS": models}
+    # The desired-schema cache (docs/desired-cache.md): LBSYNC_BENCH_DESIRED_CACHE names its folder ("off": none);
+    # unset, the default folder. Every Django project has a SECRET_KEY, which the cache needs.
+    cache = os.environ.get("LBSYNC_BENCH_DESIRED_CACHE")
+    if cache:
+        lbsync["CACHE_DIR"] = None if cache == "off" else cache
     settings.configure(
         DATABASES={"default": dj_database_url.parse(url)}, INSTALLED_APPS=["django_lbsync"], USE_TZ=True,
-        LBSYNC={"MODELS": models},
+        LBSYNC=lbsync, SECRET_KEY="django-lbsync benchmark",
     )
     django.setup()
     from django.db import connection

@@ -9,12 +9,12 @@ import difflib
 import logging
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, Sequence, Union
+from typing import Callable, Iterator, NamedTuple, Sequence, Union
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, Error, connections
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from . import conf, extensions
+from . import conf, desired_cache, extensions, sourcefs
 from .apply import apply, apply_in_batches, strict_session
 from .gcpause import paused_gc
 from .batch import check_lock_capacity, lock_budget, relations_touched, split_changes, split_notice
@@ -26,14 +26,14 @@ from .dependents import DropEffects, drop_effects, ref_key, refuse_orphans
 from .fkcheck import scoped_foreign_key_check
 from .connecting import reachable
 from .definitions import ModelDefinition
-from .desired import build_schema
+from .desired import build_schema, recorded_warnings, replay_warnings
 from .diff import aligned_names, diff
 from .exceptions import (
     ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, RunStage, UnknownModel, commit_in_doubt,
     lost_in_transaction,
 )
 from .introspect import CatalogPrefetch, existing_tables, introspect, refuse_unsound, row_counts
-from .loader import load_definitions
+from .loader import LoadedDefinitions, load_definitions
 from .locking import database_lock
 from .locks import annotate as annotate_locks
 from .online import apply_online, refuse_blocking, require_online, settle_leftovers
@@ -108,10 +108,14 @@ def _select(attached: list[ModelDefinition], models: Sequence[str] | None, using
 
 
 def _all_attached(using: str) -> list[ModelDefinition]:
+    return _load(using).for_datasources(conf.datasources_for(using))
+
+
+def _load(using: str) -> LoadedDefinitions:
     loaded = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource(),
                               env=conf.node_env())
     log_definition_warnings(loaded.warnings)
-    return loaded.for_datasources(conf.datasources_for(using))
+    return loaded
 
 
 def log_definition_warnings(warnings) -> None:
@@ -133,24 +137,63 @@ def desired_schema(models: Sequence[str] | None = None, *, using: str = DEFAULT_
     return _desired(models, using, vendor_for(connection).own_schema(connection, live=live))
 
 
-def _definitions(models: Sequence[str] | None, using: str) -> tuple[list[ModelDefinition], list[ModelDefinition]]:
+class _Definitions(NamedTuple):
+    selected: list[ModelDefinition]
+    attached: list[ModelDefinition]
+    warnings: list  # the loader's (lbsync.W004 and up), already logged
+    witness: sourcefs.Witness  # what the loader asked of the file system (desired_cache.py)
+
+
+def _definitions(models: Sequence[str] | None, using: str) -> _Definitions:
     """The selected models and every model attached to `using`: the JSON read and resolved, no database."""
-    attached = _all_attached(using)
-    return _select(attached, models, using), attached
+    with sourcefs.recording() as witness:
+        loaded = _load(using)
+    attached = loaded.for_datasources(conf.datasources_for(using))
+    return _Definitions(_select(attached, models, using), attached, loaded.warnings, witness)
 
 
-def _desired(models: Sequence[str] | None, using: str, own_schema: str | None, definitions=None) -> Schema:
-    """desired_schema with the own schema already known: sends nothing to the database."""
+def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
+             definitions: _Definitions | None = None) -> Schema:
+    """desired_schema with the own schema already known: sends nothing to the database. Taken from the
+    desired-schema cache when none of its inputs changed (desired_cache.py), and kept there once built."""
     connection = connections[using]
-    selected, attached = definitions or _definitions(models, using)
-    return build_schema(
-        selected,
-        vendor_for(connection),
-        max_name_length=connection.ops.max_name_length(),
-        attached=attached,
-        own_schema=own_schema,
-        own_database=connection.settings_dict.get("NAME") or None,
-    )
+    vendor = vendor_for(connection)
+    max_name_length = connection.ops.max_name_length()
+    own_database = connection.settings_dict.get("NAME") or None
+    entry = _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database)
+    cached = desired_cache.load(entry) if entry else None
+    if cached is not None:
+        schema, warnings, build_warnings = cached
+        if definitions is None:  # else the loader ran and logged them already
+            log_definition_warnings(warnings)
+        replay_warnings(build_warnings)
+        return schema
+    selected, attached, warnings, witness = definitions or _definitions(models, using)
+    with recorded_warnings() as build_warnings:
+        schema = build_schema(
+            selected,
+            vendor,
+            max_name_length=max_name_length,
+            attached=attached,
+            own_schema=own_schema,
+            own_database=own_database,
+        )
+    if entry:
+        desired_cache.store(entry, witness, schema, warnings, build_warnings)
+    return schema
+
+
+def _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database) -> str | None:
+    """Every input of _desired that is not a file (desired_cache.key); None when there is no cache."""
+    if conf.cache_dir() is None:
+        return None
+    database = connection.settings_dict
+    return desired_cache.key(
+        lbsync=conf.lbsync_settings(), sources=[str(p) for p in conf.model_sources()], env=conf.node_env(),
+        default_datasource=conf.default_datasource(), datasources=conf.datasources_for(using), using=using,
+        models=list(models) if models else None, engine=database.get("ENGINE"), name=database.get("NAME"),
+        options=database.get("OPTIONS"), vendor=f"{type(vendor).__module__}.{type(vendor).__qualname__}",
+        max_name_length=max_name_length, own_schema=own_schema, own_database=own_database)
 
 
 Using = Union[str, BaseDatabaseSchemaEditor]
@@ -383,12 +426,16 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tup
     # does not answer must not turn a definition error into an unreachable one); on an open one the read starts
     # first, and a definition error still wins once it has ended.
     prefetching = vendor.prefetches_catalog
-    definitions = None if prefetching and connection.connection is not None else _definitions(models, alias)
-    with CatalogPrefetch(connection) if prefetching else nullcontext() as prefetch:
-        if definitions is None:
+    desired = definitions = None
+    if not (prefetching and connection.connection is not None):
+        if vendor.keys_schemas:
             definitions = _definitions(models, alias)
-        own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
-        desired = _desired(models, alias, own_schema, definitions)
+        else:  # the own schema is None, nothing to ask: the whole desired schema (perhaps from the cache) first
+            desired = _desired(models, alias, None)
+    with CatalogPrefetch(connection) if prefetching else nullcontext() as prefetch:
+        if desired is None:
+            own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
+            desired = _desired(models, alias, own_schema, definitions)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
         live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)
     live = aligned_names(live, desired, vendor)

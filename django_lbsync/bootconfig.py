@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import sourcefs
 from .exceptions import ConfigurationError, DefinitionProblem
 from .jsonfiles import read_json
 
@@ -131,11 +132,7 @@ def _overlay(folder: Path, name: str, suffix: str) -> tuple[Path | None, Path | 
 def _exists(path: Path) -> bool:
     """Anything at `path`, as loopback-boot's fs.statSync check: a folder or a FIFO is "found" too (and then
     read_json names why it cannot be read). A name the file system refuses (too long) is not found."""
-    try:
-        os.stat(path)
-    except (OSError, ValueError):
-        return False
-    return True
+    return sourcefs.kind(path) != "missing"
 
 
 # ---- loopback-boot's mergeObjects, mergeSingleItemOrProperty, mergeArrays and hasCompatibleType ----

@@ -9,6 +9,8 @@
         "DDL_CONNECTIONS": 4,                            # MySQL automigrate: connections for CREATE TABLEs
         "NODE_ENV": "production",                        # which *.<env>.json overlays apply (default: $NODE_ENV
                                                          # or "development", as loopback-boot)
+        "CACHE_DIR": BASE_DIR / ".lbsync-cache",          # desired schemas kept between runs (default: the user's
+                                                         # cache folder; None turns it off; docs/desired-cache.md)
     }
 
 A relative MODELS path is resolved against settings.BASE_DIR (as Django projects write paths); without
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +37,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 #: Every key LBSYNC may hold; anything else is a typo the checks name (lbsync.E002).
 KNOWN_KEYS = ("MODELS", "DATASOURCES", "CONNECT_TIMEOUT", "CHECK_DATABASES", "ORACLE_MAX_STRING_SIZE",
               "ONLINE_ROW_THRESHOLD", "ONLINE_LOCK_TIMEOUT", "ONLINE_RETRIES", "TEST_CREATE_TABLES",
-              "DDL_CONNECTIONS", "NODE_ENV")
+              "DDL_CONNECTIONS", "NODE_ENV", "CACHE_DIR")
 
 
 def _lbsync() -> dict:
@@ -42,6 +45,11 @@ def _lbsync() -> dict:
     if not isinstance(value, dict):
         raise ConfigurationError(f"settings.LBSYNC must be a dict, not {type(value).__name__}")
     return value
+
+
+def lbsync_settings() -> dict:
+    """settings.LBSYNC as a dict ({} when absent)."""
+    return _lbsync()
 
 
 def _source_list(sources) -> list:
@@ -55,7 +63,7 @@ def _source_list(sources) -> list:
     )
 
 
-def resolve_path(path: str | Path) -> Path:
+def resolve_path(path: str | Path, what: str = 'settings.LBSYNC["MODELS"]') -> Path:
     """An absolute path as given; a relative one against settings.BASE_DIR, or a ConfigurationError."""
     path = Path(path).expanduser()
     if path.is_absolute():
@@ -63,7 +71,7 @@ def resolve_path(path: str | Path) -> Path:
     base = getattr(settings, "BASE_DIR", None)
     if base is None:
         raise ConfigurationError(
-            f'settings.LBSYNC["MODELS"] path {str(path)!r} is relative and settings define no BASE_DIR: '
+            f'{what} path {str(path)!r} is relative and settings define no BASE_DIR: '
             "write an absolute path, e.g. BASE_DIR / " + repr(str(path))
         )
     return Path(base) / path
@@ -116,6 +124,28 @@ def node_env() -> str:
         _env_name(raw["NODE_ENV"])
         return raw["NODE_ENV"]
     return checked_env(None)
+
+
+def cache_dir() -> Path | None:
+    """Where desired schemas are kept between runs (desired_cache.py): LBSYNC["CACHE_DIR"] (a relative path
+    against BASE_DIR; None or False: no cache), by default `django-lbsync` in the user's cache folder
+    ($XDG_CACHE_HOME, else ~/.cache); None when there is no home folder to put it in."""
+    raw = _lbsync()
+    if "CACHE_DIR" in raw:
+        value = raw["CACHE_DIR"]
+        if value is None or value is False:
+            return None
+        if not isinstance(value, (str, Path)) or not str(value):
+            raise ConfigurationError(f'settings.LBSYNC["CACHE_DIR"] must be a folder (a str or Path), or None to keep '
+                                     f"no cache, not {value!r}")
+        return resolve_path(value, 'settings.LBSYNC["CACHE_DIR"]')
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base or not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        home = os.path.expanduser("~")  # left as "~" when there is no home folder (no HOME, no password entry)
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "django-lbsync"
 
 
 def lbsync_setting(key: str, default):
@@ -244,7 +274,7 @@ def settings_problems() -> list[SettingsProblem]:
                                                                  allow_zero=False)),
                        ("ONLINE_RETRIES", lambda v: whole_number(v, 'settings.LBSYNC["ONLINE_RETRIES"]')),
                        ("DDL_CONNECTIONS", lambda v: ddl_connections(v)),
-                       ("NODE_ENV", _env_name)):
+                       ("NODE_ENV", _env_name), ("CACHE_DIR", lambda v: cache_dir())):
         if key in raw:
             try:
                 check(raw[key])

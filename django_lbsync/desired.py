@@ -1,11 +1,13 @@
 """Resolved ModelDefinitions -> the Schema LoopBack's connector would create (docs/loopback-rules/README.md)."""
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import marshal
 import math
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 from .definitions import CONNECTOR_KEYS, ModelDefinition, PropertyDefinition
 from .exceptions import DefinitionError, DefinitionProblem, RefusedValue
@@ -334,8 +336,35 @@ def _warn(problem: DefinitionProblem) -> None:
     """A definition warning only the target database reveals, logged with its code (`lbsync_warning`: the
     commands print it once on stderr) and the problem itself (`lbsync_problem`: `check` shows its file and
     model)."""
-    logger.warning("%s (%s)", problem, problem.code,
-                   extra={"lbsync_warning": problem.code, "lbsync_problem": problem})
+    _log_warning("%s (%s)", problem, problem.code, extra={"lbsync_warning": problem.code, "lbsync_problem": problem})
+
+
+#: While a build is recorded (recorded_warnings), every warning it logs, as (message, args, extra).
+_recorded: contextvars.ContextVar[list | None] = contextvars.ContextVar("lbsync_build_warnings", default=None)
+
+
+def _log_warning(message: str, *args, extra: dict | None = None) -> None:
+    logger.warning(message, *args, extra=extra)
+    recorded = _recorded.get()
+    if recorded is not None:
+        recorded.append((message, args, extra))
+
+
+@contextmanager
+def recorded_warnings() -> Iterator[list]:
+    """The warnings the builds inside the block log: a desired schema taken from the cache logs them again
+    (replay_warnings), so a warm run warns as a cold one does (desired_cache.py)."""
+    recorded: list = []
+    token = _recorded.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _recorded.reset(token)
+
+
+def replay_warnings(recorded: list) -> None:
+    for message, args, extra in recorded:
+        logger.warning(message, *args, extra=extra)
 
 
 def _unsupported_kind(kind: str | None, vendor: Vendor, model: ModelDefinition, what: str) -> bool:
@@ -400,8 +429,8 @@ def _foreign_keys(model: ModelDefinition, vendor: Vendor, models: dict, problems
         if entity is None:
             # LoopBack skips an FK whose entity is not attached to the same datasource
             # (docs/loopback-rules/indexes-and-keys.md#foreign-keys).
-            logger.warning("%s: foreign key %s skipped: %s has no table on this database", model.name, key,
-                           spec.get("entity"))
+            _log_warning("%s: foreign key %s skipped: %s has no table on this database", model.name, key,
+                         spec.get("entity"))
             continue
         entity_key = spec.get("entityKey") or (entity.ids[0].name if entity.ids else "id")
         ref_prop = resolve_reference(entity, entity_key, vendor)

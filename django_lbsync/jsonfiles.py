@@ -3,20 +3,17 @@ reads silently (docs/input-validation.md)."""
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
+from . import sourcefs
 from .exceptions import DefinitionProblem
 
 #: Deepest nesting of arrays and objects a definition file may have. Real model files nest a few levels;
 #: deeper input is refused as a problem instead of exhausting Python's stack later (copying, merging).
 MAX_DEPTH = 100
 
-#: Largest definition file read, in bytes. The biggest real model-config.json or model file is well under a
-#: megabyte; a larger file is refused unread, so a stray dump or a link to a huge file cannot eat memory.
-MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_FILE_BYTES = sourcefs.MAX_FILE_BYTES
 
 #: Warning code of a key written twice in one JSON object (checks.py shows it; docs/input-validation.md).
 DUPLICATE_KEY = "lbsync.W004"
@@ -39,8 +36,8 @@ def read_json(path: Path, problems: list[DefinitionProblem],
     than MAX_DEPTH are problems naming the JSON path; a key written twice in one object is a warning
     (LoopBack keeps the last value, and so do we)."""
     try:
-        text = _read_regular_file(path).decode("utf-8-sig")
-    except _Unreadable as exc:
+        text = sourcefs.read_bytes(path).decode("utf-8-sig")
+    except sourcefs.Unreadable as exc:
         problems.append(DefinitionProblem(str(exc), path=path))
         return None
     except OSError as exc:
@@ -101,48 +98,6 @@ def read_json(path: Path, problems: list[DefinitionProblem],
                 f'key "{key}" appears more than once in one JSON object; LoopBack keeps the last value, and so '
                 "does django-lbsync", path=path, model=model, code=DUPLICATE_KEY))
     return data
-
-
-class _Unreadable(Exception):
-    """A path that is no regular file of at most MAX_FILE_BYTES; the message says which."""
-
-
-def _read_regular_file(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_FILE_BYTES, else _Unreadable.
-
-    A folder's `*.json` can be anything: a FIFO (opening it for reading waits for a writer, forever), a link
-    to /dev/zero (reading never ends), a multi-gigabyte file. The file is opened without blocking and its
-    kind and size are checked on the open descriptor (no window between the check and the read), and no
-    more than the limit is ever read, even from a file that grows meanwhile."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                 | getattr(os, "O_BINARY", 0))
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _Unreadable("cannot read file: it is a folder")
-        if not stat.S_ISREG(info.st_mode):
-            raise _Unreadable("cannot read file: not a regular file (a device, FIFO or socket); not read")
-        if info.st_size > MAX_FILE_BYTES:
-            raise _Unreadable(_too_big(info.st_size))
-        with os.fdopen(fd, "rb") as file:
-            fd = -1  # the file object closes it now
-            # Sized to the file: read(n) allocates n bytes up front (16 MiB per model file was a third of the
-            # loading time at 500 models). A file that grew since fstat is read on, up to the limit.
-            want = info.st_size + 1
-            data = file.read(want)
-            if len(data) == want:
-                data += file.read(MAX_FILE_BYTES + 1 - len(data))
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise _Unreadable(_too_big(None))
-    return data
-
-
-def _too_big(size: int | None) -> str:
-    return (f"file is {'more than ' if size is None else ''}{size or MAX_FILE_BYTES} bytes; a definition file may "
-            f"have at most {MAX_FILE_BYTES} bytes; not read")
 
 
 def _not_utf8(path: Path, exc: UnicodeDecodeError) -> DefinitionProblem:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .definitions import CONNECTOR_KEYS, KNOWN_TYPES, ModelDefinition, PropertyDefinition, RelationDefinition
+from . import sourcefs
 from .bootconfig import checked_env, load_with_overlays
 from .exceptions import DefinitionError, DefinitionProblem
 from .jsonfiles import read_json
@@ -92,12 +93,13 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
     datasources: dict[str, str | None] = {}
     for source in sources:
         path = Path(source)
-        if path.is_file() and path.name.startswith("model-config"):
+        found = sourcefs.kind(path)
+        if found == "file" and path.name.startswith("model-config"):
             _read_model_config(path, registry, attach, attach_paths, datasources, problems, warnings, env)
-        elif path.is_dir():
+        elif found == "folder":
             for name in registry.add_folder(path):
                 attach.setdefault(name, default_datasource)
-        elif path.is_file():
+        elif found == "file":
             registry.add_folder(path.parent)  # its siblings can be bases, but only this file is attached
             name = registry.add_file(path)
             if name:
@@ -279,13 +281,13 @@ def _source_folder(config: Path, source: str, problems: list[DefinitionProblem])
         return None
     try:
         # strict: a symlink loop raises on every Python version (a lenient resolve stopped raising in 3.13).
-        folder = (config.parent / source).resolve(strict=True)
+        folder = sourcefs.resolve(config.parent / source)
     except (FileNotFoundError, NotADirectoryError):
         return None  # names nothing: skipped, as loopback-boot skips it
     except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symlink loop on older versions
         cannot(exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc))
         return None
-    return folder if folder.is_dir() else None
+    return folder if sourcefs.kind(folder) == "folder" else None
 
 
 def _is_list_of_strings(value: Any) -> bool:
@@ -321,7 +323,7 @@ class _Registry:
     def add_folder(self, folder: Path, builtin: bool = False) -> list[str]:
         """Every model file of a source folder; loopback-boot skips files whose name starts with `_`."""
         names = []
-        for path in sorted(folder.glob("*.json")):
+        for path in sourcefs.json_files(folder):
             if path.name.startswith(NOT_MODEL_FILES) or path.name.startswith("_"):
                 continue
             name = self.add_file(path, builtin=builtin, in_folder=True)

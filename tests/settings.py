@@ -20,6 +20,13 @@ CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SQLITE_ONLY = os.environ.get("LBSYNC_TEST_SQLITE_ONLY", "").lower() in ("1", "true", "yes")
 
 SECRET_KEY = "tests"
+# The desired-schema cache is on in every test (settings that leave CACHE_DIR out use the default folder under
+# XDG_CACHE_HOME), in a folder of this run's own: never the user's ~/.cache, never another run's entries.
+# Subprocesses (manage.py in tests) inherit it. tests/test_desired_cache.py tests the cache itself.
+TEST_CACHE_HOME_CREATED = not os.environ.get("LBSYNC_TEST_CACHE_HOME")  # removed at the end (conftest.py)
+if TEST_CACHE_HOME_CREATED:
+    os.environ["LBSYNC_TEST_CACHE_HOME"] = tempfile.mkdtemp(prefix="lbsync-test-cache-")
+os.environ["XDG_CACHE_HOME"] = os.environ["LBSYNC_TEST_CACHE_HOME"]
 INSTALLED_APPS = ["django_lbsync"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from django_lbsync import jsonfiles, loader
+from django_lbsync import jsonfiles, loader, sourcefs
 from django_lbsync.exceptions import DefinitionError
 from django_lbsync.loader import load_definitions
 
@@ -105,7 +105,7 @@ def test_a_huge_file_is_refused_unread(tmp_path):
 
 
 def test_the_size_limit_is_exact(tmp_path, monkeypatch):
-    monkeypatch.setattr(jsonfiles, "MAX_FILE_BYTES", 64)
+    monkeypatch.setattr(sourcefs, "MAX_FILE_BYTES", 64)  # the limit lives where files are read
     body = tmp_path / "foo.json"
     body.write_text(json.dumps({"name": "Foo"}).ljust(64))
     found: list = []

@@ -108,11 +108,13 @@ def test_bad_json_is_reported_before_a_closed_connection_is_opened(server, model
 
 
 def test_on_an_open_connection_the_catalog_read_starts_before_the_json_loads(server, use_models, model_dir,
-                                                                           monkeypatch):
+                                                                           monkeypatch, settings):
     """The JSON loading waits until a catalog query has run in the other thread (read after it, as on a closed
     connection, the wait would time out); the answer is the same; a definition error found meanwhile still
-    wins, and the connection stays usable."""
+    wins, and the connection stays usable. Without the desired-schema cache, which would answer without
+    loading the JSON at all (tests/test_desired_cache.py)."""
     use_models(server, _models(model_dir, 5))
+    settings.LBSYNC = {**settings.LBSYNC, "CACHE_DIR": None}
     call_command("automigrate", "--noinput", database=server, stdout=StringIO())
     connection = connections[server]
     connection.ensure_connection()
@@ -135,6 +137,7 @@ def test_on_an_open_connection_the_catalog_read_starts_before_the_json_loads(ser
         assert is_actual(using=server) is True
         assert waited == [True]
         use_models(server, model_dir({"bad.json": {"name": "Bad", "properties": {"x": {"type": "strng"}}}}))
+        settings.LBSYNC = {**settings.LBSYNC, "CACHE_DIR": None}
         with pytest.raises(DefinitionError, match="strng"):
             is_actual(using=server)
     assert connection.allow_thread_sharing is False

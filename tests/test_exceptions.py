@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=settings.LIVE_ALI
 
 #: Exception classes that never leave the package: caught where they are raised.
 INTERNAL = {"django_lbsync.sqlite_ddl.UnreadableDDL", "django_lbsync.streaming.SendFailed",
-            "django_lbsync.fanout.Stopped"}
+            "django_lbsync.fanout.Stopped", "django_lbsync.sourcefs.Unreadable"}
 
 
 def package_modules() -> list[types.ModuleType]:

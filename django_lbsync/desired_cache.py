@@ -1,0 +1,153 @@
+"""The desired schema kept between processes, valid while every input it was built from is unchanged.
+
+Building the desired schema (read the JSON, resolve it, map it for the vendor) is most of what isactual, the
+system checks and a no-change autoupdate do, and its inputs seldom change between two runs. An entry holds
+the schema, the loader's warnings and its witness (sourcefs.Witness: every question the loader asked of the
+file system, with the answer); it is used only when
+
+- its key matches: the settings the build reads (LBSYNC, the alias's database settings, NODE_ENV), the models
+  asked for, the vendor, the connection's name length limit, own schema and database name, and this
+  package's own code, Python's and Django's versions;
+- its MAC matches, keyed by settings.SECRET_KEY: a file someone else wrote is never unpickled;
+- and every file-system question gets the same answer again (each file read is hashed again).
+
+Anything else (no SECRET_KEY, no cache folder, a file that cannot be read or written) means no cache: the
+schema is built as without one. docs/desired-cache.md has the rules and why they suffice.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from . import sourcefs
+
+logger = logging.getLogger(__name__)
+
+#: First bytes of every entry; a new layout gets a new one, so an older entry is never read as this one.
+MAGIC = b"django-lbsync desired schema 1\n"
+#: Entries kept in the folder; the oldest go first. One per combination of settings and models asked for.
+MAX_ENTRIES = 32
+_MAC_BYTES = 32
+
+
+def folder() -> Path | None:
+    """Where entries live (LBSYNC["CACHE_DIR"]), or None when the cache is off."""
+    from . import conf
+
+    return conf.cache_dir()
+
+
+def _mac_key() -> bytes | None:
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.crypto import salted_hmac
+
+    try:
+        secret = settings.SECRET_KEY
+    except ImproperlyConfigured:
+        return None
+    if not secret:
+        return None
+    return salted_hmac("django_lbsync.desired_cache", "", secret=secret, algorithm="sha256").digest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of this package's files (its code and built-in models): an entry from other code is never used."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts and path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key(**inputs) -> str:
+    """The entry's key: every input of the build that is not a file, written out (repr) with the code's."""
+    import django
+
+    parts = (MAGIC, code_digest(), sys.version, django.VERSION, sorted((k, repr(v)) for k, v in inputs.items()))
+    return repr(parts)
+
+
+def _path(where: Path, entry_key: str) -> Path:
+    return where / (hashlib.blake2b(entry_key.encode(), digest_size=20).hexdigest() + ".pickle")
+
+
+def load(entry_key: str):
+    """(schema, the loader's warnings, the builder's logged warnings) of a valid entry for `entry_key`, else
+    None."""
+    where, mac_key = folder(), _mac_key()
+    if where is None or mac_key is None:
+        return None
+    try:
+        with open(_path(where, entry_key), "rb") as file:
+            data = file.read()
+    except OSError:
+        return None
+    head = len(MAGIC) + _MAC_BYTES
+    if data[:len(MAGIC)] != MAGIC or len(data) < head:
+        return None
+    payload = memoryview(data)[head:]
+    if not hmac.compare_digest(data[len(MAGIC):head], _mac(mac_key, payload)):
+        logger.debug("desired-schema cache: %s failed its MAC; ignored", _path(where, entry_key))
+        return None
+    try:
+        stored_key, observations, schema, warnings, build_warnings = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - a damaged entry is no entry
+        return None
+    if stored_key != entry_key or not sourcefs.Witness(observations).still_holds():
+        return None
+    return schema, warnings, build_warnings
+
+
+def store(entry_key: str, witness: sourcefs.Witness, schema, warnings, build_warnings) -> None:
+    """Keep an entry (written whole, then renamed into place: a reader never sees half of one)."""
+    where, mac_key = folder(), _mac_key()
+    if where is None or mac_key is None:
+        return
+    try:
+        payload = pickle.dumps((entry_key, witness.observations, schema, list(warnings), list(build_warnings)),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - something in the schema that does not pickle: no entry
+        logger.debug("desired-schema cache: the schema does not pickle; not kept", exc_info=True)
+        return
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=where, prefix=".entry-")  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(MAGIC + _mac(mac_key, payload) + payload)
+            os.replace(temporary, _path(where, entry_key))
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        _prune(where)
+    except OSError:
+        logger.debug("desired-schema cache: cannot write to %s", where, exc_info=True)
+
+
+def _mac(mac_key: bytes, payload) -> bytes:
+    return hashlib.blake2b(payload, key=mac_key, digest_size=_MAC_BYTES).digest()
+
+
+def _prune(where: Path) -> None:
+    entries = []
+    for entry in os.scandir(where):
+        if entry.name.endswith(".pickle"):
+            try:
+                entries.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                continue
+    for _, path in sorted(entries)[:-MAX_ENTRIES]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

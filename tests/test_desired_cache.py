@@ -1,0 +1,475 @@
+"""The desired-schema cache (django_lbsync/desired_cache.py, docs/desired-cache.md): an entry is used only
+when every input it was built from is unchanged, and a file it did not write is never unpickled.
+
+The space of edits is tested as a whole: a LoopBack app on disk goes through random sequences of edits (model
+files changed, added, removed, overlays, `_meta.sources` moved through a symbolic link, settings), and after each
+one the answer with the cache must equal the answer without it, and a run with nothing changed must not load
+the JSON at all.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+
+from django_lbsync import api, automigrate, autoupdate, conf, desired_cache, sourcefs
+from django_lbsync.exceptions import DefinitionError
+from django_lbsync.sqlrules import printable
+
+from .conftest import ALL_LIVE, FIXTURES, require_alias
+from .live_schema import describe
+
+PACKAGE = Path(api.__file__).resolve().parent
+#: The modules that turn files into definitions: they must ask the file system only through sourcefs.
+LOADER_MODULES = ["loader.py", "bootconfig.py", "jsonfiles.py", "definitions.py"]
+
+
+# -- the loader reaches the file system only through sourcefs ------------------------------------------------
+
+FILE_SYSTEM_CALLS = {"open", "stat", "lstat", "is_file", "is_dir", "exists", "glob", "rglob", "iterdir", "read_text",
+                     "read_bytes", "listdir", "scandir", "walk", "access", "readlink", "is_symlink", "samefile",
+                     "realpath", "isfile", "isdir", "getsize", "getmtime", "fdopen"}
+
+
+@pytest.mark.parametrize("module", LOADER_MODULES)
+def test_loader_modules_ask_the_file_system_only_through_sourcefs(module):
+    """What the loader learns any other way is not in the witness, and a cache entry would outlive a change to it."""
+    tree = ast.parse((PACKAGE / module).read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            owner = func.value if isinstance(func, ast.Attribute) else None
+            if name in FILE_SYSTEM_CALLS and not (isinstance(owner, ast.Name) and owner.id == "sourcefs"):
+                found.append(f"{module}:{node.lineno} {name}()")
+            # Path.resolve() follows links; the loader's own resolver.resolve(name) is not a path.
+            if name == "resolve" and not (isinstance(owner, ast.Name) and owner.id in ("sourcefs", "resolver",
+                                                                                           "other_resolver", "self")):
+                found.append(f"{module}:{node.lineno} resolve()")
+    assert found == []
+
+
+def test_the_check_above_can_fail(tmp_path):
+    source = "from pathlib import Path\ndef f(p):\n    return Path(p).is_file() and sourcefs.kind(p)\n"
+    calls = [n.func.attr for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Attribute) and n.func.attr in FILE_SYSTEM_CALLS
+             and not (isinstance(n.func.value, ast.Name) and n.func.value.id == "sourcefs")]
+    assert calls == ["is_file"]
+
+
+# -- a LoopBack app on disk and the edits made to it ---------------------------------------------------------
+
+def model(name: str, props: dict, **extra) -> dict:
+    return {"name": name, "base": "PersistedModel", "properties": props, **extra}
+
+
+def write(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data if isinstance(data, str) else json.dumps(data, indent=1))
+
+
+def make_app(root: Path) -> Path:
+    server = root / "server"
+    write(server / "model-config.json", {"_meta": {"sources": ["../common/models", "./models"]},
+                                         "Customer": {"dataSource": "db"}, "Order": {"dataSource": "db"}})
+    write(server / "datasources.json", {"db": {"connector": "postgresql"}})
+    write(root / "models_a" / "customer.json", model("Customer", {"name": {"type": "string", "length": 40}}))
+    write(root / "models_b" / "customer.json", model("Customer", {"email": {"type": "string"}}))
+    (root / "common").mkdir()
+    os.symlink(root / "models_a", root / "common" / "models")
+    write(server / "models" / "order.json", model("Order", {"total": {"type": "number"}},
+                                                  relations={"customer": {"type": "belongsTo",
+                                                                          "model": "Customer"}}))
+    return server / "model-config.json"
+
+
+def _json(path: Path):
+    return json.loads(path.read_text())
+
+
+def edit_property(root, rnd):
+    path = root / "server" / "models" / "order.json"
+    data = _json(path)
+    data["properties"]["total"] = {"type": rnd.choice(["number", "string", "boolean", "date"]),
+                                   "required": rnd.random() < 0.5}
+    write(path, data)
+
+
+def same_bytes_again(root, rnd):
+    """Written again with the same bytes (a new mtime): still the same inputs."""
+    path = root / "server" / "models" / "order.json"
+    path.write_bytes(path.read_bytes())
+    os.utime(path, ns=(rnd.randrange(1, 2**40), rnd.randrange(1, 2**40)))
+
+
+def same_size_other_bytes(root, rnd):
+    """A change that keeps the file's size (and, set back, its mtime): only the content says it changed."""
+    path = root / "server" / "models" / "order.json"
+    before = path.stat()
+    text = path.read_text()
+    swapped = text.replace('"number"', '"string"') if '"number"' in text else text.replace('"string"', '"number"')
+    path.write_text(swapped)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def add_model(root, rnd):
+    name = f"Extra{rnd.randrange(3)}"
+    write(root / "server" / "models" / f"{name.lower()}.json", model(name, {"note": {"type": "string"}}))
+    if rnd.random() < 0.7:
+        config = _json(root / "server" / "model-config.json")
+        config[name] = {"dataSource": "db"}
+        write(root / "server" / "model-config.json", config)
+
+
+def remove_model(root, rnd):
+    files = sorted((root / "server" / "models").glob("extra*.json"))
+    if files:
+        rnd.choice(files).unlink()
+
+
+def model_config_overlay(root, rnd):
+    path = root / "server" / f"model-config.{rnd.choice(['local', 'development', 'production'])}.json"
+    if path.exists() and rnd.random() < 0.5:
+        path.unlink()
+    else:
+        write(path, {"Order": {"dataSource": rnd.choice(["db", "other", False])}})
+
+
+def datasources_overlay(root, rnd):
+    path = root / "server" / "datasources.local.json"
+    if path.exists() and rnd.random() < 0.5:
+        path.unlink()
+    else:
+        write(path, {"db": {"connector": rnd.choice(["mysql", "memory", "postgresql"])},
+                     "other": {"connector": "postgresql"}})
+
+
+def js_overlay(root, rnd):
+    path = root / "server" / "model-config.local.js"
+    if path.exists():
+        path.unlink()
+    else:
+        write(path, "module.exports = {};")
+
+
+def move_sources_link(root, rnd):
+    """common/models points at another folder: the same path, other files."""
+    link = root / "common" / "models"
+    target = os.readlink(link)
+    link.unlink()
+    os.symlink(str(root / ("models_b" if target.endswith("models_a") else "models_a")), link)
+
+
+def edit_meta_sources(root, rnd):
+    config = _json(root / "server" / "model-config.json")
+    config["_meta"]["sources"] = rnd.choice([["../common/models", "./models"], ["./models", "../models_b"],
+                                             ["../models_a", "./models", "./missing"]])
+    write(root / "server" / "model-config.json", config)
+
+
+def break_json(root, rnd):
+    path = root / "server" / "models" / "broken.json"
+    if path.exists():
+        path.unlink()
+    else:
+        write(path, '{"name": "Broken", "properties": {')
+
+
+def underscore_file(root, rnd):
+    write(root / "server" / "models" / "_seed.json", {"anything": rnd.random()})
+
+
+def folder_named_json(root, rnd):
+    folder = root / "server" / "models" / "folder.json"
+    if folder.exists():
+        folder.rmdir()
+    else:
+        folder.mkdir()
+
+
+EDITS = [edit_property, same_bytes_again, same_size_other_bytes, add_model, remove_model, model_config_overlay,
+         datasources_overlay, js_overlay, move_sources_link, edit_meta_sources, break_json, underscore_file,
+         folder_named_json]
+#: Edits after which every input is the same: the next run must be a cache hit.
+UNCHANGED = {same_bytes_again}
+
+
+class LoaderCalls:
+    """Counts the JSON loads (api.load_definitions) in a block: 0 means the cache answered."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        real = api.load_definitions
+
+        def counting(*args, **kwargs):
+            self.count += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(api, "load_definitions", counting)
+
+
+def outcome(alias: str, caplog) -> tuple:
+    """What the build answers: the schema (every field, by repr) and the warnings logged, or the problems."""
+    caplog.clear()
+    try:
+        schema = api.desired_schema(using=alias)
+    except DefinitionError as exc:
+        return ("refused", sorted(str(p) for p in exc.problems))
+    warnings = sorted(r.getMessage() for r in caplog.records if getattr(r, "lbsync_warning", None))
+    return ("built", repr(sorted(schema.tables.items())), warnings)
+
+
+def lbsync(config: Path, cache: Path | None, **extra) -> dict:
+    return {"MODELS": str(config), "DATASOURCES": {"db": "default"}, "CACHE_DIR": cache, **extra}
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.sampled_from(EDITS), min_size=1, max_size=8), seed=st.integers(0, 2**16))
+def test_every_edit_is_seen_and_nothing_else_rebuilds(edits, seed, monkeypatch, caplog):
+    import random
+
+    caplog.set_level(logging.WARNING, logger="django_lbsync")
+    rnd = random.Random(seed)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        config = make_app(root)
+        cache = root / "cache"
+        calls = LoaderCalls(monkeypatch)
+        with override_settings(LBSYNC=lbsync(config, cache)):
+            previous = outcome("default", caplog)
+        for edit in edits:
+            edit(root, rnd)
+            with override_settings(LBSYNC=lbsync(config, None)):
+                expected = outcome("default", caplog)
+            with override_settings(LBSYNC=lbsync(config, cache)):
+                before = calls.count
+                got = outcome("default", caplog)
+                loaded = calls.count - before
+                again = outcome("default", caplog)  # nothing changed since: the cache answers, the same
+                if got[0] == "built":  # refused definitions are never kept: the next run reads them again
+                    assert calls.count - before == loaded, "a run with nothing changed loaded the JSON again"
+            assert got == expected, f"after {edit.__name__}"
+            assert again == expected
+            if edit in UNCHANGED and previous[0] == "built":
+                assert loaded == 0, f"{edit.__name__} changed nothing, yet the JSON was loaded again"
+            previous = expected
+
+
+def test_settings_the_build_reads_are_in_the_key(tmp_path, monkeypatch, caplog):
+    config = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    calls = LoaderCalls(monkeypatch)
+    with override_settings(LBSYNC=lbsync(config, cache)):
+        first = outcome("default", caplog)
+        outcome("default", caplog)
+        assert calls.count == 1
+    write(tmp_path / "server" / "model-config.production.json", {"Order": {"dataSource": False}})
+    with override_settings(LBSYNC=lbsync(config, cache, NODE_ENV="production")):
+        production = outcome("default", caplog)
+    assert calls.count == 2 and production != first and "Order" not in production[1]
+    with override_settings(LBSYNC={**lbsync(config, cache), "DATASOURCES": {"other": "default"}}):
+        assert outcome("default", caplog)[1] == "[]"  # no model on datasource "other"
+    monkeypatch.setattr(desired_cache, "code_digest", lambda: "other code")
+    with override_settings(LBSYNC=lbsync(config, cache)):
+        assert outcome("default", caplog) == first
+    assert calls.count == 4  # every change of settings or code was a miss
+
+
+def test_warnings_are_logged_on_a_hit_too(tmp_path, monkeypatch, caplog):
+    caplog.set_level(logging.WARNING, logger="django_lbsync")
+    config = make_app(tmp_path)
+    write(tmp_path / "server" / "model-config.local.js", "module.exports = {};")
+    calls = LoaderCalls(monkeypatch)
+    with override_settings(LBSYNC=lbsync(config, tmp_path / "cache")):
+        cold, warm = outcome("default", caplog), outcome("default", caplog)
+    assert calls.count == 1 and cold == warm and any("lbsync.W013" in w for w in warm[2])
+
+
+def test_the_builders_warnings_are_logged_on_a_hit_too(tmp_path, monkeypatch, caplog):
+    """The schema builder logs what only the database's rules reveal (a FULLTEXT index where there is none,
+    lbsync.W011; a foreign key to a model without a table): a warm run logs the same."""
+    caplog.set_level(logging.WARNING, logger="django_lbsync")
+    config = make_app(tmp_path)
+    path = tmp_path / "server" / "models" / "order.json"
+    data = _json(path)
+    data["indexes"] = {"total_ft": {"keys": {"total": 1}, "kind": "FULLTEXT"}}
+    data["options"] = {"foreignKeys": {"fk_gone": {"name": "fk_gone", "entity": "Nowhere",
+                                                   "foreignKey": "total"}}}
+    write(path, data)
+    calls = LoaderCalls(monkeypatch)
+
+    def logged() -> list[str]:
+        caplog.clear()
+        api.desired_schema(using="default")
+        return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+    with override_settings(LBSYNC=lbsync(config, tmp_path / "cache")):
+        cold, warm = logged(), logged()
+    assert calls.count == 1 and cold == warm
+    assert any("lbsync.W011" in m for m in warm) and any("foreign key fk_gone skipped" in m for m in warm)
+
+
+# -- entries the cache did not write -------------------------------------------------------------------------
+
+def record_run(what: str) -> None:
+    Planted.ran.append(what)
+
+
+class Planted:
+    """Unpickling it would run code (record_run, pickled by reference): it records that it ran."""
+
+    ran: list[str] = []
+
+    def __reduce__(self):
+        return (record_run, ("unpickled",))
+
+
+def only_entry(cache: Path) -> Path:
+    (entry,) = [p for p in cache.iterdir() if p.suffix == ".pickle"]
+    return entry
+
+
+def plant(entry: Path, mac_key: bytes) -> None:
+    payload = pickle.dumps(Planted())
+    entry.write_bytes(desired_cache.MAGIC + desired_cache._mac(mac_key, payload) + payload)
+
+
+def test_an_entry_with_a_wrong_mac_is_never_unpickled(tmp_path, monkeypatch, caplog, settings):
+    config = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    with override_settings(LBSYNC=lbsync(config, cache)):
+        first = outcome("default", caplog)
+        entry = only_entry(cache)
+        Planted.ran.clear()
+        plant(entry, b"k" * 32)  # someone who does not know SECRET_KEY
+        calls = LoaderCalls(monkeypatch)
+        assert outcome("default", caplog) == first and Planted.ran == [] and calls.count == 1
+        # The same file with the right MAC is unpickled: the MAC is what kept it out above.
+        plant(entry, desired_cache._mac_key())
+        assert outcome("default", caplog) == first and Planted.ran == ["unpickled"]
+
+
+def test_another_secret_key_ignores_the_entries(tmp_path, monkeypatch, caplog, settings):
+    config = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    calls = LoaderCalls(monkeypatch)
+    with override_settings(LBSYNC=lbsync(config, cache)):
+        first = outcome("default", caplog)
+        settings.SECRET_KEY = "another project"
+        assert outcome("default", caplog) == first
+        assert outcome("default", caplog) == first
+    assert calls.count == 2  # missed once under the new key, then its own entry
+
+
+def test_no_secret_key_no_cache(tmp_path, caplog, settings):
+    config = make_app(tmp_path)
+    settings.SECRET_KEY = ""
+    with override_settings(LBSYNC=lbsync(config, tmp_path / "cache")):
+        assert outcome("default", caplog)[0] == "built"
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_damaged_or_truncated_entry_is_a_miss(tmp_path, monkeypatch, caplog):
+    config = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    with override_settings(LBSYNC=lbsync(config, cache)):
+        first = outcome("default", caplog)
+        entry = only_entry(cache)
+        data = entry.read_bytes()
+        calls = LoaderCalls(monkeypatch)
+        for damaged in (data[:40], data[:-1], data[:-5] + b"xxxxx", b"", b"\0" * len(data)):
+            entry.write_bytes(damaged)
+            assert outcome("default", caplog) == first
+        assert calls.count == 5
+
+
+def test_an_unwritable_cache_folder_is_no_cache(tmp_path, caplog):
+    config = make_app(tmp_path)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with override_settings(LBSYNC=lbsync(config, blocked / "cache")):
+        assert outcome("default", caplog)[0] == "built"
+
+
+def test_entries_are_private_and_pruned(tmp_path, caplog, monkeypatch):
+    config = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(desired_cache, "MAX_ENTRIES", 3)
+    for env in ("a", "b", "c", "d", "e"):
+        with override_settings(LBSYNC=lbsync(config, cache, NODE_ENV=env)):
+            outcome("default", caplog)
+    entries = [p for p in cache.iterdir() if p.suffix == ".pickle"]
+    assert len(entries) == 3
+    assert all(p.stat().st_mode & 0o077 == 0 for p in entries) and cache.stat().st_mode & 0o077 == 0
+
+
+# -- settings ---------------------------------------------------------------------------------------------------
+
+def test_cache_dir_setting(tmp_path, settings, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    settings.LBSYNC = {"MODELS": str(tmp_path)}
+    assert conf.cache_dir() == tmp_path / "xdg" / "django-lbsync"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    assert conf.cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "django-lbsync"
+    settings.BASE_DIR = tmp_path
+    settings.LBSYNC = {"MODELS": str(tmp_path), "CACHE_DIR": ".lbsync-cache"}
+    assert conf.cache_dir() == tmp_path / ".lbsync-cache"
+    for off in (None, False):
+        settings.LBSYNC = {"MODELS": str(tmp_path), "CACHE_DIR": off}
+        assert conf.cache_dir() is None
+    settings.LBSYNC = {"MODELS": str(tmp_path), "CACHE_DIR": 5}
+    assert [p.id for p in conf.settings_problems()] == ["lbsync.E003"]
+    assert 'LBSYNC["CACHE_DIR"] must be a folder' in conf.settings_problems()[0].message
+
+
+# -- live: isactual and autoupdate with the cache, judged by the catalog reader ------------------------------
+
+pytestmark_live = pytest.mark.django_db(transaction=True, databases=ALL_LIVE)
+
+
+def isactual_code(alias: str) -> int:
+    try:
+        call_command("isactual", database=alias, stdout=StringIO())
+    except SystemExit as exc:
+        return exc.code
+    return 0
+
+
+@pytestmark_live
+@pytest.mark.parametrize("alias", ALL_LIVE)
+def test_live_an_edit_between_runs_is_seen(alias, tmp_path, settings, monkeypatch):
+    from .conftest import drop_all_tables
+
+    require_alias(alias)
+    drop_all_tables(alias)
+    models = tmp_path / "models"
+    shutil.copytree(FIXTURES / "customer_v1", models)
+    settings.LBSYNC = {"MODELS": [str(models)], "DATASOURCES": {"db": alias}, "CACHE_DIR": str(tmp_path / "cache")}
+    calls = LoaderCalls(monkeypatch)
+    try:
+        automigrate(using=alias)
+        assert isactual_code(alias) == 0
+        loads = calls.count
+        assert isactual_code(alias) == 0
+        loads_in_sync = calls.count - loads
+        shutil.copy(FIXTURES / "customer_v2" / "customer-test.json", models / "customer-test.json")
+        assert isactual_code(alias) == 1  # the edit is seen, not the cached v1
+        autoupdate(using=alias, allow_destructive=True)
+        columns = {name.lower() for name, _, _ in describe(alias, "customertest" if alias == "postgresql" else "CustomerTest").columns}
+        assert {"email", "firstname", "lastname"} <= columns and "age" not in columns
+        assert isactual_code(alias) == 0
+        assert loads_in_sync == 0, "isactual loaded the JSON again although nothing had changed"
+    finally:
+        drop_all_tables(alias)
