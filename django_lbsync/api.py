@@ -179,8 +179,28 @@ def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
             own_database=own_database,
         )
     if entry:
-        desired_cache.store(entry, witness, schema, warnings, build_warnings)
+        desired_cache.store(entry, witness, (schema, list(warnings), list(build_warnings)))
     return schema
+
+
+def loader_warnings() -> list:
+    """The loader's warnings (lbsync.W004 and up) for every model, as `check` shows them: from the cache while
+    no file the loader read changed (desired_cache.py), so a `manage.py` command with its system checks does
+    not load the JSON every time. DefinitionError when the definitions are refused (never kept)."""
+    entry = None
+    if conf.cache_dir() is not None:
+        entry = desired_cache.key(kind="loader warnings", lbsync=conf.lbsync_settings(),
+                                  sources=[str(p) for p in conf.model_sources()], env=conf.node_env(),
+                                  default_datasource=conf.default_datasource())
+        cached = desired_cache.load(entry)
+        if cached is not None:
+            return list(cached[0])
+    with sourcefs.recording() as witness:
+        warnings = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource(),
+                                    env=conf.node_env()).warnings
+    if entry:
+        desired_cache.store(entry, witness, (list(warnings),))
+    return warnings
 
 
 def _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database) -> str | None:

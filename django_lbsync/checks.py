@@ -38,11 +38,10 @@ def check_settings(app_configs=None, **kwargs):
 def check_definitions(app_configs=None, **kwargs):
     if not _configured():
         return []
-    from .loader import load_definitions
+    from .api import loader_warnings
 
     try:
-        warnings = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource(),
-                                    env=conf.node_env()).warnings
+        warnings = loader_warnings()
         problems, schema_warnings = _schema_problems()
         warnings = warnings + [w for w in schema_warnings if w not in warnings]
     except DefinitionError as exc:

@@ -81,9 +81,9 @@ def _path(where: Path, entry_key: str) -> Path:
     return where / (hashlib.blake2b(entry_key.encode(), digest_size=20).hexdigest() + ".pickle")
 
 
-def load(entry_key: str):
-    """(schema, the loader's warnings, the builder's logged warnings) of a valid entry for `entry_key`, else
-    None."""
+def load(entry_key: str) -> tuple | None:
+    """The value kept for `entry_key` if its entry is valid, else None. api._desired keeps (schema, the loader's
+    warnings, the builder's logged warnings); api.loader_warnings keeps (the loader's warnings,)."""
     where, mac_key = folder(), _mac_key()
     if where is None or mac_key is None:
         return None
@@ -100,22 +100,21 @@ def load(entry_key: str):
         logger.debug("desired-schema cache: %s failed its MAC; ignored", _path(where, entry_key))
         return None
     try:
-        stored_key, observations, schema, warnings, build_warnings = pickle.loads(payload)
+        stored_key, observations, value = pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a damaged entry is no entry
         return None
-    if stored_key != entry_key or not sourcefs.Witness(observations).still_holds():
+    if stored_key != entry_key or not isinstance(value, tuple) or not sourcefs.Witness(observations).still_holds():
         return None
-    return schema, warnings, build_warnings
+    return value
 
 
-def store(entry_key: str, witness: sourcefs.Witness, schema, warnings, build_warnings) -> None:
+def store(entry_key: str, witness: sourcefs.Witness, value: tuple) -> None:
     """Keep an entry (written whole, then renamed into place: a reader never sees half of one)."""
     where, mac_key = folder(), _mac_key()
     if where is None or mac_key is None:
         return
     try:
-        payload = pickle.dumps((entry_key, witness.observations, schema, list(warnings), list(build_warnings)),
-                               protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((entry_key, witness.observations, value), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - something in the schema that does not pickle: no entry
         logger.debug("desired-schema cache: the schema does not pickle; not kept", exc_info=True)
         return

@@ -31,6 +31,9 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
     inline_fks = vendor.inline_foreign_keys  # then FKs are part of CREATE TABLE
     # Tables are matched as the database matches names (SQL Server, SQLite: without case).
     live_tables = {vendor.name_key(key): table for key, table in live.tables.items()}
+    # column_kinds by the fields it reads: most columns repeat a shape (the same type, null and default on both
+    # sides), and comparing types and defaults through the vendor is most of the diff's time.
+    kinds_memo: dict[tuple, ColumnChange] = {}
     for table in desired.in_dependency_order():
         live_table = live_tables.get(vendor.name_key(table.key))
         if live_table is None:
@@ -38,8 +41,9 @@ def diff(live: Schema, desired: Schema, vendor: Vendor, *, database: str = "", p
             if not inline_fks:
                 changes.extend(AddForeignKey(table, fk) for fk in table.foreign_keys)
             continue
-        changes.extend(_column_changes(live_table, table, vendor, notes))
-        generators, generator_notes = _missing_generators(live_table, table, vendor)
+        live_columns = {vendor.identifier_key(c.name): c for c in live_table.columns}
+        changes.extend(_column_changes(live_table, live_columns, table, vendor, notes, kinds_memo))
+        generators, generator_notes = _missing_generators(live_table, live_columns, table, vendor)
         changes.extend(generators)
         notes.extend(generator_notes)
         changes.extend(_index_changes(live_table, table, vendor, prune, notes))
@@ -73,8 +77,8 @@ def _keyed(names: Iterable[str], vendor: Vendor) -> tuple[str, ...]:
     return tuple(vendor.identifier_key(n) for n in names)
 
 
-def _column_changes(live: Table, desired: Table, vendor: Vendor, notes: list[Note]) -> list[Change]:
-    live_columns = {vendor.identifier_key(c.name): c for c in live.columns}
+def _column_changes(live: Table, live_columns: dict[str, Column], desired: Table, vendor: Vendor, notes: list[Note],
+                    kinds_memo: dict[tuple, ColumnChange]) -> list[Change]:
     desired_columns = {vendor.identifier_key(c.name): c for c in desired.columns}
     added, removed, common = differences(live_columns, desired_columns)
     out: list[Change] = [AddColumn(desired, desired_columns[k]) for k in added]
@@ -82,9 +86,14 @@ def _column_changes(live: Table, desired: Table, vendor: Vendor, notes: list[Not
         if live_columns[key].generated:
             notes.append(_generated_column_note(live, live_columns[key], desired_columns[key]))
             continue
-        kinds = column_kinds(live_columns[key], desired_columns[key], vendor)
+        live_column, desired_column = live_columns[key], desired_columns[key]
+        shape = (live_column.type, live_column.null, live_column.default, desired_column.type, desired_column.null,
+                 desired_column.default, desired_column.auto)
+        kinds = kinds_memo.get(shape)
+        if kinds is None:
+            kinds = kinds_memo[shape] = column_kinds(live_column, desired_column, vendor)
         if kinds:
-            out.append(AlterColumn(desired, live_columns[key], desired_columns[key], kinds))
+            out.append(AlterColumn(desired, live_column, desired_column, kinds))
     for key in removed:
         column = live_columns[key]
         if column.generated:  # computed from other columns, holding no data of its own: not drift, kept
@@ -105,13 +114,13 @@ def _generated_column_note(live: Table, column: Column, desired: Column) -> Note
                           "another column, or replace the generated column by hand", True)
 
 
-def _missing_generators(live: Table, desired: Table, vendor: Vendor) -> tuple[list[Change], list[Note]]:
+def _missing_generators(live: Table, live_columns: dict[str, Column], desired: Table,
+                        vendor: Vendor) -> tuple[list[Change], list[Note]]:
     """A generated id whose live column has no sequence / auto-increment / identity is a real difference:
     LoopBack inserts without an id and the database refuses them (docs/loopback-rules/comparison.md#generated-ids).
     Where the database can give an existing column a generator without changing a value (PostgreSQL,
     MySQL: Vendor.add_generator_sql), autoupdate adds it (AddGenerator); elsewhere it is a note that blocks
     isactual and says what to do."""
-    live_columns = {vendor.identifier_key(c.name): c for c in live.columns}
     changes: list[Change] = []
     notes = []
     for column in desired.columns:

@@ -321,6 +321,28 @@ def test_the_builders_warnings_are_logged_on_a_hit_too(tmp_path, monkeypatch, ca
     assert any("lbsync.W011" in m for m in warm) and any("foreign key fk_gone skipped" in m for m in warm)
 
 
+def test_manage_py_check_loads_the_json_once_and_sees_every_edit(tmp_path, monkeypatch, settings):
+    """`check` runs before most manage.py commands: its definition checks come from the cache too, with the same
+    warnings, and an edit is still seen."""
+    from django.core.checks import run_checks
+
+    config = make_app(tmp_path)
+    write(tmp_path / "server" / "model-config.local.js", "module.exports = {};")  # lbsync.W013
+    settings.LBSYNC = lbsync(config, tmp_path / "cache")
+    calls = LoaderCalls(monkeypatch)
+
+    def lbsync_messages() -> list[str]:
+        return sorted(f"{m.id} {m.msg}" for m in run_checks() if m.id and m.id.startswith("lbsync."))
+
+    cold = lbsync_messages()
+    loads = calls.count
+    assert lbsync_messages() == cold and calls.count == loads  # nothing loaded again
+    assert any(m.startswith("lbsync.W013") for m in cold)
+    write(tmp_path / "server" / "models" / "order.json", '{"name": "Order", "properties": {"total": {"type": "strng"}}}')
+    broken = lbsync_messages()
+    assert any(m.startswith("lbsync.E001") and "strng" in m for m in broken)
+
+
 # -- entries the cache did not write -------------------------------------------------------------------------
 
 def record_run(what: str) -> None:

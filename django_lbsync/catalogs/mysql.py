@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from .. import sqlrules
 from ..exceptions import UnsupportedDatabase
-from ..schema import Column, ForeignKey, Index, Table
+from ..schema import ForeignKey, Index, Table, live_column
 from .builder import TableBuilder
 from .hooks import GapHooks, _with, django_index_method
 
@@ -59,8 +59,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
             # MariaDB gives a NOT NULL column with ON UPDATE an implicit zero-date default: not a default
             # anybody wrote, so not one to compare (keeping ON UPDATE must not look like drift).
             default = None
-        out.columns[key(schema, table)].append(Column(column, type_, nullable == "YES", default, auto,
-                                                      generated=generated, **kept))
+        out.columns[key(schema, table)].append(live_column(column, type_, nullable == "YES", default, auto,
+                                                           generated=generated, **kept))
         if table_type != "BASE TABLE":
             out.views.add(key(schema, table))
     cursor.execute(

@@ -7,7 +7,7 @@ from itertools import zip_longest
 from contextlib import contextmanager
 
 from .. import sqlrules
-from ..schema import Column, ForeignKey, Index, Table
+from ..schema import ForeignKey, Index, Table, live_column
 from .builder import TableBuilder
 from .hooks import GapHooks, _with, django_index_method
 
@@ -176,9 +176,9 @@ class _Rows:
             generated = None if flag is None else "STORED" if "s" in flag else "VIRTUAL" if "v" in flag else None
             if generated:
                 default = None
-            columns.append((attnum, Column(column, type_, None if flag is None else "n" in flag,
-                                           None if auto else default, auto, collation=collation,
-                                           generated=generated)))
+            columns.append((attnum, live_column(column, type_, None if flag is None else "n" in flag,
+                                                None if auto else default, auto, collation=collation,
+                                                generated=generated)))
 
     def tables(self) -> list[Table]:
         current, attnames = self.current, self.attnames

@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.db.backends.sqlite3.introspection import FieldInfo, get_field_size
 
 from .. import sqlite_ddl
-from ..schema import Column, ForeignKey, Index, Table
+from ..schema import ForeignKey, Index, Table, live_column
 from .builder import TableBuilder
 from .hooks import GapHooks, _with
 
@@ -58,9 +58,9 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         ddl = clauses.get(table)
         kept = ddl.column(text) if ddl is not None else no_clauses
         # A primary key column holds no NULLs whatever its declaration says (`id integer PRIMARY KEY`).
-        columns_of[(None, table)].append(Column(column, type_, not notnull and not pk, default, auto,
-                                                collation=kept.collation, check=kept.check,
-                                                generated=SQLITE_GENERATED.get(hidden)))
+        columns_of[(None, table)].append(live_column(column, type_, not notnull and not pk, default, auto,
+                                                     collation=kept.collation, check=kept.check,
+                                                     generated=SQLITE_GENERATED.get(hidden)))
         if pk:
             pks[table].append((pk, column))
     for table, columns in pks.items():
