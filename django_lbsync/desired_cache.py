@@ -59,21 +59,32 @@ def _mac_key() -> bytes | None:
 
 
 @functools.lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A hash of this package's files (its code and built-in models): an entry from other code is never used."""
+def code_digest() -> str | None:
+    """A hash of this package's files (its code and built-in models): an entry from other code is never used.
+
+    A sourceless install runs `module.pyc` files, hashed as its code. None when no code file is found (a zip,
+    a frozen bundle): the code cannot be told apart from another version's, so there is no cache."""
     root = Path(__file__).resolve().parent
     digest = hashlib.blake2b(digest_size=20)
+    code_files = 0
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts and path.is_file():
+        if path.suffix in (".py", ".pyc", ".json") and "__pycache__" not in path.parts and path.is_file():
+            code_files += path.suffix != ".json"
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return digest.hexdigest() if code_files else None
 
 
-def key(**inputs) -> str:
-    """The entry's key: every input of the build that is not a file, written out (repr) with the code's."""
+def key(**inputs) -> str | None:
+    """The entry's key: every input of the build that is not a file, written out (repr) with the code's; None
+    (no cache) when the code cannot be hashed."""
     import django
 
-    parts = (MAGIC, code_digest(), sys.version, django.VERSION, sorted((k, repr(v)) for k, v in inputs.items()))
+    code = code_digest()
+    if code is None:
+        return None
+    # json.loads refuses an integer longer than this many digits (PYTHONINTMAXSTRDIGITS): it decides what reads.
+    digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    parts = (MAGIC, code, sys.version, digits, django.VERSION, sorted((k, repr(v)) for k, v in inputs.items()))
     return repr(parts)
 
 
