@@ -22,6 +22,8 @@ import hmac
 import logging
 import os
 import pickle
+import re
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +37,8 @@ MAGIC = b"django-lbsync desired schema 1\n"
 #: Entries kept in the folder; the oldest go first. One per combination of settings and models asked for.
 MAX_ENTRIES = 32
 _MAC_BYTES = 32
+#: An entry's file name (_path): only such files are read and pruned, the folder may hold others.
+_ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.pickle")
 
 
 def folder() -> Path | None:
@@ -99,9 +103,10 @@ def load(entry_key: str):
     if where is None or mac_key is None:
         return None
     try:
-        with open(_path(where, entry_key), "rb") as file:
-            data = file.read()
-    except OSError:
+        data = _read_entry(_path(where, entry_key))
+    except (OSError, ValueError):  # ValueError: a CACHE_DIR with a NUL
+        return None
+    if data is None:
         return None
     head = len(MAGIC) + _MAC_BYTES
     if data[:len(MAGIC)] != MAGIC or len(data) < head:
@@ -141,8 +146,24 @@ def store(entry_key: str, witness: sourcefs.Witness, schema, warnings, build_war
             os.unlink(temporary)
             raise
         _prune(where)
-    except OSError:
+    except (OSError, ValueError):
         logger.debug("desired-schema cache: cannot write to %s", where, exc_info=True)
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of an entry this user wrote; None for anything else at its name. The folder may be one others
+    can write (made before, by someone else): a link is not followed (out of the folder, to /dev/zero), a FIFO
+    not waited on, and a file another user owns not read (with a SECRET_KEY that is no secret, its MAC would
+    pass, and unpickling runs code)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                 | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            return None
+        return file.read()
 
 
 def _mac(mac_key: bytes, payload) -> bytes:
@@ -152,7 +173,7 @@ def _mac(mac_key: bytes, payload) -> bytes:
 def _prune(where: Path) -> None:
     entries = []
     for entry in os.scandir(where):
-        if entry.name.endswith(".pickle"):
+        if _ENTRY_NAME.fullmatch(entry.name):
             try:
                 entries.append((entry.stat().st_mtime_ns, entry.path))
             except OSError:
