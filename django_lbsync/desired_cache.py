@@ -22,6 +22,8 @@ import hmac
 import logging
 import os
 import pickle
+import re
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +37,8 @@ MAGIC = b"django-lbsync desired schema 1\n"
 #: Entries kept in the folder; the oldest go first. One per combination of settings and models asked for.
 MAX_ENTRIES = 32
 _MAC_BYTES = 32
+#: An entry's file name (_path): only such files are read and pruned, the folder may hold others.
+_ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.pickle")
 
 
 def folder() -> Path | None:
@@ -59,21 +63,32 @@ def _mac_key() -> bytes | None:
 
 
 @functools.lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A hash of this package's files (its code and built-in models): an entry from other code is never used."""
+def code_digest() -> str | None:
+    """A hash of this package's files (its code and built-in models): an entry from other code is never used.
+
+    A sourceless install runs `module.pyc` files, hashed as its code. None when no code file is found (a zip,
+    a frozen bundle): the code cannot be told apart from another version's, so there is no cache."""
     root = Path(__file__).resolve().parent
     digest = hashlib.blake2b(digest_size=20)
+    code_files = 0
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts and path.is_file():
+        if path.suffix in (".py", ".pyc", ".json") and "__pycache__" not in path.parts and path.is_file():
+            code_files += path.suffix != ".json"
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return digest.hexdigest() if code_files else None
 
 
-def key(**inputs) -> str:
-    """The entry's key: every input of the build that is not a file, written out (repr) with the code's."""
+def key(**inputs) -> str | None:
+    """The entry's key: every input of the build that is not a file, written out (repr) with the code's; None
+    (no cache) when the code cannot be hashed."""
     import django
 
-    parts = (MAGIC, code_digest(), sys.version, django.VERSION, sorted((k, repr(v)) for k, v in inputs.items()))
+    code = code_digest()
+    if code is None:
+        return None
+    # json.loads refuses an integer longer than this many digits (PYTHONINTMAXSTRDIGITS): it decides what reads.
+    digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    parts = (MAGIC, code, sys.version, digits, django.VERSION, sorted((k, repr(v)) for k, v in inputs.items()))
     return repr(parts)
 
 
@@ -88,9 +103,10 @@ def load(entry_key: str) -> tuple | None:
     if where is None or mac_key is None:
         return None
     try:
-        with open(_path(where, entry_key), "rb") as file:
-            data = file.read()
-    except OSError:
+        data = _read_entry(_path(where, entry_key))
+    except (OSError, ValueError):  # ValueError: a CACHE_DIR with a NUL
+        return None
+    if data is None:
         return None
     head = len(MAGIC) + _MAC_BYTES
     if data[:len(MAGIC)] != MAGIC or len(data) < head:
@@ -129,8 +145,24 @@ def store(entry_key: str, witness: sourcefs.Witness, value: tuple) -> None:
             os.unlink(temporary)
             raise
         _prune(where)
-    except OSError:
+    except (OSError, ValueError):
         logger.debug("desired-schema cache: cannot write to %s", where, exc_info=True)
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of an entry this user wrote; None for anything else at its name. The folder may be one others
+    can write (made before, by someone else): a link is not followed (out of the folder, to /dev/zero), a FIFO
+    not waited on, and a file another user owns not read (with a SECRET_KEY that is no secret, its MAC would
+    pass, and unpickling runs code)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                 | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            return None
+        return file.read()
 
 
 def _mac(mac_key: bytes, payload) -> bytes:
@@ -140,7 +172,7 @@ def _mac(mac_key: bytes, payload) -> bytes:
 def _prune(where: Path) -> None:
     entries = []
     for entry in os.scandir(where):
-        if entry.name.endswith(".pickle"):
+        if _ENTRY_NAME.fullmatch(entry.name):
             try:
                 entries.append((entry.stat().st_mtime_ns, entry.path))
             except OSError:
