@@ -192,7 +192,7 @@ def loader_warnings() -> list:
         entry = desired_cache.key(kind="loader warnings", lbsync=conf.lbsync_settings(),
                                   sources=[str(p) for p in conf.model_sources()], env=conf.node_env(),
                                   default_datasource=conf.default_datasource())
-        cached = desired_cache.load(entry)
+        cached = desired_cache.load(entry) if entry else None
         if cached is not None:
             return list(cached[0])
     with sourcefs.recording() as witness:

@@ -495,3 +495,16 @@ def test_live_an_edit_between_runs_is_seen(alias, tmp_path, settings, monkeypatc
         assert loads_in_sync == 0, "isactual loaded the JSON again although nothing had changed"
     finally:
         drop_all_tables(alias)
+
+
+def test_code_that_cannot_be_hashed_means_no_cache_for_builds_and_checks(tmp_path, monkeypatch, settings):
+    from django.core.checks import run_checks
+
+    config = make_app(tmp_path)
+    settings.LBSYNC = lbsync(config, tmp_path / "cache")
+    monkeypatch.setattr(desired_cache, "code_digest", lambda: None)  # a zipped or frozen install
+    calls = LoaderCalls(monkeypatch)
+    for _ in range(2):
+        assert not [m for m in run_checks() if m.id and m.id.startswith("lbsync.E")]
+        api.desired_schema(using="default")
+    assert calls.count == 4 and not (tmp_path / "cache").exists()
