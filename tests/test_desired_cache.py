@@ -504,7 +504,10 @@ def test_code_that_cannot_be_hashed_means_no_cache_for_builds_and_checks(tmp_pat
     settings.LBSYNC = lbsync(config, tmp_path / "cache")
     monkeypatch.setattr(desired_cache, "code_digest", lambda: None)  # a zipped or frozen install
     calls = LoaderCalls(monkeypatch)
+    per_run = []
     for _ in range(2):
+        before = calls.count
         assert not [m for m in run_checks() if m.id and m.id.startswith("lbsync.E")]
         api.desired_schema(using="default")
-    assert calls.count == 4 and not (tmp_path / "cache").exists()
+        per_run.append(calls.count - before)
+    assert per_run[0] == per_run[1] > 0 and not (tmp_path / "cache").exists()  # the second run loaded as much
