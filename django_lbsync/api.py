@@ -156,6 +156,7 @@ def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
              definitions: _Definitions | None = None) -> Schema:
     """desired_schema with the own schema already known: sends nothing to the database. Taken from the
     desired-schema cache when none of its inputs changed (desired_cache.py), and kept there once built."""
+    models = _listed(models)  # read twice below (the key, the selection): a generator would be empty the second time
     connection = connections[using]
     vendor = vendor_for(connection)
     max_name_length = connection.ops.max_name_length()
@@ -201,6 +202,13 @@ def loader_warnings() -> list:
     if entry:
         desired_cache.store(entry, witness, (list(warnings),))
     return warnings
+
+
+def _listed(models: Sequence[str] | None) -> list[str] | None:
+    """`models` as a list, once: the cache key and the selection must see the same names. A one-shot iterable
+    read by the key and then again by _select selected nothing, and that empty schema was kept under the key of
+    the names, so later calls with a list of them were answered from it."""
+    return None if models is None else list(models)
 
 
 def _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database) -> str | None:
@@ -439,6 +447,7 @@ class AutoupdateResult:
 
 
 def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tuple[Schema, Plan]:
+    models = _listed(models)  # _definitions and _desired both read it (_listed)
     connection = connections[alias]
     vendor = vendor_for(connection)
     # The catalog is read while the JSON loads and the desired schema builds (introspect.CatalogPrefetch). On a

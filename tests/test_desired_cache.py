@@ -344,6 +344,21 @@ def test_manage_py_check_loads_the_json_once_and_sees_every_edit(tmp_path, monke
     assert any(m.startswith("lbsync.E001") and "strng" in m for m in broken)
 
 
+@pytest.mark.django_db(databases=["default"])
+def test_models_given_as_a_generator_select_them_and_keep_no_empty_schema(tmp_path, monkeypatch, caplog):
+    """The key and the selection both read `models`: a one-shot iterable must give the same schema as a list,
+    and must not leave behind an entry (an empty schema, once) that a later call with the list is answered from."""
+    config = make_app(tmp_path)
+    names = ["Customer", "Order"]
+    with override_settings(LBSYNC=lbsync(config, None)):
+        expected = sorted(api.desired_schema(names, using="default").tables)
+    with override_settings(LBSYNC=lbsync(config, tmp_path / "cache")):
+        assert sorted(api.desired_schema((n for n in names), using="default").tables) == expected
+        assert sorted(api.desired_schema(names, using="default").tables) == expected
+        assert api.get_plan(iter(names), using="default").changes  # nothing exists yet: every table to create
+        assert api.is_actual(names, using="default") is False
+
+
 # -- entries the cache did not write -------------------------------------------------------------------------
 
 def record_run(what: str) -> None:
