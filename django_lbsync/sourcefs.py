@@ -160,15 +160,19 @@ def _read(path: Path | str) -> bytes:
             raise Unreadable("cannot read file: not a regular file (a device, FIFO or socket); not read")
         if info.st_size > MAX_FILE_BYTES:
             raise Unreadable(_too_big(info.st_size))
-        # Sized to the file (read(n) allocates n bytes up front): one read for nearly every file (a regular
-        # file reads short only at its end). A file that grew since fstat is read on, up to the limit.
+        # Sized to the file (read(n) allocates n bytes up front): one read for nearly every file. os.read is
+        # one read(2), which may return less than asked before the end (network and FUSE file systems, a
+        # signal), so it is repeated until the size fstat gave is reached or the file ends; when a read
+        # returns more than that size (the file grew since fstat), it is read on, up to the limit.
         want = info.st_size + 1
-        data = os.read(fd, want)
-        while len(data) >= want and len(data) <= MAX_FILE_BYTES:
-            more = os.read(fd, MAX_FILE_BYTES + 1 - len(data))
+        data = b""
+        while len(data) <= MAX_FILE_BYTES:
+            more = os.read(fd, (want if len(data) < want else MAX_FILE_BYTES + 1) - len(data))
             if not more:
-                break
+                break  # the end (earlier than fstat said, for a file that shrank)
             data += more
+            if len(data) == info.st_size:
+                break  # all of it, as fstat sized it
     finally:
         os.close(fd)
     if len(data) > MAX_FILE_BYTES:

@@ -116,6 +116,32 @@ def test_the_size_limit_is_exact(tmp_path, monkeypatch):
         (body, "file is 65 bytes; a definition file may have at most 64 bytes; not read")]
 
 
+@pytest.mark.parametrize("chunk, grown", [(7, 0), (None, 40)])
+def test_a_file_read_short_or_grown_is_read_to_its_end(tmp_path, monkeypatch, chunk, grown):
+    """os.read may return less than asked before the end (NFS, FUSE, a signal: here `chunk` bytes a call): the
+    rest is read all the same. A file that grew after fstat (`grown` bytes more than it said) is read on to its
+    new end."""
+    body = tmp_path / "foo.json"
+    text = json.dumps({"name": "Foo", "properties": {f"p{i}": {"type": "string"} for i in range(20)}})
+    body.write_text(text + " " * grown)
+    real_read, real_fstat = os.read, os.fstat
+
+    def short_read(fd, n):
+        return real_read(fd, min(n, chunk or n))
+
+    def stale_fstat(fd):  # the size before the last `grown` bytes were written
+        info = real_fstat(fd)
+        return os.stat_result((info.st_mode, *info[1:6], info.st_size - grown, *info[7:]))
+
+    found: list = []
+    with monkeypatch.context() as patched:
+        patched.setattr(sourcefs.os, "read", short_read)
+        patched.setattr(sourcefs.os, "fstat", stale_fstat)
+        data = sourcefs.read_bytes(body)
+        parsed = jsonfiles.read_json(body, found)
+    assert data == body.read_bytes() and parsed == json.loads(text) and found == []
+
+
 def test_a_folder_named_like_a_model_file_is_a_problem(tmp_path):
     config = app(tmp_path)
     (tmp_path / "common" / "models" / "dir.json").mkdir()
