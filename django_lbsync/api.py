@@ -162,7 +162,7 @@ def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
     max_name_length = connection.ops.max_name_length()
     own_database = connection.settings_dict.get("NAME") or None
     entry = _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database)
-    cached = desired_cache.load(entry) if entry else None
+    cached = desired_cache.load(entry, definitions.witness if definitions else None) if entry else None
     if cached is not None:
         schema, warnings, build_warnings = cached
         if definitions is None:  # else the loader ran and logged them already

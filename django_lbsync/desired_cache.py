@@ -96,9 +96,11 @@ def _path(where: Path, entry_key: str) -> Path:
     return where / (hashlib.blake2b(entry_key.encode(), digest_size=20).hexdigest() + ".pickle")
 
 
-def load(entry_key: str) -> tuple | None:
+def load(entry_key: str, witness: sourcefs.Witness | None = None) -> tuple | None:
     """The value kept for `entry_key` if its entry is valid, else None. api._desired keeps (schema, the loader's
-    warnings, the builder's logged warnings); api.loader_warnings keeps (the loader's warnings,)."""
+    warnings, the builder's logged warnings); api.loader_warnings keeps (the loader's warnings,). `witness`: what
+    a load of the definitions just now asked and saw; its answers are compared with the entry's instead of
+    asking every question (reading every file) a second time."""
     where, mac_key = folder(), _mac_key()
     if where is None or mac_key is None:
         return None
@@ -119,7 +121,10 @@ def load(entry_key: str) -> tuple | None:
         stored_key, observations, value = pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a damaged entry is no entry
         return None
-    if stored_key != entry_key or not isinstance(value, tuple) or not sourcefs.Witness(observations).still_holds():
+    if stored_key != entry_key or not isinstance(value, tuple):
+        return None
+    if not (observations == witness.observations if witness is not None
+            else sourcefs.Witness(observations).still_holds()):
         return None
     return value
 

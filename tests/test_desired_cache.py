@@ -359,6 +359,33 @@ def test_models_given_as_a_generator_select_them_and_keep_no_empty_schema(tmp_pa
         assert api.is_actual(names, using="default") is False
 
 
+def test_definitions_just_loaded_are_compared_not_read_again(tmp_path, monkeypatch):
+    """Where the definitions are loaded before the cache is asked (_live_and_plan on a database whose schemas are
+    keyed, its connection not open yet), the entry's witness is compared with that load's: every file is read once,
+    not twice. An edit is still seen."""
+    import random
+
+    config = make_app(tmp_path)
+    reads, builds = [], []
+    real_read, real_build = sourcefs._read, api.build_schema
+    monkeypatch.setattr(sourcefs, "_read", lambda path: reads.append(path) or real_read(path))
+    monkeypatch.setattr(api, "build_schema", lambda *a, **k: builds.append(1) or real_build(*a, **k))
+
+    def desired() -> str:
+        return repr(sorted(api._desired(None, "default", None, api._definitions(None, "default")).tables.items()))
+
+    with override_settings(LBSYNC=lbsync(config, tmp_path / "cache")):
+        cold = desired()
+        one_load = len(reads)
+        reads.clear()
+        assert desired() == cold and len(builds) == 1  # a hit
+        assert len(reads) == one_load  # the load's reads only
+        edit_property(tmp_path, random.Random(1))
+        edited = desired()
+    with override_settings(LBSYNC=lbsync(config, None)):
+        assert edited == desired() and len(builds) == 3
+
+
 # -- entries the cache did not write -------------------------------------------------------------------------
 
 def record_run(what: str) -> None:
