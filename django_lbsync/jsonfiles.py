@@ -13,8 +13,6 @@ from .exceptions import DefinitionProblem
 #: deeper input is refused as a problem instead of exhausting Python's stack later (copying, merging).
 MAX_DEPTH = 100
 
-MAX_FILE_BYTES = sourcefs.MAX_FILE_BYTES
-
 #: Warning code of a key written twice in one JSON object (checks.py shows it; docs/input-validation.md).
 DUPLICATE_KEY = "lbsync.W004"
 

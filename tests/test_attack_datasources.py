@@ -21,7 +21,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from django_lbsync import jsonfiles
+from django_lbsync import sourcefs
 from django_lbsync.bootconfig import merge_over
 from django_lbsync.exceptions import ConfigurationError, DefinitionError
 from django_lbsync.loader import load_definitions
@@ -167,11 +167,11 @@ def test_a_fifo_overlay_is_a_problem_not_a_hang(tmp_path):
 def test_an_overlay_over_the_size_limit_is_refused_unread(tmp_path):
     config = overlaid_app(tmp_path, {"datasources.development.json": ""})
     huge = tmp_path / "server" / "datasources.development.json"
-    os.truncate(huge, jsonfiles.MAX_FILE_BYTES + 1)  # sparse: no disk used, and the size is all that is read
+    os.truncate(huge, sourcefs.MAX_FILE_BYTES + 1)  # sparse: no disk used, and the size is all that is read
     with pytest.raises(DefinitionError) as caught:
         load_definitions(config, env="development")
     (problem,) = caught.value.problems
-    assert problem.path == huge and f"at most {jsonfiles.MAX_FILE_BYTES} bytes" in problem.message
+    assert problem.path == huge and f"at most {sourcefs.MAX_FILE_BYTES} bytes" in problem.message
 
 
 def test_a_key_written_twice_in_an_overlay_is_w004_naming_it(tmp_path):
