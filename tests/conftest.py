@@ -14,15 +14,6 @@ collect_ignore = ["sampleproject"]
 ALL_LIVE = ["default", "postgresql", "mysql"]
 
 
-def pytest_unconfigure(config):
-    """The run's own desired-schema cache folder (tests/settings.py) goes with the run that made it."""
-    import os
-    import shutil
-
-    if getattr(settings, "TEST_CACHE_HOME_CREATED", False):
-        shutil.rmtree(os.environ.get("LBSYNC_TEST_CACHE_HOME", ""), ignore_errors=True)
-
-
 def require_alias(alias: str) -> None:
     """Skip (outside CI only) when a database is not available; under CI the alias always exists."""
     if alias not in settings.DATABASES:

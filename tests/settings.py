@@ -8,8 +8,10 @@
 Outside CI a live alias is left out when its driver or server is missing, and its tests skip with
 the reason. Under CI (CI=true) the aliases are always defined, so a missing server FAILS the tests.
 """
+import atexit
 import importlib.util
 import os
+import shutil
 import socket
 import tempfile
 import uuid
@@ -23,9 +25,15 @@ SECRET_KEY = "tests"
 # The desired-schema cache is on in every test (settings that leave CACHE_DIR out use the default folder under
 # XDG_CACHE_HOME), in a folder of this run's own: never the user's ~/.cache, never another run's entries.
 # Subprocesses (manage.py in tests) inherit it. tests/test_desired_cache.py tests the cache itself.
-TEST_CACHE_HOME_CREATED = not os.environ.get("LBSYNC_TEST_CACHE_HOME")  # removed at the end (conftest.py)
+TEST_CACHE_HOME_CREATED = not os.environ.get("LBSYNC_TEST_CACHE_HOME")
 if TEST_CACHE_HOME_CREATED:
     os.environ["LBSYNC_TEST_CACHE_HOME"] = tempfile.mkdtemp(prefix="lbsync-test-cache-")
+    # Removed when the process that made it ends: pytest, and any other process that imports these settings
+    # (a script, `django-admin` with DJANGO_SETTINGS_MODULE=tests.settings), which a pytest hook never saw.
+    # Not by a forked child, nor by the subprocesses that inherit the folder through the environment.
+    _CACHE_HOME_OWNER = os.getpid()
+    atexit.register(lambda path=os.environ["LBSYNC_TEST_CACHE_HOME"]: os.getpid() == _CACHE_HOME_OWNER
+                    and shutil.rmtree(path, ignore_errors=True))
 os.environ["XDG_CACHE_HOME"] = os.environ["LBSYNC_TEST_CACHE_HOME"]
 INSTALLED_APPS = ["django_lbsync"]
 USE_TZ = True
