@@ -181,6 +181,9 @@ def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
         )
     if entry:
         desired_cache.store(entry, witness, (schema, list(warnings), list(build_warnings)))
+        loader_entry = _loader_key() if definitions is None else None
+        if loader_entry:  # this load vouches for the definitions too (_definitions_checked, loader_warnings)
+            desired_cache.store(loader_entry, witness, (list(warnings),))
     return schema
 
 
@@ -188,20 +191,38 @@ def loader_warnings() -> list:
     """The loader's warnings (lbsync.W004 and up) for every model, as `check` shows them: from the cache while
     no file the loader read changed (desired_cache.py), so a `manage.py` command with its system checks does
     not load the JSON every time. DefinitionError when the definitions are refused (never kept)."""
-    entry = None
-    if conf.cache_dir() is not None:
-        entry = desired_cache.key(kind="loader warnings", lbsync=conf.lbsync_settings(),
-                                  sources=[str(p) for p in conf.model_sources()], env=conf.node_env(),
-                                  default_datasource=conf.default_datasource())
-        cached = desired_cache.load(entry) if entry else None
-        if cached is not None:
-            return list(cached[0])
+    entry = _loader_key()
+    cached = desired_cache.load(entry) if entry else None
+    if cached is not None:
+        return list(cached[0])
     with sourcefs.recording() as witness:
         warnings = load_definitions(conf.model_sources(), default_datasource=conf.default_datasource(),
                                     env=conf.node_env()).warnings
     if entry:
         desired_cache.store(entry, witness, (list(warnings),))
     return warnings
+
+
+def _loader_key() -> str | None:
+    """The key of the loader's own entry (its warnings): every setting load_definitions reads; None: no cache."""
+    if conf.cache_dir() is None:
+        return None
+    return desired_cache.key(kind="loader warnings", lbsync=conf.lbsync_settings(),
+                             sources=[str(p) for p in conf.model_sources()], env=conf.node_env(),
+                             default_datasource=conf.default_datasource())
+
+
+def _definitions_checked(models: list[str] | None, using: str) -> _Definitions | None:
+    """Before the database is asked anything: the definitions loaded, so that bad JSON is reported first; or
+    None when the loader's cache entry vouches that they load as they did (nothing changed since a load that
+    succeeded), and nothing is read twice: _desired then takes the schema from its own entry."""
+    entry = _loader_key()
+    if entry and desired_cache.load(entry) is not None:
+        return None
+    definitions = _definitions(models, using)
+    if entry:
+        desired_cache.store(entry, definitions.witness, (list(definitions.warnings),))
+    return definitions
 
 
 def _listed(models: Sequence[str] | None) -> list[str] | None:
@@ -450,21 +471,18 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tup
     models = _listed(models)  # _definitions and _desired both read it (_listed)
     connection = connections[alias]
     vendor = vendor_for(connection)
-    # The catalog is read while the JSON loads and the desired schema builds (introspect.CatalogPrefetch). On a
-    # connection not open yet, bad JSON is reported before anything is asked of the database (a server that
-    # does not answer must not turn a definition error into an unreachable one); on an open one the read starts
-    # first, and a definition error still wins once it has ended.
+    # The catalog is read while the JSON loads and the desired schema builds (introspect.CatalogPrefetch), or
+    # while it comes from the desired-schema cache. On a connection not open yet, bad JSON is reported before
+    # anything is asked of the database (a server that does not answer must not turn a definition error into an
+    # unreachable one): the JSON is loaded first, unless the loader's cache entry vouches for it; on an open one
+    # the read starts first, and a definition error still wins once it has ended.
     prefetching = vendor.prefetches_catalog
-    desired = definitions = None
+    definitions = None
     if not (prefetching and connection.connection is not None):
-        if vendor.keys_schemas:
-            definitions = _definitions(models, alias)
-        else:  # the own schema is None, nothing to ask: the whole desired schema (perhaps from the cache) first
-            desired = _desired(models, alias, None)
+        definitions = _definitions_checked(models, alias)
     with CatalogPrefetch(connection) if prefetching else nullcontext() as prefetch:
-        if desired is None:
-            own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
-            desired = _desired(models, alias, own_schema, definitions)
+        own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
+        desired = _desired(models, alias, own_schema, definitions)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
         live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)
     live = aligned_names(live, desired, vendor)

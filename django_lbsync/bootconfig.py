@@ -132,7 +132,7 @@ def _overlay(folder: Path, name: str, suffix: str) -> tuple[Path | None, Path | 
 def _exists(path: Path) -> bool:
     """Anything at `path`, as loopback-boot's fs.statSync check: a folder or a FIFO is "found" too (and then
     read_json names why it cannot be read). A name the file system refuses (too long) is not found."""
-    return sourcefs.kind(path) != "missing"
+    return sourcefs.kind(path) in ("file", "folder", "other")
 
 
 # ---- loopback-boot's mergeObjects, mergeSingleItemOrProperty, mergeArrays and hasCompatibleType ----

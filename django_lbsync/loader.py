@@ -105,7 +105,9 @@ def load_definitions(sources: str | Path | Iterable[str | Path], *, default_data
             if name:
                 attach.setdefault(name, default_datasource)
         else:
-            problems.append(DefinitionProblem("no such file or folder", path=path))
+            problems.append(DefinitionProblem(f"cannot be read: {found.removeprefix('unreadable: ')}"
+                                              if found.startswith("unreadable") else "no such file or folder",
+                                              path=path))
     resolver = _Resolver(registry, problems, warnings)
     loaded = LoadedDefinitions(datasources=datasources, warnings=warnings)
     for name, datasource in attach.items():

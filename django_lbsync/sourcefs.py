@@ -65,10 +65,10 @@ def _note(question: str, path: Path, answer: object) -> None:
 # -- the questions ---------------------------------------------------------------------------------------------
 
 def kind(path: Path) -> str:
-    """"file", "folder", "other" (a FIFO, a device, a socket) or "missing", following symbolic links.
-
-    A path the file system cannot answer for (no permission on a folder above it, a name too long, a NUL) is
-    "missing", as os.path.isfile and loopback-boot's fs.statSync check take it, on every Python version."""
+    """"file", "folder", "other" (a FIFO, a device, a socket), "missing", or "unreadable: <why>" for a path the
+    file system cannot answer for (no permission on a folder above it, a name too long, a NUL), following
+    symbolic links. Callers that only ask whether something is there take "unreadable" as not there, as
+    loopback-boot's fs.statSync check does; the loader names why a MODELS path cannot be read."""
     answer = _kind(path)
     _note("kind", path, answer)
     return answer
@@ -114,8 +114,12 @@ def resolve(path: Path) -> Path:
 def _kind(path: Path | str) -> str:
     try:
         mode = os.stat(path).st_mode
-    except (OSError, ValueError):
+    except (FileNotFoundError, NotADirectoryError):
         return "missing"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    except ValueError:  # a NUL: no file system holds such a name
+        return "unreadable: embedded null byte"
     return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
 
 

@@ -48,7 +48,10 @@ def answer(models: Path, cache) -> object:
 
 
 def only_entry(cache: Path) -> Path:
-    (entry,) = cache.glob("*.pickle")
+    """The desired schema's entry: of the two a first build keeps (the schema's, the loader's warnings'), the
+    larger."""
+    schema_entry, _loader_entry = sorted(cache.glob("*.pickle"), key=lambda p: p.stat().st_size, reverse=True)
+    entry = schema_entry
     return entry
 
 

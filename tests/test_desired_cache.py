@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import connections
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
@@ -408,7 +409,10 @@ class Planted:
 
 
 def only_entry(cache: Path) -> Path:
-    (entry,) = [p for p in cache.iterdir() if p.suffix == ".pickle"]
+    """The desired schema's entry: of the two a first build keeps (the schema's, the loader's warnings'), the
+    larger."""
+    schema_entry, _loader_entry = sorted(cache.glob("*.pickle"), key=lambda p: p.stat().st_size, reverse=True)
+    entry = schema_entry
     return entry
 
 
@@ -484,6 +488,13 @@ def test_entries_are_private_and_pruned(tmp_path, caplog, monkeypatch):
     entries = [p for p in cache.iterdir() if p.suffix == ".pickle"]
     assert len(entries) == 3
     assert all(p.stat().st_mode & 0o077 == 0 for p in entries) and cache.stat().st_mode & 0o077 == 0
+    calls = LoaderCalls(monkeypatch)  # the newest entries are the ones kept: "e" answers, "a" was pruned
+    with override_settings(LBSYNC=lbsync(config, cache, NODE_ENV="e")):
+        outcome("default", caplog)
+    assert calls.count == 0
+    with override_settings(LBSYNC=lbsync(config, cache, NODE_ENV="a")):
+        outcome("default", caplog)
+    assert calls.count == 1
 
 
 # -- settings ---------------------------------------------------------------------------------------------------
@@ -532,7 +543,12 @@ def test_live_an_edit_between_runs_is_seen(live, tmp_path, settings, monkeypatch
     loads = calls.count
     assert isactual_code(alias) == 0
     loads_in_sync = calls.count - loads
+    # As in a fresh `manage.py isactual`: the connection not open yet, the JSON is vouched for by the loader's
+    # entry (bad JSON would be reported before connecting), not loaded again.
+    connections[alias].close()
+    assert isactual_code(alias) == 0 and calls.count - loads == loads_in_sync
     shutil.copy(FIXTURES / "customer_v2" / "customer-test.json", models / "customer-test.json")
+    connections[alias].close()
     assert isactual_code(alias) == 1  # the edit is seen, not the cached v1
     autoupdate(using=alias, allow_destructive=True)
     columns = {name.lower() for name, _, _ in describe(alias, "customertest" if alias == "postgresql" else "CustomerTest").columns}
@@ -555,3 +571,15 @@ def test_code_that_cannot_be_hashed_means_no_cache_for_builds_and_checks(tmp_pat
         api.desired_schema(using="default")
         per_run.append(calls.count - before)
     assert per_run[0] == per_run[1] > 0 and not (tmp_path / "cache").exists()  # the second run loaded as much
+
+
+def test_a_models_path_that_cannot_be_read_is_named_with_why(tmp_path):
+    """sourcefs.kind tells "missing" from a path the file system refuses (here a name too long), and the loader
+    says which, as a problem naming the path (no traceback on any Python version)."""
+    from django_lbsync.loader import load_definitions
+
+    too_long = tmp_path / ("x" * 300)
+    for path, said in ((too_long, "cannot be read: File name too long"), (tmp_path / "absent", "no such file or folder")):
+        with pytest.raises(DefinitionError) as raised:
+            load_definitions([path])
+        assert [(p.path, p.message) for p in raised.value.problems] == [(path, said)]
