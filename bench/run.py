@@ -339,6 +339,12 @@ likewise includes reading the files and defining its models in the juggler ("of 
 whole process (`python`, Django start included, or `node`; the
 package byte-compiled first, as an installed wheel is: bench/run.py byte_compile); "SQL" is
 the number of statements the operation sent; "peak MB" the process's maximum resident memory.
+django-lbsync keeps each desired schema it builds between runs (docs/desired-cache.md; the benchmark's folder is
+emptied when it starts). Every automigrate and autoupdate run here gets a new database, whose name is part of
+an entry's key, so those rows always build the schema from the JSON. The isactual rows run on the database
+automigrate made, with an entry (the drift rows' first run makes the v2 one; the median has it); "isactual (in
+sync), no cache entry" is the same with an empty cache folder (the first run after the JSON or the settings
+changed), and its ratio is to the same LoopBack run.
 
 {table}
 """
