@@ -67,14 +67,29 @@ def code_digest() -> str | None:
     """A hash of this package's files (its code and built-in models): an entry from other code is never used.
 
     A sourceless install runs `module.pyc` files, hashed as its code. None when no code file is found (a zip,
-    a frozen bundle): the code cannot be told apart from another version's, so there is no cache."""
-    root = Path(__file__).resolve().parent
+    a frozen bundle): the code cannot be told apart from another version's, so there is no cache. Walked with
+    os.scandir (whose entries know their kind): half the time of Path.rglob, in every process."""
+    root = os.path.dirname(os.path.realpath(__file__))
+    found, folders = [], [root]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:  # inside a zip: no folder on disk, no code file found
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                elif entry.name.endswith((".py", ".pyc", ".json")) and entry.is_file():
+                    found.append(entry.path)
     digest = hashlib.blake2b(digest_size=20)
     code_files = 0
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".pyc", ".json") and "__pycache__" not in path.parts and path.is_file():
-            code_files += path.suffix != ".json"
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(found):
+        with open(path, "rb") as file:
+            data = file.read()
+        code_files += not path.endswith(".json")
+        digest.update(os.path.relpath(path, root).encode() + b"\0" + data + b"\0")
     return digest.hexdigest() if code_files else None
 
 
