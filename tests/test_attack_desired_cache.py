@@ -29,6 +29,8 @@ from django.test import override_settings
 from django_lbsync import api, desired_cache
 from django_lbsync.exceptions import DefinitionError
 
+from .test_desired_cache import Planted, only_entry
+
 PACKAGE = Path(api.__file__).resolve().parent
 
 
@@ -45,14 +47,6 @@ def answer(models: Path, cache) -> object:
             return ("built", repr(sorted(api.desired_schema(using="default").tables.items())))
         except DefinitionError as exc:
             return ("refused", sorted(str(p) for p in exc.problems))
-
-
-def only_entry(cache: Path) -> Path:
-    """The desired schema's entry: of the two a first build keeps (the schema's, the loader's warnings'), the
-    larger."""
-    schema_entry, _loader_entry = sorted(cache.glob("*.pickle"), key=lambda p: p.stat().st_size, reverse=True)
-    entry = schema_entry
-    return entry
 
 
 # -- inputs the key did not see --------------------------------------------------------------------------------
@@ -155,17 +149,6 @@ def test_a_link_at_an_entrys_name_is_not_followed(tmp_path):
     entry.unlink()
     entry.symlink_to(fifo)
     assert _finishes(models, cache, fifo) == first
-
-
-def record_run(what: str) -> None:
-    Planted.ran.append(what)
-
-
-class Planted:
-    ran: list[str] = []
-
-    def __reduce__(self):
-        return (record_run, ("unpickled",))
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to make a file another "

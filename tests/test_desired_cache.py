@@ -412,8 +412,7 @@ def only_entry(cache: Path) -> Path:
     """The desired schema's entry: of the two a first build keeps (the schema's, the loader's warnings'), the
     larger."""
     schema_entry, _loader_entry = sorted(cache.glob("*.pickle"), key=lambda p: p.stat().st_size, reverse=True)
-    entry = schema_entry
-    return entry
+    return schema_entry
 
 
 def plant(entry: Path, mac_key: bytes) -> None:
