@@ -207,9 +207,14 @@ def _loader_key() -> str | None:
     """The key of the loader's own entry (its warnings): every setting load_definitions reads; None: no cache."""
     if conf.cache_dir() is None:
         return None
-    return desired_cache.key(kind="loader warnings", lbsync=conf.lbsync_settings(),
-                             sources=[str(p) for p in conf.model_sources()], env=conf.node_env(),
-                             default_datasource=conf.default_datasource())
+    return desired_cache.key(kind="loader warnings", **_loader_inputs())
+
+
+def _loader_inputs() -> dict:
+    """What load_definitions reads besides files: the settings, the resolved MODELS paths, the environment whose
+    overlays apply, the datasource plain folders attach to. Part of both keys (_loader_key, _cache_key)."""
+    return {"lbsync": conf.lbsync_settings(), "sources": [str(p) for p in conf.model_sources()],
+            "env": conf.node_env(), "default_datasource": conf.default_datasource()}
 
 
 def _definitions_checked(models: list[str] | None, using: str) -> _Definitions | None:
@@ -238,9 +243,8 @@ def _cache_key(models, using, connection, vendor, max_name_length, own_schema, o
         return None
     database = connection.settings_dict
     return desired_cache.key(
-        lbsync=conf.lbsync_settings(), sources=[str(p) for p in conf.model_sources()], env=conf.node_env(),
-        default_datasource=conf.default_datasource(), datasources=conf.datasources_for(using), using=using,
-        models=list(models) if models else None, engine=database.get("ENGINE"), name=database.get("NAME"),
+        **_loader_inputs(), datasources=conf.datasources_for(using), using=using,
+        models=models or None, engine=database.get("ENGINE"), name=database.get("NAME"),
         options=database.get("OPTIONS"), vendor=f"{type(vendor).__module__}.{type(vendor).__qualname__}",
         max_name_length=max_name_length, own_schema=own_schema, own_database=own_database)
 
