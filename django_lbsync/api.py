@@ -32,7 +32,7 @@ from .exceptions import (
     ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, RunStage, UnknownModel, commit_in_doubt,
     lost_in_transaction,
 )
-from .introspect import CatalogPrefetch, existing_tables, introspect, refuse_unsound, row_counts
+from .introspect import CatalogPrefetch, existing_tables, introspect, read_catalog, refuse_unsound, row_counts
 from .loader import LoadedDefinitions, load_definitions
 from .locking import database_lock
 from .locks import annotate as annotate_locks
@@ -42,6 +42,7 @@ from .preflight import classify, measure
 from .schema import Schema, Table
 from .sqlrules import printable, refuse_unsafe_live_names
 from .vendors import vendor_for
+from .verdict_cache import Remembered
 
 logger = logging.getLogger("django_lbsync")
 
@@ -153,38 +154,50 @@ def _definitions(models: Sequence[str] | None, using: str) -> _Definitions:
 
 
 def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
-             definitions: _Definitions | None = None) -> Schema:
+             definitions: _Definitions | None = None, seen: sourcefs.Witness | None = None) -> Schema:
     """desired_schema with the own schema already known: sends nothing to the database. Taken from the
-    desired-schema cache when none of its inputs changed (desired_cache.py), and kept there once built."""
-    models = _listed(models)  # read twice below (the key, the selection): a generator would be empty the second time
+    desired-schema cache when none of its inputs changed (desired_cache.py), and kept there once built.
+    `seen`: a witness that held just now (the loader's entry's), compared instead of asked again."""
+    return _desired_and_witness(_listed(models), using, own_schema, definitions, seen)[0]
+
+
+def _desired_and_witness(models: list[str] | None, using: str, own_schema: str | None,
+                         definitions: _Definitions | None, seen: sourcefs.Witness | None,
+                         ) -> tuple[Schema, sourcefs.Witness | None]:
+    """_desired, and the witness of the definitions it stands for (None when nothing is kept)."""
     connection = connections[using]
-    vendor = vendor_for(connection)
-    max_name_length = connection.ops.max_name_length()
-    own_database = connection.settings_dict.get("NAME") or None
-    entry = _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database)
-    cached = desired_cache.load(entry, definitions.witness if definitions else None) if entry else None
-    if cached is not None:
-        schema, warnings, build_warnings = cached
+    entry = _desired_key(models, using, own_schema)
+    found = desired_cache.load_entry(entry, definitions.witness if definitions else seen) if entry else None
+    if found is not None:
+        (schema, warnings, build_warnings), witness = found
         if definitions is None:  # else the loader ran and logged them already
             log_definition_warnings(warnings)
         replay_warnings(build_warnings)
-        return schema
+        return schema, witness
+    vendor = vendor_for(connection)
     selected, attached, warnings, witness = definitions or _definitions(models, using)
     with recorded_warnings() as build_warnings:
         schema = build_schema(
             selected,
             vendor,
-            max_name_length=max_name_length,
+            max_name_length=connection.ops.max_name_length(),
             attached=attached,
             own_schema=own_schema,
-            own_database=own_database,
+            own_database=connection.settings_dict.get("NAME") or None,
         )
     if entry:
         desired_cache.store(entry, witness, (schema, list(warnings), list(build_warnings)))
         loader_entry = _loader_key() if definitions is None else None
         if loader_entry:  # this load vouches for the definitions too (_definitions_checked, loader_warnings)
             desired_cache.store(loader_entry, witness, (list(warnings),))
-    return schema
+    return schema, witness if entry else None
+
+
+def _desired_key(models: list[str] | None, using: str, own_schema: str | None) -> str | None:
+    """The desired schema's cache key on `using` (_cache_key); None when there is no cache."""
+    connection = connections[using]
+    return _cache_key(models, using, connection, vendor_for(connection), connection.ops.max_name_length(),
+                      own_schema, connection.settings_dict.get("NAME") or None)
 
 
 def loader_warnings() -> list:
@@ -217,17 +230,19 @@ def _loader_inputs() -> dict:
             "env": conf.node_env(), "default_datasource": conf.default_datasource()}
 
 
-def _definitions_checked(models: list[str] | None, using: str) -> _Definitions | None:
+def _definitions_checked(models: list[str] | None, using: str) -> tuple[_Definitions | None, sourcefs.Witness | None]:
     """Before the database is asked anything: the definitions loaded, so that bad JSON is reported first; or
     None when the loader's cache entry vouches that they load as they did (nothing changed since a load that
-    succeeded), and nothing is read twice: _desired then takes the schema from its own entry."""
+    succeeded), and nothing is read twice: _desired then takes the schema from its own entry. Second: the
+    witness that held (the load's, or the entry's), for the entries that stand for the same definitions."""
     entry = _loader_key()
-    if entry and desired_cache.load(entry) is not None:
-        return None
+    found = desired_cache.load_entry(entry) if entry else None
+    if found is not None:
+        return None, found[1]
     definitions = _definitions(models, using)
     if entry:
         desired_cache.store(entry, definitions.witness, (list(definitions.warnings),))
-    return definitions
+    return definitions, definitions.witness
 
 
 def _listed(models: Sequence[str] | None) -> list[str] | None:
@@ -471,7 +486,11 @@ class AutoupdateResult:
     sql: list[str] = field(default_factory=list)  # only with dry_run
 
 
-def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tuple[Schema, Plan]:
+def _live_and_plan(models, alias: str, prune: bool, online: bool = False,
+                   remembered: bool = False) -> tuple[Schema | None, Plan]:
+    """The live schema and the plan from it to the models. `remembered` (get_plan, isactual): an in-sync plan
+    kept for exactly this catalog and these definitions is answered from verdict_cache.py, and the live schema
+    is then None (not built)."""
     models = _listed(models)  # _definitions and _desired both read it (_listed)
     connection = connections[alias]
     vendor = vendor_for(connection)
@@ -481,14 +500,34 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tup
     # unreachable one): the JSON is loaded first, unless the loader's cache entry vouches for it; on an open one
     # the read starts first, and a definition error still wins once it has ended.
     prefetching = vendor.prefetches_catalog
-    definitions = None
+    definitions = seen = None
     if not (prefetching and connection.connection is not None):
-        definitions = _definitions_checked(models, alias)
+        definitions, seen = _definitions_checked(models, alias)
     with CatalogPrefetch(connection) if prefetching else nullcontext() as prefetch:
         own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
-        desired = _desired(models, alias, own_schema, definitions)
+        memo = None
+        if remembered:
+            memo = Remembered.open(_desired_key(models, alias, own_schema), prune, online, seen)
+            seen = memo.witness or seen if memo else seen
+        if memo and memo.plans:  # the rows first: known ones need neither the desired schema nor the tables
+            if prefetch:
+                digest = prefetch.digest()
+                known = memo.plan_for(digest)
+                if known is not None:
+                    prefetch.answered()
+                    return None, known
+            else:
+                digest, live = read_catalog(connection, answered=memo.knows)
+                if live is None:
+                    return None, memo.plan_for(digest)
+        desired, witness = _desired_and_witness(models, alias, own_schema, definitions, seen)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
-        live = prefetch.schema(schemas) if prefetch else introspect(connection, schemas=schemas)
+        if prefetch:
+            live = prefetch.schema(schemas)
+            digest = prefetch.digest()
+        elif not (memo and memo.plans) or schemas:
+            digest, live = read_catalog(connection, schemas=schemas)
+        digest = None if schemas else digest  # read again with the other schemas: the first digest is not theirs
     live = aligned_names(live, desired, vendor)
     plan = diff(live, desired, vendor, database=alias, prune=prune)
     unsound = _unsound(live, desired.tables.values(), vendor)
@@ -503,6 +542,8 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False) -> tup
     if logger.isEnabledFor(logging.DEBUG):
         for line in plan.describe():
             logger.debug("detected on %s: %s", alias, printable(line))
+    if memo:
+        memo.keep(digest, plan, witness)
     return live, plan
 
 
@@ -516,7 +557,7 @@ def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_A
     catalog's statistics (docs/online.md)."""
     alias = _target(using)[0]
     with reachable(connections[alias]):
-        return _live_and_plan(models, alias, prune, online)[1]
+        return _live_and_plan(models, alias, prune, online, remembered=True)[1]
 
 
 def is_actual(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS) -> bool:

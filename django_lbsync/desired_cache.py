@@ -116,6 +116,13 @@ def load(entry_key: str, witness: sourcefs.Witness | None = None) -> tuple | Non
     warnings, the builder's logged warnings); api.loader_warnings keeps (the loader's warnings,). `witness`: what
     a load of the definitions just now asked and saw; its answers are compared with the entry's instead of
     asking every question (reading every file) a second time."""
+    found = load_entry(entry_key, witness)
+    return None if found is None else found[0]
+
+
+def load_entry(entry_key: str, witness: sourcefs.Witness | None = None) -> tuple[tuple, sourcefs.Witness] | None:
+    """load(), and the entry's witness with it: what held just now, so a later entry of the same definitions
+    is compared with it (`witness`) instead of asking every question again."""
     where, mac_key = folder(), _mac_key()
     if where is None or mac_key is None:
         return None
@@ -138,10 +145,12 @@ def load(entry_key: str, witness: sourcefs.Witness | None = None) -> tuple | Non
         return None
     if stored_key != entry_key or not isinstance(value, tuple):
         return None
-    if not (observations == witness.observations if witness is not None
-            else sourcefs.Witness(observations).still_holds()):
+    if witness is not None and observations == witness.observations:
+        return value, witness
+    held = sourcefs.Witness(observations)  # not what was seen just now (another load's record): asked again
+    if not held.still_holds():
         return None
-    return value
+    return value, held
 
 
 def store(entry_key: str, witness: sourcefs.Witness, value: tuple) -> None:

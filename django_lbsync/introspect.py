@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .exceptions import CatalogInconsistent, LbsyncError
 from .schema import Schema, Table
@@ -28,6 +28,19 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     `reader="generic"` reads through Django's introspection API instead (introspect_generic.py,
     docs/introspection.md); the same snapshot, more queries.
     """
+    return read_catalog(connection, schemas=schemas, views=views, reader=reader)[1]
+
+
+def _never(digest: str) -> bool:
+    return False
+
+
+def read_catalog(connection, *, schemas: Iterable[str] = (), views: bool = False, reader: str = "fast",
+                 answered: Callable[[str], bool] = _never) -> tuple[str | None, Schema | None]:
+    """The digest of the catalog's rows (catalogs/builder.Fetched) and the live schema built from them, as
+    introspect() returns it; (digest, None) when `answered(digest)`: the caller already knows what it wants to
+    know of exactly these rows (docs/verdict-cache.md), and they are not built. The digest is None where the
+    reader gives none (the generic reader; a value with no one spelling): then `answered` is not asked."""
     if reader not in ("fast", "generic"):
         raise ValueError(f"unknown schema reader {reader!r}: 'fast' or 'generic'")
     # The vendor is chosen from the backend's class: a backend that subclasses a supported one
@@ -35,11 +48,11 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     vendor = vendor_for(connection)
     try:
         try:
-            return _read(connection, vendor, schemas, views, reader)
+            return _read(connection, vendor, schemas, views, reader, answered)
         except (TypeError, ValueError, KeyError, AttributeError, IndexError):
             # Rows that do not fit are most often another session's change between two queries: read once more.
             logger.debug("reading the catalog of %s failed; reading it again", connection.alias, exc_info=True)
-            return _read(connection, vendor, schemas, views, reader)
+            return _read(connection, vendor, schemas, views, reader, answered)
     except LbsyncError:
         raise
     except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
@@ -64,19 +77,28 @@ def refuse_unsound(connection, keys: Iterable[str], consequence: str) -> None:
             f"changing the schema, an automigrate running?). {consequence}; run again once that change is done.")
 
 
-def _read(connection, vendor, schemas, views, reader) -> Schema:
+def _read(connection, vendor, schemas, views, reader, answered) -> tuple[str | None, Schema | None]:
     fast_reader = vendor.catalog_reader
     if reader == "generic" or fast_reader is None:
         # Oracle, SQL Server and any other backend: Django's introspection API plus the vendor's gap hooks.
         from .introspect_generic import introspect_generic
 
-        return introspect_generic(connection, schemas=schemas, views=views)
+        return None, introspect_generic(connection, schemas=schemas, views=views)
+    fetch = getattr(fast_reader, "fetch", None)  # a reader that only builds tables gives no digest
+    digest = None
     with connection.cursor() as cursor:
-        tables = fast_reader(cursor, sorted(set(schemas)), views)
+        if fetch is None:
+            tables = fast_reader(cursor, sorted(set(schemas)), views)
+        else:
+            fetched = fetch(cursor, sorted(set(schemas)), views)
+            digest = fetched.digest
+            if digest is not None and answered(digest):
+                return digest, None
+            tables = fetched.tables()
     schema = Schema(vendor.django_vendor)
     for table in tables:
         schema.add(table)
-    return schema
+    return digest, schema
 
 
 _NOT_READ = object()
@@ -94,12 +116,19 @@ class CatalogPrefetch:
             own = prefetch.own_schema()  # no queries on `connection` here
             desired = ...
             live = prefetch.schema(schemas_the_models_name)
+
+    Between the two, `digest()` waits for the rows' digest (read_catalog); the thread builds the rows into
+    tables only once the caller asks for `schema()`, and never when it said `answered()` instead.
     """
 
     def __init__(self, connection):
         self.connection = connection
         self._own_schema = _NOT_READ
         self._own_schema_read = threading.Event()
+        self._digest: str | None = None
+        self._digest_read = threading.Event()
+        self._skip = False
+        self._decided = threading.Event()
         self._result: Schema | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._read, name="lbsync-catalog", daemon=True)
@@ -110,6 +139,8 @@ class CatalogPrefetch:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if not self._decided.is_set():  # the caller left without asking for the tables: none are built
+            self.answered()
         self._thread.join()  # never leave a query running on the caller's connection
         self.connection.dec_thread_sharing()
 
@@ -117,11 +148,29 @@ class CatalogPrefetch:
         try:
             self._own_schema = vendor_for(self.connection).own_schema(self.connection, live=True)
             self._own_schema_read.set()
-            self._result = introspect(self.connection)
+            self._result = read_catalog(self.connection, answered=self._wait_for_decision)[1]
         except BaseException as error:  # noqa: BLE001 - raised in the caller's thread by own_schema()/schema()
             self._error = error
         finally:
             self._own_schema_read.set()
+            self._digest_read.set()
+
+    def _wait_for_decision(self, digest: str) -> bool:
+        self._digest = digest
+        self._digest_read.set()
+        self._decided.wait()
+        return self._skip
+
+    def digest(self) -> str | None:
+        """The digest of the rows read (catalogs/builder.Fetched), once they are; None when the reader gives
+        none or the read failed (schema() then raises its error)."""
+        self._digest_read.wait()
+        return self._digest
+
+    def answered(self) -> None:
+        """The caller knows what it wanted of these rows (by their digest): they are not built into tables."""
+        self._skip = True
+        self._decided.set()
 
     def own_schema(self) -> str | None:
         """The connection's own schema, as `vendor.own_schema(connection, live=True)` returns it."""
@@ -133,6 +182,7 @@ class CatalogPrefetch:
 
     def schema(self, schemas: Iterable[str] = ()) -> Schema:
         """The live schema as `introspect(connection, schemas=schemas)` returns it."""
+        self._decided.set()
         self._thread.join()
         if self._error is not None:
             raise self._error

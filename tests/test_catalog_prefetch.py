@@ -46,14 +46,14 @@ def test_the_catalog_is_read_while_the_desired_schema_builds(server, use_models,
             read.set()
         return execute(sql, params, many, context)
 
-    original = api._desired
+    original = api._desired_and_witness
     waited: list[bool] = []
 
     def desired(*args, **kwargs):
         waited.append(read.wait(timeout=20))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(api, "_desired", desired)
+    monkeypatch.setattr(api, "_desired_and_witness", desired)
     with connections[server].execute_wrapper(watch):
         assert is_actual(using=server) is True
     assert waited == [True]

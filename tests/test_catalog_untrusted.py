@@ -50,6 +50,10 @@ class RowsCursor:
     def __iter__(self):
         return iter(self._rows)
 
+    def scroll(self, value, mode="relative"):
+        """A client-side cursor goes back to its first row (catalogs/postgresql.fetch reads the rows twice)."""
+        assert (value, mode) == (0, "absolute")
+
 
 #: One table `t` (id, a, u_id) with a primary key, an index on a and a foreign key to `u`, and `u` (id), as each
 #: reader's queries return it. {vendor: (reader, [rows per query])}; PostgreSQL's four row sets come back from

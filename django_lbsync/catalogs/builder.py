@@ -10,10 +10,56 @@ column), so the table reads as different from what the models want (out of sync)
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
 from collections import defaultdict
 from dataclasses import replace
+from typing import Callable, Iterable
 
 from ..schema import Column, ForeignKey, Index, Table
+
+
+class Fetched:
+    """One read of the catalog, its rows fetched but not yet built into tables (docs/verdict-cache.md).
+
+    `digest` names the rows exactly: equal digests, equal rows (the same values of the same types in the same
+    order), so whatever is computed from the rows alone can be kept under it. None when a value has no one
+    spelling (a type marshal does not write): then nothing is kept. `tables()` builds them, as the reader's
+    read_tables returns them; a caller that already knows its answer for these rows never calls it."""
+
+    def __init__(self, digest: str | None, build: Callable[[], list[Table]]):
+        self.digest = digest
+        self._build = build
+
+    def tables(self) -> list[Table]:
+        return self._build()
+
+
+class RowsDigest:
+    """The digest of a read's rows, fed one row or one result at a time.
+
+    marshal's version 2 writes each value one way (no references, no interning marks) and tells the types
+    apart (1, 1.0 and True; a str and its bytes), and each value's bytes say where they end, so the bytes of
+    the rows in order stand for the rows. BLAKE2b of them is the digest."""
+
+    def __init__(self, *context):
+        self._hash = hashlib.blake2b(digest_size=32)
+        self._ok = True
+        self.add(context)
+
+    def add(self, value) -> None:
+        if self._ok:
+            try:
+                self._hash.update(marshal.dumps(value, 2))
+            except ValueError:  # a type marshal does not write: no digest for this read
+                self._ok = False
+
+    def add_all(self, rows: Iterable) -> None:
+        for row in rows:
+            self.add(row)
+
+    def hexdigest(self) -> str | None:
+        return self._hash.hexdigest() if self._ok else None
 
 
 class TableBuilder:

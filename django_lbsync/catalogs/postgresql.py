@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from .. import sqlrules
 from ..schema import ForeignKey, Index, Table, live_column
-from .builder import TableBuilder
+from .builder import Fetched, RowsDigest, TableBuilder
 from .hooks import GapHooks, _with, django_index_method
 
 _PG_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -27,8 +27,23 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
     The rows are taken one at a time and each column row becomes its Column at once: the 21-slot rows of
     65,000 columns (5,000 tables) never sit in memory together, and nothing is sorted by the server (a sort of
     every tagged row spilled to disk at 2,000 tables). Tables, columns, indexes and keys are put in order here."""
+    return fetch(cursor, schemas, views).tables()
+
+
+def fetch(cursor, schemas: list[str], views: bool) -> Fetched:
+    """The one statement, sent now; its rows built into tables by `tables()` (builder.Fetched).
+
+    The digest is taken from the rows as they come, none kept: the result stays in the cursor, and `tables()`
+    goes through it again from the start (the read_tables docstring: the rows never sit in memory together)."""
     cursor.execute(_CATALOG_IN_ONE_STATEMENT.format(kinds="'r', 'p', 'v', 'm'" if views else "'r', 'p'"),
                    [schemas] * 4)
+    digest = RowsDigest("postgresql", schemas, views)
+    digest.add_all(cursor)
+    return Fetched(digest.hexdigest(), lambda: _build(cursor))
+
+
+def _build(cursor) -> list[Table]:
+    cursor.scroll(0, "absolute")
     read = _Rows()
     for row in cursor:
         kind = row[0]
@@ -456,3 +471,6 @@ def lost_objects(cursor, dropped: list[Table]) -> list[tuple]:
         lost.extend((kind, *row) for row in cursor.fetchall())
     return lost
 
+
+
+read_tables.fetch = fetch  # introspect.read_catalog: the rows first, the tables only when needed

@@ -3,13 +3,14 @@ and what DROP TABLE takes along (docs/introspection.md, docs/unmanaged-objects.m
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import defaultdict
 
 from django.db.backends.sqlite3.introspection import FieldInfo, get_field_size
 
 from .. import sqlite_ddl
 from ..schema import ForeignKey, Index, Table, live_column
-from .builder import TableBuilder
+from .builder import Fetched, RowsDigest, TableBuilder
 from .hooks import GapHooks, _with
 
 _SQLITE_TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
@@ -18,16 +19,49 @@ SQLITE_GENERATED = {2: "VIRTUAL", 3: "STORED"}
 
 
 def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
-    out = TableBuilder()
+    return fetch(cursor, schemas, views).tables()
+
+
+def fetch(cursor, schemas: list[str], views: bool) -> Fetched:
+    """The four catalog queries, sent now; their rows built into tables by `tables()` (builder.Fetched)."""
     kinds = "type IN ('table', 'view')" if views else "type = 'table'"
     # Each table's CREATE TABLE text once (not once per column row: 65,000 copies at 5,000 tables), then
     # its columns in the order SQLite lists them (cid order within a table; tables keep sqlite_master's order
     # and the builder keys them by name).
     cursor.execute(f"SELECT name, sql, type FROM sqlite_master WHERE {kinds} AND name NOT LIKE 'sqlite_%'")
+    tables = cursor.fetchall()
+    # pragma_table_xinfo, not pragma_table_info: the latter leaves out generated columns (hidden 2: VIRTUAL,
+    # 3: STORED), which are columns of the table all the same; hidden 1 is a virtual table's hidden column.
+    cursor.execute(
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+        f"FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.{kinds} AND m.name NOT LIKE 'sqlite_%' "
+        "AND p.hidden IN (0, 2, 3) ORDER BY m.name, p.cid"
+    )
+    columns = cursor.fetchall()
+    cursor.execute(
+        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.name, ii.\"desc\" "
+        "FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_xinfo(il.name) ii "
+        f"WHERE {_SQLITE_TABLES} AND ii.key = 1 ORDER BY m.name, il.name, ii.seqno"
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT m.name, fk.id, fk.\"from\", fk.\"table\", fk.\"to\", fk.on_delete, fk.on_update "
+        f"FROM sqlite_master m, pragma_foreign_key_list(m.name) fk WHERE {_SQLITE_TABLES} "
+        "ORDER BY m.name, fk.id, fk.seq"
+    )
+    foreign_keys = cursor.fetchall()
+    # The library that parsed the stored SQL into the pragmas' rows is part of what they mean.
+    digest = RowsDigest("sqlite", sqlite3.sqlite_version, views)
+    digest.add_all((tables, columns, indexes, foreign_keys))
+    return Fetched(digest.hexdigest(), lambda: _build(tables, columns, indexes, foreign_keys))
+
+
+def _build(table_rows, column_rows, index_rows, foreign_key_rows) -> list[Table]:
+    out = TableBuilder()
     create_sql: dict[str, str] = {}
     is_view: set[str] = set()
     clauses: dict[str, sqlite_ddl.TableDDL | None] = {}
-    for table, sql, kind in cursor.fetchall():
+    for table, sql, kind in table_rows:
         create_sql[table] = sql or ""
         if kind == "view":
             is_view.add(table)
@@ -36,17 +70,10 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
             ddl = _sqlite_clauses(sql)
             clauses[table] = ddl if ddl.columns else None  # None: no column clause to look up
             out.checks[(None, table)] = tuple(ddl.checks)
-    # pragma_table_xinfo, not pragma_table_info: the latter leaves out generated columns (hidden 2: VIRTUAL,
-    # 3: STORED), which are columns of the table all the same; hidden 1 is a virtual table's hidden column.
-    cursor.execute(
-        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
-        f"FROM sqlite_master m, pragma_table_xinfo(m.name) p WHERE m.{kinds} AND m.name NOT LIKE 'sqlite_%' "
-        "AND p.hidden IN (0, 2, 3) ORDER BY m.name, p.cid"
-    )
     pks: dict[str, list] = defaultdict(list)
     no_clauses = sqlite_ddl.ColumnClauses()
     columns_of = out.columns
-    for table, column, type_, notnull, default, pk, hidden in cursor.fetchall():
+    for table, column, type_, notnull, default, pk, hidden in column_rows:
         sql = create_sql.get(table)
         if sql is None:  # made by another connection between the two reads: the next run sees it whole
             continue
@@ -65,13 +92,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
             pks[table].append((pk, column))
     for table, columns in pks.items():
         out.pk[(None, table)] = tuple(c for _, c in sorted(columns, key=lambda item: item[0]))
-    cursor.execute(
-        "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.name, ii.\"desc\" "
-        "FROM sqlite_master m, pragma_index_list(m.name) il, pragma_index_xinfo(il.name) ii "
-        f"WHERE {_SQLITE_TABLES} AND ii.key = 1 ORDER BY m.name, il.name, ii.seqno"
-    )
     grouped: dict[tuple, dict] = defaultdict(dict)
-    for table, name, unique, origin, partial, column, desc in cursor.fetchall():
+    for table, name, unique, origin, partial, column, desc in index_rows:
         if origin == "pk":
             continue
         entry = grouped[(None, table)].setdefault(name, {"columns": [], "orders": [], "unique": bool(unique),
@@ -83,13 +105,8 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
         for name, e in indexes.items():
             out.indexes[key].append(Index(name, tuple(e["columns"]), tuple(e["orders"]), e["unique"],
                                           constraint=e["constraint"], opaque=e["opaque"]))
-    cursor.execute(
-        "SELECT m.name, fk.id, fk.\"from\", fk.\"table\", fk.\"to\", fk.on_delete, fk.on_update "
-        f"FROM sqlite_master m, pragma_foreign_key_list(m.name) fk WHERE {_SQLITE_TABLES} "
-        "ORDER BY m.name, fk.id, fk.seq"
-    )
     fks: dict[tuple, dict] = defaultdict(dict)
-    for table, fk_id, column, ref_table, ref_column, on_delete, on_update in cursor.fetchall():
+    for table, fk_id, column, ref_table, ref_column, on_delete, on_update in foreign_key_rows:
         entry = fks[(None, table)].setdefault(fk_id, [[], ref_table, [], on_delete, on_update])
         entry[0].append(column)
         entry[2].append(ref_column)
@@ -323,3 +340,6 @@ def foreign_key_violations(cursor, tables: list[str]) -> dict[str, list[tuple[in
             columns[fk_id].append(column)
         out[table] = [(rowid, tuple(columns.get(fk_id, ())), parent) for rowid, parent, fk_id in violations]
     return out
+
+
+read_tables.fetch = fetch  # introspect.read_catalog: the rows first, the tables only when needed

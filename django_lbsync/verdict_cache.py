@@ -1,0 +1,64 @@
+"""isactual's answer kept between processes, for a catalog read exactly as before (docs/verdict-cache.md).
+
+isactual, `manage.py check` and get_plan compare the desired schema with the live one. When the model JSON,
+the settings and the code are those of a desired-schema cache entry (desired_cache.py: its key and its
+witness) and the catalog's rows are exactly those of an earlier run (catalogs/builder.Fetched.digest), the
+answer is the one that run computed: the diff is a function of those inputs and of nothing else. So an
+in-sync plan is kept under the catalog rows' digest in an entry beside the desired schema's (same folder,
+MAC and witness), and a run that reads the same rows again answers from it without building the rows into
+tables, unpickling the desired schema or comparing them.
+
+Only in-sync plans are kept: a plan with changes carries row estimates from the catalog's statistics and
+risks classified from the live tables, which are not in the digest.
+"""
+from __future__ import annotations
+
+from . import desired_cache, sourcefs
+from .plan import Plan
+
+#: Digests kept per entry (the newest): a database that goes back and forth between a few states, or several
+#: databases with the same settings name (test runs), each keep theirs.
+MAX_DIGESTS = 8
+
+
+class Remembered:
+    """The in-sync plans known for one desired schema (its cache key and witness), by catalog digest."""
+
+    def __init__(self, entry_key: str, plans: dict[str, Plan], witness: sourcefs.Witness | None):
+        self.entry_key = entry_key
+        self.plans = plans
+        #: The entry's witness, which held when it was opened (None: no entry): the desired schema's entry is
+        #: compared with it instead of asking every question again.
+        self.witness = witness
+
+    @classmethod
+    def open(cls, desired_key: str | None, prune: bool, online: bool,
+             seen: sourcefs.Witness | None) -> Remembered | None:
+        """The entry for `desired_key` (None: no cache). `seen`: a witness that held just now (the loader's)."""
+        if desired_key is None:
+            return None
+        entry_key = desired_cache.key(kind="in-sync plans", desired=desired_key, prune=prune, online=online)
+        if entry_key is None:
+            return None
+        found = desired_cache.load_entry(entry_key, seen)
+        if found is None:
+            return cls(entry_key, {}, None)
+        value, witness = found
+        plans = value[0] if value and isinstance(value[0], dict) else {}
+        return cls(entry_key, plans, witness)
+
+    def knows(self, digest: str) -> bool:
+        return self.plan_for(digest) is not None
+
+    def plan_for(self, digest: str | None) -> Plan | None:
+        plan = self.plans.get(digest) if digest is not None else None
+        return plan if isinstance(plan, Plan) and plan.in_sync else None
+
+    def keep(self, digest: str | None, plan: Plan, witness: sourcefs.Witness | None) -> None:
+        """Keep `plan` for `digest` if it is in sync; `witness`: the desired schema's (what it was built from)."""
+        if digest is None or witness is None or not plan.in_sync or self.plans.get(digest) == plan:
+            return
+        plans = {d: p for d, p in self.plans.items() if d != digest}
+        plans[digest] = plan
+        self.plans = dict(list(plans.items())[-MAX_DIGESTS:])
+        desired_cache.store(self.entry_key, witness, (self.plans,))
