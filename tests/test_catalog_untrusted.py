@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connections
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from django_lbsync import api
 from django_lbsync.catalogs import mysql as mysql_catalog, postgresql as pg_catalog, sqlite as sqlite_catalog
@@ -72,14 +73,14 @@ CATALOGS = {
     ]),
     "mysql": (mysql_catalog.read_tables, [
         [("db", "db", "t", "BASE TABLE", "utf8mb4_general_ci"), ("db", "db", "u", "BASE TABLE", "utf8mb4_general_ci")],
-        [("db", "t", "id", "int(11)", "NO", None, "auto_increment", None, ""),
-         ("db", "t", "a", "varchar(512)", "YES", "NULL", "", "utf8mb4_general_ci", ""),
-         ("db", "t", "u_id", "int(11)", "YES", "NULL", "", None, ""),
-         ("db", "u", "id", "int(11)", "NO", None, "auto_increment", None, "")],
-        [("db", "t", "PRIMARY", 0, "id", "A", None, "BTREE"),
-         ("db", "t", "t_a_idx", 1, "a", "A", None, "BTREE"),
-         ("db", "t", "t_u_fk", 1, "u_id", "A", None, "BTREE"),
-         ("db", "u", "PRIMARY", 0, "id", "A", None, "BTREE")],
+        [("db", "t", "id", "int(11)", "NO", None, "auto_increment", None, "", 1),
+         ("db", "t", "a", "varchar(512)", "YES", "NULL", "", "utf8mb4_general_ci", "", 2),
+         ("db", "t", "u_id", "int(11)", "YES", "NULL", "", None, "", 3),
+         ("db", "u", "id", "int(11)", "NO", None, "auto_increment", None, "", 1)],
+        [("db", "t", "PRIMARY", 0, "id", "A", None, "BTREE", 1),
+         ("db", "t", "t_a_idx", 1, "a", "A", None, "BTREE", 1),
+         ("db", "t", "t_u_fk", 1, "u_id", "A", None, "BTREE", 1),
+         ("db", "u", "PRIMARY", 0, "id", "A", None, "BTREE", 1)],
         [("db", "t", "t_u_fk", "NO ACTION", "NO ACTION")],
         [("db", "t", "t_u_fk", "u_id", "db", "u", "id", 1)],
     ]),
@@ -310,3 +311,20 @@ def test_rows_that_did_not_fit_once_are_read_again(monkeypatch):
     with pytest.raises(exceptions.CatalogInconsistent, match="please report it with the output of --traceback"):
         introspect(connection)
     assert len(calls) == 2
+
+
+@hypothesis_settings(max_examples=50, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_mysql_rows_in_any_order_read_as_the_servers_order_by_would(rnd):
+    """The columns and index rows come without ORDER BY (catalogs/mysql._in_catalog_order puts them in order): any
+    order the server sends them in reads as the same tables, composite indexes' columns in their order."""
+    reader, answers = CATALOGS["mysql"]
+    answers = [list(rows) for rows in answers]
+    answers[2] += [("db", "t", "t_pair", 1, "a", "A", None, "BTREE", 1),
+                   ("db", "t", "t_pair", 1, "u_id", "A", None, "BTREE", 2)]
+    expected = reader(RowsCursor(answers), [], False)
+    assert [i.columns for t in expected if t.name == "t" for i in t.indexes if i.name == "t_pair"] == [("a", "u_id")]
+    shuffled = [list(rows) for rows in answers]
+    rnd.shuffle(shuffled[1])
+    rnd.shuffle(shuffled[2])
+    assert reader(RowsCursor(shuffled), [], False) == expected

@@ -32,18 +32,19 @@ def fetch(cursor, schemas: list[str], views: bool) -> Fetched:
     current = tables[-1][0] if tables else None
     wanted = [current] + [s for s in schemas if s != current]
     in_wanted = ", ".join(["%s"] * len(wanted))
+    # No ORDER BY: MariaDB sorts these rows in a file (0.1 s of columns, 0.3-0.5 s of statistics at 5,000
+    # tables); they are put in that order here (_in_catalog_order) for the price of checking it.
     cursor.execute(
         "SELECT table_schema, table_name, column_name, column_type, is_nullable, column_default, extra, "
-        "  collation_name, column_comment "
-        f"FROM information_schema.columns WHERE table_schema IN ({in_wanted}) "
-        "ORDER BY table_schema, table_name, ordinal_position",
+        "  collation_name, column_comment, ordinal_position "
+        f"FROM information_schema.columns WHERE table_schema IN ({in_wanted})",
         wanted,
     )
     columns = cursor.fetchall()
     cursor.execute(
-        "SELECT table_schema, table_name, index_name, non_unique, column_name, collation, sub_part, index_type "
-        f"FROM information_schema.statistics WHERE table_schema IN ({in_wanted}) "
-        "ORDER BY table_schema, table_name, index_name, seq_in_index",
+        "SELECT table_schema, table_name, index_name, non_unique, column_name, collation, sub_part, index_type, "
+        "  seq_in_index "
+        f"FROM information_schema.statistics WHERE table_schema IN ({in_wanted})",
         wanted,
     )
     statistics = cursor.fetchall()
@@ -81,7 +82,8 @@ def _build(current, table_rows, column_rows, statistic_rows, rule_rows, key_colu
     def key(schema, table):
         return (None if schema == current else schema, table)
 
-    for schema, table, column, type_, nullable, default, extra, collation, comment in column_rows:
+    for schema, table, column, type_, nullable, default, extra, collation, comment, _ in _in_catalog_order(
+            column_rows, _by_position):
         table_type = kinds.get((schema, table))
         if table_type not in allowed:
             continue
@@ -101,7 +103,8 @@ def _build(current, table_rows, column_rows, statistic_rows, rule_rows, key_colu
         if table_type != "BASE TABLE":
             out.views.add(key(schema, table))
     grouped: dict[tuple, dict] = defaultdict(dict)
-    for schema, table, name, non_unique, column, collation, sub_part, index_type in statistic_rows:
+    for schema, table, name, non_unique, column, collation, sub_part, index_type, _ in _in_catalog_order(
+            statistic_rows, _by_index_and_position):
         # FULLTEXT / SPATIAL indexes keep their kind (docs/loopback-rules/indexes-and-keys.md); their
         # sub_part (SPATIAL's 32) is the engine's, not a prefix anybody declared.
         kind = index_type if index_type in SPECIAL_KINDS else None
@@ -140,6 +143,34 @@ def _build(current, table_rows, column_rows, statistic_rows, rule_rows, key_colu
             out.fks[table_key].append(ForeignKey(name, tuple(columns), ref_table, ref_schema, tuple(ref_columns),
                                                  on_delete, on_update))
     return out.tables()
+
+
+def _in_catalog_order(rows, within) -> list:
+    """`rows` (schema and table first) as ORDER BY table_schema, table_name, <within> gives them: tables in the
+    order of the server's *_general_ci collation (upper-cased names, as the key columns' sort above), each
+    table's rows by `within`. MariaDB sends each table's rows together and in order: both sorts then only check."""
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        group = groups.get((row[0], row[1]))
+        if group is None:
+            groups[(row[0], row[1])] = group = []
+        group.append(row)
+    ordered = []
+    for key in sorted(groups, key=_ci_table_order):
+        ordered.extend(sorted(groups[key], key=within))
+    return ordered
+
+
+def _ci_table_order(key: tuple) -> tuple[str, str]:
+    return (str(key[0] or "").upper(), str(key[1] or "").upper())
+
+
+def _by_position(row) -> int:
+    return row[9] or 0  # NULL-safe: the catalog is untrusted (catalogs/builder.py)
+
+
+def _by_index_and_position(row) -> tuple[str, int]:
+    return (str(row[2] or "").upper(), row[8] or 0)
 
 
 #: EXTRA's ON UPDATE clause: MariaDB `on update current_timestamp(3)`, MySQL `on update CURRENT_TIMESTAMP(3)`.
