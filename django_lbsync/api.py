@@ -486,11 +486,13 @@ class AutoupdateResult:
     sql: list[str] = field(default_factory=list)  # only with dry_run
 
 
-def _live_and_plan(models, alias: str, prune: bool, online: bool = False,
-                   remembered: bool = False) -> tuple[Schema | None, Plan]:
+def _live_and_plan(models, alias: str, prune: bool, online: bool = False, remembered: bool = False,
+                   verdict_only: bool = False) -> tuple[Schema | None, Plan]:
     """The live schema and the plan from it to the models. `remembered` (get_plan, isactual): an in-sync plan
     kept for exactly this catalog and these definitions is answered from verdict_cache.py, and the live schema
-    is then None (not built)."""
+    is then None (not built). `verdict_only` (is_actual): only the plan's `in_sync` is wanted, so the changes are
+    not classified (risks, locks, row estimates: one catalog query fewer), and a plan with changes kept for
+    these rows answers too."""
     models = _listed(models)  # _definitions and _desired both read it (_listed)
     connection = connections[alias]
     vendor = vendor_for(connection)
@@ -512,14 +514,15 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False,
         if memo and memo.plans:  # the rows first: known ones need neither the desired schema nor the tables
             if prefetch:
                 digest = prefetch.digest()
-                known = memo.plan_for(digest)
+                known = memo.plan_for(digest, any_plan=verdict_only)
                 if known is not None:
                     prefetch.answered()
                     return None, known
             else:
-                digest, live = read_catalog(connection, answered=memo.knows)
+                digest, live = read_catalog(
+                    connection, answered=lambda d: memo.plan_for(d, any_plan=verdict_only) is not None)
                 if live is None:
-                    return None, memo.plan_for(digest)
+                    return None, memo.plan_for(digest, any_plan=verdict_only)
         desired, witness = _desired_and_witness(models, alias, own_schema, definitions, seen)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
         if prefetch:
@@ -535,15 +538,17 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False,
         plan = replace(plan, notes=plan.notes + tuple(
             Note(key, "its catalog rows did not fit together (read while another session changed it?): "
                       "run again once that change is done", blocks_sync=True) for key in unsound))
-    # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
-    plan = classify(plan, connection, live)
-    # Each change's lock and cost as it will run, and its table's row estimate (catalog statistics only).
-    plan = annotate_locks(plan, connection, online=online)
+    classified = not (verdict_only and plan.changes)
+    if classified:
+        # Risk from the types alone: no user table is read here (isactual, check, --sql stay read-only).
+        plan = classify(plan, connection, live)
+        # Each change's lock and cost as it will run, and its table's row estimate (catalog statistics only).
+        plan = annotate_locks(plan, connection, online=online)
     if logger.isEnabledFor(logging.DEBUG):
         for line in plan.describe():
             logger.debug("detected on %s: %s", alias, printable(line))
     if memo:
-        memo.keep(digest, plan, witness)
+        memo.keep(digest, plan, witness, classified=classified)
     return live, plan
 
 
@@ -560,9 +565,13 @@ def get_plan(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_A
         return _live_and_plan(models, alias, prune, online, remembered=True)[1]
 
 
+@paused_gc()
 def is_actual(models: Sequence[str] | None = None, *, using: Using = DEFAULT_DB_ALIAS) -> bool:
-    """True when the database holds exactly the tables the models describe (LoopBack's isActual)."""
-    return get_plan(models, using=using).in_sync
+    """True when the database holds exactly the tables the models describe (LoopBack's isActual): get_plan's
+    `in_sync`, without classifying the changes' risks and locks, which it does not depend on."""
+    alias = _target(using)[0]
+    with reachable(connections[alias]):
+        return _live_and_plan(models, alias, False, remembered=True, verdict_only=True)[1].in_sync
 
 
 @paused_gc()

@@ -8,8 +8,9 @@ in-sync plan is kept under the catalog rows' digest in an entry beside the desir
 MAC and witness), and a run that reads the same rows again answers from it without building the rows into
 tables, unpickling the desired schema or comparing them.
 
-Only in-sync plans are kept: a plan with changes carries row estimates from the catalog's statistics and
-risks classified from the live tables, which are not in the digest.
+get_plan answers only in-sync plans from it: a plan with changes carries row estimates from the catalog's
+statistics and risks classified from the live tables, which are not in the digest. is_actual, which reads only
+`in_sync`, keeps and answers plans with changes too, unclassified.
 """
 from __future__ import annotations
 
@@ -47,16 +48,19 @@ class Remembered:
         plans = value[0] if value and isinstance(value[0], dict) else {}
         return cls(entry_key, plans, witness)
 
-    def knows(self, digest: str) -> bool:
-        return self.plan_for(digest) is not None
-
-    def plan_for(self, digest: str | None) -> Plan | None:
+    def plan_for(self, digest: str | None, *, any_plan: bool = False) -> Plan | None:
+        """The plan kept for `digest`: an in-sync one, or with `any_plan` (is_actual, which reads only `in_sync`)
+        also one with changes, kept unclassified."""
         plan = self.plans.get(digest) if digest is not None else None
-        return plan if isinstance(plan, Plan) and plan.in_sync else None
+        return plan if isinstance(plan, Plan) and (any_plan or plan.in_sync) else None
 
-    def keep(self, digest: str | None, plan: Plan, witness: sourcefs.Witness | None) -> None:
-        """Keep `plan` for `digest` if it is in sync; `witness`: the desired schema's (what it was built from)."""
-        if digest is None or witness is None or not plan.in_sync or self.plans.get(digest) == plan:
+    def keep(self, digest: str | None, plan: Plan, witness: sourcefs.Witness | None, *, classified: bool) -> None:
+        """Keep `plan` for `digest`; `witness`: the desired schema's (what it was built from). A plan with changes is
+        kept unclassified (`classified` False: the risks and row estimates are live facts the digest does not
+        cover), for is_actual alone; an in-sync plan is the same either way."""
+        if digest is None or witness is None or (plan.changes and classified):
+            return
+        if self.plans.get(digest) == plan:
             return
         plans = {d: p for d, p in self.plans.items() if d != digest}
         plans[digest] = plan

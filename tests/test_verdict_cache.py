@@ -130,6 +130,10 @@ def test_every_change_behind_its_back_is_seen(app, monkeypatch, steps):
         assert first == without and second == without, (change, sorted(applied))
         if without["in_sync"]:
             assert calls.count == before, "an in-sync answer for the same catalog was computed again"
+        # is_actual keeps plans with changes too (unclassified): asked twice, it answers the second from the entry
+        with override_settings(LBSYNC=on):
+            answers = [api.is_actual(using=alias), api.is_actual(using=alias)]
+        assert answers == [without["in_sync"]] * 2, (change, sorted(applied))
 
 
 def test_nothing_changed_nothing_compared(app, monkeypatch):
@@ -158,6 +162,25 @@ def test_the_digest_is_what_tells_two_catalogs_apart(app, monkeypatch):
     run(alias, do)
     assert not plan_of(alias, off)["in_sync"]
     assert plan_of(alias, on)["in_sync"], "the stale answer the digest exists to prevent"
+
+
+def test_is_actual_keeps_its_answer_with_changes_too_get_plan_does_not_take_it(app, monkeypatch):
+    alias, on, off = app
+    with override_settings(LBSYNC=off):
+        automigrate(using=alias)
+    run(alias, toggles(alias)["extra column"][0])
+    calls = DiffCalls(monkeypatch)
+    with override_settings(LBSYNC=on):
+        assert api.is_actual(using=alias) is False
+        assert api.is_actual(using=alias) is False
+        assert calls.count == 1
+        plan = api.get_plan(using=alias)  # classified: risks and estimates are not kept, so computed
+        assert calls.count == 2 and not plan.in_sync and plan.changes
+        assert all(change.lock is not None for change in plan.changes)
+    run(alias, toggles(alias)["extra column"][1])
+    with override_settings(LBSYNC=on):
+        assert api.is_actual(using=alias) is True
+    assert calls.count == 3
 
 
 def test_only_in_sync_answers_are_kept(app, monkeypatch):
