@@ -13,8 +13,11 @@ benchmark's own folder (~/.cache/lbsync-bench/desired-cache, emptied when the be
 name is part of an entry's key and every automigrate and autoupdate run gets a new database, so those rows
 never have an entry: the whole build is in them. The isactual rows run on the database automigrate made
 (whose build kept the v1 entry; the drift rows' first run keeps the v2 one, so their median has an entry);
-"isactual (in sync), no cache entry" is the same operation with an empty cache folder (the first run after the
-JSON or the settings changed), compared with the same LoopBack run.
+isactual also keeps its answer under the digest of the catalog rows it read (docs/verdict-cache.md), so the
+second and third run of each isactual row answer from it; "isactual (in sync), no answer kept" is the same
+operation without those answers (the desired schema's entry only: the first run after the schema changed);
+"isactual (in sync), no cache entry" the same with an empty cache folder (the first run after the JSON or the
+settings changed). Both are compared with the same LoopBack run.
 When node and npm are present, LoopBack's juggler 6 and the official PostgreSQL and MySQL connectors 8
 are installed from the npm registry into ~/.cache/lbsync-bench (outside the repository) and measured the
 same way, and the ratio is printed. It also reports whether each tool's isactual is true right after its
@@ -43,8 +46,11 @@ sys.path.insert(0, str(HERE))
 from generate import write  # noqa: E402
 
 CACHE = Path(os.environ.get("LBSYNC_BENCH_CACHE", Path.home() / ".cache" / "lbsync-bench"))
-OPS = ("automigrate", "isactual (in sync)", "isactual (drift)", "isactual (in sync), no cache entry",
-       "autoupdate v1->v2")
+OPS = ("automigrate", "isactual (in sync)", "isactual (drift)", "isactual (in sync), no answer kept",
+       "isactual (in sync), no cache entry", "autoupdate v1->v2")
+#: Rows of django-lbsync alone (LoopBack keeps nothing between runs): compared with LoopBack's row of this name.
+OUR_VARIANTS = {"isactual (in sync), no answer kept": "isactual (in sync)",
+                "isactual (in sync), no cache entry": "isactual (in sync)"}
 #: django-lbsync keeps desired schemas between runs (docs/desired-cache.md); the benchmark's own folder for them.
 DESIRED_CACHE = CACHE / "desired-cache"
 URLS = {
@@ -84,9 +90,11 @@ def fresh_database(kind: str, name: str) -> str:
     return URLS[kind].format(db=name)
 
 
-def measure(command: list[str], cache: Path | None = None) -> dict:
-    """One run; `cache`: django-lbsync's desired-schema cache folder for it (default: the benchmark's)."""
-    env = {**os.environ, "LBSYNC_BENCH_DESIRED_CACHE": str(cache or DESIRED_CACHE)}
+def measure(command: list[str], cache: Path | None = None, no_answers: bool = False) -> dict:
+    """One run; `cache`: django-lbsync's desired-schema cache folder for it (default: the benchmark's);
+    `no_answers`: without the in-sync answers kept by catalog digest (docs/verdict-cache.md)."""
+    env = {**os.environ, "LBSYNC_BENCH_DESIRED_CACHE": str(cache or DESIRED_CACHE),
+           "LBSYNC_BENCH_NO_ANSWERS": "1" if no_answers else ""}
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
@@ -101,8 +109,8 @@ class Tool:
     def __init__(self, name: str, command):
         self.name, self.command = name, command
 
-    def run(self, url, models, op, cache: Path | None = None) -> dict:
-        return measure(self.command(url, models, op), cache)
+    def run(self, url, models, op, cache: Path | None = None, no_answers: bool = False) -> dict:
+        return measure(self.command(url, models, op), cache, no_answers)
 
 
 def ours(profile: bool = False) -> Tool:
@@ -176,6 +184,9 @@ def bench_tool(tool: Tool, kind: str, database: str, v1: Path, v2: Path, runs: i
         attempt("isactual (in sync)", url, v1, "isactual")
     for _ in range(runs if isactual else 0):
         attempt("isactual (drift)", url, v2, "isactual")
+    for _ in range(runs if isactual and tool.name == "django-lbsync" else 0):
+        row = tool.run(url, v1, "isactual", no_answers=True)  # the desired schema's entry, no answer kept
+        results["isactual (in sync), no answer kept"].append(row)
     for _ in range(runs if isactual and tool.name == "django-lbsync" else 0):
         attempt("isactual (in sync), no cache entry", url, v1, "isactual", cold=True)
     actual_after = None
@@ -284,7 +295,7 @@ def render(rows, ops=OPS) -> str:
     for kind, n, mine, theirs in rows:
         for op in ops:
             # A row without a cache entry is compared with LoopBack's same operation (LoopBack keeps nothing).
-            theirs_op = op.removesuffix(", no cache entry")
+            theirs_op = OUR_VARIANTS.get(op, op)
             m, t = mine[op], (theirs[theirs_op] if theirs else None)
             ours_cells = (f"{m['seconds']:.3f} | {m['process']:.2f} | {m['statements']:.0f} | {m['maxrss_mb']:.0f}"
                           if m else f"failed: {mine['errors'].get(op, '?')} | | |")
@@ -342,9 +353,12 @@ the number of statements the operation sent; "peak MB" the process's maximum res
 django-lbsync keeps each desired schema it builds between runs (docs/desired-cache.md; the benchmark's folder is
 emptied when it starts). Every automigrate and autoupdate run here gets a new database, whose name is part of
 an entry's key, so those rows always build the schema from the JSON. The isactual rows run on the database
-automigrate made, with an entry (the drift rows' first run makes the v2 one; the median has it); "isactual (in
-sync), no cache entry" is the same with an empty cache folder (the first run after the JSON or the settings
-changed), and its ratio is to the same LoopBack run.
+automigrate made, with an entry (the drift rows' first run makes the v2 one; the median has it). isactual keeps
+its answer under the digest of the catalog rows it read (docs/verdict-cache.md): the second and third run of
+each isactual row answer from it (the median is such a run). "isactual (in sync), no answer kept" is the same
+operation with the desired schema's entry but no answer (the first isactual after the database changed);
+"isactual (in sync), no cache entry" is the same with an empty cache folder (the first run after the JSON or the
+settings changed). Their ratios are to the same LoopBack run.
 
 {table}
 """

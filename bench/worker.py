@@ -39,6 +39,11 @@ def main(url: str, models: str, op: str, profile: bool = False) -> None:
     django.setup()
     from django.db import connection
 
+    if os.environ.get("LBSYNC_BENCH_NO_ANSWERS"):  # bench/run.py's "no answer kept" row: the verdict cache off
+        from django_lbsync import verdict_cache
+
+        verdict_cache.Remembered.open = classmethod(lambda cls, *args, **kwargs: None)
+
     from django_lbsync import automigrate, autoupdate, is_actual
 
     statements = [0]
