@@ -163,8 +163,9 @@ def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
 
 def _desired_and_witness(models: list[str] | None, using: str, own_schema: str | None,
                          definitions: _Definitions | None, seen: sourcefs.Witness | None,
-                         ) -> tuple[Schema, sourcefs.Witness | None]:
-    """_desired, and the witness of the definitions it stands for (None when nothing is kept)."""
+                         ) -> tuple[Schema, sourcefs.Witness | None, tuple[list, list]]:
+    """_desired, the witness of the definitions it stands for (None when nothing is kept), and the warnings it
+    stands for (the loader's, the builder's): an answer kept for this schema logs them again (verdict_cache)."""
     connection = connections[using]
     entry = _desired_key(models, using, own_schema)
     found = desired_cache.load_entry(entry, definitions.witness if definitions else seen) if entry else None
@@ -173,7 +174,7 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
         if definitions is None:  # else the loader ran and logged them already
             log_definition_warnings(warnings)
         replay_warnings(build_warnings)
-        return schema, witness
+        return schema, witness, (list(warnings), list(build_warnings))
     vendor = vendor_for(connection)
     selected, attached, warnings, witness = definitions or _definitions(models, using)
     with recorded_warnings() as build_warnings:
@@ -190,7 +191,7 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
         loader_entry = _loader_key() if definitions is None else None
         if loader_entry:  # this load vouches for the definitions too (_definitions_checked, loader_warnings)
             desired_cache.store(loader_entry, witness, (list(warnings),))
-    return schema, witness if entry else None
+    return schema, witness if entry else None, (list(warnings), list(build_warnings))
 
 
 def _desired_key(models: list[str] | None, using: str, own_schema: str | None) -> str | None:
@@ -517,13 +518,15 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
                 known = memo.plan_for(digest, any_plan=verdict_only)
                 if known is not None:
                     prefetch.answered()
+                    memo.replay_warnings(loaded=definitions is not None)
                     return None, known
             else:
                 digest, live = read_catalog(
                     connection, answered=lambda d: memo.plan_for(d, any_plan=verdict_only) is not None)
                 if live is None:
+                    memo.replay_warnings(loaded=definitions is not None)
                     return None, memo.plan_for(digest, any_plan=verdict_only)
-        desired, witness = _desired_and_witness(models, alias, own_schema, definitions, seen)
+        desired, witness, logged = _desired_and_witness(models, alias, own_schema, definitions, seen)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
         if prefetch:
             live = prefetch.schema(schemas)
@@ -548,7 +551,7 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
         for line in plan.describe():
             logger.debug("detected on %s: %s", alias, printable(line))
     if memo:
-        memo.keep(digest, plan, witness, classified=classified)
+        memo.keep(digest, plan, witness, logged, classified=classified)
     return live, plan
 
 

@@ -85,6 +85,8 @@ def _read(connection, vendor, schemas, views, reader, answered) -> tuple[str | N
 
         return None, introspect_generic(connection, schemas=schemas, views=views)
     fetch = getattr(fast_reader, "fetch", None)  # a reader that only builds tables gives no digest
+    if getattr(fetch, "reads_for", None) is not fast_reader:  # functools.wraps copies `fetch` onto a wrapper
+        fetch = None
     digest = None
     with connection.cursor() as cursor:
         if fetch is None:

@@ -25,9 +25,13 @@ MAX_DIGESTS = 8
 class Remembered:
     """The in-sync plans known for one desired schema (its cache key and witness), by catalog digest."""
 
-    def __init__(self, entry_key: str, plans: dict[str, Plan], witness: sourcefs.Witness | None):
+    def __init__(self, entry_key: str, plans: dict[str, Plan], witness: sourcefs.Witness | None,
+                 logged: tuple[list, list] = ([], [])):
         self.entry_key = entry_key
         self.plans = plans
+        #: The warnings the desired schema stands for (the loader's, the builder's): logged again by an answer
+        #: taken from the entry, as the desired-schema cache logs them on a hit (docs/desired-cache.md).
+        self.logged = logged
         #: The entry's witness, which held when it was opened (None: no entry): the desired schema's entry is
         #: compared with it instead of asking every question again.
         self.witness = witness
@@ -45,8 +49,9 @@ class Remembered:
         if found is None:
             return cls(entry_key, {}, None)
         value, witness = found
-        plans = value[0] if value and isinstance(value[0], dict) else {}
-        return cls(entry_key, plans, witness)
+        if len(value) != 3 or not isinstance(value[0], dict) or not all(isinstance(v, list) for v in value[1:]):
+            return cls(entry_key, {}, witness)
+        return cls(entry_key, value[0], witness, (value[1], value[2]))
 
     def plan_for(self, digest: str | None, *, any_plan: bool = False) -> Plan | None:
         """The plan kept for `digest`: an in-sync one, or with `any_plan` (is_actual, which reads only `in_sync`)
@@ -54,15 +59,30 @@ class Remembered:
         plan = self.plans.get(digest) if digest is not None else None
         return plan if isinstance(plan, Plan) and (any_plan or plan.in_sync) else None
 
-    def keep(self, digest: str | None, plan: Plan, witness: sourcefs.Witness | None, *, classified: bool) -> None:
-        """Keep `plan` for `digest`; `witness`: the desired schema's (what it was built from). A plan with changes is
-        kept unclassified (`classified` False: the risks and row estimates are live facts the digest does not
-        cover), for is_actual alone; an in-sync plan is the same either way."""
+    def replay_warnings(self, loaded: bool) -> None:
+        """Log the warnings a computed answer logs: the loader's unless it `loaded` (and logged them) this run,
+        and the builder's (api._desired_and_witness on a desired-schema cache hit)."""
+        from .api import log_definition_warnings
+        from .desired import replay_warnings
+
+        warnings, build_warnings = self.logged
+        if not loaded:
+            log_definition_warnings(warnings)
+        replay_warnings(build_warnings)
+
+    def keep(self, digest: str | None, plan: Plan, witness: sourcefs.Witness | None,
+             logged: tuple[list, list] = ([], []), *, classified: bool = True) -> None:
+        """Keep `plan` for `digest`; `witness`: the desired schema's (what it was built from), `logged`: the
+        warnings it stands for (the loader's, the builder's). A plan with changes is kept unclassified
+        (`classified` False: the risks and row estimates are live facts the digest does not cover), for
+        is_actual alone; an in-sync plan is the same either way."""
         if digest is None or witness is None or (plan.changes and classified):
             return
-        if self.plans.get(digest) == plan:
+        logged = (list(logged[0]), list(logged[1]))
+        if self.plans.get(digest) == plan and self.logged == logged:
             return
         plans = {d: p for d, p in self.plans.items() if d != digest}
         plans[digest] = plan
         self.plans = dict(list(plans.items())[-MAX_DIGESTS:])
-        desired_cache.store(self.entry_key, witness, (self.plans,))
+        self.logged = logged
+        desired_cache.store(self.entry_key, witness, (self.plans, *logged))

@@ -337,3 +337,4 @@ def lost_objects(cursor, dropped: list[Table]) -> list[tuple]:
 
 
 read_tables.fetch = fetch  # introspect.read_catalog: the rows first, the tables only when needed
+fetch.reads_for = read_tables  # and only for this reader: not a wrapper that copied read_tables' __dict__

@@ -343,3 +343,4 @@ def foreign_key_violations(cursor, tables: list[str]) -> dict[str, list[tuple[in
 
 
 read_tables.fetch = fetch  # introspect.read_catalog: the rows first, the tables only when needed
+fetch.reads_for = read_tables  # and only for this reader: not a wrapper that copied read_tables' __dict__
