@@ -512,6 +512,8 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
         if remembered:
             memo = Remembered.open(_desired_key(models, alias, own_schema), prune, online, seen)
             seen = memo.witness or seen if memo else seen
+        if prefetch and not (memo and memo.plans):
+            prefetch.build()  # nothing to answer from: the tables build while the desired schema does
         if memo and memo.plans:  # the rows first: known ones need neither the desired schema nor the tables
             if prefetch:
                 digest = prefetch.digest()
@@ -520,6 +522,7 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
                     prefetch.answered()
                     memo.replay_warnings(loaded=definitions is not None)
                     return None, known
+                prefetch.build()
             else:
                 digest, live = read_catalog(
                     connection, answered=lambda d: memo.plan_for(d, any_plan=verdict_only) is not None)

@@ -169,6 +169,11 @@ class CatalogPrefetch:
         self._digest_read.wait()
         return self._digest
 
+    def build(self) -> None:
+        """The caller will want the tables: the thread builds them as soon as the rows are read, while the caller
+        goes on (the desired schema)."""
+        self._decided.set()
+
     def answered(self) -> None:
         """The caller knows what it wanted of these rows (by their digest): they are not built into tables."""
         self._skip = True
