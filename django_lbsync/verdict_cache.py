@@ -38,14 +38,15 @@ class Remembered:
 
     @classmethod
     def open(cls, desired_key: str | None, prune: bool, online: bool,
-             seen: sourcefs.Witness | None) -> Remembered | None:
-        """The entry for `desired_key` (None: no cache). `seen`: a witness that held just now (the loader's)."""
+             seen: sourcefs.Witness | None, *, loaded: bool = False) -> Remembered | None:
+        """The entry for `desired_key` (None: no cache). `seen`: a witness that held just now (the loader's);
+        `loaded`: it is a load's own, made this run (desired_cache.load_entry)."""
         if desired_key is None:
             return None
         entry_key = desired_cache.key(kind="in-sync plans", desired=desired_key, prune=prune, online=online)
         if entry_key is None:
             return None
-        found = desired_cache.load_entry(entry_key, seen)
+        found = desired_cache.load_entry(entry_key, seen, loaded=loaded)
         if found is None:
             return cls(entry_key, {}, None)
         value, witness = found
