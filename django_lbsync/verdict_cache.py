@@ -80,10 +80,13 @@ class Remembered:
         if digest is None or witness is None or (plan.changes and classified):
             return
         logged = (list(logged[0]), list(logged[1]))
-        if self.plans.get(digest) == plan and self.logged == logged:
+        if self.witness is None or self.witness.observations != witness.observations:
+            self.plans = {}  # kept for other definitions (the files changed since the entry was opened): not these
+        elif self.plans.get(digest) == plan and self.logged == logged:
             return
         plans = {d: p for d, p in self.plans.items() if d != digest}
         plans[digest] = plan
         self.plans = dict(list(plans.items())[-MAX_DIGESTS:])
         self.logged = logged
+        self.witness = witness
         desired_cache.store(self.entry_key, witness, (self.plans, *logged))
