@@ -168,7 +168,10 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
     stands for (the loader's, the builder's): an answer kept for this schema logs them again (verdict_cache)."""
     connection = connections[using]
     entry = _desired_key(models, using, own_schema)
-    found = desired_cache.load_entry(entry, definitions.witness if definitions else seen) if entry else None
+    found = None
+    if entry:  # a load just now is compared with, an entry's witness (`seen`) asked again where they differ
+        found = (desired_cache.load_entry(entry, definitions.witness, loaded=True) if definitions
+                 else desired_cache.load_entry(entry, seen))
     if found is not None:
         (schema, warnings, build_warnings), witness = found
         if definitions is None:  # else the loader ran and logged them already
@@ -510,7 +513,8 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
         own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
         memo = None
         if remembered:
-            memo = Remembered.open(_desired_key(models, alias, own_schema), prune, online, seen)
+            memo = Remembered.open(_desired_key(models, alias, own_schema), prune, online, seen,
+                                   loaded=definitions is not None)
             seen = memo.witness or seen if memo else seen
         if prefetch and not (memo and memo.plans):
             prefetch.build()  # nothing to answer from: the tables build while the desired schema does

@@ -116,13 +116,16 @@ def load(entry_key: str, witness: sourcefs.Witness | None = None) -> tuple | Non
     warnings, the builder's logged warnings); api.loader_warnings keeps (the loader's warnings,). `witness`: what
     a load of the definitions just now asked and saw; its answers are compared with the entry's instead of
     asking every question (reading every file) a second time."""
-    found = load_entry(entry_key, witness)
+    found = load_entry(entry_key, witness, loaded=witness is not None)
     return None if found is None else found[0]
 
 
-def load_entry(entry_key: str, witness: sourcefs.Witness | None = None) -> tuple[tuple, sourcefs.Witness] | None:
+def load_entry(entry_key: str, witness: sourcefs.Witness | None = None, *,
+               loaded: bool = False) -> tuple[tuple, sourcefs.Witness] | None:
     """load(), and the entry's witness with it: what held just now, so a later entry of the same definitions
-    is compared with it (`witness`) instead of asking every question again."""
+    is compared with it (`witness`) instead of asking every question again. `loaded`: `witness` is a load's own
+    record of what it saw just now (load()'s `witness`), so an entry that saw something else is stale, a miss
+    without asking again; otherwise (another entry's witness) an entry that differs from it is asked again."""
     where, mac_key = folder(), _mac_key()
     if where is None or mac_key is None:
         return None
@@ -147,6 +150,8 @@ def load_entry(entry_key: str, witness: sourcefs.Witness | None = None) -> tuple
         return None
     if witness is not None and observations == witness.observations:
         return value, witness
+    if loaded:
+        return None
     held = sourcefs.Witness(observations)  # not what was seen just now (another load's record): asked again
     if not held.still_holds():
         return None

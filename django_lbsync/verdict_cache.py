@@ -38,14 +38,15 @@ class Remembered:
 
     @classmethod
     def open(cls, desired_key: str | None, prune: bool, online: bool,
-             seen: sourcefs.Witness | None) -> Remembered | None:
-        """The entry for `desired_key` (None: no cache). `seen`: a witness that held just now (the loader's)."""
+             seen: sourcefs.Witness | None, *, loaded: bool = False) -> Remembered | None:
+        """The entry for `desired_key` (None: no cache). `seen`: a witness that held just now (the loader's);
+        `loaded`: it is a load's own, made this run (desired_cache.load_entry)."""
         if desired_key is None:
             return None
         entry_key = desired_cache.key(kind="in-sync plans", desired=desired_key, prune=prune, online=online)
         if entry_key is None:
             return None
-        found = desired_cache.load_entry(entry_key, seen)
+        found = desired_cache.load_entry(entry_key, seen, loaded=loaded)
         if found is None:
             return cls(entry_key, {}, None)
         value, witness = found
@@ -79,10 +80,13 @@ class Remembered:
         if digest is None or witness is None or (plan.changes and classified):
             return
         logged = (list(logged[0]), list(logged[1]))
-        if self.plans.get(digest) == plan and self.logged == logged:
+        if self.witness is None or self.witness.observations != witness.observations:
+            self.plans = {}  # kept for other definitions (the files changed since the entry was opened): not these
+        elif self.plans.get(digest) == plan and self.logged == logged:
             return
         plans = {d: p for d, p in self.plans.items() if d != digest}
         plans[digest] = plan
         self.plans = dict(list(plans.items())[-MAX_DIGESTS:])
         self.logged = logged
+        self.witness = witness
         desired_cache.store(self.entry_key, witness, (self.plans, *logged))

@@ -388,9 +388,34 @@ def test_definitions_just_loaded_are_compared_not_read_again(tmp_path, monkeypat
         assert desired() == cold and len(builds) == 1  # a hit
         assert len(reads) == one_load  # the load's reads only
         edit_property(tmp_path, random.Random(1))
+        reads.clear()
         edited = desired()
+        # The entry's witness differs from the load's: a miss at once, the files not asked again (the load's reads
+        # only), as with a hit.
+        assert len(reads) == one_load
     with override_settings(LBSYNC=lbsync(config, None)):
         assert edited == desired() and len(builds) == 3
+
+
+@pytest.mark.django_db(databases=["default"])
+def test_an_edit_seen_by_this_runs_load_is_not_asked_again_by_each_entry(tmp_path, monkeypatch):
+    """isactual after an edit: the loader's entry asks the files until the edit, the load reads them all, and the
+    verdict entry and the desired schema's, compared with that load's witness, are misses at once: no file is
+    read a third or fourth time."""
+    import collections
+    import random
+
+    config = make_app(tmp_path)
+    reads = []
+    real_read = sourcefs._read
+    monkeypatch.setattr(sourcefs, "_read", lambda path: reads.append(str(path)) or real_read(path))
+    with override_settings(LBSYNC=lbsync(config, tmp_path / "cache")):
+        assert api.is_actual(using="default") is False  # nothing exists: kept (is_actual keeps plans with changes)
+        assert api.is_actual(using="default") is False
+        edit_property(tmp_path, random.Random(1))
+        reads.clear()
+        assert api.is_actual(using="default") is False
+    assert max(collections.Counter(reads).values()) <= 2, collections.Counter(reads).most_common(3)
 
 
 # -- entries the cache did not write -------------------------------------------------------------------------

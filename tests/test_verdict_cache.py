@@ -193,3 +193,24 @@ def test_only_in_sync_answers_are_kept(app, monkeypatch):
     assert not plan_of(alias, on)["in_sync"]
     assert calls.count == 1  # computed again: a plan with changes carries live facts the digest does not cover
     assert "lbx_other" not in tables(alias)
+
+
+def test_answers_kept_for_other_definitions_are_not_carried_over(tmp_path):
+    """An entry opened while one witness held (definitions D1) and kept by a run whose desired schema was built
+    from another (D2: the files changed meanwhile, another process kept D2's schema): D1's answers must not be
+    stored under D2's witness, where a later run with D2 would take them for its own."""
+    from django_lbsync import sourcefs
+    from django_lbsync.plan import Plan
+    from django_lbsync.verdict_cache import Remembered
+
+    (tmp_path / "d1").mkdir()
+    d1 = sourcefs.Witness([("kind", str(tmp_path / "d1"), "folder")])
+    d2 = sourcefs.Witness([("kind", str(tmp_path / "d2"), "missing")])
+    assert d1.still_holds() and d2.still_holds()
+    plan = Plan("default", "sqlite", tables_compared=2)
+    with override_settings(LBSYNC={"CACHE_DIR": str(tmp_path / "cache")}):
+        Remembered.open("desired", False, False, d1).keep("rows of D1", plan, d1)
+        opened = Remembered.open("desired", False, False, d1)
+        assert set(opened.plans) == {"rows of D1"}
+        opened.keep("rows of D2", plan, d2)
+        assert set(Remembered.open("desired", False, False, d2).plans) == {"rows of D2"}
