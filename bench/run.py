@@ -15,7 +15,7 @@ never have an entry: the whole build is in them. The isactual rows run on the da
 (whose build kept the v1 entry; the drift rows' first run keeps the v2 one, so their median has an entry);
 isactual also keeps its answer under the digest of the catalog rows it read (docs/verdict-cache.md), so the
 second and third run of each isactual row answer from it; "isactual (in sync), no answer kept" is the same
-operation without those answers (the desired schema's entry only: the first run after the schema changed);
+operation where no kept answer fits (the desired schema's entry only: the first run after the schema changed);
 "isactual (in sync), no cache entry" the same with an empty cache folder (the first run after the JSON or the
 settings changed). Both are compared with the same LoopBack run.
 When node and npm are present, LoopBack's juggler 6 and the official PostgreSQL and MySQL connectors 8
@@ -92,7 +92,7 @@ def fresh_database(kind: str, name: str) -> str:
 
 def measure(command: list[str], cache: Path | None = None, no_answers: bool = False) -> dict:
     """One run; `cache`: django-lbsync's desired-schema cache folder for it (default: the benchmark's);
-    `no_answers`: without the in-sync answers kept by catalog digest (docs/verdict-cache.md)."""
+    `no_answers`: no answer kept by catalog digest fits (docs/verdict-cache.md): the first run after a change."""
     env = {**os.environ, "LBSYNC_BENCH_DESIRED_CACHE": str(cache or DESIRED_CACHE),
            "LBSYNC_BENCH_NO_ANSWERS": "1" if no_answers else ""}
     start = time.perf_counter()
@@ -356,7 +356,7 @@ an entry's key, so those rows always build the schema from the JSON. The isactua
 automigrate made, with an entry (the drift rows' first run makes the v2 one; the median has it). isactual keeps
 its answer under the digest of the catalog rows it read (docs/verdict-cache.md): the second and third run of
 each isactual row answer from it (the median is such a run). "isactual (in sync), no answer kept" is the same
-operation with the desired schema's entry but no answer (the first isactual after the database changed);
+operation with the desired schema's entry where no kept answer fits (the first isactual after the database changed);
 "isactual (in sync), no cache entry" is the same with an empty cache folder (the first run after the JSON or the
 settings changed). Their ratios are to the same LoopBack run.
 

@@ -1,4 +1,4 @@
-"""isactual's answer kept between processes, for a catalog read exactly as before (docs/verdict-cache.md).
+"""isactual's answers kept between processes, for a catalog read exactly as before (docs/verdict-cache.md).
 
 isactual, `manage.py check` and get_plan compare the desired schema with the live one. When the model JSON,
 the settings and the code are those of a desired-schema cache entry (desired_cache.py: its key and its
@@ -23,7 +23,8 @@ MAX_DIGESTS = 8
 
 
 class Remembered:
-    """The in-sync plans known for one desired schema (its cache key and witness), by catalog digest."""
+    """The plans known for one desired schema (its cache key and witness), by catalog digest: in-sync ones, and
+    is_actual's unclassified ones with changes."""
 
     def __init__(self, entry_key: str, plans: dict[str, Plan], witness: sourcefs.Witness | None,
                  logged: tuple[list, list] = ([], [])):
@@ -43,7 +44,7 @@ class Remembered:
         `loaded`: it is a load's own, made this run (desired_cache.load_entry)."""
         if desired_key is None:
             return None
-        entry_key = desired_cache.key(kind="in-sync plans", desired=desired_key, prune=prune, online=online)
+        entry_key = desired_cache.key(kind="kept plans", desired=desired_key, prune=prune, online=online)
         if entry_key is None:
             return None
         found = desired_cache.load_entry(entry_key, seen, loaded=loaded)
