@@ -32,7 +32,8 @@ from .exceptions import (
     ApplyFailed, Cancelled, CatalogInconsistent, ChangesRefused, RunStage, UnknownModel, commit_in_doubt,
     lost_in_transaction,
 )
-from .introspect import CatalogPrefetch, existing_tables, introspect, read_catalog, refuse_unsound, row_counts
+from .introspect import (CatalogPrefetch, existing_tables, introspect, never_answered, read_catalog, refuse_unsound,
+                         row_counts)
 from .loader import LoadedDefinitions, load_definitions
 from .locking import database_lock
 from .locks import annotate as annotate_locks
@@ -509,7 +510,7 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
     definitions = seen = None
     if not (prefetching and connection.connection is not None):
         definitions, seen = _definitions_checked(models, alias)
-    with CatalogPrefetch(connection) if prefetching else nullcontext() as prefetch:
+    with CatalogPrefetch(connection, wants_digest=remembered) if prefetching else nullcontext() as prefetch:
         own_schema = prefetch.own_schema() if prefetch else vendor.own_schema(connection, live=True)
         memo = None
         if remembered:
@@ -539,7 +540,7 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
             live = prefetch.schema(schemas)
             digest = prefetch.digest()
         elif not (memo and memo.plans) or schemas:
-            digest, live = read_catalog(connection, schemas=schemas)
+            digest, live = read_catalog(connection, schemas=schemas, answered=never_answered if memo else None)
         digest = None if schemas else digest  # read again with the other schemas: the first digest is not theirs
     live = aligned_names(live, desired, vendor)
     plan = diff(live, desired, vendor, database=alias, prune=prune)

@@ -31,16 +31,18 @@ def introspect(connection, *, schemas: Iterable[str] = (), views: bool = False, 
     return read_catalog(connection, schemas=schemas, views=views, reader=reader)[1]
 
 
-def _never(digest: str) -> bool:
+def never_answered(digest: str) -> bool:
+    """An `answered` for read_catalog that wants the digest but knows no answer yet."""
     return False
 
 
 def read_catalog(connection, *, schemas: Iterable[str] = (), views: bool = False, reader: str = "fast",
-                 answered: Callable[[str], bool] = _never) -> tuple[str | None, Schema | None]:
+                 answered: Callable[[str], bool] | None = None) -> tuple[str | None, Schema | None]:
     """The digest of the catalog's rows (catalogs/builder.Fetched) and the live schema built from them, as
     introspect() returns it; (digest, None) when `answered(digest)`: the caller already knows what it wants to
     know of exactly these rows (docs/verdict-cache.md), and they are not built. The digest is None where the
-    reader gives none (the generic reader; a value with no one spelling): then `answered` is not asked."""
+    reader gives none (the generic reader; a value with no one spelling): then `answered` is not asked; and
+    without `answered` it is not worked out at all (`never_answered`: wanted, nothing known)."""
     if reader not in ("fast", "generic"):
         raise ValueError(f"unknown schema reader {reader!r}: 'fast' or 'generic'")
     # The vendor is chosen from the backend's class: a backend that subclasses a supported one
@@ -93,9 +95,10 @@ def _read(connection, vendor, schemas, views, reader, answered) -> tuple[str | N
             tables = fast_reader(cursor, sorted(set(schemas)), views)
         else:
             fetched = fetch(cursor, sorted(set(schemas)), views)
-            digest = fetched.digest
-            if digest is not None and answered(digest):
-                return digest, None
+            if answered is not None:  # most reads (autoupdate's, discovery's) want no digest: none worked out
+                digest = fetched.digest
+                if digest is not None and answered(digest):
+                    return digest, None
             tables = fetched.tables()
     schema = Schema(vendor.django_vendor)
     for table in tables:
@@ -123,8 +126,9 @@ class CatalogPrefetch:
     tables only once the caller asks for `schema()`, and never when it said `answered()` instead.
     """
 
-    def __init__(self, connection):
+    def __init__(self, connection, wants_digest: bool = True):
         self.connection = connection
+        self._wants_digest = wants_digest  # False: digest() is None and the tables build at once
         self._own_schema = _NOT_READ
         self._own_schema_read = threading.Event()
         self._digest: str | None = None
@@ -150,7 +154,8 @@ class CatalogPrefetch:
         try:
             self._own_schema = vendor_for(self.connection).own_schema(self.connection, live=True)
             self._own_schema_read.set()
-            self._result = read_catalog(self.connection, answered=self._wait_for_decision)[1]
+            answered = self._wait_for_decision if self._wants_digest else None
+            self._result = read_catalog(self.connection, answered=answered)[1]
         except BaseException as error:  # noqa: BLE001 - raised in the caller's thread by own_schema()/schema()
             self._error = error
         finally:

@@ -212,3 +212,22 @@ def test_answers_kept_for_other_definitions_are_not_carried_over(tmp_path):
         assert set(opened.plans) == {"rows of D1"}
         opened.keep("rows of D2", plan, d2)
         assert set(Remembered.open("desired", False, False, d2).plans) == {"rows of D2"}
+
+
+def test_a_read_nobody_asks_a_digest_of_works_none_out(app, monkeypatch):
+    """autoupdate's and discovery's reads (introspect()) pay nothing for the kept answers."""
+    from django_lbsync.introspect import introspect
+
+    alias, on, off = app
+    with override_settings(LBSYNC=off):
+        automigrate(using=alias)
+    worked_out = []
+    real = builder.RowsDigest.of
+    monkeypatch.setattr(builder.RowsDigest, "of", lambda self, *rows: worked_out.append(1) or real(self, *rows))
+    introspect(connections[alias])
+    with override_settings(LBSYNC=on):
+        api.autoupdate(using=alias)
+    assert worked_out == []
+    with override_settings(LBSYNC=on):
+        assert api.is_actual(using=alias) is True
+    assert worked_out  # isactual asks for it

@@ -10,6 +10,7 @@ column), so the table reads as different from what the models want (out of sync)
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 from collections import defaultdict
@@ -24,12 +25,17 @@ class Fetched:
 
     `digest` names the rows exactly: equal digests, equal rows (the same values of the same types in the same
     order), so whatever is computed from the rows alone can be kept under it. None when a value has no one
-    spelling (a type marshal does not write): then nothing is kept. `tables()` builds them, as the reader's
-    read_tables returns them; a caller that already knows its answer for these rows never calls it."""
+    spelling (a type marshal does not write): then nothing is kept. It is worked out when first asked for: a
+    read nobody asks it of (autoupdate's, discovery's) does not pay for it. `tables()` builds them, as the
+    reader's read_tables returns them; a caller that already knows its answer for these rows never calls it."""
 
-    def __init__(self, digest: str | None, build: Callable[[], list[Table]]):
-        self.digest = digest
+    def __init__(self, digest: Callable[[], str | None], build: Callable[[], list[Table]]):
+        self._digest = digest
         self._build = build
+
+    @functools.cached_property
+    def digest(self) -> str | None:
+        return self._digest()
 
     def tables(self) -> list[Table]:
         return self._build()
@@ -60,6 +66,11 @@ class RowsDigest:
 
     def hexdigest(self) -> str | None:
         return self._hash.hexdigest() if self._ok else None
+
+    def of(self, *rows) -> str | None:
+        """The digest of these rows (each a row, or a statement's rows), after the context."""
+        self.add_all(rows)
+        return self.hexdigest()
 
 
 class TableBuilder:

@@ -64,9 +64,7 @@ def fetch(cursor, schemas: list[str], views: bool) -> Fetched:
         wanted,
     )
     key_columns = cursor.fetchall()
-    digest = RowsDigest("mysql", schemas, views)
-    digest.add_all((tables, columns, statistics, rules, key_columns))
-    return Fetched(digest.hexdigest(),
+    return Fetched(lambda: RowsDigest("mysql", schemas, views).of(tables, columns, statistics, rules, key_columns),
                    lambda: _build(current, tables, columns, statistics, rules, key_columns, views))
 
 

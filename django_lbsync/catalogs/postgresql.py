@@ -33,13 +33,12 @@ def read_tables(cursor, schemas: list[str], views: bool) -> list[Table]:
 def fetch(cursor, schemas: list[str], views: bool) -> Fetched:
     """The one statement, sent now; its rows built into tables by `tables()` (builder.Fetched).
 
-    The digest is taken from the rows as they come, none kept: the result stays in the cursor, and `tables()`
-    goes through it again from the start (the read_tables docstring: the rows never sit in memory together)."""
+    The digest, when asked for, is taken from the rows as they come, none kept: the result stays in the cursor,
+    and `tables()` goes through it from the start (the read_tables docstring: the rows never sit in memory
+    together)."""
     cursor.execute(_CATALOG_IN_ONE_STATEMENT.format(kinds="'r', 'p', 'v', 'm'" if views else "'r', 'p'"),
                    [schemas] * 4)
-    digest = RowsDigest("postgresql", schemas, views)
-    digest.add_all(cursor)
-    return Fetched(digest.hexdigest(), lambda: _build(cursor))
+    return Fetched(lambda: RowsDigest("postgresql", schemas, views).of(*cursor), lambda: _build(cursor))
 
 
 def _build(cursor) -> list[Table]:

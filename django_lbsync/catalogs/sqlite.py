@@ -51,9 +51,8 @@ def fetch(cursor, schemas: list[str], views: bool) -> Fetched:
     )
     foreign_keys = cursor.fetchall()
     # The library that parsed the stored SQL into the pragmas' rows is part of what they mean.
-    digest = RowsDigest("sqlite", sqlite3.sqlite_version, views)
-    digest.add_all((tables, columns, indexes, foreign_keys))
-    return Fetched(digest.hexdigest(), lambda: _build(tables, columns, indexes, foreign_keys))
+    return Fetched(lambda: RowsDigest("sqlite", sqlite3.sqlite_version, views).of(tables, columns, indexes, foreign_keys),
+                   lambda: _build(tables, columns, indexes, foreign_keys))
 
 
 def _build(table_rows, column_rows, index_rows, foreign_key_rows) -> list[Table]:
