@@ -6,7 +6,6 @@ import functools
 import importlib
 import json
 import logging
-import shutil
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,29 +14,14 @@ from django.test import override_settings
 
 from django_lbsync import api, automigrate
 
-from .conftest import FIXTURES
+from .test_verdict_cache import DiffCalls, foreign_keys_app
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=django_settings.LIVE_ALIASES)
 
 
-class DiffCalls:
-    def __init__(self, monkeypatch):
-        self.count = 0
-        real = api.diff
-
-        def counting(*args, **kwargs):
-            self.count += 1
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(api, "diff", counting)
-
-
 @pytest.fixture
 def app(live, tmp_path):
-    models = tmp_path / "models"
-    shutil.copytree(FIXTURES / "foreign_keys", models)
-    on = {"MODELS": [str(models)], "DATASOURCES": {"db": live}, "CACHE_DIR": str(tmp_path / "cache")}
-    off = {**on, "CACHE_DIR": None}
+    models, on, off = foreign_keys_app(live, tmp_path)
     return live, models, on, off
 
 

@@ -96,12 +96,17 @@ class DiffCalls:
         monkeypatch.setattr(api, "diff", counting)
 
 
-@pytest.fixture
-def app(live, tmp_path):
+def foreign_keys_app(alias: str, tmp_path) -> tuple:
+    """The foreign_keys fixture's models in a folder of their own, and LBSYNC with the cache on and off."""
     models = tmp_path / "models"
     shutil.copytree(FIXTURES / "foreign_keys", models)
-    on = {"MODELS": [str(models)], "DATASOURCES": {"db": live}, "CACHE_DIR": str(tmp_path / "cache")}
-    off = {**on, "CACHE_DIR": None}
+    on = {"MODELS": [str(models)], "DATASOURCES": {"db": alias}, "CACHE_DIR": str(tmp_path / "cache")}
+    return models, on, {**on, "CACHE_DIR": None}
+
+
+@pytest.fixture
+def app(live, tmp_path):
+    _, on, off = foreign_keys_app(live, tmp_path)
     return live, on, off
 
 
