@@ -123,7 +123,8 @@ class CatalogPrefetch:
             live = prefetch.schema(schemas_the_models_name)
 
     Between the two, `digest()` waits for the rows' digest (read_catalog); the thread builds the rows into
-    tables only once the caller asks for `schema()`, and never when it said `answered()` instead.
+    tables once the caller says `build()` or asks for `schema()`, and never when it said `answered()` instead
+    (with `wants_digest` False it builds at once).
     """
 
     def __init__(self, connection, wants_digest: bool = True):

@@ -3,8 +3,8 @@
 isactual, `manage.py check` and get_plan compare the desired schema with the live one. When the model JSON,
 the settings and the code are those of a desired-schema cache entry (desired_cache.py: its key and its
 witness) and the catalog's rows are exactly those of an earlier run (catalogs/builder.Fetched.digest), the
-answer is the one that run computed: the diff is a function of those inputs and of nothing else. So an
-in-sync plan is kept under the catalog rows' digest in an entry beside the desired schema's (same folder,
+answer is the one that run computed: the diff is a function of those inputs and of nothing else. So the
+plan is kept under the catalog rows' digest in an entry beside the desired schema's (same folder,
 MAC and witness), and a run that reads the same rows again answers from it without building the rows into
 tables, unpickling the desired schema or comparing them.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from . import desired_cache, sourcefs
 from .plan import Plan
 
-#: Digests kept per entry (the newest): a database that goes back and forth between a few states, or several
+#: Digests kept per entry (the last stored; a hit does not renew one): a database that goes back and forth between a few states, or several
 #: databases with the same settings name (test runs), each keep theirs.
 MAX_DIGESTS = 8
 

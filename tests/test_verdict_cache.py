@@ -46,28 +46,17 @@ def toggles(alias: str) -> dict[str, tuple[list[str], list[str]]]:
                         [f"DROP INDEX lbx_total ON {n['order']}" if vendor == "mysql" else "DROP INDEX lbx_total"]),
         "extra table": (["CREATE TABLE lbx_other (id INTEGER PRIMARY KEY)"], ["DROP TABLE lbx_other"]),
     }
-    if vendor == "postgresql":
+    if vendor in ("postgresql", "mysql"):
         found["default"] = ([f"ALTER TABLE {n['customer']} ALTER COLUMN {n['name']} SET DEFAULT 'x'"],
                             [f"ALTER TABLE {n['customer']} ALTER COLUMN {n['name']} DROP DEFAULT"])
+        # The foreign key made again with another ON DELETE rule, and back (MySQL drops it by its own keyword).
+        drop = f"ALTER TABLE {n['order']} DROP {'FOREIGN KEY' if vendor == 'mysql' else 'CONSTRAINT'} {q('fk_order_customerId')}"
+        add = (f"ALTER TABLE {n['order']} ADD CONSTRAINT {q('fk_order_customerId')} FOREIGN KEY ({n['customerid']}) "
+               f"REFERENCES {n['customer']} (id) ON DELETE {{}} ON UPDATE SET NULL")
+        found["fk rule"] = ([drop, add.format("SET NULL")], [drop, add.format("CASCADE")])
+    if vendor == "postgresql":
         found["nullable"] = ([f"ALTER TABLE {n['customer']} ALTER COLUMN {n['name']} DROP NOT NULL"],
                              [f"ALTER TABLE {n['customer']} ALTER COLUMN {n['name']} SET NOT NULL"])
-        found["fk rule"] = (
-            [f"ALTER TABLE {n['order']} DROP CONSTRAINT {q('fk_order_customerId')}",
-             f"ALTER TABLE {n['order']} ADD CONSTRAINT {q('fk_order_customerId')} FOREIGN KEY ({n['customerid']}) "
-             f"REFERENCES {n['customer']} (id) ON DELETE SET NULL ON UPDATE SET NULL"],
-            [f"ALTER TABLE {n['order']} DROP CONSTRAINT {q('fk_order_customerId')}",
-             f"ALTER TABLE {n['order']} ADD CONSTRAINT {q('fk_order_customerId')} FOREIGN KEY ({n['customerid']}) "
-             f"REFERENCES {n['customer']} (id) ON DELETE CASCADE ON UPDATE SET NULL"])
-    if vendor == "mysql":
-        found["default"] = ([f"ALTER TABLE {n['customer']} ALTER COLUMN {n['name']} SET DEFAULT 'x'"],
-                            [f"ALTER TABLE {n['customer']} ALTER COLUMN {n['name']} DROP DEFAULT"])
-        found["fk rule"] = (
-            [f"ALTER TABLE {n['order']} DROP FOREIGN KEY {q('fk_order_customerId')}",
-             f"ALTER TABLE {n['order']} ADD CONSTRAINT {q('fk_order_customerId')} FOREIGN KEY ({n['customerid']}) "
-             f"REFERENCES {n['customer']} (id) ON DELETE SET NULL ON UPDATE SET NULL"],
-            [f"ALTER TABLE {n['order']} DROP FOREIGN KEY {q('fk_order_customerId')}",
-             f"ALTER TABLE {n['order']} ADD CONSTRAINT {q('fk_order_customerId')} FOREIGN KEY ({n['customerid']}) "
-             f"REFERENCES {n['customer']} (id) ON DELETE CASCADE ON UPDATE SET NULL"])
     return found
 
 
