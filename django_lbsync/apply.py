@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Sequence
 
 from django.db import models, transaction
 
-from .bridge import UniqueIndex, add_foreign_key_sql, field_names_for, render_models
+from .bridge import UniqueIndex, add_foreign_key_sql, create_only_model, field_names_for, render_models
 from .changes import (
     PHASES, AddColumn, AddForeignKey, AddGenerator, AddIndex, AlterColumn, Change, ColumnChange, CreateTable, DropColumn,
     DropForeignKey, DropIndex, DropTable, Risk, require_handlers,
@@ -68,7 +68,8 @@ def apply(plan: Plan, editor, live: Schema, *, progress: Callable[[str, Change],
 
     A step whose data was counted re-checks its counts right before it runs (under a writer lock
     where the database has one) and stops with ApplyFailed if they changed. `prerender`: render the
-    models of every created table in one go (automigrate: hundreds of tables, one apps registry).
+    models of every dropped table a chunk at a time (automigrate's re-run: hundreds of tables, one apps
+    registry per chunk; created tables need no model class).
     `indexes_after_tables`: a run of CreateTable steps leaves Django's deferred statements (indexes) until
     its last table, as Django's migrate does (automigrate: its --sql keeps that order). Otherwise they run
     after each step, so a failure where DDL cannot roll back names exactly the steps done.
@@ -81,7 +82,7 @@ def _apply(plan, editor, live, progress, prerender, indexes_after_tables) -> lis
     report = progress or (lambda state, change: None)
     applier = _Applier(editor, live)
     if prerender:
-        applier.prerender([c.table for c in plan.changes if isinstance(c, (CreateTable, DropTable))])
+        applier.prerender([c.table for c in plan.changes if isinstance(c, DropTable)])
     applied: list[Change] = []
     changes = plan.changes
     # SQLite: what points nowhere in the tables the steps change, and in those pointing into them, before any
@@ -407,16 +408,17 @@ class _Applier:
         rebuild.forget_sizes(editor)  # counted once per run, not per editor: a migration reuses its editor
         self.current: dict[str, Table] = dict(live.tables)
         self._rendered: dict[int, tuple[Table, type]] = {}
-        self._uses: list[Table] = []  # prerender(): the CreateTable/DropTable tables, in step order
+        self._uses: list[Table] = []  # prerender(): the DropTable tables, in step order
         self._pending: dict[int, deque[int]] = {}  # id(table) -> its positions in _uses not yet run
         self._rendered_any = False  # a chunk was rendered (the first one is smaller)
         self._schemas_created: set[str] = set()
         self.dropped_names: set[str] = set()  # FK and index names this run dropped (_constraints_already_dropped)
 
     #: Models rendered together (one registry); a chunk, not the whole run, so that a 5,000-table run
-    #: never holds 5,000 model classes at once (each is dropped once its CreateTable/DropTable ran).
+    #: never holds 5,000 model classes at once (each is dropped once its DropTable ran; a CreateTable takes
+    #: the create-only stand-in, bridge.create_only_model, and is never prerendered).
     PRERENDER_CHUNK = 200
-    #: The first chunk is smaller: automigrate's first CREATE TABLE reaches the server (streaming.py) once it
+    #: The first chunk is smaller: a re-run's first DROP TABLE reaches the server (streaming.py) once it
     #: rendered, and the server idles until then (200 models render in ~0.05 s; 20 in a tenth of that).
     FIRST_PRERENDER_CHUNK = 20
 
@@ -512,15 +514,18 @@ class _Applier:
         if self.vendor.sql_create_schema and table.schema and table.schema not in self._schemas_created:
             self.editor.execute(self.vendor.sql_create_schema.format(schema=self.editor.quote_name(table.schema)))
             self._schemas_created.add(table.schema)
+        # A table being created needs no model class (bridge.CreateOnlyOptions): the steps after it that do
+        # (an index, a rebuild) render one of the state they see.
+        model = create_only_model(self.vendor, table)
         if not self.vendor.editor_shuffles_deferred_sql:
-            self.editor.create_model(self.model(table))
+            self.editor.create_model(model)
         else:
             # mssql-django's create_model turns the editor's whole deferred list into a set (any order): the
             # statements queued before keep their order, this table's come sorted, so `--sql` is repeatable.
             queued = list(self.editor.deferred_sql)
             self.editor.deferred_sql = []
             try:
-                self.editor.create_model(self.model(table))
+                self.editor.create_model(model)
             finally:
                 self.editor.deferred_sql = queued + sorted(dict.fromkeys(self.editor.deferred_sql), key=str)
         if table.sequence:
