@@ -170,9 +170,14 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
     connection = connections[using]
     entry = _desired_key(models, using, own_schema)
     found = None
-    if entry:  # a load just now is compared with, an entry's witness (`seen`) asked again where they differ
-        found = (desired_cache.load_entry(entry, definitions.witness, loaded=True) if definitions
-                 else desired_cache.load_entry(entry, seen))
+    # The database's own entry first, then the one shared by every database of this alias's settings but its
+    # NAME (kept only for definitions that place no table: then the database's name and own schema change nothing).
+    for key in (entry, _desired_key(models, using, own_schema, shared=True)) if entry else ():
+        # A load just now is compared with, an entry's witness (`seen`) asked again where they differ.
+        found = (desired_cache.load_entry(key, definitions.witness, loaded=True) if definitions
+                 else desired_cache.load_entry(key, seen))
+        if found is not None:
+            break
     if found is not None:
         (schema, warnings, build_warnings), witness = found
         if definitions is None:  # else the loader ran and logged them already
@@ -191,6 +196,8 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
             own_database=connection.settings_dict.get("NAME") or None,
         )
     if entry:
+        if _places_no_table(vendor, selected, attached):
+            entry = _desired_key(models, using, own_schema, shared=True)
         desired_cache.store(entry, witness, (schema, list(warnings), list(build_warnings)))
         loader_entry = _loader_key() if definitions is None else None
         if loader_entry:  # this load vouches for the definitions too (_definitions_checked, loader_warnings)
@@ -198,11 +205,24 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
     return schema, witness if entry else None, (list(warnings), list(build_warnings))
 
 
-def _desired_key(models: list[str] | None, using: str, own_schema: str | None) -> str | None:
-    """The desired schema's cache key on `using` (_cache_key); None when there is no cache."""
+def _desired_key(models: list[str] | None, using: str, own_schema: str | None, shared: bool = False) -> str | None:
+    """The desired schema's cache key on `using` (_cache_key); None when there is no cache. `shared`: the key
+    without the database's NAME, own schema and own database, for a schema that does not depend on them
+    (_places_no_table): another database of the same settings (a test database, a tenant's) finds it."""
     connection = connections[using]
+    if shared:
+        return _cache_key(models, using, connection, vendor_for(connection), connection.ops.max_name_length(),
+                          None, None, placed=False)
     return _cache_key(models, using, connection, vendor_for(connection), connection.ops.max_name_length(),
                       own_schema, connection.settings_dict.get("NAME") or None)
+
+
+def _places_no_table(vendor, *model_lists) -> bool:
+    """No model names a schema or database for this vendor: build_schema then reads neither the connection's
+    own schema (Vendor.schema_name is None for every table and every key's target) nor its own database
+    (Vendor.ignored_placement finds nothing to warn about), so its schema is the same on every database."""
+    return not any(vendor.named_schema(model) or vendor.ignored_placement(model)
+                   for models in model_lists for model in models)
 
 
 def loader_warnings() -> list:
@@ -257,16 +277,19 @@ def _listed(models: Sequence[str] | None) -> list[str] | None:
     return None if models is None else list(models)
 
 
-def _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database) -> str | None:
-    """Every input of _desired that is not a file (desired_cache.key); None when there is no cache."""
+def _cache_key(models, using, connection, vendor, max_name_length, own_schema, own_database,
+               placed: bool = True) -> str | None:
+    """Every input of _desired that is not a file (desired_cache.key); None when there is no cache. `placed`
+    False: the key of a schema that depends on no database's name (_desired_key's `shared`)."""
     if conf.cache_dir() is None:
         return None
     database = connection.settings_dict
+    where = ({"name": database.get("NAME"), "own_schema": own_schema, "own_database": own_database} if placed
+             else {"placed": False})
     return desired_cache.key(
         **_loader_inputs(), datasources=conf.datasources_for(using), using=using,
-        models=models or None, engine=database.get("ENGINE"), name=database.get("NAME"),
-        options=database.get("OPTIONS"), vendor=f"{type(vendor).__module__}.{type(vendor).__qualname__}",
-        max_name_length=max_name_length, own_schema=own_schema, own_database=own_database)
+        models=models or None, engine=database.get("ENGINE"), options=database.get("OPTIONS"),
+        vendor=f"{type(vendor).__module__}.{type(vendor).__qualname__}", max_name_length=max_name_length, **where)
 
 
 Using = Union[str, BaseDatabaseSchemaEditor]

@@ -24,14 +24,19 @@ The rules (docs/one-ddl-path.md#large-runs-issue-13):
   and the failure names what ran and says the run's connection was lost. A kill lands at most
   LIVENESS_INTERVAL of hand-outs before it is seen.
 - Progress: `on_sent(n)` once the first n statements have all run.
+- While the extra connections work, the interpreter switches threads every SWITCH_INTERVAL instead of every
+  5 ms (sys.setswitchinterval; restored at the end): a worker whose CREATE TABLE came back needs the GIL to
+  take the next one, and the run's thread, rendering the next tables, yields it only at a switch.
 """
 from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 import time
-from typing import Callable, Sequence
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
 
 from .batch import send_one_by_one
 from .exceptions import StatementFailed
@@ -49,6 +54,12 @@ LIVENESS_INTERVAL = 0.1
 
 #: How far past the first waiting CREATE TABLE the run looks for one that can start.
 LOOKAHEAD = 64
+
+#: The interpreter's thread switch interval while the extra connections work (seconds; CPython's default is
+#: 0.005). At 5 ms, each hand-over of a CREATE TABLE of a few milliseconds could wait as long again for the
+#: rendering thread to yield the GIL (bench/RESULTS.md, issue 13). The setting is the process's: other threads
+#: switch as often for the duration; a lower interval set by the application is kept.
+SWITCH_INTERVAL = 0.0005
 
 #: How StatementFailed names the failure when the run's own connection is lost while others work.
 LOST = "The run's own connection, which holds the django-lbsync lock,"
@@ -117,6 +128,9 @@ class FanOut:
                                       daemon=True, name=f"lbsync-ddl-{number}")
             thread.start()
             self.threads.append(thread)
+        self._switches = quick_switches() if self.threads else None  # left in close()
+        if self._switches is not None:
+            self._switches.__enter__()
 
     def __enter__(self) -> "FanOut":
         return self
@@ -170,6 +184,9 @@ class FanOut:
         for extra_connection in self.extra:
             extra_connection.close()
         self.threads, self.extra = [], []
+        if self._switches is not None:
+            self._switches, switches = None, self._switches
+            switches.__exit__(None, None, None)
 
     def _pump(self, wait: bool) -> None:
         """Hand out what can start, run the barriers that are due, take in what finished. `wait`: until
@@ -234,6 +251,24 @@ class FanOut:
 
     def _first_ready(self, start: int) -> int | None:
         return _first_ready(start, self.creates, self.started, self.done, self.needs)
+
+
+@contextmanager
+def quick_switches(interval: float | None = None) -> Iterator[None]:
+    """The thread switch interval at most `interval` (SWITCH_INTERVAL) for the duration, then as it was, unless
+    something else changed it meanwhile (another run's restore, the application): that value is kept."""
+    interval = SWITCH_INTERVAL if interval is None else interval
+    before = sys.getswitchinterval()
+    if interval >= before:
+        yield
+        return
+    sys.setswitchinterval(interval)
+    ours = sys.getswitchinterval()  # as the interpreter stores it (whole microseconds)
+    try:
+        yield
+    finally:
+        if sys.getswitchinterval() == ours:
+            sys.setswitchinterval(before)
 
 
 def _first_ready(start: int, creates: Sequence[bool], started: list[bool], done: list[bool],

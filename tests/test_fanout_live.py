@@ -267,3 +267,56 @@ def test_a_barrier_that_finds_the_run_connection_gone_says_the_lock_went(my):
         connections[my].close()
     assert str(caught.value).startswith(LOST + " failed: "), str(caught.value)
     assert {s.split("`")[1] for s in caught.value.executed} == tables(my) == {"bar_a", "bar_b"}
+
+
+def test_threads_switch_often_while_the_tables_fan_out_and_as_before_after(my, use_models, model_dir, settings):
+    """While CREATE TABLEs run on the extra connections, the interpreter switches threads every
+    fanout.SWITCH_INTERVAL (a worker whose statement came back gets the GIL from the rendering thread sooner);
+    afterwards, and after a failed run, as the application had it."""
+    import sys
+
+    from django_lbsync import fanout
+
+    use_models(my, _chain(model_dir, 4))
+    settings.LBSYNC = {**settings.LBSYNC, "DDL_CONNECTIONS": 3}
+    seen: list[float] = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("CREATE TABLE"):
+            seen.append(sys.getswitchinterval())
+        return execute(sql, params, many, context)
+
+    before = sys.getswitchinterval()
+    assert before > fanout.SWITCH_INTERVAL  # CPython's default, 5 ms
+    with connections[my].execute_wrapper(watch):
+        api.automigrate(using=my)
+    assert seen and all(value == pytest.approx(fanout.SWITCH_INTERVAL) for value in seen), seen
+    assert sys.getswitchinterval() == before
+
+    use_models(my, _chain(model_dir, 6, broken_at=3))
+    settings.LBSYNC = {**settings.LBSYNC, "DDL_CONNECTIONS": 3}
+    with pytest.raises(StatementFailed):
+        api.automigrate(using=my, confirm=lambda *args: True)
+    assert sys.getswitchinterval() == before
+
+
+def test_an_application_s_own_switch_interval_is_kept():
+    import sys
+
+    from django_lbsync.fanout import quick_switches
+
+    before = sys.getswitchinterval()
+    try:
+        with quick_switches(0.0005):
+            assert sys.getswitchinterval() == pytest.approx(0.0005)
+        assert sys.getswitchinterval() == before
+        sys.setswitchinterval(0.0001)  # lower already: left alone
+        with quick_switches(0.0005):
+            assert sys.getswitchinterval() == pytest.approx(0.0001)
+        assert sys.getswitchinterval() == pytest.approx(0.0001)
+        sys.setswitchinterval(before)
+        with quick_switches(0.0005):  # changed meanwhile by someone else: that value stays
+            sys.setswitchinterval(0.002)
+        assert sys.getswitchinterval() == pytest.approx(0.002)
+    finally:
+        sys.setswitchinterval(before)
