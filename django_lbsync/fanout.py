@@ -177,16 +177,20 @@ class FanOut:
 
     def close(self) -> None:
         self.stopped = True
-        for _ in self.threads:
-            self.tasks.put(None)
-        for thread in self.threads:
-            thread.join()
-        for extra_connection in self.extra:
-            extra_connection.close()
-        self.threads, self.extra = [], []
-        if self._switches is not None:
-            self._switches, switches = None, self._switches
-            switches.__exit__(None, None, None)
+        try:
+            for _ in self.threads:
+                self.tasks.put(None)
+            for thread in self.threads:
+                thread.join()
+            for extra_connection in self.extra:
+                extra_connection.close()
+            self.threads, self.extra = [], []
+        finally:
+            # Whatever failed above (a connection that would not close, Ctrl-C during the join), the process's
+            # switch interval is not left at SWITCH_INTERVAL.
+            if self._switches is not None:
+                self._switches, switches = None, self._switches
+                switches.__exit__(None, None, None)
 
     def _pump(self, wait: bool) -> None:
         """Hand out what can start, run the barriers that are due, take in what finished. `wait`: until

@@ -320,3 +320,34 @@ def test_an_application_s_own_switch_interval_is_kept():
         assert sys.getswitchinterval() == pytest.approx(0.002)
     finally:
         sys.setswitchinterval(before)
+
+
+def test_the_switch_interval_is_restored_when_closing_an_extra_connection_fails(my, monkeypatch):
+    """FanOut.close restores the interval even when leaving fails half-way (an extra connection that will not
+    close, a Ctrl-C during the join): the process does not keep switching every 0.5 ms."""
+    import sys
+
+    from django_lbsync import fanout
+
+    before = sys.getswitchinterval()
+    fan = fanout.FanOut(connections[my], 3)
+    assert fan.extra and sys.getswitchinterval() == pytest.approx(fanout.SWITCH_INTERVAL)
+    real_close = type(fan.extra[0]).close
+    calls = []
+
+    def failing_close(self):
+        calls.append(self)
+        real_close(self)
+        if len(calls) == 1:
+            raise RuntimeError("close failed")
+
+    monkeypatch.setattr(type(fan.extra[0]), "close", failing_close)
+    try:
+        with pytest.raises(RuntimeError, match="close failed"):
+            fan.close()
+        assert sys.getswitchinterval() == before
+    finally:
+        monkeypatch.undo()
+        for extra in fan.extra:
+            extra.close()
+        sys.setswitchinterval(before)
