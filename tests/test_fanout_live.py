@@ -351,3 +351,23 @@ def test_the_switch_interval_is_restored_when_closing_an_extra_connection_fails(
         for extra in fan.extra:
             extra.close()
         sys.setswitchinterval(before)
+
+
+def test_overlapping_runs_keep_the_quick_switches_until_the_last_ends():
+    """Two runs fanning out at once (two threads): the first to end does not put the interval back under the
+    other, which still works; the last one to end restores it."""
+    import sys
+
+    from django_lbsync.fanout import SWITCH_INTERVAL, quick_switches
+
+    before = sys.getswitchinterval()
+    first, second = quick_switches(), quick_switches()
+    try:
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+        second.__exit__(None, None, None)
+        assert sys.getswitchinterval() == before
+    finally:
+        sys.setswitchinterval(before)
