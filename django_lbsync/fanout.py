@@ -177,16 +177,20 @@ class FanOut:
 
     def close(self) -> None:
         self.stopped = True
-        for _ in self.threads:
-            self.tasks.put(None)
-        for thread in self.threads:
-            thread.join()
-        for extra_connection in self.extra:
-            extra_connection.close()
-        self.threads, self.extra = [], []
-        if self._switches is not None:
-            self._switches, switches = None, self._switches
-            switches.__exit__(None, None, None)
+        try:
+            for _ in self.threads:
+                self.tasks.put(None)
+            for thread in self.threads:
+                thread.join()
+            for extra_connection in self.extra:
+                extra_connection.close()
+            self.threads, self.extra = [], []
+        finally:
+            # Whatever failed above (a connection that would not close, Ctrl-C during the join), the process's
+            # switch interval is not left at SWITCH_INTERVAL.
+            if self._switches is not None:
+                self._switches, switches = None, self._switches
+                switches.__exit__(None, None, None)
 
     def _pump(self, wait: bool) -> None:
         """Hand out what can start, run the barriers that are due, take in what finished. `wait`: until
@@ -253,22 +257,37 @@ class FanOut:
         return _first_ready(start, self.creates, self.started, self.done, self.needs)
 
 
+#: quick_switches in use (runs fanning out at once, in any thread): the interval is set by the first and restored by
+#: the last, so a run that ends does not take the quick switches from one still working.
+_SWITCH_LOCK = threading.Lock()
+_switch_users = 0
+_switch_restore: tuple[float, float] | None = None  # (the interval before, ours as the interpreter stores it)
+
+
 @contextmanager
 def quick_switches(interval: float | None = None) -> Iterator[None]:
     """The thread switch interval at most `interval` (SWITCH_INTERVAL) for the duration, then as it was, unless
-    something else changed it meanwhile (another run's restore, the application): that value is kept."""
+    something else changed it meanwhile (the application): that value is kept. Overlapping uses (two runs in
+    two threads) share one setting, restored when the last of them ends."""
+    global _switch_users, _switch_restore
     interval = SWITCH_INTERVAL if interval is None else interval
-    before = sys.getswitchinterval()
-    if interval >= before:
-        yield
-        return
-    sys.setswitchinterval(interval)
-    ours = sys.getswitchinterval()  # as the interpreter stores it (whole microseconds)
+    with _SWITCH_LOCK:
+        before = sys.getswitchinterval()
+        if interval < before:
+            sys.setswitchinterval(interval)
+            # Restored to what it was before the first use still running.
+            first = before if _switch_restore is None else _switch_restore[0]
+            _switch_restore = (first, sys.getswitchinterval())
+        _switch_users += 1
     try:
         yield
     finally:
-        if sys.getswitchinterval() == ours:
-            sys.setswitchinterval(before)
+        with _SWITCH_LOCK:
+            _switch_users -= 1
+            if _switch_users == 0:
+                restore, _switch_restore = _switch_restore, None
+                if restore is not None and sys.getswitchinterval() == restore[1]:
+                    sys.setswitchinterval(restore[0])
 
 
 def _first_ready(start: int, creates: Sequence[bool], started: list[bool], done: list[bool],

@@ -320,3 +320,54 @@ def test_an_application_s_own_switch_interval_is_kept():
         assert sys.getswitchinterval() == pytest.approx(0.002)
     finally:
         sys.setswitchinterval(before)
+
+
+def test_the_switch_interval_is_restored_when_closing_an_extra_connection_fails(my, monkeypatch):
+    """FanOut.close restores the interval even when leaving fails half-way (an extra connection that will not
+    close, a Ctrl-C during the join): the process does not keep switching every 0.5 ms."""
+    import sys
+
+    from django_lbsync import fanout
+
+    before = sys.getswitchinterval()
+    fan = fanout.FanOut(connections[my], 3)
+    assert fan.extra and sys.getswitchinterval() == pytest.approx(fanout.SWITCH_INTERVAL)
+    real_close = type(fan.extra[0]).close
+    calls = []
+
+    def failing_close(self):
+        calls.append(self)
+        real_close(self)
+        if len(calls) == 1:
+            raise RuntimeError("close failed")
+
+    monkeypatch.setattr(type(fan.extra[0]), "close", failing_close)
+    try:
+        with pytest.raises(RuntimeError, match="close failed"):
+            fan.close()
+        assert sys.getswitchinterval() == before
+    finally:
+        monkeypatch.undo()
+        for extra in fan.extra:
+            extra.close()
+        sys.setswitchinterval(before)
+
+
+def test_overlapping_runs_keep_the_quick_switches_until_the_last_ends():
+    """Two runs fanning out at once (two threads): the first to end does not put the interval back under the
+    other, which still works; the last one to end restores it."""
+    import sys
+
+    from django_lbsync.fanout import SWITCH_INTERVAL, quick_switches
+
+    before = sys.getswitchinterval()
+    first, second = quick_switches(), quick_switches()
+    try:
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+        second.__exit__(None, None, None)
+        assert sys.getswitchinterval() == before
+    finally:
+        sys.setswitchinterval(before)
