@@ -26,6 +26,7 @@ import re
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import sourcefs
@@ -39,6 +40,10 @@ MAX_ENTRIES = 32
 _MAC_BYTES = 32
 #: An entry's file name (_path): only such files are read and pruned, the folder may hold others.
 _ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.pickle")
+#: The temporary file an entry is written to before it is renamed into place (tempfile.mkstemp's names).
+_TEMPORARY_NAME = re.compile(r"\.entry-[a-z0-9_]{8}")
+#: A temporary file this old is what a process killed while writing left behind (a write takes milliseconds).
+STALE_TEMPORARY_SECONDS = 3600
 
 
 def folder() -> Path | None:
@@ -204,11 +209,23 @@ def _mac(mac_key: bytes, payload) -> bytes:
 
 
 def _prune(where: Path) -> None:
+    """At most MAX_ENTRIES entries, the oldest removed first; and the temporary files of writes that never
+    ended (a process killed between mkstemp and the rename), once they are STALE_TEMPORARY_SECONDS old. Only
+    this user's regular files of those names are removed: the folder may hold others."""
     entries = []
+    stale = time.time() - STALE_TEMPORARY_SECONDS
     for entry in os.scandir(where):
         if _ENTRY_NAME.fullmatch(entry.name):
             try:
                 entries.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                continue
+        elif _TEMPORARY_NAME.fullmatch(entry.name):
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if (stat.S_ISREG(info.st_mode) and info.st_mtime < stale
+                        and (not hasattr(os, "geteuid") or info.st_uid == os.geteuid())):
+                    os.unlink(entry.path)
             except OSError:
                 continue
     for _, path in sorted(entries)[:-MAX_ENTRIES]:

@@ -521,6 +521,36 @@ def test_entries_are_private_and_pruned(tmp_path, caplog, monkeypatch):
     assert calls.count == 1
 
 
+def test_a_killed_writer_s_temporary_file_is_removed_once_stale(tmp_path, caplog):
+    """A process killed between writing an entry's temporary file and renaming it leaves `.entry-xxxxxxxx`; the next
+    write removes such files once they are an hour old, and nothing else: a fresh one (a write under way in another
+    process), a link, another name."""
+    import os
+    import time
+
+    config = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    old = time.time() - desired_cache.STALE_TEMPORARY_SECONDS - 60
+    left = cache / ".entry-abc12_xy"
+    left.write_bytes(b"half an entry")
+    os.utime(left, (old, old))
+    fresh = cache / ".entry-def34_zz"
+    fresh.write_bytes(b"being written")
+    other = cache / ".entry-notes.txt"
+    other.write_bytes(b"not ours")
+    os.utime(other, (old, old))
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"kept")
+    link = cache / ".entry-link0000"
+    link.symlink_to(target)
+    os.utime(link, (old, old), follow_symlinks=False)
+    with override_settings(LBSYNC=lbsync(config, cache)):
+        outcome("default", caplog)  # builds and keeps an entry: the write prunes
+    assert not left.exists()
+    assert fresh.exists() and other.exists() and link.is_symlink() and target.read_bytes() == b"kept"
+
+
 # -- settings ---------------------------------------------------------------------------------------------------
 
 def test_cache_dir_setting(tmp_path, settings, monkeypatch):
