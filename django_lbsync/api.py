@@ -169,10 +169,11 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
     stands for (the loader's, the builder's): an answer kept for this schema logs them again (verdict_cache)."""
     connection = connections[using]
     entry = _desired_key(models, using, own_schema)
+    shared = _desired_key(models, using, own_schema, shared=True) if entry else None
     found = None
     # The database's own entry first, then the one shared by every database of this alias's settings but its
     # NAME (kept only for definitions that place no table: then the database's name and own schema change nothing).
-    for key in (entry, _desired_key(models, using, own_schema, shared=True)) if entry else ():
+    for key in (entry, shared) if entry else ():
         # A load just now is compared with, an entry's witness (`seen`) asked again where they differ.
         found = (desired_cache.load_entry(key, definitions.witness, loaded=True) if definitions
                  else desired_cache.load_entry(key, seen))
@@ -197,7 +198,7 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
         )
     if entry:
         if _places_no_table(vendor, selected, attached):
-            entry = _desired_key(models, using, own_schema, shared=True)
+            entry = shared
         desired_cache.store(entry, witness, (schema, list(warnings), list(build_warnings)))
         loader_entry = _loader_key() if definitions is None else None
         if loader_entry:  # this load vouches for the definitions too (_definitions_checked, loader_warnings)

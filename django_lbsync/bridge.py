@@ -448,8 +448,8 @@ class CreateOnlyOptions:
         self.constraints = options["constraints"]
         # In creation order, as Options.add_field keeps them (a CompositePrimaryKey is made last, so it is last).
         self.local_fields = sorted(fields, key=lambda field: field.creation_counter)
-        self.fields = self.concrete_fields = self.local_fields
-        self.local_concrete_fields = [field for field in self.local_fields if field.concrete]
+        self.fields = self.local_fields
+        self.local_concrete_fields = self.concrete_fields = [field for field in self.local_fields if field.concrete]
         self._by_name = {field.name: field for field in self.local_fields}
         composite = next((f for f in self.local_fields if isinstance(f, models.CompositePrimaryKey)), None)
         self.pk = composite or next(f for f in self.local_fields if f.primary_key)

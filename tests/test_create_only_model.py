@@ -82,11 +82,10 @@ DEFAULTS = st.none() | st.sampled_from(["1", "'sandbox'", "'100%'", "0.5"])
 @st.composite
 def tables(draw, alias: str) -> Table:
     names = draw(st.lists(NAMES, min_size=1, max_size=6, unique_by=str.casefold))
-    vendor_key = alias
     columns = []
     for name in names:
         columns.append(Column(
-            name=name, type=draw(st.sampled_from(TYPES[vendor_key])), null=draw(st.booleans()),
+            name=name, type=draw(st.sampled_from(TYPES[alias])), null=draw(st.booleans()),
             default=draw(DEFAULTS),
             fill=draw(st.none() | st.sampled_from([0, True, "x"])),
             comment=draw(st.none() | st.just("it's 100%")) if alias == "mysql" else None,
@@ -98,7 +97,7 @@ def tables(draw, alias: str) -> Table:
     primary_key: tuple[str, ...] = ()
     if key_kind in ("single", "auto"):
         primary_key = (names[0],)
-        columns[0] = Column(name=names[0], type=TYPES[vendor_key][1], null=False, auto=key_kind == "auto")
+        columns[0] = Column(name=names[0], type=TYPES[alias][1], null=False, auto=key_kind == "auto")
     elif key_kind == "composite":
         primary_key = tuple(names[:2])
         columns[0] = Column(name=names[0], type=columns[0].type, null=False)

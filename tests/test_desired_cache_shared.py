@@ -76,7 +76,6 @@ def test_each_database_gets_the_schema_built_for_it(live, placement, tmp_path, m
 
 def test_a_placement_in_any_model_keeps_the_entry_per_database():
     vendor = vendor_for(connections["default"])
-    from django_lbsync.loader import load_definitions  # noqa: F401 - the definitions below are the loader's own
 
     class Model:
         def __init__(self, block):
