@@ -162,15 +162,19 @@ def _desired(models: Sequence[str] | None, using: str, own_schema: str | None,
     return _desired_and_witness(_listed(models), using, own_schema, definitions, seen)[0]
 
 
-def _desired_and_witness(models: list[str] | None, using: str, own_schema: str | None,
-                         definitions: _Definitions | None, seen: sourcefs.Witness | None,
-                         ) -> tuple[Schema, sourcefs.Witness | None, tuple[list, list]]:
-    """_desired, the witness of the definitions it stands for (None when nothing is kept), and the warnings it
-    stands for (the loader's, the builder's): an answer kept for this schema logs them again (verdict_cache)."""
-    connection = connections[using]
+class _Kept(NamedTuple):
+    """What the desired-schema cache holds for one build's inputs (_kept_desired)."""
+    entry: str | None  # the database's own key (None: no cache)
+    shared: str | None  # the key shared by every database name (_desired_key's `shared`)
+    found: tuple[tuple, sourcefs.Witness] | None  # desired_cache.load_entry's answer: (value, witness), or None
+
+
+def _kept_desired(models: list[str] | None, using: str, own_schema: str | None,
+                  definitions: _Definitions | None, seen: sourcefs.Witness | None) -> _Kept:
+    """The desired schema's cache entry for these inputs, if one is valid: read and checked, nothing logged and
+    nothing built (_desired_and_witness does both)."""
     entry = _desired_key(models, using, own_schema)
     shared = _desired_key(models, using, own_schema, shared=True) if entry else None
-    found = None
     # The database's own entry first, then the one shared by every database of this alias's settings but its
     # NAME (kept only for definitions that place no table: then the database's name and own schema change nothing).
     for key in (entry, shared) if entry else ():
@@ -178,7 +182,18 @@ def _desired_and_witness(models: list[str] | None, using: str, own_schema: str |
         found = (desired_cache.load_entry(key, definitions.witness, loaded=True) if definitions
                  else desired_cache.load_entry(key, seen))
         if found is not None:
-            break
+            return _Kept(entry, shared, found)
+    return _Kept(entry, shared, None)
+
+
+def _desired_and_witness(models: list[str] | None, using: str, own_schema: str | None,
+                         definitions: _Definitions | None, seen: sourcefs.Witness | None,
+                         kept: _Kept | None = None) -> tuple[Schema, sourcefs.Witness | None, tuple[list, list]]:
+    """_desired, the witness of the definitions it stands for (None when nothing is kept), and the warnings it
+    stands for (the loader's, the builder's): an answer kept for this schema logs them again (verdict_cache).
+    `kept`: _kept_desired's answer for the same arguments, read already."""
+    connection = connections[using]
+    entry, shared, found = kept or _kept_desired(models, using, own_schema, definitions, seen)
     if found is not None:
         (schema, warnings, build_warnings), witness = found
         if definitions is None:  # else the loader ran and logged them already
@@ -543,8 +558,15 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
             seen = memo.witness or seen if memo else seen
         if prefetch and not (memo and memo.plans):
             prefetch.build()  # nothing to answer from: the tables build while the desired schema does
+        kept = None
         if memo and memo.plans:  # the rows first: known ones need neither the desired schema nor the tables
             if prefetch:
+                if not prefetch.digest_ready():
+                    # The server is still reading the catalog: meanwhile this thread, idle otherwise, reads the
+                    # desired schema's entry, which a kept answer makes unneeded and a new catalog (the first run
+                    # after the database changed) needs. Read after the digest it competed for the interpreter
+                    # with the rows being built into tables (bench/RESULTS.md, "no answer kept").
+                    kept = _kept_desired(models, alias, own_schema, definitions, seen)
                 digest = prefetch.digest()
                 known = memo.plan_for(digest, any_plan=verdict_only)
                 if known is not None:
@@ -558,7 +580,7 @@ def _live_and_plan(models, alias: str, prune: bool, online: bool = False, rememb
                 if live is None:
                     memo.replay_warnings(loaded=definitions is not None)
                     return None, memo.plan_for(digest, any_plan=verdict_only)
-        desired, witness, logged = _desired_and_witness(models, alias, own_schema, definitions, seen)
+        desired, witness, logged = _desired_and_witness(models, alias, own_schema, definitions, seen, kept)
         schemas = {t.schema for t in desired.tables.values() if t.schema}
         if prefetch:
             live = prefetch.schema(schemas)

@@ -175,6 +175,10 @@ class CatalogPrefetch:
         self._digest_read.wait()
         return self._digest
 
+    def digest_ready(self) -> bool:
+        """digest() would answer without waiting (the rows are read, or the read failed)."""
+        return self._digest_read.is_set()
+
     def build(self) -> None:
         """The caller will want the tables: the thread builds them as soon as the rows are read, while the caller
         goes on (the desired schema)."""
