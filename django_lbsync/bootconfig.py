@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,75 @@ def load_with_overlays(main: Path, env: str, problems: list[DefinitionProblem],
         config.origin.update(dict.fromkeys(overlay, found))
         config.applied.append(found)
     return config
+
+
+# ---- loopback-boot's dynamic values: `${NAME}` in a datasource --------------------------------------------
+
+#: loopback-boot's DYNAMIC_CONFIG_PARAM: a string that ENDS in `${NAME}` stands, whole, for that variable's
+#: value (the pattern is anchored at the end only, and nothing is spliced: `"x-${A}"` becomes A's value).
+#: JavaScript's `\w` is ASCII.
+_DYNAMIC = re.compile(r"\$\{([A-Za-z0-9_]+)\}\Z")
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """A datasource value written as `${NAME}` and what it resolves to here (docs/loopback-rules/boot-config.md
+    #dynamic-values): the environment variable NAME, else the key NAME of config.json (app.get), else nothing."""
+
+    written: str
+    variable: str
+    value: Any = None  # the variable's value; None when `source` is None
+    source: str | None = None  # "the environment variable", or the config file that set it; None: unresolved
+
+    @property
+    def resolved(self) -> Any:
+        """The value when it is one at boot: None when unresolved or JavaScript-false ("", null, false, 0), which
+        loopback-boot and the juggler take as no value."""
+        return self.value if self.source is not None and js_truthy(self.value) else None
+
+
+def js_truthy(value: Any) -> bool:
+    """JavaScript's truthiness of a JSON value: null, false, 0 and "" are false; [] and {} are true."""
+    if value is None or value is False or value == "":
+        return False
+    return not (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
+
+
+class AppSettings:
+    """What `app.get(name)` answers in a booted LoopBack app, as far as files say: the top-level keys of
+    config.json beside datasources.json, with its overlays merged as loopback-boot merges them. Read when first
+    asked (an app whose datasources ask for nothing is never held to its config.json); its problems are the
+    caller's, as the other files' are."""
+
+    def __init__(self, main: Path, env: str, problems: list[DefinitionProblem], warnings: list[DefinitionProblem]):
+        self._main, self._env, self._problems, self._warnings = main, env, problems, warnings
+        self._config: BootConfig | None = None
+
+    def get(self, name: str) -> tuple[bool, Any, Path | None]:
+        """(found, value, the file that set it)."""
+        if self._config is None:
+            self._config = load_with_overlays(self._main, self._env, self._problems, self._warnings)
+        data = self._config.data
+        if isinstance(data, dict) and name in data:  # null too: app.get answers it (not undefined)
+            return True, data[name], self._config.file_of(name)
+        return False, None, None
+
+
+def dynamic_value(value: Any, settings: AppSettings) -> Dynamic | None:
+    """`value` resolved as loopback-boot resolves a datasource's `${NAME}` at boot (getConfigVariable, with its
+    environment variables on): process.env.NAME when it is set (even empty), else app.get(NAME), else
+    nothing (loopback-boot makes the value undefined, and warns). None when `value` is no such string."""
+    match = _DYNAMIC.search(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    variable = match[1]
+    from_environment = sourcefs.environ(variable)
+    if from_environment is not None:
+        return Dynamic(value, variable, from_environment, "the environment variable")
+    found, setting, where = settings.get(variable)
+    if found:
+        return Dynamic(value, variable, setting, where.name if where is not None else "config.json")
+    return Dynamic(value, variable)
 
 
 def _suffixes(env: str) -> list[str]:

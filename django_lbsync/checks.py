@@ -1,6 +1,6 @@
 """System checks: lbsync.E001 invalid definitions (no database needed); lbsync.E002-E005 mistakes in
 settings.LBSYNC (unknown key, wrong type, unknown alias, missing path); lbsync.W001 a database not in sync;
-lbsync.W004-W013 definitions LoopBack accepts that are probably mistakes (docs/input-validation.md).
+lbsync.W004-W014 definitions LoopBack accepts that are probably mistakes (docs/input-validation.md).
 
 W001 runs for the aliases given to `manage.py check --database ALIAS` (and to migrate), or for every
 mapped alias on every check when LBSYNC["CHECK_DATABASES"] is true. It stays a Warning: `migrate`
@@ -69,6 +69,8 @@ WARNING_HINTS = {
                    "database that connects to it (LBSYNC[\"DATASOURCES\"]).",
     "lbsync.W013": "Write the overlay as JSON, or put its settings in the main file; a leftover overlay "
                    "beside a missing main file can be removed.",
+    "lbsync.W014": "Set the variable where manage.py runs, as the LoopBack app's environment sets it (or write "
+                   "the connector's name in datasources.json).",
 }
 
 

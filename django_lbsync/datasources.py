@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .bootconfig import checked_env, load_with_overlays
+from .bootconfig import AppSettings, checked_env, dynamic_value, load_with_overlays
 from .exceptions import ConfigurationError, DefinitionError
 from .loader import SQL_CONNECTORS
 
@@ -32,12 +32,27 @@ def sql_datasources(model_config: str | Path, env: str | None = None) -> list[st
     if not datasources_file.is_file():
         return []
     problems: list = []
-    data = load_with_overlays(datasources_file, checked_env(env), problems, []).data
+    env = checked_env(env)
+    data = load_with_overlays(datasources_file, env, problems, []).data
     if problems:
         raise DefinitionError(problems)
     if not isinstance(data, dict):
         raise ConfigurationError(f"{datasources_file}: datasources must be a JSON object")
-    return [name for name, ds in data.items() if isinstance(ds, dict) and is_sql_connector(ds.get("connector"))]
+    app_settings = AppSettings(datasources_file.with_name("config.json"), env, problems, [])
+    found = [name for name, ds in data.items()
+             if isinstance(ds, dict) and is_sql_connector(_connector(ds.get("connector"), app_settings))]
+    if problems:  # config.json, read for a `${NAME}` it had to answer
+        raise DefinitionError(problems)
+    return found
+
+
+def _connector(written, app_settings: AppSettings):
+    """The connector as the loader reads it: `${NAME}` resolved (docs/loopback-rules/boot-config.md#dynamic-values);
+    one that resolves to nothing is unknown, which counts as SQL."""
+    dynamic = dynamic_value(written, app_settings)
+    if dynamic is None:
+        return written
+    return dynamic.resolved
 
 
 def parse_datasource_map(text: str) -> dict[str, str]:

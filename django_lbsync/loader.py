@@ -18,7 +18,7 @@ from typing import Any
 
 from .definitions import CONNECTOR_KEYS, KNOWN_TYPES, ModelDefinition, PropertyDefinition, RelationDefinition
 from . import sourcefs
-from .bootconfig import checked_env, load_with_overlays
+from .bootconfig import AppSettings, Dynamic, checked_env, dynamic_value, js_truthy, load_with_overlays
 from .exceptions import DefinitionError, DefinitionProblem
 from .jsonfiles import read_json
 
@@ -47,6 +47,7 @@ ARRAY_OF_ANY = "lbsync.W008"
 FILE_NOT_A_MODEL = "lbsync.W009"
 IGNORED_RELATION_KEY = "lbsync.W010"
 # W013, an overlay of model-config.json or datasources.json that is not applied, is bootconfig.OVERLAY_NOT_APPLIED.
+DYNAMIC_CONNECTOR_UNSET = "lbsync.W014"
 
 # Settings that are not copied from the top level of the JSON
 # (docs/loopback-rules/models.md#settings-top-level-and-options).
@@ -189,7 +190,7 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
             problems.append(DefinitionProblem(refused, path=written_in, model=name))
             continue
         datasource = entry.get("dataSource") if isinstance(entry, dict) else None
-        if not _js_truthy(datasource):
+        if not js_truthy(datasource):
             # LoopBack attaches a model whose dataSource is null, false, 0 or "" to nothing ("Use `null` or
             # `false` to mark models not attached to any data source"); an entry that is not an object
             # has no dataSource, and LoopBack attaches it to nothing too.
@@ -207,8 +208,12 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         if not isinstance(data, dict):
             problems.append(DefinitionProblem("datasources must be a JSON object", path=datasources_config.main))
             data = {}
+        app_settings = AppSettings(path.with_name("config.json"), env, problems, warnings)
         for ds_name, ds in data.items():
             connector = ds.get("connector") if isinstance(ds, dict) else None
+            dynamic = dynamic_value(connector, app_settings) if isinstance(ds, dict) else None
+            if dynamic is not None:
+                connector = _dynamic_connector(ds_name, dynamic, datasources_config.file_of(ds_name), warnings)
             if isinstance(ds, dict) and connector is not None and not isinstance(connector, str):
                 # A list, a number or an object: LoopBack's boot fails on it (only a string names a connector;
                 # juggler takes an object as the connector module itself). Read as text it silently attached
@@ -235,11 +240,23 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
     registry.unlisted(path, [name for name in in_folders if name not in attach])
 
 
-def _js_truthy(value: Any) -> bool:
-    """JavaScript's truthiness of a JSON value: null, false, 0 and "" are false; [] and {} are true."""
-    if value is None or value is False or value == "":
-        return False
-    return not (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0)
+def _dynamic_connector(ds_name: str, dynamic: Dynamic, written_in: Path, warnings: list[DefinitionProblem]) -> Any:
+    """The connector a datasource's `"connector": "${NAME}"` names at boot (docs/loopback-rules/boot-config.md
+    #dynamic-values). Unresolved here (no such environment variable, no such key in config.json), or resolved
+    to nothing: the connector is unknown, which counts as SQL (the Django database the datasource is mapped to
+    decides), with lbsync.W014; LoopBack would boot that datasource with no connector."""
+    if dynamic.resolved is not None:
+        return dynamic.resolved  # not a string (from config.json): refused by the caller, as one written so is
+    if dynamic.source is None:
+        why = f"neither the environment variable {dynamic.variable} nor a \"{dynamic.variable}\" in config.json is set"
+    else:
+        why = f"{dynamic.source} {dynamic.variable} is {json.dumps(dynamic.value)}"
+    warnings.append(DefinitionProblem(
+        f'datasource "{ds_name}": "connector" is {json.dumps(dynamic.written)}, and {why} here, so which connector '
+        "LoopBack boots it with is not known (loopback-boot makes the value undefined, and LoopBack then finds no "
+        "connector); its models are taken as SQL, in the Django database it is mapped to",
+        path=written_in, code=DYNAMIC_CONNECTOR_UNSET))
+    return ""
 
 
 #: Keys of a LoopBack 1.x model-config entry (the model defined in model-config.json itself), which
@@ -258,8 +275,8 @@ def _model_config_entry_problem(entry: Any) -> str | None:
     if not isinstance(entry, dict):
         return None  # LoopBack boots and attaches the model to no datasource (it warns), as we do
     options = entry.get("options") if isinstance(entry.get("options"), dict) else {}
-    old = [key for key in _ONE_X_KEYS if _js_truthy(entry.get(key))]
-    old += [f"options.{key}" for key in ("base", "plural") if _js_truthy(options.get(key))]
+    old = [key for key in _ONE_X_KEYS if js_truthy(entry.get(key))]
+    old += [f"options.{key}" for key in ("base", "plural") if js_truthy(options.get(key))]
     if old:
         return (f"{', '.join(old)} in a model-config entry is LoopBack 1.x's format, which loopback-boot refuses; "
                 "define the model in its own model JSON file")

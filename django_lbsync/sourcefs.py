@@ -1,7 +1,8 @@
-"""The definition loader's only window on the file system, and the witness of what it saw.
+"""The definition loader's only window on the file system (and the environment), and the witness of what it saw.
 
 Everything the loader learns from disk (is this path a file or a folder, which `*.json` a folder holds, where
-a `_meta.sources` entry leads, the bytes of a file) comes through the four functions here. While a
+a `_meta.sources` entry leads, the bytes of a file) comes through the four functions here, and the one
+environment variable a datasource's `${NAME}` asks for through the fifth. While a
 `recording()` is active each answer is written down as an observation; `Witness.still_holds()` asks every
 question again and says whether every answer is the same. The loader is a function of those answers and the
 settings, so when they all hold, what it built from them still stands: desired_cache.py keeps a desired schema
@@ -109,6 +110,15 @@ def resolve(path: Path) -> Path:
     return answer
 
 
+def environ(name: str) -> str | None:
+    """The environment variable `name`, None when it is unset: the first place a datasource value written as
+    `${NAME}` is resolved from (bootconfig.dynamic_value, as loopback-boot resolves it at boot). Asked here, as
+    the files are, so a schema kept while it had one value is not taken once it has another."""
+    answer = os.environ.get(name)
+    _note("environ", name, answer)
+    return answer
+
+
 # -- the same questions again, for Witness.still_holds ----------------------------------------------------------
 
 def _kind(path: Path | str) -> str:
@@ -148,7 +158,7 @@ def _resolve_answer(path: str) -> object:
 
 
 _ANSWER = {"kind": _kind, "read": _read_answer, "list": lambda folder: [p.name for p in _json_files(folder)],
-           "resolve": _resolve_answer}
+           "resolve": _resolve_answer, "environ": os.environ.get}
 
 
 def _digest(data: bytes) -> bytes:
