@@ -159,7 +159,9 @@ _NO_CHANGE = ColumnChange(0)
 
 
 def _index_shape(index: Index, vendor: Vendor) -> tuple:
-    return _keyed(index.columns, vendor), index.orders, index.unique, index.kind
+    # `opaque` too: a live partial or prefix index under the name of a model's index covers only some rows, or
+    # a prefix of the values, so it is not the model's index whatever its columns (no model index is opaque).
+    return _keyed(index.columns, vendor), index.orders, index.unique, index.kind, index.opaque
 
 
 def _fk_key(fk: ForeignKey, vendor: Vendor) -> str:
