@@ -61,8 +61,15 @@ class BootConfig:
     data: Any = None
     origin: dict[str, Path] = field(default_factory=dict)
     applied: list[Path] = field(default_factory=list)
+    #: which overlay last wrote each key one level down, (top-level key, key) -> file: an overlay that merges a
+    #: datasource's host did not write its connector
+    inner_origin: dict[tuple[str, str], Path] = field(default_factory=dict)
 
-    def file_of(self, key: str) -> Path:
+    def file_of(self, key: str, inner: str | None = None) -> Path:
+        """The file that last wrote `key`, or with `inner` the key `inner` inside it (the main file when no
+        overlay did)."""
+        if inner is not None:
+            return self.inner_origin.get((key, inner), self.main)
         return self.origin.get(key, self.main)
 
 
@@ -112,6 +119,9 @@ def load_with_overlays(main: Path, env: str, problems: list[DefinitionProblem],
             continue
         config.data = merged
         config.origin.update(dict.fromkeys(overlay, found))
+        for key, value in overlay.items():
+            if isinstance(value, dict):
+                config.inner_origin.update(dict.fromkeys(((key, inner) for inner in value), found))
         config.applied.append(found)
     return config
 

@@ -211,16 +211,17 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         app_settings = AppSettings(path.with_name("config.json"), env, problems, warnings)
         for ds_name, ds in data.items():
             connector = ds.get("connector") if isinstance(ds, dict) else None
+            connector_in = datasources_config.file_of(ds_name, "connector")
             dynamic = dynamic_value(connector, app_settings) if isinstance(ds, dict) else None
             if dynamic is not None:
-                connector = _dynamic_connector(ds_name, dynamic, datasources_config.file_of(ds_name), warnings)
+                connector = _dynamic_connector(ds_name, dynamic, connector_in, warnings)
             if isinstance(ds, dict) and connector is not None and not isinstance(connector, str):
                 # A list, a number or an object: LoopBack's boot fails on it (only a string names a connector;
                 # juggler takes an object as the connector module itself). Read as text it silently attached
                 # the datasource's models to nothing.
                 problems.append(DefinitionProblem(
                     f'datasource "{ds_name}": "connector" must be a connector name (a string), got '
-                    f"{_json_kind(connector)}; LoopBack fails to boot on it", path=datasources_config.file_of(ds_name)))
+                    f"{_json_kind(connector)}; LoopBack fails to boot on it", path=connector_in))
             elif isinstance(ds, dict):
                 datasources[ds_name] = connector or ""
             else:

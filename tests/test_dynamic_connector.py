@@ -86,6 +86,16 @@ def test_w014_names_the_file_that_wrote_the_connector(tmp_path, monkeypatch):
     assert load_definitions(model_config, env="development").warnings == []
 
 
+def test_w014_names_the_file_that_wrote_the_connector_not_the_last_overlay_of_the_datasource(tmp_path, monkeypatch):
+    """An overlay that merges other settings into the datasource (its host) did not write the connector: the
+    warning names the file whose "${NAME}" it is about."""
+    monkeypatch.delenv(VARIABLE, raising=False)
+    model_config = app(tmp_path, {"db": {"connector": "${%s}" % VARIABLE, "host": "a"}},
+                       {"datasources.local.json": {"db": {"host": "b"}}})
+    (warning,) = [w for w in load_definitions(model_config).warnings if w.code == "lbsync.W014"]
+    assert warning.path.name == "datasources.json"
+
+
 def test_config_json_overlays_apply_to_app_get(tmp_path, monkeypatch):
     """app.get answers config.json with config.local.json and config.<env>.json merged over it."""
     monkeypatch.delenv(VARIABLE, raising=False)
