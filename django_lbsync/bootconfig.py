@@ -143,6 +143,7 @@ class Dynamic:
     variable: str
     value: Any = None  # the variable's value; None when `source` is None
     source: str | None = None  # "the environment variable", or the config file that set it; None: unresolved
+    path: Path | None = None  # the config file that set it (None: the environment, or unresolved)
 
     @property
     def resolved(self) -> Any:
@@ -191,7 +192,7 @@ def dynamic_value(value: Any, settings: AppSettings) -> Dynamic | None:
         return Dynamic(value, variable, from_environment, "the environment variable")
     found, setting, where = settings.get(variable)
     if found:
-        return Dynamic(value, variable, setting, where.name if where is not None else "config.json")
+        return Dynamic(value, variable, setting, where.name, where)
     return Dynamic(value, variable)
 
 
