@@ -61,6 +61,7 @@ class BootConfig:
     data: Any = None
     origin: dict[str, Path] = field(default_factory=dict)
     applied: list[Path] = field(default_factory=list)
+    found: bool = False  # the main file is there (`data` None: it is missing, unreadable, or JSON null)
     #: which overlay last wrote each key one level down, (top-level key, key) -> file: an overlay that merges a
     #: datasource's host did not write its connector
     inner_origin: dict[tuple[str, str], Path] = field(default_factory=dict)
@@ -89,6 +90,7 @@ def load_with_overlays(main: Path, env: str, problems: list[DefinitionProblem],
                     "(it warns \"Main config file is missing\"); neither does django-lbsync", path=found,
                     code=OVERLAY_NOT_APPLIED))
         return config
+    config.found = True
     config.data = read_json(main, problems, warnings)
     if not isinstance(config.data, dict):
         return config  # the caller names what the main file should be; nothing to merge into
@@ -172,7 +174,12 @@ class AppSettings:
     def get(self, name: str) -> tuple[bool, Any, Path | None]:
         """(found, value, the file that set it)."""
         if self._config is None:
+            known = len(self._problems)
             self._config = load_with_overlays(self._main, self._env, self._problems, self._warnings)
+            if self._config.found and len(self._problems) == known and not isinstance(self._config.data, dict):
+                # loopback-boot fails on it (it marks the loaded object with its file name), as we refuse a
+                # model-config.json or datasources.json that is no object
+                self._problems.append(DefinitionProblem("config must be a JSON object", path=self._main))
         data = self._config.data
         if isinstance(data, dict) and name in data:  # null too: app.get answers it (not undefined)
             return True, data[name], self._config.file_of(name)

@@ -117,6 +117,22 @@ def test_a_connector_written_as_an_object_is_called_an_object(tmp_path):
     assert "got object" in problem.message, problem
 
 
+@pytest.mark.parametrize("content", ["null", '"memory"', "1", "true", "[\"memory\"]"])
+def test_a_config_json_that_is_no_object_is_refused_when_a_variable_needs_it(tmp_path, monkeypatch, content):
+    """loopback-boot fails on a config.json that is no object (it cannot mark it with its file name); the other
+    files read here refuse an array too. Not taken silently as one that does not set the variable."""
+    monkeypatch.delenv(VARIABLE, raising=False)
+    model_config = app(tmp_path, {"db": {"connector": "${%s}" % VARIABLE}})
+    (model_config.parent / "config.json").write_text(content)
+    for load in (load_definitions, sql_datasources):
+        with pytest.raises(DefinitionError) as raised:
+            load(model_config)
+        assert [p.path.name for p in raised.value.problems] == ["config.json"], raised.value.problems
+        assert "must be a JSON object" in str(raised.value)
+    monkeypatch.setenv(VARIABLE, "postgresql")  # not asked
+    assert loaded_tables(model_config) == (True, [])
+
+
 def test_config_json_overlays_apply_to_app_get(tmp_path, monkeypatch):
     """app.get answers config.json with config.local.json and config.<env>.json merged over it."""
     monkeypatch.delenv(VARIABLE, raising=False)
