@@ -61,8 +61,16 @@ class BootConfig:
     data: Any = None
     origin: dict[str, Path] = field(default_factory=dict)
     applied: list[Path] = field(default_factory=list)
+    found: bool = False  # the main file is there (`data` None: it is missing, unreadable, or JSON null)
+    #: which overlay last wrote each key one level down, (top-level key, key) -> file: an overlay that merges a
+    #: datasource's host did not write its connector
+    inner_origin: dict[tuple[str, str], Path] = field(default_factory=dict)
 
-    def file_of(self, key: str) -> Path:
+    def file_of(self, key: str, inner: str | None = None) -> Path:
+        """The file that last wrote `key`, or with `inner` the key `inner` inside it (the main file when no
+        overlay did)."""
+        if inner is not None:
+            return self.inner_origin.get((key, inner), self.main)
         return self.origin.get(key, self.main)
 
 
@@ -82,6 +90,7 @@ def load_with_overlays(main: Path, env: str, problems: list[DefinitionProblem],
                     "(it warns \"Main config file is missing\"); neither does django-lbsync", path=found,
                     code=OVERLAY_NOT_APPLIED))
         return config
+    config.found = True
     config.data = read_json(main, problems, warnings)
     if not isinstance(config.data, dict):
         return config  # the caller names what the main file should be; nothing to merge into
@@ -112,6 +121,9 @@ def load_with_overlays(main: Path, env: str, problems: list[DefinitionProblem],
             continue
         config.data = merged
         config.origin.update(dict.fromkeys(overlay, found))
+        for key, value in overlay.items():
+            if isinstance(value, dict):
+                config.inner_origin.update(dict.fromkeys(((key, inner) for inner in value), found))
         config.applied.append(found)
     return config
 
@@ -133,6 +145,7 @@ class Dynamic:
     variable: str
     value: Any = None  # the variable's value; None when `source` is None
     source: str | None = None  # "the environment variable", or the config file that set it; None: unresolved
+    path: Path | None = None  # the config file that set it (None: the environment, or unresolved)
 
     @property
     def resolved(self) -> Any:
@@ -161,7 +174,12 @@ class AppSettings:
     def get(self, name: str) -> tuple[bool, Any, Path | None]:
         """(found, value, the file that set it)."""
         if self._config is None:
+            known = len(self._problems)
             self._config = load_with_overlays(self._main, self._env, self._problems, self._warnings)
+            if self._config.found and len(self._problems) == known and not isinstance(self._config.data, dict):
+                # loopback-boot fails on it (it marks the loaded object with its file name), as we refuse a
+                # model-config.json or datasources.json that is no object
+                self._problems.append(DefinitionProblem("config must be a JSON object", path=self._main))
         data = self._config.data
         if isinstance(data, dict) and name in data:  # null too: app.get answers it (not undefined)
             return True, data[name], self._config.file_of(name)
@@ -181,7 +199,7 @@ def dynamic_value(value: Any, settings: AppSettings) -> Dynamic | None:
         return Dynamic(value, variable, from_environment, "the environment variable")
     found, setting, where = settings.get(variable)
     if found:
-        return Dynamic(value, variable, setting, where.name if where is not None else "config.json")
+        return Dynamic(value, variable, setting, where.name, where)
     return Dynamic(value, variable)
 
 

@@ -211,16 +211,17 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         app_settings = AppSettings(path.with_name("config.json"), env, problems, warnings)
         for ds_name, ds in data.items():
             connector = ds.get("connector") if isinstance(ds, dict) else None
+            connector_in = datasources_config.file_of(ds_name, "connector")
             dynamic = dynamic_value(connector, app_settings) if isinstance(ds, dict) else None
             if dynamic is not None:
-                connector = _dynamic_connector(ds_name, dynamic, datasources_config.file_of(ds_name), warnings)
+                connector = _dynamic_connector(ds_name, dynamic, connector_in, problems, warnings)
             if isinstance(ds, dict) and connector is not None and not isinstance(connector, str):
                 # A list, a number or an object: LoopBack's boot fails on it (only a string names a connector;
                 # juggler takes an object as the connector module itself). Read as text it silently attached
                 # the datasource's models to nothing.
                 problems.append(DefinitionProblem(
                     f'datasource "{ds_name}": "connector" must be a connector name (a string), got '
-                    f"{_json_kind(connector)}; LoopBack fails to boot on it", path=datasources_config.file_of(ds_name)))
+                    f"{_json_kind(connector)}; LoopBack fails to boot on it", path=connector_in))
             elif isinstance(ds, dict):
                 datasources[ds_name] = connector or ""
             else:
@@ -240,13 +241,22 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
     registry.unlisted(path, [name for name in in_folders if name not in attach])
 
 
-def _dynamic_connector(ds_name: str, dynamic: Dynamic, written_in: Path, warnings: list[DefinitionProblem]) -> Any:
+def _dynamic_connector(ds_name: str, dynamic: Dynamic, written_in: Path, problems: list[DefinitionProblem],
+                       warnings: list[DefinitionProblem]) -> str:
     """The connector a datasource's `"connector": "${NAME}"` names at boot (docs/loopback-rules/boot-config.md
     #dynamic-values). Unresolved here (no such environment variable, no such key in config.json), or resolved
     to nothing: the connector is unknown, which counts as SQL (the Django database the datasource is mapped to
-    decides), with lbsync.W014; LoopBack would boot that datasource with no connector."""
+    decides), with lbsync.W014; LoopBack would boot that datasource with no connector. Resolved to something
+    else than a string (from config.json): refused as a connector written so is, naming the file that set it
+    (datasources.json holds a string there)."""
+    if isinstance(dynamic.resolved, str):
+        return dynamic.resolved
     if dynamic.resolved is not None:
-        return dynamic.resolved  # not a string (from config.json): refused by the caller, as one written so is
+        problems.append(DefinitionProblem(
+            f'datasource "{ds_name}": "connector" is {json.dumps(dynamic.written)} in {written_in.name}, and '
+            f'{dynamic.source} sets "{dynamic.variable}" to a JSON {_json_kind(dynamic.resolved)}: "connector" must '
+            "be a connector name (a string); LoopBack fails to boot on it", path=dynamic.path or written_in))
+        return ""
     if dynamic.source is None:
         why = f"neither the environment variable {dynamic.variable} nor a \"{dynamic.variable}\" in config.json is set"
     else:
@@ -408,7 +418,8 @@ class _Registry:
 
 
 def _json_kind(value: Any) -> str:
-    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+    return {list: "array", dict: "object", str: "string", bool: "boolean", type(None): "null"}.get(type(value),
+                                                                                                    "number")
 
 
 def boot_model_name(path: Path) -> str:

@@ -86,6 +86,53 @@ def test_w014_names_the_file_that_wrote_the_connector(tmp_path, monkeypatch):
     assert load_definitions(model_config, env="development").warnings == []
 
 
+def test_w014_names_the_file_that_wrote_the_connector_not_the_last_overlay_of_the_datasource(tmp_path, monkeypatch):
+    """An overlay that merges other settings into the datasource (its host) did not write the connector: the
+    warning names the file whose "${NAME}" it is about."""
+    monkeypatch.delenv(VARIABLE, raising=False)
+    model_config = app(tmp_path, {"db": {"connector": "${%s}" % VARIABLE, "host": "a"}},
+                       {"datasources.local.json": {"db": {"host": "b"}}})
+    (warning,) = [w for w in load_definitions(model_config).warnings if w.code == "lbsync.W014"]
+    assert warning.path.name == "datasources.json"
+
+
+def test_a_value_that_is_no_connector_name_names_the_config_file_that_set_it(tmp_path, monkeypatch):
+    """datasources.json holds a string there ("${NAME}"): the object is config.json's (or its overlay's), and the
+    problem says so, naming the datasource and the variable (and calls it an object, not a number)."""
+    monkeypatch.delenv(VARIABLE, raising=False)
+    model_config = app(tmp_path, {"db": {"connector": "${%s}" % VARIABLE}},
+                       {"config.json": {"other": 1}, "config.local.json": {VARIABLE: {"a": 1}}})
+    with pytest.raises(DefinitionError) as raised:
+        load_definitions(model_config)
+    (problem,) = raised.value.problems
+    assert problem.path.name == "config.local.json", problem
+    assert 'datasource "db"' in problem.message and VARIABLE in problem.message and "a JSON object" in problem.message
+
+
+def test_a_connector_written_as_an_object_is_called_an_object(tmp_path):
+    model_config = app(tmp_path, {"db": {"connector": {"a": 1}}})
+    with pytest.raises(DefinitionError) as raised:
+        load_definitions(model_config)
+    (problem,) = raised.value.problems
+    assert "got object" in problem.message, problem
+
+
+@pytest.mark.parametrize("content", ["null", '"memory"', "1", "true", "[\"memory\"]"])
+def test_a_config_json_that_is_no_object_is_refused_when_a_variable_needs_it(tmp_path, monkeypatch, content):
+    """loopback-boot fails on a config.json that is no object (it cannot mark it with its file name); the other
+    files read here refuse an array too. Not taken silently as one that does not set the variable."""
+    monkeypatch.delenv(VARIABLE, raising=False)
+    model_config = app(tmp_path, {"db": {"connector": "${%s}" % VARIABLE}})
+    (model_config.parent / "config.json").write_text(content)
+    for load in (load_definitions, sql_datasources):
+        with pytest.raises(DefinitionError) as raised:
+            load(model_config)
+        assert [p.path.name for p in raised.value.problems] == ["config.json"], raised.value.problems
+        assert "must be a JSON object" in str(raised.value)
+    monkeypatch.setenv(VARIABLE, "postgresql")  # not asked
+    assert loaded_tables(model_config) == (True, [])
+
+
 def test_config_json_overlays_apply_to_app_get(tmp_path, monkeypatch):
     """app.get answers config.json with config.local.json and config.<env>.json merged over it."""
     monkeypatch.delenv(VARIABLE, raising=False)
@@ -101,7 +148,7 @@ def test_a_value_that_is_no_connector_name_is_refused_naming_the_datasource(tmp_
     with pytest.raises(DefinitionError) as raised:
         load_definitions(model_config)
     (problem,) = raised.value.problems
-    assert problem.path.name == "datasources.json" and '"connector" must be a connector name' in problem.message
+    assert problem.path.name == "config.json" and 'datasource "db"' in problem.message
 
 
 def test_config_json_is_read_only_when_a_variable_needs_it(tmp_path, monkeypatch):
