@@ -253,20 +253,27 @@ def _dynamic_connector(ds_name: str, dynamic: Dynamic, written_in: Path, problem
         return dynamic.resolved
     if dynamic.resolved is not None:
         problems.append(DefinitionProblem(
-            f'datasource "{ds_name}": "connector" is {json.dumps(dynamic.written)} in {written_in.name}, and '
-            f'{dynamic.source} sets "{dynamic.variable}" to a JSON {_json_kind(dynamic.resolved)}: "connector" must '
+            f'datasource "{ds_name}": "connector" is {_shown(dynamic.written)} in {written_in.name}, and '
+            f'{dynamic.source} sets {_shown(dynamic.variable)} to a JSON {_json_kind(dynamic.resolved)}: "connector" must '
             "be a connector name (a string); LoopBack fails to boot on it", path=dynamic.path or written_in))
         return ""
     if dynamic.source is None:
-        why = f"neither the environment variable {dynamic.variable} nor a \"{dynamic.variable}\" in config.json is set"
+        why = (f"neither the environment variable {_shown(dynamic.variable, quoted=False)} nor a "
+               f"{_shown(dynamic.variable)} in config.json is set")
     else:
-        why = f"{dynamic.source} {dynamic.variable} is {json.dumps(dynamic.value)}"
+        why = f"{dynamic.source} {_shown(dynamic.variable, quoted=False)} is {_shown(dynamic.value)}"
     warnings.append(DefinitionProblem(
-        f'datasource "{ds_name}": "connector" is {json.dumps(dynamic.written)}, and {why} here, so which connector '
+        f'datasource "{ds_name}": "connector" is {_shown(dynamic.written)}, and {why} here, so which connector '
         "LoopBack boots it with is not known (loopback-boot makes the value undefined, and LoopBack then finds no "
         "connector); its models are taken as SQL, in the Django database it is mapped to",
         path=written_in, code=DYNAMIC_CONNECTOR_UNSET))
     return ""
+
+
+def _shown(value: Any, quoted: bool = True) -> str:
+    """A value from a file or the environment in a message: as JSON (control characters escaped), cut at 80."""
+    text = json.dumps(value) if quoted else str(value)
+    return text if len(text) <= 80 else text[:80] + "..."
 
 
 #: Keys of a LoopBack 1.x model-config entry (the model defined in model-config.json itself), which

@@ -260,3 +260,14 @@ def test_automigrate_makes_the_table_when_the_variable_names_a_sql_connector(liv
         made("memory")  # the app boots Foo on the memory connector: no table, and the command says why
     assert {name.lower() for name in tables(live)} == before
     assert made("postgresql") == {"foo"}  # which SQL connector it names does not matter: the alias decides
+
+
+def test_w014_shows_long_values_cut(tmp_path, monkeypatch):
+    """The written value, the variable and its value come from files and the environment: shown as JSON (control
+    characters escaped), each cut at 80 characters, not a 16 MB message."""
+    name = "V" * 5000
+    monkeypatch.setenv(name, "")
+    model_config = app(tmp_path, {"db": {"connector": "\x1b[31m" + "x" * 100_000 + "${%s}" % name}})
+    made, warnings = loaded_tables(model_config)
+    (message,) = [m for code, m in warnings if code == "lbsync.W014"]
+    assert made and len(message) < 700 and "\x1b" not in message and "\\u001b" in message, message
