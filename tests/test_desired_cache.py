@@ -65,6 +65,46 @@ def unsourced_calls(source: str, module: str) -> list[str]:
     return found
 
 
+#: Functions of the loader modules that may read the environment themselves, and why: what they read is part of
+#: every cache key instead (api._loader_inputs' "env" is conf.node_env(), passed to the loader as `env`).
+ENVIRONMENT_KEYED = {("bootconfig.py", "default_env")}
+
+
+def unwitnessed_environment(source: str, module: str) -> list[str]:
+    """Reads of the process environment in `source` (os.environ, os.getenv, os.environb) outside sourcefs.environ
+    and ENVIRONMENT_KEYED, as "module:line name". A variable read there is not in the witness: an entry kept
+    while it had one value would be taken once it has another."""
+    found = []
+    tree = ast.parse(source)
+    allowed_lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and (module, node.name) in ENVIRONMENT_KEYED:
+            allowed_lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb")
+                and not (isinstance(node.value, ast.Name) and node.value.id == "sourcefs")
+                and node.lineno not in allowed_lines):
+            found.append((node.lineno, node.col_offset, f"{module}:{node.lineno} {node.attr}"))
+        elif isinstance(node, ast.ImportFrom) and node.module == "os" and any(
+                alias.name in ("environ", "getenv", "environb") for alias in node.names):
+            found.append((node.lineno, node.col_offset, f"{module}:{node.lineno} from os import"))
+    return [text for _, _, text in sorted(found)]
+
+
+@pytest.mark.parametrize("module", LOADER_MODULES)
+def test_loader_modules_read_the_environment_only_through_sourcefs(module):
+    assert unwitnessed_environment((PACKAGE / module).read_text(), module) == []
+
+
+def test_the_environment_check_can_fail():
+    source = ("import os\nfrom os import getenv\ndef default_env():\n    return os.environ.get('NODE_ENV')\n"
+              "def f(name):\n    return os.environ.get(name) or os.getenv(name) or sourcefs.environ(name)\n")
+    assert unwitnessed_environment(source, "m.py") == ["m.py:2 from os import", "m.py:4 environ", "m.py:6 environ",
+                                                       "m.py:6 getenv"]
+    assert unwitnessed_environment(source, "bootconfig.py") == ["bootconfig.py:2 from os import",
+                                                                "bootconfig.py:6 environ", "bootconfig.py:6 getenv"]
+
+
 @pytest.mark.parametrize("module", LOADER_MODULES)
 def test_loader_modules_ask_the_file_system_only_through_sourcefs(module):
     """What the loader learns any other way is not in the witness, and a cache entry would outlive a change to it."""
