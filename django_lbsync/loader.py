@@ -212,7 +212,7 @@ def _read_model_config(path, registry, attach, attach_paths, datasources, proble
         for ds_name, ds in data.items():
             connector = ds.get("connector") if isinstance(ds, dict) else None
             connector_in = datasources_config.file_of(ds_name, "connector")
-            dynamic = dynamic_value(connector, app_settings) if isinstance(ds, dict) else None
+            dynamic = dynamic_value(connector, app_settings)  # None for anything but a string ending in ${NAME}
             if dynamic is not None:
                 connector = _dynamic_connector(ds_name, dynamic, connector_in, problems, warnings)
             if isinstance(ds, dict) and connector is not None and not isinstance(connector, str):
@@ -306,7 +306,7 @@ def _source_folder(config: Path, source: str, problems: list[DefinitionProblem])
     folder (loopback-boot skips those too). A path no file system can hold (a NUL, a name too long) or a
     symlink loop is a problem naming the entry: loopback-boot would not find models there either, and
     Python would raise."""
-    shown_source = source if len(source) <= 80 else source[:80] + "..."
+    shown_source = _shown(source, quoted=False)
 
     def cannot(why: str) -> None:
         problems.append(DefinitionProblem(f'"_meta.sources" entry {shown_source!r} cannot be read as a folder: '
